@@ -1,0 +1,77 @@
+# Milepost: `make run` and `make test` are all a fresh machine needs (see README.md).
+
+PORT ?= 8000
+HOST ?= 127.0.0.1
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# pyenv reads .python-version (3.12.1); elsewhere any python3.12 on PATH will do.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run serve test test-domain lint format bench eval-smart demo migrate install install-dev clean check-python
+
+check-python:
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else "Milepost needs Python 3.12 or newer (Django 6); found %d.%d. Install python3.12 or select it with pyenv." % v[:2])'
+
+$(BIN)/activate: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: requirements/base.txt pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-base
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $@
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+migrate: install var/secret_key
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py demo
+
+# Creates the virtualenv, installs, migrates the SQLite database under var/, loads the
+# demo practice, and serves on http://$(HOST):$(PORT)/.
+run: demo
+	$(PY) manage.py collectstatic --no-input -v 0
+	@echo ""
+	@echo "  Milepost is running at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "  Sign in with one of the demo logins above, e.g. alice@demo.milepost.test"
+	@echo ""
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/pytest
+
+test-domain: install-dev
+	$(BIN)/pytest tests/domain -q
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev
+	$(PY) bench/run.py
+
+eval-smart: install-dev
+	$(PY) bench/eval_smart.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from milepost.accounts import views as account_views
+
+urlpatterns = [
+    path("", include("milepost.web.urls")),
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    path("practice/", include("milepost.accounts.urls")),
+    path("clients/", include("milepost.clients.urls")),
+    path("portal/", include("milepost.portal.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "milepost.web.views.permission_denied"
+handler404 = "milepost.web.views.page_not_found"
+handler500 = "milepost.web.views.server_error"

@@ -1,0 +1,1 @@
+"""Milepost: SMART treatment plans that measure themselves."""

@@ -1,0 +1,130 @@
+"""Users, organizations (the tenancy boundary), memberships and supervision."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from milepost.lib.public_id import new_public_id
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Email addresses sign in whatever their case; they are stored lower-case.
+        return self.get(email=(username or "").strip().lower())
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: staff of one organization, or a client using the portal.
+
+    `is_staff` only opens Django's admin for maintenance; what a user may do in
+    Milepost comes from their Membership.
+    """
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    credentials = models.CharField(
+        max_length=60, blank=True, help_text="Licence and degree after the name, e.g. LCSW, PhD."
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
+
+
+class Organization(models.Model):
+    """A practice. Nothing — no record, no list, no report — ever crosses it."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ADMIN = "admin", "Practice admin"
+    CLIENT = "client", "Client"
+
+
+CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR})
+
+
+class Membership(models.Model):
+    """A user's place in their organization. One per user: see docs/decisions/0003-tenancy.md."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="membership")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organization})"
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.role in CLINICAL_ROLES
+
+
+class Supervision(models.Model):
+    """A supervisor oversees a clinician, and so may read the clients of that clinician's teams."""
+
+    supervisor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="supervisees")
+    clinician = models.ForeignKey(User, on_delete=models.PROTECT, related_name="supervisors")
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["supervisor", "clinician"], name="unique_supervision"),
+            models.CheckConstraint(
+                condition=~models.Q(supervisor=models.F("clinician")), name="no_self_supervision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.clinician}"

@@ -1,0 +1,108 @@
+"""The only functions that fetch client data for a user. Every fetch is audited.
+
+Rules (docs/security.md): the care team and a supervisor of a clinician on that team
+may read a client; a client reads only their own record through the portal; practice
+admins and everyone outside the organization read nothing. A record the user may not
+see answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from milepost.accounts.access import require_membership
+from milepost.accounts.models import Role, User
+from milepost.audit.services import audit_record
+from milepost.clients.models import Client, ClientStatus
+from milepost.lib.public_id import is_public_id
+
+
+def _visible_clients(user: User) -> QuerySet[Client]:
+    membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
+    on_team = Q(care_team__clinician=user)
+    supervising = Q(care_team__clinician__supervisors__supervisor=user)
+    ids = (
+        Client.objects.filter(organization=membership.organization)
+        .filter(on_team | supervising)
+        .values("id")
+    )
+    return Client.objects.filter(id__in=ids)
+
+
+def caseload_for_user(
+    user: User, *, status: str | None = None, search: str = ""
+) -> list[Client]:
+    """The clients a clinician or supervisor may see, for the caseload page."""
+    clients = _visible_clients(user)
+    if status and status in ClientStatus.values:
+        clients = clients.filter(status=status)
+    if search:
+        for word in search.split()[:5]:
+            clients = clients.filter(
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+    result = list(
+        clients.select_related("organization").prefetch_related("care_team__clinician")
+    )
+    audit_record(
+        action="client.list",
+        actor=user,
+        organization=user.membership.organization,
+        object_type="client",
+        detail={"clients": [c.public_id for c in result]},
+    )
+    return result
+
+
+def client_get_for_user(user: User, public_id: str, *, purpose: str = "view") -> Client:
+    """One client for a clinician or supervisor who may read it; 404 otherwise.
+
+    `purpose` names the read in the audit trail ("view", "edit", …).
+    """
+    membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
+    client = None
+    if is_public_id(public_id):
+        client = _visible_clients(user).select_related("organization").filter(
+            public_id=public_id
+        ).first()
+    if client is None:
+        audit_record(
+            action="client.access_denied",
+            actor=user,
+            organization=membership.organization,
+            object_type="client",
+            object_id=public_id[:40],
+        )
+        raise Http404
+    audit_record(
+        action=f"client.{purpose}",
+        actor=user,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+    )
+    return client
+
+
+def client_get_for_portal(user: User) -> Client:
+    """The client record of a portal user: their own, and only theirs."""
+    require_membership(user, Role.CLIENT)
+    client = Client.objects.filter(portal_user=user).select_related("organization").first()
+    if client is None:
+        raise Http404
+    audit_record(
+        action="client.portal_view",
+        actor=user,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+    )
+    return client
+
+
+def care_team_of(client: Client) -> list[User]:
+    """The care team of a client already fetched through this module."""
+    return [m.clinician for m in client.care_team.select_related("clinician").all()]

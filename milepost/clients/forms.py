@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from milepost.accounts.models import User
+from milepost.clients.models import ClientStatus
+from milepost.lib.forms import DateInput
+
+
+class ClientForm(forms.Form):
+    given_name = forms.CharField(max_length=100)
+    family_name = forms.CharField(max_length=100)
+    preferred_name = forms.CharField(max_length=100, required=False)
+    date_of_birth = forms.DateField(widget=DateInput(), help_text="Year, month and day.")
+    pronouns = forms.CharField(max_length=40, required=False)
+    email = forms.EmailField(max_length=254, required=False)
+    phone = forms.CharField(max_length=40, required=False)
+    status = forms.ChoiceField(choices=ClientStatus.choices, initial=ClientStatus.ACTIVE)
+    referral_reason = forms.CharField(
+        label="Reason for referral",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CareTeamAddForm(forms.Form):
+    clinician = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose…")
+    is_primary = forms.BooleanField(required=False, label="Primary clinician")
+
+    def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["clinician"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = clinicians
+        field.to_field_name = "public_id"
+        field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
+
+
+class CareTeamRemoveForm(forms.Form):
+    clinician = forms.CharField(max_length=16)

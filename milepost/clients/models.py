@@ -1,0 +1,75 @@
+"""Clients and their care teams. Read only through access.py, written only through services.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from milepost.lib.public_id import new_public_id
+
+
+class ClientStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    WAITLIST = "waitlist", "Waitlist"
+    ON_HOLD = "on_hold", "On hold"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class Client(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="clients"
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    pronouns = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
+    )
+    referral_reason = models.TextField(
+        blank=True, help_text="Why the client came, in a sentence or two."
+    )
+    portal_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="client_record",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}"
+
+
+class CareTeamMember(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="care_team")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_teams"
+    )
+    is_primary = models.BooleanField(default=False)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-is_primary", "added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "clinician"], name="unique_care_team_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} on {self.client}'s care team"

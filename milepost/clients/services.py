@@ -1,0 +1,200 @@
+"""Use cases for clients and care teams. Each checks access, saves atomically and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from milepost.accounts.access import require_membership
+from milepost.accounts.models import CLINICAL_ROLES, Role, User
+from milepost.audit.services import audit_record
+from milepost.clients.models import CareTeamMember, Client, ClientStatus
+
+EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "pronouns",
+    "email",
+    "phone",
+    "status",
+    "referral_reason",
+)
+
+
+def _validate(values: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    for field in ("given_name", "family_name"):
+        if field in values and not str(values[field]).strip():
+            errors[field] = "This field is required."
+    dob = values.get("date_of_birth")
+    if dob is not None:
+        if not isinstance(dob, dt.date):
+            errors["date_of_birth"] = "Enter a date."
+        elif dob > timezone.localdate():
+            errors["date_of_birth"] = "The date of birth cannot be in the future."
+        elif dob.year < 1900:
+            errors["date_of_birth"] = "Enter a date of birth after 1900."
+    if "status" in values and values["status"] not in ClientStatus.values:
+        errors["status"] = "Choose a status from the list."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clinical_actor(actor: User) -> None:
+    require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+
+
+@transaction.atomic
+def client_create(
+    *,
+    actor: User,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    preferred_name: str = "",
+    pronouns: str = "",
+    email: str = "",
+    phone: str = "",
+    status: str = ClientStatus.ACTIVE,
+    referral_reason: str = "",
+) -> Client:
+    """A new client of the actor's organization, with the actor as primary clinician."""
+    _clinical_actor(actor)
+    values = {
+        "given_name": given_name.strip(),
+        "family_name": family_name.strip(),
+        "preferred_name": preferred_name.strip(),
+        "date_of_birth": date_of_birth,
+        "pronouns": pronouns.strip(),
+        "email": email.strip().lower(),
+        "phone": phone.strip(),
+        "status": status,
+        "referral_reason": referral_reason.strip(),
+    }
+    _validate(values)
+    client = Client.objects.create(organization=actor.membership.organization, **values)
+    CareTeamMember.objects.create(client=client, clinician=actor, is_primary=True)
+    audit_record(
+        action="client.create",
+        actor=actor,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+    )
+    return client
+
+
+@transaction.atomic
+def client_update(*, actor: User, client: Client, **changes: Any) -> Client:
+    """Change a client's details. `client` must come from clients.access for this actor."""
+    _clinical_actor(actor)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
+    for name in ("given_name", "family_name", "preferred_name", "pronouns", "phone"):
+        if name in changes:
+            changes[name] = str(changes[name]).strip()
+    if "email" in changes:
+        changes["email"] = str(changes["email"]).strip().lower()
+    _validate(changes)
+    changed = [name for name, value in changes.items() if getattr(client, name) != value]
+    for name in changed:
+        setattr(client, name, changes[name])
+    if changed:
+        client.updated_at = timezone.now()
+        client.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        action="client.update",
+        actor=actor,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"fields": changed},
+    )
+    return client
+
+
+@transaction.atomic
+def care_team_add(
+    *, actor: User, client: Client, clinician: User, is_primary: bool = False
+) -> CareTeamMember:
+    _clinical_actor(actor)
+    membership = getattr(clinician, "membership", None)
+    if (
+        membership is None
+        or membership.organization_id != client.organization_id
+        or membership.role not in CLINICAL_ROLES
+        or not clinician.is_active
+    ):
+        raise ValidationError({"clinician": "Choose an active clinician of this practice."})
+    if is_primary:
+        client.care_team.filter(is_primary=True).update(is_primary=False)
+    member, created = CareTeamMember.objects.get_or_create(
+        client=client, clinician=clinician, defaults={"is_primary": is_primary}
+    )
+    if not created and member.is_primary != is_primary and is_primary:
+        member.is_primary = True
+        member.save(update_fields=["is_primary"])
+    audit_record(
+        action="care_team.add",
+        actor=actor,
+        client=client,
+        object_type="user",
+        object_id=clinician.public_id,
+    )
+    return member
+
+
+@transaction.atomic
+def care_team_remove(*, actor: User, client: Client, clinician: User) -> None:
+    _clinical_actor(actor)
+    member = client.care_team.filter(clinician=clinician).first()
+    if member is None:
+        raise ValidationError({"clinician": "This clinician is not on the care team."})
+    if client.care_team.count() == 1:
+        raise ValidationError(
+            {"clinician": "A client always keeps at least one clinician on the care team."}
+        )
+    member.delete()
+    if member.is_primary:
+        successor = client.care_team.order_by("added_at").first()
+        if successor is not None:
+            successor.is_primary = True
+            successor.save(update_fields=["is_primary"])
+    audit_record(
+        action="care_team.remove",
+        actor=actor,
+        client=client,
+        object_type="user",
+        object_id=clinician.public_id,
+    )
+
+
+@transaction.atomic
+def client_portal_link(*, actor: User | None, client: Client, portal_user: User) -> Client:
+    """Give a client portal user their record. The invitation flow calls this later."""
+    if actor is not None:
+        _clinical_actor(actor)
+    membership = getattr(portal_user, "membership", None)
+    if (
+        membership is None
+        or membership.role != Role.CLIENT
+        or membership.organization_id != client.organization_id
+    ):
+        raise PermissionDenied
+    client.portal_user = portal_user
+    client.save(update_fields=["portal_user"])
+    audit_record(
+        action="client.portal_link",
+        actor=actor,
+        client=client,
+        object_type="user",
+        object_id=portal_user.public_id,
+    )
+    return client

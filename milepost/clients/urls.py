@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from milepost.clients import views
+
+app_name = "clients"
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("new/", views.client_create, name="create"),
+    path("<str:client_id>/", views.client_detail, name="detail"),
+    path("<str:client_id>/edit/", views.client_edit, name="edit"),
+    path("<str:client_id>/care-team/add/", views.care_team_add, name="care_team_add"),
+    path("<str:client_id>/care-team/remove/", views.care_team_remove, name="care_team_remove"),
+]

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from milepost.accounts.access import org_clinicians
+from milepost.accounts.models import User
+from milepost.accounts.policies import Policy, policy
+from milepost.clients import services
+from milepost.clients.access import care_team_of, caseload_for_user, client_get_for_user
+from milepost.clients.forms import CareTeamAddForm, CareTeamRemoveForm, ClientForm
+from milepost.clients.models import ClientStatus
+from milepost.lib.forms import add_service_errors
+
+
+@policy(Policy.CLINICAL)
+def caseload(request: HttpRequest) -> HttpResponseBase:
+    status = request.GET.get("status", "active")
+    search = request.GET.get("q", "")[:100]
+    clients = caseload_for_user(
+        request.user,  # type: ignore[arg-type]
+        status=None if status == "all" else status,
+        search=search,
+    )
+    return render(
+        request,
+        "clients/caseload.html",
+        {
+            "clients": clients,
+            "status": status,
+            "search": search,
+            "statuses": [("all", "All"), *ClientStatus.choices],
+        },
+    )
+
+
+@policy(Policy.CLINICAL)
+def client_create(request: HttpRequest) -> HttpResponseBase:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Added {client.display_name}.")
+            return redirect("clients:detail", client_id=client.public_id)
+    return render(request, "clients/client_form.html", {"form": form, "creating": True})
+
+
+@policy(Policy.CLINICAL)
+def client_detail(request: HttpRequest, client_id: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    client = client_get_for_user(user, client_id)
+    team = list(client.care_team.select_related("clinician"))
+    add_form = CareTeamAddForm(
+        clinicians=org_clinicians(user).exclude(pk__in=[m.clinician_id for m in team])
+    )
+    return render(
+        request,
+        "clients/client_detail.html",
+        {"client": client, "team": team, "add_form": add_form},
+    )
+
+
+@policy(Policy.CLINICAL)
+def client_edit(request: HttpRequest, client_id: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    client = client_get_for_user(user, client_id, purpose="edit")
+    initial = {name: getattr(client, name) for name in services.EDITABLE_FIELDS}
+    form = ClientForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(actor=user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("clients:detail", client_id=client.public_id)
+    return render(
+        request, "clients/client_form.html", {"form": form, "client": client, "creating": False}
+    )
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def care_team_add(request: HttpRequest, client_id: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    client = client_get_for_user(user, client_id, purpose="edit")
+    form = CareTeamAddForm(request.POST, clinicians=org_clinicians(user))
+    if form.is_valid():
+        try:
+            services.care_team_add(
+                actor=user,
+                client=client,
+                clinician=form.cleaned_data["clinician"],
+                is_primary=form.cleaned_data["is_primary"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.errors:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, f"Care team: {message}")
+    else:
+        messages.success(request, "Added to the care team.")
+    return redirect("clients:detail", client_id=client.public_id)
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def care_team_remove(request: HttpRequest, client_id: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    client = client_get_for_user(user, client_id, purpose="edit")
+    form = CareTeamRemoveForm(request.POST)
+    member = None
+    if form.is_valid():
+        member = next(
+            (c for c in care_team_of(client) if c.public_id == form.cleaned_data["clinician"]),
+            None,
+        )
+    if member is None:
+        messages.error(request, "Care team: that clinician is not on this client's care team.")
+        return redirect("clients:detail", client_id=client.public_id)
+    try:
+        services.care_team_remove(actor=user, client=client, clinician=member)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"Care team: {message}")
+    else:
+        messages.success(request, f"Removed {member.full_name} from the care team.")
+    return redirect("clients:detail", client_id=client.public_id)

@@ -1,0 +1,155 @@
+"""The demo practice: four staff and four clients modelled on the seed documents' examples.
+
+Loading is idempotent: people are found by email and clients by their demo key, so
+running it twice changes nothing. Everything is written through the services, so the
+demo data has a complete audit trail like real data. Later features extend `load`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from milepost.accounts import services as accounts
+from milepost.accounts.models import Organization, Role, User
+from milepost.clients import services as clients
+from milepost.clients.models import Client
+
+ORGANIZATION_NAME = "Riverside Counseling (demo)"
+DOMAIN = "demo.milepost.test"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    key: str
+    full_name: str
+    role: Role
+    credentials: str = ""
+
+    @property
+    def email(self) -> str:
+        return f"{self.key}@{DOMAIN}"
+
+
+STAFF = (
+    DemoPerson("alice", "Alice Moreno", Role.CLINICIAN, "LCSW"),
+    DemoPerson("bob", "Bob Lindqvist", Role.CLINICIAN, "LMHC"),
+    DemoPerson("sam", "Sam Okonkwo", Role.SUPERVISOR, "PhD, Licensed Psychologist"),
+    DemoPerson("erin", "Erin Walsh", Role.ADMIN),
+)
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    """A client modelled on one of the seed examples; `team` lists staff keys, primary first."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    pronouns: str
+    referral_reason: str
+    team: tuple[str, ...]
+    portal_key: str | None = None
+
+
+CLIENTS = (
+    DemoClient(
+        "Dana",
+        "Whitfield",
+        dt.date(1989, 3, 14),
+        "she/her",
+        "Low mood and withdrawal since a job loss last spring; spends much of the day in bed; "
+        "PHQ-9 of 18 at intake (depression example from the seed guide).",
+        ("alice",),
+        portal_key="dana",
+    ),
+    DemoClient(
+        "Marcus",
+        "Hale",
+        dt.date(1994, 8, 2),
+        "he/him",
+        "Panic attacks about three times a week; has stopped grocery shopping alone "
+        "(panic with agoraphobia example).",
+        ("alice", "bob"),
+    ),
+    DemoClient(
+        "Priya",
+        "Natarajan",
+        dt.date(1981, 11, 27),
+        "she/her",
+        "Nightmares and avoidance of highway driving after a collision; PCL-5 of 52 at intake "
+        "(trauma example).",
+        ("bob",),
+    ),
+    DemoClient(
+        "Tom",
+        "Okafor",
+        dt.date(2001, 5, 9),
+        "they/them",
+        "Feels uncomfortable in groups and avoids social gatherings; wants to feel at ease "
+        "with friends and at work (social anxiety example).",
+        ("alice",),
+    ),
+)
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, email, password) for the printed demo logins."""
+    password = settings.DEMO_PASSWORD
+    rows = [(p.role.label, p.email, password) for p in STAFF]
+    rows.append(("Client (portal)", f"dana@{DOMAIN}", password))
+    return rows
+
+
+def _person(organization: Organization, person: DemoPerson) -> User:
+    user = User.objects.filter(email=person.email).first()
+    if user is None:
+        user = accounts.user_create(
+            actor=None,
+            organization=organization,
+            email=person.email,
+            full_name=person.full_name,
+            role=person.role,
+            password=settings.DEMO_PASSWORD,
+            credentials=person.credentials,
+        )
+    return user
+
+
+@transaction.atomic
+def load() -> Organization:
+    organization = Organization.objects.filter(name=ORGANIZATION_NAME).first()
+    if organization is None:
+        organization = accounts.organization_create(name=ORGANIZATION_NAME)
+    staff = {p.key: _person(organization, p) for p in STAFF}
+    for clinician in ("alice", "bob"):
+        if not staff["sam"].supervisees.filter(clinician=staff[clinician]).exists():
+            accounts.supervision_add(actor=None, supervisor=staff["sam"], clinician=staff[clinician])
+
+    for spec in CLIENTS:
+        client = Client.objects.filter(
+            organization=organization, given_name=spec.given_name, family_name=spec.family_name
+        ).first()
+        if client is None:
+            primary = staff[spec.team[0]]
+            client = clients.client_create(
+                actor=primary,
+                given_name=spec.given_name,
+                family_name=spec.family_name,
+                date_of_birth=spec.date_of_birth,
+                pronouns=spec.pronouns,
+                email=f"{spec.given_name.lower()}.client@{DOMAIN}",
+                referral_reason=spec.referral_reason,
+            )
+            for key in spec.team[1:]:
+                clients.care_team_add(actor=primary, client=client, clinician=staff[key])
+        if spec.portal_key and client.portal_user_id is None:
+            portal_user = _person(
+                organization,
+                DemoPerson(spec.portal_key, f"{spec.given_name} {spec.family_name}", Role.CLIENT),
+            )
+            clients.client_portal_link(actor=staff[spec.team[0]], client=client, portal_user=portal_user)
+    return organization

@@ -1,0 +1,1 @@
+"""Small shared helpers for the Django apps (never imported by the domain)."""

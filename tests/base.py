@@ -1,0 +1,98 @@
+"""Personas, as healthchecks and zulip use them.
+
+- alice: clinician; dana is her client.
+- bob: clinician on alice's team: he is on dana's care team too.
+- sam: supervisor of alice and bob.
+- erin: practice admin; manages users, never reads clinical records.
+- frank: clinician of the same practice, on nobody's team with dana.
+- charlie: clinician in another organization, with a client of his own (chris).
+- dana: alice's client, with a portal login.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from milepost.accounts import services as accounts
+from milepost.accounts.models import Organization, Role, User
+from milepost.clients import services as clients
+from milepost.clients.models import Client
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class Personas:
+    org: Organization
+    other_org: Organization
+    alice: User
+    bob: User
+    sam: User
+    erin: User
+    frank: User
+    charlie: User
+    dana: User
+    dana_client: Client
+    chris_client: Client
+
+    def by_name(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+PERSONA_NAMES = ("anonymous", "alice", "bob", "sam", "erin", "frank", "charlie", "dana")
+
+
+def make_personas() -> Personas:
+    org = accounts.organization_create(name="Riverbend Therapy")
+    other_org = accounts.organization_create(name="Elsewhere Clinic")
+
+    def person(name: str, role: Role, organization: Organization) -> User:
+        return accounts.user_create(
+            actor=None,
+            organization=organization,
+            email=f"{name}@example.org",
+            full_name=name.capitalize() + " Example",
+            role=role,
+            password=PASSWORD,
+        )
+
+    alice = person("alice", Role.CLINICIAN, org)
+    bob = person("bob", Role.CLINICIAN, org)
+    sam = person("sam", Role.SUPERVISOR, org)
+    erin = person("erin", Role.ADMIN, org)
+    frank = person("frank", Role.CLINICIAN, org)
+    charlie = person("charlie", Role.CLINICIAN, other_org)
+    dana = person("dana", Role.CLIENT, org)
+    accounts.supervision_add(actor=None, supervisor=sam, clinician=alice)
+    accounts.supervision_add(actor=None, supervisor=sam, clinician=bob)
+
+    dana_client = clients.client_create(
+        actor=alice,
+        given_name="Dana",
+        family_name="Quillfeather",
+        date_of_birth=dt.date(1990, 4, 1),
+        pronouns="she/her",
+        referral_reason="Low mood since spring.",
+    )
+    clients.care_team_add(actor=alice, client=dana_client, clinician=bob)
+    clients.client_portal_link(actor=alice, client=dana_client, portal_user=dana)
+    chris_client = clients.client_create(
+        actor=charlie,
+        given_name="Chris",
+        family_name="Farshore",
+        date_of_birth=dt.date(1985, 1, 2),
+    )
+    return Personas(
+        org=org,
+        other_org=other_org,
+        alice=alice,
+        bob=bob,
+        sam=sam,
+        erin=erin,
+        frank=frank,
+        charlie=charlie,
+        dana=dana,
+        dana_client=dana_client,
+        chris_client=chris_client,
+    )

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.test import Client as HttpClient
+
+from tests.base import Personas, make_personas
+
+# Playwright's sync API runs an event loop; Django's ORM refuses to run inside one
+# unless told it is safe (the tests drive the browser from one thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return make_personas()
+
+
+@pytest.fixture
+def login_as():
+    """A test client signed in as the given user (None: anonymous)."""
+
+    def make(user) -> HttpClient:
+        http = HttpClient()
+        if user is not None:
+            http.force_login(user)
+        return http
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; under CI a missing browser is a failure.")
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
