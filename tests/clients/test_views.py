@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from milepost.clients.models import Client
+
+GOOD = {
+    "given_name": "Eli",
+    "family_name": "Stone",
+    "date_of_birth": "1999-09-09",
+    "status": "active",
+}
+
+
+@pytest.mark.django_db
+class CaseloadViewTests:
+    def test_it_lists_the_clinicians_clients(self, personas, login_as):
+        response = login_as(personas.alice).get(reverse("clients:caseload"))
+        assert response.status_code == 200
+        assert b"Quillfeather" in response.content
+        assert b"Farshore" not in response.content
+
+    def test_strange_filters_do_not_break_it(self, personas, login_as):
+        http = login_as(personas.alice)
+        for query in ({"status": "nonsense"}, {"q": "x" * 5000}, {"q": "%_\\'\""}):
+            assert http.get(reverse("clients:caseload"), query).status_code == 200
+
+    def test_the_page_has_no_inline_script_or_style(self, personas, login_as):
+        response = login_as(personas.alice).get(reverse("clients:caseload"))
+        html = response.content.decode()
+        assert 'style="' not in html
+        assert "<script>" not in html
+        assert "script-src" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+class ClientCreateViewTests:
+    def test_a_valid_form_creates_the_client(self, personas, login_as):
+        response = login_as(personas.alice).post(reverse("clients:create"), GOOD)
+        client = Client.objects.get(family_name="Stone")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("clients:detail", args=[client.public_id])
+        # The URL carries the opaque id, never the name.
+        assert "Stone" not in response["Location"]
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("given_name", "", b"Given name: This field is required."),
+            ("date_of_birth", "31/02/2020", b"Date of birth: Enter a valid date."),
+            ("date_of_birth", "2999-01-01", b"Date of birth: The date of birth cannot be in the future."),
+            ("email", "nope", b"Email: Enter a valid email address."),
+            ("status", "gone", b"Status: Select a valid choice."),
+            ("given_name", "x" * 101, b"Given name: Ensure this value has at most 100 characters"),
+        ],
+    )
+    def test_bad_input_names_the_field_and_keeps_the_rest(self, personas, login_as, field, value, message):
+        data = {**GOOD, "phone": "555-0100", field: value}
+        response = login_as(personas.alice).post(reverse("clients:create"), data)
+        assert response.status_code == 200
+        assert message in response.content
+        assert b'value="555-0100"' in response.content
+        assert not Client.objects.filter(family_name="Stone").exists()
+
+
+@pytest.mark.django_db
+class ClientEditViewTests:
+    def test_it_saves_changes(self, personas, login_as):
+        url = reverse("clients:edit", args=[personas.dana_client.public_id])
+        data = {**GOOD, "given_name": "Dana", "family_name": "Quillfeather", "pronouns": "she/they"}
+        response = login_as(personas.bob).post(url, data)
+        assert response.status_code == 302
+        personas.dana_client.refresh_from_db()
+        assert personas.dana_client.pronouns == "she/they"
+
+    def test_an_outsider_cannot_edit(self, personas, login_as):
+        url = reverse("clients:edit", args=[personas.dana_client.public_id])
+        response = login_as(personas.charlie).post(url, {**GOOD, "given_name": "Hacked"})
+        assert response.status_code == 404
+        personas.dana_client.refresh_from_db()
+        assert personas.dana_client.given_name == "Dana"
+
+
+@pytest.mark.django_db
+class CareTeamViewTests:
+    def test_a_colleague_is_added(self, personas, login_as):
+        url = reverse("clients:care_team_add", args=[personas.dana_client.public_id])
+        response = login_as(personas.alice).post(url, {"clinician": personas.frank.public_id})
+        assert response.status_code == 302
+        assert personas.dana_client.care_team.filter(clinician=personas.frank).exists()
+
+    def test_a_clinician_of_another_practice_is_refused_with_a_message(self, personas, login_as):
+        url = reverse("clients:care_team_add", args=[personas.dana_client.public_id])
+        http = login_as(personas.alice)
+        response = http.post(url, {"clinician": personas.charlie.public_id}, follow=True)
+        assert b"Care team: Select a valid choice." in response.content
+        assert not personas.dana_client.care_team.filter(clinician=personas.charlie).exists()
+
+    def test_removing_the_last_clinician_explains_why_not(self, personas, login_as):
+        http = login_as(personas.alice)
+        url = reverse("clients:care_team_remove", args=[personas.dana_client.public_id])
+        http.post(url, {"clinician": personas.bob.public_id})
+        response = http.post(url, {"clinician": personas.alice.public_id}, follow=True)
+        assert b"at least one clinician" in response.content
+        assert personas.dana_client.care_team.filter(clinician=personas.alice).exists()
+
+    def test_removing_a_stranger_is_a_clear_error(self, personas, login_as):
+        url = reverse("clients:care_team_remove", args=[personas.dana_client.public_id])
+        response = login_as(personas.alice).post(url, {"clinician": "nobody"}, follow=True)
+        assert b"not on this client" in response.content
+
+    def test_care_team_changes_need_a_post(self, personas, login_as):
+        url = reverse("clients:care_team_add", args=[personas.dana_client.public_id])
+        assert login_as(personas.alice).get(url).status_code == 405

@@ -1,0 +1,212 @@
+"""Every route of the project, for every persona, gets exactly what that persona may.
+
+The routes are enumerated from the URL resolver, so a route added later is covered
+without anyone remembering to add it here. Each view must declare its policy with
+`milepost.accounts.policies.policy`; a view without one fails this test. What each
+policy allows is written out below, by hand, as the specification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from milepost.accounts.policies import Policy
+from tests.base import PERSONA_NAMES, Personas
+
+# What each outcome means for a response.
+ALLOWED = "allowed"  # the view runs: not 403/404, not sent to the login page
+LOGIN = "login"  # sent to the login page
+FORBIDDEN = 403
+HIDDEN = 404  # the record is not the persona's to see; it answers as if absent
+
+_ANON = {"anonymous": LOGIN}
+
+# The specification: persona -> outcome, per policy, for routes without a record id.
+EXPECTED: dict[Policy, dict[str, object]] = {
+    Policy.PUBLIC: dict.fromkeys(PERSONA_NAMES, ALLOWED),
+    Policy.AUTHENTICATED: {**dict.fromkeys(PERSONA_NAMES, ALLOWED), **_ANON},
+    Policy.CLINICAL: {
+        **_ANON,
+        **dict.fromkeys(["alice", "bob", "sam", "frank", "charlie"], ALLOWED),
+        "erin": FORBIDDEN,
+        "dana": FORBIDDEN,
+    },
+    Policy.ORG_ADMIN: {
+        **_ANON,
+        **dict.fromkeys(["alice", "bob", "sam", "frank", "charlie", "dana"], FORBIDDEN),
+        "erin": ALLOWED,
+    },
+    Policy.PORTAL: {
+        **_ANON,
+        **dict.fromkeys(["alice", "bob", "sam", "frank", "charlie", "erin"], FORBIDDEN),
+        "dana": ALLOWED,
+    },
+}
+
+# Routes that name a client (dana's record): the care team and its supervisor only.
+EXPECTED_FOR_CLIENT_RECORD: dict[str, object] = {
+    **_ANON,
+    "alice": ALLOWED,
+    "bob": ALLOWED,
+    "sam": ALLOWED,
+    "frank": HIDDEN,
+    "charlie": HIDDEN,
+    "erin": FORBIDDEN,
+    "dana": FORBIDDEN,
+}
+
+# Sample values for URL parameters, by name. A new parameter name needs a line here.
+SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
+    "client_id": lambda p: p.dana_client.public_id,
+    "user_id": lambda p: p.bob.public_id,
+    # Django admin's own parameters.
+    "app_label": lambda p: "accounts",
+    "object_id": lambda p: str(p.bob.pk),
+    "id": lambda p: str(p.bob.pk),
+    "content_type_id": lambda p: "1",
+}
+
+# Text that must never reach someone without clinical access to dana.
+DANA_SECRETS = (b"Quillfeather", b"Low mood since spring")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    namespace: str
+    callback: Callable[..., object]
+    kwarg_names: tuple[str, ...]
+
+
+def _walk(patterns, namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(entry.url_patterns, full)
+        elif isinstance(entry, URLPattern):
+            kwargs = tuple(entry.pattern.regex.groupindex)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            yield Route(name, namespace, entry.callback, kwargs)
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def project_routes() -> list[Route]:
+    return [r for r in all_routes() if r.namespace != "admin"]
+
+
+def admin_routes() -> list[Route]:
+    # Django admin's unnamed catch-all cannot be reversed; it is wrapped like the rest.
+    return [r for r in all_routes() if r.namespace == "admin" and r.name]
+
+
+def _url(route: Route, personas: Personas) -> str:
+    missing = [k for k in route.kwarg_names if k not in SAMPLE_KWARGS]
+    assert not missing, f"{route.name}: add a sample value for {missing} to SAMPLE_KWARGS"
+    kwargs = {k: SAMPLE_KWARGS[k](personas) for k in route.kwarg_names}
+    return reverse(route.name, kwargs=kwargs)
+
+
+def _http(personas: Personas, persona: str) -> HttpClient:
+    http = HttpClient()
+    user = personas.by_name(persona)
+    if user is not None:
+        http.force_login(user)
+    return http
+
+
+def _outcome(response) -> object:
+    location = response.get("Location", "")
+    # Sent to sign in first: the login page with a `next` back here. (Signing out
+    # also ends on the login page, but without `next`: that is the view working.)
+    if response.status_code in (301, 302) and location.startswith(reverse("login") + "?next="):
+        return LOGIN
+    if response.status_code in (403, 404):
+        return response.status_code
+    assert response.status_code < 500, f"server error {response.status_code}"
+    return ALLOWED
+
+
+def test_every_project_route_is_named_and_declares_a_policy():
+    for route in project_routes():
+        assert route.name, f"unnamed route with view {route.callback!r}"
+        policy = getattr(route.callback, "access_policy", None)
+        assert isinstance(policy, Policy), f"{route.name} declares no access policy"
+
+
+def test_the_matrix_covers_the_routes_we_know_of():
+    # A guard that enumeration works at all: these must be among the routes found.
+    names = {r.name for r in project_routes()}
+    assert {"login", "home", "clients:caseload", "clients:detail", "accounts:users"} <= names
+    assert len(admin_routes()) > 5
+
+
+def _cases() -> Iterator[tuple[str, str, str]]:
+    for route in project_routes():
+        for persona in PERSONA_NAMES:
+            for method in ("get", "post"):
+                yield route.name, persona, method
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route_name", "persona", "method"), list(_cases()))
+def test_each_persona_gets_exactly_what_it_may(personas, route_name, persona, method):
+    route = next(r for r in project_routes() if r.name == route_name)
+    policy = route.callback.access_policy  # type: ignore[attr-defined]
+    if "client_id" in route.kwarg_names:
+        expected = EXPECTED_FOR_CLIENT_RECORD[persona]
+    else:
+        expected = EXPECTED[policy][persona]
+    url = _url(route, personas)
+    response = getattr(_http(personas, persona), method)(url)
+    if response.status_code == 405:
+        # The route does not take this method; it must not reveal anything either way.
+        assert not any(secret in response.content for secret in DANA_SECRETS)
+        return
+    assert _outcome(response) == expected, (
+        f"{persona} {method.upper()} {route_name}: got {response.status_code}, expected {expected}"
+    )
+    if persona in ("anonymous", "erin", "charlie", "frank"):
+        for secret in DANA_SECRETS:
+            assert secret not in response.content, f"{persona} saw dana's data at {route_name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route_name", [r.name for r in admin_routes()])
+def test_the_django_admin_is_for_staff_only(personas, route_name):
+    route = next(r for r in admin_routes() if r.name == route_name)
+    url = _url(route, personas)
+    admin_login = reverse("admin:login")
+    for persona in PERSONA_NAMES:
+        response = _http(personas, persona).get(url)
+        if route_name == "admin:login":
+            assert response.status_code in (200, 302)
+        else:
+            assert response.status_code == 302, f"{persona} reached {route_name}"
+            # Django's admin sends non-staff from its logout to its index, which asks
+            # them to sign in; every other page asks directly.
+            target = reverse("admin:index") if route_name == "admin:logout" else admin_login
+            assert response["Location"].startswith(target)
+        for secret in DANA_SECRETS:
+            assert secret not in response.content
+
+
+@pytest.mark.django_db
+def test_a_superuser_reaches_the_admin_but_no_client_records(personas):
+    from milepost.accounts.models import User
+
+    root = User.objects.create_superuser("root@example.org", "a long admin password")
+    http = HttpClient()
+    http.force_login(root)
+    index = http.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert b"clients" not in index.content.lower().replace(b"clients and care teams", b"")
+    assert not any(secret in index.content for secret in DANA_SECRETS)
