@@ -25,7 +25,10 @@ def main() -> int:
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps([r.as_dict() for r in results], indent=2) + "\n")
-    header = f"{'benchmark':<40} {'value':>14} {'unit':<18} {'baseline':<32} {'baseline value':>14} {'ratio':>8}"
+    header = (
+        f"{'benchmark':<40} {'value':>14} {'unit':<18} "
+        f"{'baseline':<32} {'baseline value':>14} {'ratio':>8}"
+    )
     print(header)
     print("-" * len(header))
     for r in results:

@@ -92,7 +92,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # read the same audit-chain head (see docs/decisions/0004-audit-chain.md).
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
         "timeout": 20,
     }
 DATABASES = {"default": _db}

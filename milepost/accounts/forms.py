@@ -51,7 +51,6 @@ class UserUpdateForm(forms.Form):
 
     def __init__(self, *args: Any, client_account: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if client_account:
-            self.fields["role"].choices = [(Role.CLIENT.value, Role.CLIENT.label)]
-        else:
-            self.fields["role"].choices = STAFF_ROLES
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [(Role.CLIENT.value, Role.CLIENT.label)] if client_account else STAFF_ROLES

@@ -25,7 +25,10 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = time.time()
             last_seen = request.session.get(_LAST_SEEN)
-            if isinstance(last_seen, int | float) and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+            if (
+                isinstance(last_seen, int | float)
+                and now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            ):
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return redirect_to_login(request.get_full_path())

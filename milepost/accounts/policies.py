@@ -45,7 +45,7 @@ def policy(rule: Policy) -> Callable[[View], View]:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 if rule in _ROLES:
-                    membership = membership_of(request.user)  # type: ignore[arg-type]
+                    membership = membership_of(request.user)
                     if membership is None or membership.role not in _ROLES[rule]:
                         raise PermissionDenied
             return view(request, *args, **kwargs)

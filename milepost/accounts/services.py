@@ -6,7 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from milepost.accounts.access import require_membership
-from milepost.accounts.models import CLINICAL_ROLES, Membership, Organization, Role, Supervision, User
+from milepost.accounts.models import (
+    CLINICAL_ROLES,
+    Membership,
+    Organization,
+    Role,
+    Supervision,
+    User,
+)
 from milepost.audit.services import audit_record
 
 

@@ -15,7 +15,8 @@ class Origin:
     user_agent: str = ""
 
 
-_origin: ContextVar[Origin] = ContextVar("audit_origin", default=Origin())
+_NOWHERE = Origin()
+_origin: ContextVar[Origin | None] = ContextVar("audit_origin", default=None)
 
 
 def normalise_ip(raw: str | None) -> str:
@@ -28,7 +29,7 @@ def normalise_ip(raw: str | None) -> str:
 
 
 def current_origin() -> Origin:
-    return _origin.get()
+    return _origin.get() or _NOWHERE
 
 
 @contextmanager

@@ -30,9 +30,7 @@ def _visible_clients(user: User) -> QuerySet[Client]:
     return Client.objects.filter(id__in=ids)
 
 
-def caseload_for_user(
-    user: User, *, status: str | None = None, search: str = ""
-) -> list[Client]:
+def caseload_for_user(user: User, *, status: str | None = None, search: str = "") -> list[Client]:
     """The clients a clinician or supervisor may see, for the caseload page."""
     clients = _visible_clients(user)
     if status and status in ClientStatus.values:
@@ -44,9 +42,7 @@ def caseload_for_user(
                 | Q(family_name__icontains=word)
                 | Q(preferred_name__icontains=word)
             )
-    result = list(
-        clients.select_related("organization").prefetch_related("care_team__clinician")
-    )
+    result = list(clients.select_related("organization").prefetch_related("care_team__clinician"))
     audit_record(
         action="client.list",
         actor=user,
@@ -65,9 +61,12 @@ def client_get_for_user(user: User, public_id: str, *, purpose: str = "view") ->
     membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
     client = None
     if is_public_id(public_id):
-        client = _visible_clients(user).select_related("organization").filter(
-            public_id=public_id
-        ).first()
+        client = (
+            _visible_clients(user)
+            .select_related("organization")
+            .filter(public_id=public_id)
+            .first()
+        )
     if client is None:
         audit_record(
             action="client.access_denied",

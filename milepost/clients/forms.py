@@ -26,17 +26,24 @@ class ClientForm(forms.Form):
     )
 
 
+class ClinicianChoiceField(forms.ModelChoiceField):
+    """Clinicians by name and credentials, posted by their public id."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class CareTeamAddForm(forms.Form):
-    clinician = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose…")
+    clinician = ClinicianChoiceField(
+        queryset=User.objects.none(), empty_label="Choose…", to_field_name="public_id"
+    )
     is_primary = forms.BooleanField(required=False, label="Primary clinician")
 
     def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["clinician"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, ClinicianChoiceField)
         field.queryset = clinicians
-        field.to_field_name = "public_id"
-        field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
 
 
 class CareTeamRemoveForm(forms.Form):

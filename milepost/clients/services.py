@@ -96,7 +96,7 @@ def client_update(*, actor: User, client: Client, **changes: Any) -> Client:
     _clinical_actor(actor)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
     for name in ("given_name", "family_name", "preferred_name", "pronouns", "phone"):
         if name in changes:
             changes[name] = str(changes[name]).strip()

@@ -127,7 +127,9 @@ def load() -> Organization:
     staff = {p.key: _person(organization, p) for p in STAFF}
     for clinician in ("alice", "bob"):
         if not staff["sam"].supervisees.filter(clinician=staff[clinician]).exists():
-            accounts.supervision_add(actor=None, supervisor=staff["sam"], clinician=staff[clinician])
+            accounts.supervision_add(
+                actor=None, supervisor=staff["sam"], clinician=staff[clinician]
+            )
 
     for spec in CLIENTS:
         client = Client.objects.filter(
@@ -151,5 +153,7 @@ def load() -> Organization:
                 organization,
                 DemoPerson(spec.portal_key, f"{spec.given_name} {spec.family_name}", Role.CLIENT),
             )
-            clients.client_portal_link(actor=staff[spec.team[0]], client=client, portal_user=portal_user)
+            clients.client_portal_link(
+                actor=staff[spec.team[0]], client=client, portal_user=portal_user
+            )
     return organization

@@ -10,6 +10,4 @@ from milepost.clients.access import care_team_of, client_get_for_portal
 @policy(Policy.PORTAL)
 def home(request: HttpRequest) -> HttpResponseBase:
     client = client_get_for_portal(request.user)  # type: ignore[arg-type]
-    return render(
-        request, "portal/home.html", {"client": client, "team": care_team_of(client)}
-    )
+    return render(request, "portal/home.html", {"client": client, "team": care_team_of(client)})

@@ -68,7 +68,11 @@ class UserCreateTests:
 
     def test_without_a_password_the_account_cannot_sign_in_yet(self, personas):
         user = services.user_create(
-            actor=None, organization=personas.org, email="n@example.org", full_name="N", role="clinician"
+            actor=None,
+            organization=personas.org,
+            email="n@example.org",
+            full_name="N",
+            role="clinician",
         )
         assert not user.has_usable_password()
 
@@ -145,7 +149,9 @@ class UserUpdateTests:
 class SupervisionTests:
     def test_supervision_never_crosses_organizations(self, personas):
         with pytest.raises(ValidationError):
-            services.supervision_add(actor=None, supervisor=personas.sam, clinician=personas.charlie)
+            services.supervision_add(
+                actor=None, supervisor=personas.sam, clinician=personas.charlie
+            )
 
     def test_only_a_supervisor_can_supervise(self, personas):
         with pytest.raises(ValidationError):

@@ -38,7 +38,11 @@ class UserCreateViewTests:
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
-            ("email", "alice@example.org", b"Email: A user with this email address already exists."),
+            (
+                "email",
+                "alice@example.org",
+                b"Email: A user with this email address already exists.",
+            ),
             ("email", "bad", b"Email: Enter a valid email address."),
             ("password", "short", b"Password: This password is too short."),
             ("password", "password12345", b"Password: This password is too common."),
@@ -47,7 +51,9 @@ class UserCreateViewTests:
         ],
     )
     def test_bad_input_names_the_field(self, personas, login_as, field, value, message):
-        response = login_as(personas.erin).post(reverse("accounts:user_create"), {**NEW, field: value})
+        response = login_as(personas.erin).post(
+            reverse("accounts:user_create"), {**NEW, field: value}
+        )
         assert response.status_code == 200
         assert message in response.content
         assert b'value="Gwen Example"' in response.content or field == "full_name"

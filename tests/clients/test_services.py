@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from milepost.clients.models import Client
 
 
 def _new(actor, **overrides):
-    values = {
+    values: dict[str, Any] = {
         "given_name": "Eli",
         "family_name": "Stone",
         "date_of_birth": dt.date(1999, 9, 9),
@@ -90,8 +91,12 @@ class ClientUpdateTests:
 @pytest.mark.django_db
 class CareTeamTests:
     def test_a_colleague_can_be_added_once(self, personas):
-        services.care_team_add(actor=personas.alice, client=personas.dana_client, clinician=personas.frank)
-        services.care_team_add(actor=personas.alice, client=personas.dana_client, clinician=personas.frank)
+        services.care_team_add(
+            actor=personas.alice, client=personas.dana_client, clinician=personas.frank
+        )
+        services.care_team_add(
+            actor=personas.alice, client=personas.dana_client, clinician=personas.frank
+        )
         assert personas.dana_client.care_team.filter(clinician=personas.frank).count() == 1
 
     @pytest.mark.parametrize("name", ["charlie", "erin", "dana"])
@@ -103,7 +108,10 @@ class CareTeamTests:
 
     def test_making_someone_primary_moves_the_role(self, personas):
         services.care_team_add(
-            actor=personas.alice, client=personas.dana_client, clinician=personas.bob, is_primary=True
+            actor=personas.alice,
+            client=personas.dana_client,
+            clinician=personas.bob,
+            is_primary=True,
         )
         primary = personas.dana_client.care_team.get(is_primary=True)
         assert primary.clinician == personas.bob

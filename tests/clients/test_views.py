@@ -49,13 +49,19 @@ class ClientCreateViewTests:
         [
             ("given_name", "", b"Given name: This field is required."),
             ("date_of_birth", "31/02/2020", b"Date of birth: Enter a valid date."),
-            ("date_of_birth", "2999-01-01", b"Date of birth: The date of birth cannot be in the future."),
+            (
+                "date_of_birth",
+                "2999-01-01",
+                b"Date of birth: The date of birth cannot be in the future.",
+            ),
             ("email", "nope", b"Email: Enter a valid email address."),
             ("status", "gone", b"Status: Select a valid choice."),
             ("given_name", "x" * 101, b"Given name: Ensure this value has at most 100 characters"),
         ],
     )
-    def test_bad_input_names_the_field_and_keeps_the_rest(self, personas, login_as, field, value, message):
+    def test_bad_input_names_the_field_and_keeps_the_rest(
+        self, personas, login_as, field, value, message
+    ):
         data = {**GOOD, "phone": "555-0100", field: value}
         response = login_as(personas.alice).post(reverse("clients:create"), data)
         assert response.status_code == 200

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from milepost.accounts.models import Organization, User
+from milepost.audit.services import audit_verify
+from milepost.cli import main
+from milepost.clients.models import Client
+from milepost.demo import data
+
+
+@pytest.mark.django_db
+class DemoDataTests:
+    def test_it_loads_the_practice_staff_and_four_clients(self):
+        data.load()
+        organization = Organization.objects.get(name=data.ORGANIZATION_NAME)
+        assert Client.objects.filter(organization=organization).count() == 4
+        roles = {u.email.split("@")[0]: u.membership.role for u in User.objects.all()}
+        assert roles == {
+            "alice": "clinician",
+            "bob": "clinician",
+            "sam": "supervisor",
+            "erin": "admin",
+            "dana": "client",
+        }
+
+    def test_loading_twice_changes_nothing(self):
+        data.load()
+        counts = (User.objects.count(), Client.objects.count())
+        data.load()
+        assert (User.objects.count(), Client.objects.count()) == counts
+
+    def test_the_audit_chain_is_intact_afterwards(self):
+        data.load()
+        data.load()
+        result = audit_verify()
+        assert result.ok
+        assert result.checked > 10
+
+    def test_the_printed_login_reaches_alices_caseload(self, client):
+        call_command("demo")
+        _role, email, password = data.demo_logins()[0]
+        assert email.startswith("alice@")
+        response = client.post(
+            reverse("login"), {"username": email, "password": password}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == reverse("clients:caseload")
+        for name in (b"Whitfield", b"Hale", b"Okafor"):
+            assert name in response.content
+        # Priya is bob's client only; alice does not see her.
+        assert b"Natarajan" not in response.content
+
+    def test_the_supervisor_sees_every_demo_client(self, client):
+        data.load()
+        sam = User.objects.get(email=f"sam@{data.DOMAIN}")
+        client.force_login(sam)
+        response = client.get(reverse("clients:caseload"))
+        for name in (b"Whitfield", b"Hale", b"Natarajan", b"Okafor"):
+            assert name in response.content
+
+    def test_the_cli_loads_it_and_prints_the_logins(self, capsys):
+        assert main(["demo"]) == 0
+        out = capsys.readouterr().out
+        assert "alice@demo.milepost.test" in out
+        assert "erin@demo.milepost.test" in out
