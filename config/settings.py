@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "milepost.accounts",
     "milepost.audit",
     "milepost.clients",
+    "milepost.measures",
     "milepost.portal",
     "milepost.web",
     "milepost.demo",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", account_views.logout, name="logout"),
     path("practice/", include("milepost.accounts.urls")),
     path("clients/", include("milepost.clients.urls")),
+    path("clients/", include("milepost.measures.urls")),
     path("portal/", include("milepost.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -6,7 +6,8 @@
 - erin: practice admin; manages users, never reads clinical records.
 - frank: clinician of the same practice, on nobody's team with dana.
 - charlie: clinician in another organization, with a client of his own (chris).
-- dana: alice's client, with a portal login.
+- dana: alice's client, with a portal login; she has one PHQ-9 (total 17) whose item 9
+  raised an open risk alert.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from milepost.accounts import services as accounts
 from milepost.accounts.models import Organization, Role, User
 from milepost.clients import services as clients
 from milepost.clients.models import Client
+from milepost.measures import services as measures
+from milepost.measures.models import Administration, RiskAlert
 
 PASSWORD = "correct horse battery staple"
 
@@ -35,6 +38,8 @@ class Personas:
     dana: User
     dana_client: Client
     chris_client: Client
+    dana_phq9: Administration
+    dana_alert: RiskAlert
 
     def by_name(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -83,6 +88,14 @@ def make_personas() -> Personas:
         family_name="Farshore",
         date_of_birth=dt.date(1985, 1, 2),
     )
+    # A PHQ-9 with item 9 above 0: one open risk alert on dana's record.
+    dana_phq9 = measures.administration_submit(
+        actor=alice,
+        client=dana_client,
+        instrument_code="phq9",
+        answers=[2, 2, 2, 2, 2, 2, 2, 2, 1],
+    )
+    dana_alert = dana_phq9.alerts.get()
     return Personas(
         org=org,
         other_org=other_org,
@@ -95,4 +108,6 @@ def make_personas() -> Personas:
         dana=dana,
         dana_client=dana_client,
         chris_client=chris_client,
+        dana_phq9=dana_phq9,
+        dana_alert=dana_alert,
     )

@@ -64,6 +64,9 @@ EXPECTED_FOR_CLIENT_RECORD: dict[str, object] = {
 SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "client_id": lambda p: p.dana_client.public_id,
     "user_id": lambda p: p.bob.public_id,
+    "instrument": lambda p: "phq9",
+    "alert_id": lambda p: p.dana_alert.public_id,
+    "administration_id": lambda p: p.dana_phq9.public_id,
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),

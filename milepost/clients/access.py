@@ -18,7 +18,8 @@ from milepost.clients.models import Client, ClientStatus
 from milepost.lib.public_id import is_public_id
 
 
-def _visible_clients(user: User) -> QuerySet[Client]:
+def visible_clients(user: User) -> QuerySet[Client]:
+    """The clients a clinician or supervisor may see, unaudited: only for building other queries."""
     membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
     on_team = Q(care_team__clinician=user)
     supervising = Q(care_team__clinician__supervisors__supervisor=user)
@@ -32,7 +33,7 @@ def _visible_clients(user: User) -> QuerySet[Client]:
 
 def caseload_for_user(user: User, *, status: str | None = None, search: str = "") -> list[Client]:
     """The clients a clinician or supervisor may see, for the caseload page."""
-    clients = _visible_clients(user)
+    clients = visible_clients(user)
     if status and status in ClientStatus.values:
         clients = clients.filter(status=status)
     if search:
@@ -62,10 +63,7 @@ def client_get_for_user(user: User, public_id: str, *, purpose: str = "view") ->
     client = None
     if is_public_id(public_id):
         client = (
-            _visible_clients(user)
-            .select_related("organization")
-            .filter(public_id=public_id)
-            .first()
+            visible_clients(user).select_related("organization").filter(public_id=public_id).first()
         )
     if client is None:
         audit_record(

@@ -14,6 +14,7 @@ from milepost.clients.access import care_team_of, caseload_for_user, client_get_
 from milepost.clients.forms import CareTeamAddForm, CareTeamRemoveForm, ClientForm
 from milepost.clients.models import ClientStatus
 from milepost.lib.forms import add_service_errors
+from milepost.measures.access import open_alerts_for_client, open_alerts_for_user
 
 
 @policy(Policy.CLINICAL)
@@ -29,6 +30,7 @@ def caseload(request: HttpRequest) -> HttpResponseBase:
         request,
         "clients/caseload.html",
         {
+            "alerts": open_alerts_for_user(request.user),  # type: ignore[arg-type]
             "clients": clients,
             "status": status,
             "search": search,
@@ -62,7 +64,12 @@ def client_detail(request: HttpRequest, client_id: str) -> HttpResponseBase:
     return render(
         request,
         "clients/client_detail.html",
-        {"client": client, "team": team, "add_form": add_form},
+        {
+            "client": client,
+            "team": team,
+            "add_form": add_form,
+            "alerts": open_alerts_for_client(user, client),
+        },
     )
 
 

@@ -17,6 +17,7 @@ from milepost.accounts import services as accounts
 from milepost.accounts.models import Organization, Role, User
 from milepost.clients import services as clients
 from milepost.clients.models import Client
+from milepost.demo.history import load_history
 
 ORGANIZATION_NAME = "Riverside Counseling (demo)"
 DOMAIN = "demo.milepost.test"
@@ -156,4 +157,5 @@ def load() -> Organization:
             clients.client_portal_link(
                 actor=staff[spec.team[0]], client=client, portal_user=portal_user
             )
+        load_history(client, staff[spec.team[0]])
     return organization

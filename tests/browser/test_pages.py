@@ -34,7 +34,7 @@ def test_a_clinician_signs_in_and_opens_a_client(live_server, personas, page: Pa
     violations = _collect_csp_violations(page)
     _sign_in(page, live_server.url, "alice@example.org")
     expect(page.get_by_role("heading", name="Caseload")).to_be_visible()
-    page.get_by_role("link", name="Dana Quillfeather").click()
+    page.get_by_role("link", name="Dana Quillfeather", exact=True).click()
     expect(page.get_by_role("heading", name="Dana Quillfeather", level=1)).to_be_visible()
     expect(page.get_by_text("Low mood since spring.")).to_be_visible()
     assert personas.dana_client.public_id in page.url

@@ -1,0 +1,120 @@
+"""Administrations of outcome instruments and the risk alerts they raise.
+
+Read only through measures/access.py, written only through measures/services.py.
+An administration is never edited or deleted: a mistaken one is marked entered in
+error (with a reason) and leaves every chart and statistic.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from milepost.domain import instruments
+from milepost.domain.instruments import Instrument
+from milepost.lib.public_id import new_public_id
+
+
+class Source(models.TextChoices):
+    CLINICIAN = "clinician", "Entered by the clinician"
+    PORTAL = "portal", "Completed by the client in the portal"
+    IMPORT = "import", "Imported from another system"
+
+
+class Administration(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="administrations"
+    )
+    instrument_code = models.CharField(max_length=20)
+    instrument_version = models.CharField(max_length=40, blank=True)
+    answers = models.JSONField(help_text="Item values in item order; null for a missing item.")
+    total = models.IntegerField(null=True, blank=True)
+    exact_total = models.FloatField(null=True, blank=True)
+    band_code = models.CharField(max_length=40, blank=True)
+    band_label = models.CharField(max_length=80, blank=True)
+    answered = models.PositiveSmallIntegerField()
+    prorated = models.BooleanField(default=False)
+    unscorable_reason = models.CharField(max_length=300, blank=True)
+    subscales = models.JSONField(default=dict, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    provisional_diagnosis = models.JSONField(null=True, blank=True)
+    administered_at = models.DateTimeField(default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.CLINICIAN)
+    created_at = models.DateTimeField(default=timezone.now)
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["administered_at", "id"]
+        indexes = [models.Index(fields=["client", "instrument_code", "administered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} {self.total} on {self.administered_at:%Y-%m-%d}"
+
+    @property
+    def instrument(self) -> Instrument:
+        return instruments.get(self.instrument_code)
+
+    @property
+    def counts(self) -> bool:
+        return self.entered_in_error_at is None
+
+
+class AlertAction(models.TextChoices):
+    """What the clinician did about a risk alert. Acknowledging always records one."""
+
+    SAFETY_PLAN = "safety_plan", "Reviewed or made a safety plan with the client"
+    CONTACTED = "contacted", "Contacted the client and assessed risk"
+    EMERGENCY = "emergency", "Arranged emergency or crisis services"
+    CONSULTED = "consulted", "Consulted a supervisor or colleague"
+    SESSION = "session", "Assessed risk in session; no further action needed"
+    OTHER = "other", "Other (described in the note)"
+
+
+class RiskAlert(models.Model):
+    """An urgent flag from a questionnaire. It stays open until a clinician records an action."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="alerts")
+    administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, related_name="alerts"
+    )
+    code = models.CharField(max_length=40)
+    severity = models.CharField(max_length=20)
+    message = models.CharField(max_length=300)
+    raised_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=AlertAction.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["organization", "acknowledged_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_at__isnull=True)
+                | (~models.Q(action="") & ~models.Q(note="")),
+                name="acknowledged_alert_records_action_and_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} alert for client {self.client_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

@@ -1,0 +1,179 @@
+"""Use cases for outcome measures: submit an administration, correct it, act on an alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from milepost.accounts.access import require_membership
+from milepost.accounts.models import Role, User
+from milepost.audit.services import audit_record
+from milepost.clients.models import Client
+from milepost.domain import instruments
+from milepost.domain.errors import InvalidAnswers, UnknownInstrument
+from milepost.measures.models import Administration, AlertAction, RiskAlert, Source
+
+# A form filled in on a device whose clock runs a little fast is still "now".
+_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _check_actor(actor: User, client: Client, source: str) -> None:
+    """Clinicians and supervisors enter measures; a client enters only their own, in the portal.
+
+    `client` must already have been fetched for `actor` through clients.access.
+    """
+    if source == Source.PORTAL:
+        require_membership(actor, Role.CLIENT)
+        if client.portal_user_id != actor.pk:
+            raise PermissionDenied
+    else:
+        membership = require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+        if membership.organization_id != client.organization_id:
+            raise PermissionDenied
+
+
+def _field_for(error: InvalidAnswers) -> str:
+    return f"item_{error.item}" if error.item is not None else "answers"
+
+
+@transaction.atomic
+def administration_submit(
+    *,
+    actor: User,
+    client: Client,
+    instrument_code: str,
+    answers: Sequence[int | None],
+    administered_at: dt.datetime | None = None,
+    source: str = Source.CLINICIAN,
+) -> Administration:
+    """Validate, score and store one completed questionnaire; raise alerts for urgent flags.
+
+    Invalid answers raise ValidationError naming the item (`item_3`); nothing is saved.
+    """
+    _check_actor(actor, client, source)
+    try:
+        instrument = instruments.get(instrument_code)
+    except UnknownInstrument as error:
+        raise ValidationError({"instrument": str(error)}) from None
+    now = timezone.now()
+    when = administered_at or now
+    if timezone.is_naive(when):
+        raise ValidationError({"administered_at": "Give the date and time with a time zone."})
+    if when > now + _CLOCK_SKEW:
+        raise ValidationError({"administered_at": "The date cannot be in the future."})
+    if when.date() < client.date_of_birth:
+        raise ValidationError({"administered_at": "The date is before the client's date of birth."})
+    try:
+        result = instruments.score(instrument, list(answers))
+    except InvalidAnswers as error:
+        raise ValidationError({_field_for(error): str(error)}) from None
+
+    administration = Administration.objects.create(
+        organization=client.organization,
+        client=client,
+        instrument_code=instrument.code,
+        instrument_version=instrument.version,
+        answers=list(instruments.validate_answers(instrument, list(answers))),
+        total=result.total,
+        exact_total=result.exact_total,
+        band_code=result.band.code if result.band else "",
+        band_label=result.band.label if result.band else "",
+        answered=result.answered,
+        prorated=result.prorated,
+        unscorable_reason=result.reason or "",
+        subscales=dict(result.subscales),
+        flags=[flag.as_dict() for flag in result.flags],
+        provisional_diagnosis=(
+            result.provisional_diagnosis.as_dict() if result.provisional_diagnosis else None
+        ),
+        administered_at=when,
+        entered_by=actor,
+        source=source,
+    )
+    audit_record(
+        action="administration.create",
+        actor=actor,
+        client=client,
+        object_type="administration",
+        object_id=administration.public_id,
+        detail={"instrument": instrument.code, "source": str(source)},
+    )
+    for flag in result.flags:
+        if flag.severity != "urgent":
+            continue
+        alert = RiskAlert.objects.create(
+            organization=client.organization,
+            client=client,
+            administration=administration,
+            code=flag.code,
+            severity=flag.severity,
+            message=flag.message,
+            raised_at=now,
+        )
+        audit_record(
+            action="risk_alert.raise",
+            actor=actor,
+            client=client,
+            object_type="risk_alert",
+            object_id=alert.public_id,
+            detail={"code": flag.code},
+        )
+    return administration
+
+
+@transaction.atomic
+def administration_mark_entered_in_error(
+    *, actor: User, administration: Administration, reason: str
+) -> Administration:
+    """Take a mistaken administration out of charts and statistics. It is never deleted."""
+    require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this entry is a mistake."})
+    if administration.entered_in_error_at is not None:
+        raise ValidationError({"reason": "This entry is already marked as entered in error."})
+    administration.entered_in_error_at = timezone.now()
+    administration.entered_in_error_reason = reason[:300]
+    administration.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
+    audit_record(
+        action="administration.entered_in_error",
+        actor=actor,
+        client=administration.client,
+        object_type="administration",
+        object_id=administration.public_id,
+    )
+    return administration
+
+
+@transaction.atomic
+def risk_alert_acknowledge(*, actor: User, alert: RiskAlert, action: str, note: str) -> RiskAlert:
+    """Close a risk alert. A clinician must say what they did; nothing is silently dismissed."""
+    require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+    errors = {}
+    if action not in AlertAction.values:
+        errors["action"] = "Choose what you did about this alert."
+    if not note.strip():
+        errors["note"] = "Write a short note of what you did and decided."
+    if errors:
+        raise ValidationError(errors)
+    locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acknowledged_at is not None:
+        raise ValidationError({"action": "This alert was already acknowledged."})
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_by = actor
+    locked.action = action
+    locked.note = note.strip()
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by", "action", "note"])
+    audit_record(
+        action="risk_alert.acknowledge",
+        actor=actor,
+        client=locked.client,
+        object_type="risk_alert",
+        object_id=locked.public_id,
+        detail={"action": action},
+    )
+    return locked

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from milepost.measures import views
+
+app_name = "measures"
+urlpatterns = [
+    path("<str:client_id>/measures/", views.client_measures, name="client_measures"),
+    path("<str:client_id>/measures/<str:instrument>/new/", views.administer, name="administer"),
+    path("<str:client_id>/measures/<str:instrument>/chart.svg", views.chart, name="chart"),
+    path(
+        "<str:client_id>/measures/entries/<str:administration_id>/entered-in-error/",
+        views.entered_in_error,
+        name="entered_in_error",
+    ),
+    path("<str:client_id>/alerts/<str:alert_id>/", views.alert_acknowledge, name="alert"),
+]
