@@ -6,6 +6,7 @@ subscales, so the ratio shows what the generic, data-driven engine costs per for
 
 from __future__ import annotations
 
+import functools
 import random
 
 from bench.harness import Result, throughput
@@ -31,7 +32,7 @@ def run() -> list[Result]:
         results.append(
             throughput(
                 name=f"score {instrument.short_name}",
-                fn=lambda answers, inst=instrument: instruments.score(inst, answers),
+                fn=functools.partial(instruments.score, instrument),
                 baseline_name=f"sum() of {instrument.short_name} answers",
                 baseline_fn=_plain_sum,
                 inputs=forms,

@@ -194,13 +194,13 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
     parts: list[str | int] = []
     for part in path.split("."):
         if "[" in part:
-            name, index = part[:-1].split("[")
-            parts += [name, int(index)]
+            name, index_text = part[:-1].split("[")
+            parts += [name, int(index_text)]
         else:
             parts.append(part)
     target: Any = data
-    for part in parts[:-1]:
-        target = target[part]
+    for key in parts[:-1]:
+        target = target[key]
     if value is DELETE:
         del target[parts[-1]]
     else:

@@ -208,7 +208,9 @@ def test_phq9_self_harm_flag_is_urgent_and_independent_of_total_and_missing_item
     result = score(instruments.get("phq9"), [None, None, None, None, None, None, None, None, 1])
     assert result.total is None  # far too many blanks to score
     assert [(f.code, f.severity) for f in result.flags] == [("self-harm", "urgent")]
-    assert result.as_dict()["flags"][0]["severity"] == "urgent"
+    flags = result.as_dict()["flags"]
+    assert isinstance(flags, list)
+    assert flags[0]["severity"] == "urgent"
     assert "item 9" in result.flags[0].message.lower()
 
 
