@@ -33,6 +33,15 @@ class ClinicianChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
+class CaseloadFilterForm(forms.Form):
+    """The caseload's search and status filter (a GET form: bad values are reported, not run)."""
+
+    q = forms.CharField(label="Name", max_length=100, required=False)
+    status = forms.ChoiceField(
+        choices=[("all", "All"), *ClientStatus.choices], required=False, initial="active"
+    )
+
+
 class CareTeamAddForm(forms.Form):
     clinician = ClinicianChoiceField(
         queryset=User.objects.none(), empty_label="Choose…", to_field_name="public_id"

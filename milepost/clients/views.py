@@ -11,7 +11,12 @@ from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.clients import services
 from milepost.clients.access import care_team_of, caseload_for_user, client_get_for_user
-from milepost.clients.forms import CareTeamAddForm, CareTeamRemoveForm, ClientForm
+from milepost.clients.forms import (
+    CareTeamAddForm,
+    CareTeamRemoveForm,
+    CaseloadFilterForm,
+    ClientForm,
+)
 from milepost.clients.models import ClientStatus
 from milepost.lib.forms import add_service_errors
 from milepost.measures.access import open_alerts_for_client, open_alerts_for_user
@@ -19,8 +24,11 @@ from milepost.measures.access import open_alerts_for_client, open_alerts_for_use
 
 @policy(Policy.CLINICAL)
 def caseload(request: HttpRequest) -> HttpResponseBase:
-    status = request.GET.get("status", "active")
-    search = request.GET.get("q", "")[:100]
+    filters = CaseloadFilterForm(request.GET or {"status": "active"})
+    status, search = "active", ""
+    if filters.is_valid():
+        status = filters.cleaned_data["status"] or "active"
+        search = filters.cleaned_data["q"]
     clients = caseload_for_user(
         request.user,  # type: ignore[arg-type]
         status=None if status == "all" else status,
@@ -35,6 +43,7 @@ def caseload(request: HttpRequest) -> HttpResponseBase:
             "status": status,
             "search": search,
             "statuses": [("all", "All"), *ClientStatus.choices],
+            "filters": filters,
         },
     )
 

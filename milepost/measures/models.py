@@ -31,7 +31,7 @@ class Administration(models.Model):
         "clients.Client", on_delete=models.PROTECT, related_name="administrations"
     )
     instrument_code = models.CharField(max_length=20)
-    instrument_version = models.CharField(max_length=40, blank=True)
+    instrument_version = models.CharField(max_length=200, blank=True)
     answers = models.JSONField(help_text="Item values in item order; null for a missing item.")
     total = models.IntegerField(null=True, blank=True)
     exact_total = models.FloatField(null=True, blank=True)

@@ -84,7 +84,7 @@ def administration_submit(
         band_label=result.band.label if result.band else "",
         answered=result.answered,
         prorated=result.prorated,
-        unscorable_reason=result.reason or "",
+        unscorable_reason=(result.reason or "")[:300],
         subscales=dict(result.subscales),
         flags=[flag.as_dict() for flag in result.flags],
         provisional_diagnosis=(
