@@ -1,0 +1,348 @@
+"""Deadline grammar: windows, review points and calendar dates, as a table of patterns.
+
+Each rule is one compiled pattern with no nested unbounded repetition, so matching is linear
+in the text's length. A relative deadline gives days (weeks x 7, months x 30.44 rounded, a
+year 365); an absolute date gives a date (resolved against `today` when the year is left out).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from milepost.domain.smart import lexicon
+
+_UNIT = r"(day|week|fortnight|month|year)s?"
+_QTY = r"(?:(\d+(?:\.\d+)?)(?:\s*(?:-|to)\s*(\d+(?:\.\d+)?))?|(an?))"
+# "5 days a week" is a frequency, never a deadline.
+_NOT_FREQ = r"(?!\s*(?:a|an|per|each|every|/|in\s+a)\s*(?:day|night|week|fortnight|month|year)\b)"
+_MONTH = "(" + "|".join(sorted(lexicon.MONTHS, key=len, reverse=True)) + ")"
+_BY = r"(?:by|before|on|until|till|through|no\s+later\s+than|due|target\s+date:?|deadline:?)"
+_REVIEW = "(?:" + "|".join(re.escape(p) for p in lexicon.REVIEW_POINTS) + ")"
+_NAMED = (
+    "(" + "|".join(re.escape(k) for k in sorted(lexicon.NAMED_DAYS, key=len, reverse=True)) + ")"
+)
+_SEASON = (
+    "(?:" + "|".join(re.escape(k) for k in sorted(lexicon.SEASONS, key=len, reverse=True)) + ")"
+)
+_ORDINAL = (
+    r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+    r"tenth|eleventh|twelfth|final|last|next)"
+)
+
+
+@dataclass(frozen=True)
+class DeadlineMatch:
+    start: int
+    end: int
+    days: int | None
+    date: dt.date | None
+    rank: int  # lower is a stronger deadline (a window beats a hold period)
+
+
+def _days(value: float, unit: str) -> int:
+    return round(value * lexicon.DAYS_PER_UNIT[unit])
+
+
+def _quantity(m: re.Match[str], first: int) -> float:
+    low, high = m.group(first), m.group(first + 1)
+    if high is not None:
+        return float(high)
+    if low is not None:
+        return float(low)
+    return 1.0  # "a month", "an hour", or "the next month"
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _resolve(
+    year: int | None, month: int, day: int | None, today: dt.date | None
+) -> dt.date | None:
+    try:
+        if year is None:
+            if today is None:
+                return None
+            year = today.year
+            candidate = _month_end(year, month) if day is None else dt.date(year, month, day)
+            if candidate < today:
+                year += 1
+        if year < 100:
+            year += 2000
+        return _month_end(year, month) if day is None else dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+Rule = tuple[re.Pattern[str], int, Callable[[re.Match[str], dt.date | None], DeadlineMatch | None]]
+
+
+def _rel(m: re.Match[str], today: dt.date | None) -> DeadlineMatch | None:
+    if m.group(1) is None and m.group(2) is None and m.group(4) is None:
+        return None  # "during the day", "in the week": no window stated
+    value = _quantity(m, 2)
+    return DeadlineMatch(m.start(), m.end(), _days(value, m.group(5)), None, 0)
+
+
+def _hold(m: re.Match[str], today: dt.date | None) -> DeadlineMatch | None:
+    value = _quantity(m, 1)
+    return DeadlineMatch(m.start(), m.end(), _days(value, m.group(4)), None, 2)
+
+
+def _by_unit_n(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    unit, n = m.group(1), int(m.group(2))
+    days = None if unit == "session" else _days(n, unit)
+    return DeadlineMatch(m.start(), m.end(), days, None, 0)
+
+
+def _by_n_unit(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return DeadlineMatch(m.start(), m.end(), _days(float(m.group(1)), m.group(2)), None, 0)
+
+
+def _point(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return DeadlineMatch(m.start(), m.end(), None, None, 1)
+
+
+def _hold_point(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return DeadlineMatch(m.start(), m.end(), None, None, 2)
+
+
+def _named_date(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    day = m.group(1) or m.group(3)
+    year = m.group(4)
+    month = lexicon.MONTHS[m.group(2)]
+    when = _resolve(int(year) if year else None, month, int(day) if day else None, today)
+    return DeadlineMatch(m.start(), m.end(), None, when, 0)
+
+
+def _iso_date(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    when = _resolve(int(m.group(1)), int(m.group(2)), int(m.group(3)), today)
+    return DeadlineMatch(m.start(), m.end(), None, when, 0)
+
+
+def _slash_date(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    # US order (month/day) unless the first number cannot be a month.
+    month, day = (b, a) if a > 12 else (a, b)
+    return DeadlineMatch(m.start(), m.end(), None, _resolve(year, month, day, today), 0)
+
+
+def _end_of(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    unit = m.group(1)
+    when: dt.date | None = None
+    if today is not None:
+        if unit == "year":
+            when = dt.date(today.year, 12, 31)
+        elif unit == "month":
+            when = _month_end(today.year, today.month)
+        else:
+            when = today + dt.timedelta(days=6 - today.weekday())
+    return DeadlineMatch(m.start(), m.end(), None, when, 0)
+
+
+def _end_of_next(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    unit = m.group(1)
+    when: dt.date | None = None
+    if today is not None:
+        if unit == "year":
+            when = dt.date(today.year + 1, 12, 31)
+        elif unit == "month":
+            year, month = (
+                (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+            )
+            when = _month_end(year, month)
+        else:
+            when = today + dt.timedelta(days=13 - today.weekday())
+    return DeadlineMatch(m.start(), m.end(), None, when, 0)
+
+
+def _next_unit(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return DeadlineMatch(m.start(), m.end(), _days(1, m.group(1)), None, 0)
+
+
+def _named_day(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    month, day = lexicon.NAMED_DAYS[m.group(1)]
+    return DeadlineMatch(m.start(), m.end(), None, _resolve(None, month, day, today), 0)
+
+
+def _this_unit(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return _end_of(m, today)
+
+
+def _year(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    year = int(m.group(1))
+    return DeadlineMatch(m.start(), m.end(), None, dt.date(year, 12, 31), 0)
+
+
+RULES: tuple[Rule, ...] = (
+    # within 12 weeks / in the next month / over 6-8 weeks / in six weeks' time
+    (
+        re.compile(
+            r"\b(?:within|in|over|during|inside|across|throughout)\s+(?:the\s+)?"
+            r"(?:(next|first|coming|following|upcoming)\s+)?(?:"
+            + _QTY
+            + r"\s*-?\s*)?"
+            + _UNIT
+            + r"\b(?:'s?\s+time)?"
+            + _NOT_FREQ
+        ),
+        0,
+        _rel,
+    ),
+    # by week 8 / by session 16 / at month 3
+    (
+        re.compile(
+            r"\b(?:by|at|before|until|till|on|around|no\s+later\s+than|prior\s+to)\s+"
+            r"(?:the\s+)?(?:end\s+of\s+)?(?:treatment\s+|therapy\s+)?(week|month|session|day)"
+            r"\s+(\d+)\b"
+        ),
+        0,
+        _by_unit_n,
+    ),
+    # by 3 months / at the 12-week review / by the end of 8 weeks
+    (
+        re.compile(
+            r"\b(?:by|at|before|until)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(\d+)"
+            r"(?:\s*-\s*|\s+)(day|week|fortnight|month|year)s?\b"
+            r"(?:\s+(?:review|mark|point|follow-up|check-in|appointment|session))?" + _NOT_FREQ
+        ),
+        0,
+        _by_n_unit,
+    ),
+    # by 30 June 2026 / by June 30 / by the end of March
+    (
+        re.compile(
+            r"\b"
+            + _BY
+            + r"\s+(?:the\s+)?(?:end\s+of\s+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+            + _MONTH
+            + r"\b\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{4})\b)?"
+        ),
+        0,
+        _named_date,
+    ),
+    (re.compile(r"\b" + _BY + r"\s+(\d{4})-(\d{1,2})-(\d{1,2})\b"), 0, _iso_date),
+    (re.compile(r"\b" + _BY + r"\s+(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), 0, _slash_date),
+    (
+        re.compile(
+            r"\b(?:by|before|until|at)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(week|month|year)\b"
+        ),
+        0,
+        _end_of,
+    ),
+    (re.compile(r"\bby\s+next\s+(week|month|year)\b"), 0, _next_unit),
+    (
+        re.compile(r"\b(?:by|before|until)\s+the\s+end\s+of\s+next\s+(week|month|year)\b"),
+        0,
+        _end_of_next,
+    ),
+    (re.compile(r"\b(?:by|before|until)\s+(?:the\s+end\s+of\s+)?(20\d\d)\b"), 0, _year),
+    # by Christmas / by New Year's Day
+    (
+        re.compile(r"\b(?:by|before|until|till|for|at)\s+" + _NAMED + r"(?![a-z'])"),
+        0,
+        _named_day,
+    ),
+    # this month / by the end of this week
+    (
+        re.compile(
+            r"\b(?:(?:by|before|until)\s+(?:the\s+end\s+of\s+)?)?this\s+(week|month|year)\b"
+        ),
+        0,
+        _this_unit,
+    ),
+    # by the summer / this semester / next term
+    (
+        re.compile(
+            r"\b(?:(?:by|before|until|till|over|during|at)\s+(?:the\s+end\s+of\s+)?"
+            + _SEASON
+            + r"|(?:this|next)\s+(?:semester|term|school\s+year))(?![a-z'])"
+        ),
+        1,
+        _point,
+    ),
+    # by discharge / by the end of treatment / by the next review
+    (
+        re.compile(
+            r"\b(?:by|at|before|until|till|prior\s+to|upon|on|through)\s+(?:the\s+)?"
+            r"(?:time\s+of\s+)?(?:client's\s+)?" + _REVIEW + r"\b"
+        ),
+        1,
+        _point,
+    ),
+    # by the 8th session / by the final session
+    (
+        re.compile(
+            r"\b(?:by|at|before|within|until)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
+            + _ORDINAL
+            + r"\s+(?:therapy\s+|treatment\s+)?(?:session|appointment|visit|review)\b"
+        ),
+        1,
+        _point,
+    ),
+    # within 8 sessions
+    (
+        re.compile(
+            r"\b(?:within|in|over|across)\s+(?:the\s+)?(?:next\s+|first\s+)?\d+\s+"
+            r"(?:therapy\s+|treatment\s+|counseling\s+|counselling\s+)?sessions\b"
+        ),
+        1,
+        _point,
+    ),
+    # for one month / for 4 consecutive weeks (the criterion must hold that long)
+    (
+        re.compile(
+            r"\bfor\s+(?:at\s+least\s+|a\s+minimum\s+of\s+|a\s+period\s+of\s+|the\s+next\s+"
+            r"|the\s+following\s+|another\s+|the\s+)?" + _QTY + r"\s*(?:-\s*)?"
+            r"(?:consecutive\s+|straight\s+|successive\s+|full\s+|continuous\s+)?"
+            + _UNIT
+            + r"\b"
+            + _NOT_FREQ
+        ),
+        2,
+        _hold,
+    ),
+    (
+        re.compile(
+            r"\bfor\s+(?:at\s+least\s+)?\d+\s+(?:consecutive\s+)?(?:sessions|appointments)\b"
+        ),
+        2,
+        _hold_point,
+    ),
+)
+
+
+def find_deadlines(text: str, today: dt.date | None) -> list[DeadlineMatch]:
+    """Every deadline-like span in normalised text, without overlaps, in text order."""
+    found: list[DeadlineMatch] = []
+    taken = bytearray(len(text))  # 1 where an earlier (stronger) rule already matched
+    for pattern, _, build in RULES:
+        for m in pattern.finditer(text):
+            if _after_frequency(text, m.start()):
+                continue
+            match = build(m, today)
+            if match is None or taken.find(1, match.start, match.end) >= 0:
+                continue
+            taken[match.start : match.end] = b"\x01" * (match.end - match.start)
+            found.append(match)
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def _after_frequency(text: str, start: int) -> bool:
+    """'3 times in a week' is a frequency: skip 'in a ...' right after 'times' or 'x'."""
+    if not text.startswith("in ", start):
+        return False
+    before = text[max(0, start - 8) : start]
+    return bool(re.search(r"(?:times?|x|once|twice)\s*$", before))
+
+
+def primary(deadlines: list[DeadlineMatch]) -> DeadlineMatch | None:
+    """The strongest deadline: a window or date over a review point over a hold period."""
+    if not deadlines:
+        return None
+    return min(deadlines, key=lambda d: (d.rank, d.start))

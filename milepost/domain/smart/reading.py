@@ -1,0 +1,238 @@
+"""Read a goal statement: deadlines, quantities and the Target they describe (Structure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from milepost.domain.smart.cues import patterns
+from milepost.domain.smart.deadlines import DeadlineMatch, find_deadlines, primary
+from milepost.domain.smart.measures import Scale
+from milepost.domain.smart.model import Deadline, Structure
+from milepost.domain.smart.normalise import Mention, Normalised, normalise
+from milepost.domain.smart.quantities import Quantity, find_quantities
+
+# Longest quote put in a `why`.
+QUOTE_MAX = 80
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything found in the text, shared by the criteria, findings and rewrite."""
+
+    norm: Normalised
+    deadlines: tuple[DeadlineMatch, ...]
+    deadline: DeadlineMatch | None
+    quantities: tuple[Quantity, ...]
+    baseline: Quantity | None
+    target: Quantity | None
+    change: Quantity | None
+    scale: Scale | None
+    structure: Structure
+    direction_source: str | None  # "verb" | "improve" | "numbers" | "comparator"
+
+
+def quoted(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > QUOTE_MAX:
+        text = text[: QUOTE_MAX - 1].rstrip() + "\u2026"
+    return f'"{text}"'
+
+
+def quote_span(norm: Normalised, start: int, end: int) -> str:
+    return quoted(norm.quote(start, end))
+
+
+def _attach_scale(q: Quantity, mentions: tuple[Mention, ...]) -> Scale | None:
+    if not mentions or q.kind in ("frequency", "duration", "percent", "self-rating"):
+        return None
+    best = min(mentions, key=lambda m: abs(m.at - q.start))
+    if abs(best.at - q.start) > 60:
+        return None
+    return best.scale if best.scale is not None else Scale(code=None, short_name=best.text)
+
+
+def _mention_scale(mention: Mention) -> Scale:
+    return mention.scale if mention.scale is not None else Scale(code=None, short_name=mention.text)
+
+
+def _pick(quantities: list[Quantity]) -> tuple[Quantity | None, Quantity | None, Quantity | None]:
+    baseline = next((q for q in quantities if q.role == "baseline"), None)
+    target: Quantity | None = None
+    if baseline is not None:
+        after = [
+            q
+            for q in quantities
+            if q.start > baseline.start and q.role not in ("range-end", "interval")
+        ]
+        target = next((q for q in after if q.role == "target"), None)
+        if target is None:
+            target = next((q for q in after if q.role not in ("change", "baseline")), None)
+            if target is not None and target.start - baseline.end > 60:
+                target = None
+    if target is None:
+        usable = [
+            q for q in quantities if q.role not in ("change", "baseline", "range-end", "interval")
+        ]
+        target = next((q for q in usable if q.role == "target"), None)
+        target = target or next(iter(usable), None)
+    change = next((q for q in quantities if q.role == "change"), None)
+    return baseline, target, change
+
+
+def rate(q: Quantity) -> float:
+    return q.per_day if q.per_day is not None else q.value
+
+
+def _direction(
+    s: str, baseline: Quantity | None, target: Quantity | None, change: Quantity | None
+) -> tuple[str | None, str | None]:
+    pat = patterns()
+    anchor = next((q for q in (baseline, target, change) if q is not None), None)
+    # A change verb counts when it comes before the quantity it governs.
+    limit = anchor.start if anchor is not None else len(s)
+    dec = pat["decrease"].search(s, 0, limit)
+    inc = pat["increase"].search(s, 0, limit)
+    weak_inc = inc is not None and inc.group(0).startswith("improv")
+    verb: str | None = None
+    if dec and (not inc or dec.start() < inc.start() or weak_inc):
+        verb = "decrease"
+    elif inc and not weak_inc:
+        verb = "increase"
+    numbers: str | None = None
+    if baseline is not None and target is not None:
+        a, b = rate(baseline), rate(target)
+        if target.per_day is None or baseline.per_day is None:
+            a, b = baseline.value, target.value
+        numbers = "decrease" if b < a else "increase" if b > a else None
+    if verb is not None:
+        return verb, "verb"
+    if numbers is not None:
+        return numbers, "numbers"
+    if inc is not None:
+        return "increase", "improve"
+    comparator = target.comparator if target is not None else None
+    if comparator in ("<", "<="):
+        return "decrease", "comparator"
+    if comparator in (">", ">="):
+        return "increase", "comparator"
+    if change is not None:
+        right = s[change.end : change.end + 30]
+        if re.search(r"reduc|decreas|drop|fewer|less|lower", right):
+            return "decrease", "numbers"
+        if re.search(r"increas|improv|more|higher", right):
+            return "increase", "numbers"
+    return None, None
+
+
+def _measure_name(scale: Scale | None, primary_q: Quantity | None, s: str) -> str | None:
+    pat = patterns()
+    if scale is not None:
+        return scale.short_name
+    if primary_q is not None:
+        kind = primary_q.kind
+        if kind in ("frequency", "count"):
+            return "count"
+        if kind in ("duration", "percent", "self-rating"):
+            return kind
+        if pat["rating"].search(s) or pat["scale"].search(s):
+            return "self-rating"
+        if kind == "points":
+            return "self-rating"
+        return "count"
+    if pat["log"].search(s):
+        return "log"
+    if pat["rating"].search(s) or pat["scale"].search(s):
+        return "self-rating"
+    if pat["frequency"].search(s):
+        return "count"
+    return None
+
+
+def _unit(scale: Scale | None, q: Quantity | None) -> str | None:
+    if q is not None and q.kind in ("frequency", "duration", "percent", "self-rating"):
+        return q.unit
+    if scale is not None:
+        return "points"
+    return q.unit if q is not None else None
+
+
+def read(text: str, *, today: dt.date | None = None) -> Reading:
+    norm = normalise(text)
+    s = norm.text
+    deadlines = find_deadlines(s, today)
+    main = primary(deadlines)
+    spans = [(d.start, d.end) for d in deadlines]
+    quantities = find_quantities(norm, spans)
+    pat = patterns()
+    if pat["rating"].search(s) or pat["scale"].search(s):
+        quantities = [
+            replace(q, kind="self-rating") if q.kind == "bare" and not norm.mentions else q
+            for q in quantities
+        ]
+    baseline, target, change = _pick(quantities)
+    primary_q = target or baseline or change
+    scale: Scale | None = None
+    for q in (target, baseline, change):
+        if q is not None and (scale := _attach_scale(q, norm.mentions)) is not None:
+            break
+    if (
+        scale is None
+        and norm.mentions
+        and (
+            primary_q is None
+            or primary_q.kind in ("bare", "points")
+            or (primary_q.role == "change" and target is None and baseline is None)
+        )
+    ):
+        scale = _mention_scale(norm.mentions[0])
+    direction, source = _direction(s, baseline, target, change)
+    if source == "improve" and scale is not None and scale.higher_is_worse:
+        direction = "decrease"  # improving a score where higher is worse lowers it
+    comparator: str | None = None
+    if target is not None:
+        comparator = target.comparator
+        if comparator is None:
+            if (
+                direction == "decrease"
+                or target.value == 0  # nothing is below zero: "zero panic attacks" is <= 0
+                or (direction is None and scale is not None and scale.higher_is_worse)
+            ):
+                comparator = "<="
+            else:
+                comparator = ">="
+    unit = _unit(scale, target or baseline or change)
+    if unit is None and baseline is not None and target is not None:
+        unit = baseline.unit
+    deadline = (
+        Deadline(text=norm.quote(main.start, main.end), days=main.days, date=main.date)
+        if main is not None
+        else None
+    )
+    structure = Structure(
+        measure=_measure_name(scale, primary_q, s),
+        baseline=baseline.value if baseline is not None else None,
+        target=target.value if target is not None else None,
+        comparator=comparator,
+        direction=direction,
+        unit=unit,
+        deadline=deadline,
+    )
+    return Reading(
+        norm=norm,
+        deadlines=tuple(deadlines),
+        deadline=main,
+        quantities=tuple(quantities),
+        baseline=baseline,
+        target=target,
+        change=change,
+        scale=scale,
+        structure=structure,
+        direction_source=source,
+    )
+
+
+def fmt(value: float) -> str:
+    """18.0 -> '18', 2.5 -> '2.5'."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

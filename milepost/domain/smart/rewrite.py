@@ -1,0 +1,106 @@
+"""Suggested SMART wording: the client's words kept, anything missing as a visible placeholder."""
+
+from __future__ import annotations
+
+import re
+
+from milepost.domain.smart.findings import suggested_scale
+from milepost.domain.smart.model import Criteria, Finding, Positive
+from milepost.domain.smart.reading import Reading, fmt
+
+
+def _core(r: Reading, fix_numbers: dict[int, str]) -> str:
+    """The original words without their deadlines, offending numbers as placeholders."""
+    s = r.norm.original
+    edits: list[tuple[int, int, str]] = [
+        (*r.norm.original_span(d.start, d.end), "") for d in r.deadlines if d.rank < 2
+    ]
+    for q in r.quantities:
+        if q.start in fix_numbers:
+            edits.append((*r.norm.original_span(q.start, q.end), fix_numbers[q.start]))
+    edits.sort()
+    pieces: list[str] = []
+    pos = 0
+    for a, b, replacement in edits:
+        if a >= pos:
+            pieces.append(s[pos:a])
+            pieces.append(replacement)
+            pos = b
+    pieces.append(s[pos:])
+    core = " ".join("".join(pieces).split())
+    core = re.sub(r"\s+([,.;:)])", r"\1", core)
+    core = re.sub(r"\(\s*\)", "", core)
+    core = re.sub(r"^[,;:\s]+", "", core)
+    return core.strip(" .,;:")
+
+
+def rewrite(r: Reading, criteria: Criteria, pos: Positive, findings: list[Finding]) -> str:
+    """A suggested SMART wording: the client's words kept, what is missing as placeholders."""
+    st = r.structure
+    if pos.met is False and pos.reframe:
+        return pos.reframe
+    codes = {f.code for f in findings}
+    fix: dict[int, str] = {}
+    if codes & {"target-out-of-range", "target-inconsistent"}:
+        if r.target is not None:
+            fix[r.target.start] = "[target]"
+        if r.baseline is not None:
+            fix[r.baseline.start] = "[baseline]"
+    core = _core(r, fix) or "[behaviour]"
+    core = core[0].upper() + core[1:]
+    additions: list[str] = []
+    s = r.norm.text
+    if criteria.specific.met is False:
+        suggestion = suggested_scale(s)
+        if suggestion is not None:
+            word = "or below" if suggestion.higher_is_worse else "or above"
+            additions.append(f"({suggestion.short_name} from [baseline] to [target] {word})")
+        else:
+            additions.append("as shown by [behaviour] [how often]")
+    elif criteria.measurable.met is False:
+        if st.direction == "decrease":
+            additions.append("from [baseline] to [target] per week")
+        else:
+            additions.append("[how often]")
+    elif st.baseline is None and st.target is not None and r.change is None and st.measure != "log":
+        additions.append("(baseline: [baseline])")
+    keep_deadline = (
+        st.deadline is not None
+        and r.deadline is not None
+        and r.deadline.rank < 2
+        and "too-fast" not in codes
+    )
+    when = st.deadline.text if keep_deadline and st.deadline is not None else "by [when]"
+    if when[:1].isupper() and when[1:2].islower():
+        when = when[0].lower() + when[1:]  # "Within 12 weeks, ..." moves to the end
+    text = " ".join([core, *additions, when])
+    return text.rstrip(" .") + "."
+
+
+# Example values that fill each placeholder (used to check that a filled rewrite passes).
+PLACEHOLDER_FILLS: dict[str, str] = {
+    "[how often]": "4 times a week",
+    "[when]": "week 12",
+    "[behaviour]": "going for a 20-minute walk",
+    "[replacement behaviour]": "Go for a 20-minute walk",
+    "[replacement activity]": "a board game",
+    "[minutes]": "15",
+}
+
+
+def fill_placeholders(
+    text: str, *, direction: str | None = None, target: float | None = None
+) -> str:
+    """The rewrite with example values in every placeholder.
+
+    Baseline and target follow the direction (and a target already in the text), so the
+    filled sentence is what a clinician would write after filling the blanks.
+    """
+    if direction == "increase":
+        baseline = max(0.0, target - 3) if target is not None else 2.0
+        goal = 5.0
+    else:
+        baseline = target + 6 if target is not None else 12.0
+        goal = 6.0
+    values = {**PLACEHOLDER_FILLS, "[baseline]": fmt(baseline), "[target]": fmt(goal)}
+    return re.sub(r"\[[^\[\]]{1,40}\]", lambda m: values.get(m.group(0), "3"), text)

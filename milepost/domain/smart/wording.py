@@ -1,0 +1,104 @@
+"""Positive (approach) wording: flag goals that only remove something, and reframe them."""
+
+from __future__ import annotations
+
+import re
+
+from milepost.domain.smart import lexicon
+from milepost.domain.smart.cues import patterns
+from milepost.domain.smart.model import Positive
+from milepost.domain.smart.normalise import MASK
+from milepost.domain.smart.reading import Reading, quote_span
+
+
+def _clauses(s: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in patterns()["clause"].finditer(s):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(s):
+        spans.append((start, len(s)))
+    return spans
+
+
+_EMPTY_CUES = frozenset({"no", "without", "free of", "free from", "not", "never"})
+
+
+def _avoidance_cue(clause: str) -> re.Match[str] | None:
+    pat = patterns()
+    masked = pat["not_avoid"].sub(lambda m: " " * len(m.group(0)), clause)
+    return pat["avoid"].search(masked)
+
+
+def positive(r: Reading) -> Positive:
+    s, norm, pat = r.norm.text, r.norm, patterns()
+    negative: list[tuple[int, int, re.Match[str]]] = []
+    approach = False
+    for a, b in _clauses(s):
+        clause = s[a:b]
+        prefix = pat["prefix"].match(clause)
+        body = clause[prefix.end() :] if prefix is not None else clause
+        body = body.lstrip()
+        offset = b - len(body)
+        words = pat["word"].findall(body)
+        if not words:
+            continue
+        cue = _avoidance_cue(body)
+        if cue is not None:
+            lead = body[: cue.start()].strip()
+            empty = pat["empty"].match(lead) if lead else None
+            lead_words = pat["word"].findall(lead)
+            if (
+                not lead
+                or (empty is not None and empty.end() == len(lead))
+                or (empty is not None and len(lead_words) <= 6 and cue.group(0) in _EMPTY_CUES)
+            ):
+                negative.append((offset + cue.start(), offset + len(body), cue))
+                continue
+        if _is_content(body):
+            approach = True
+    if negative and not approach:
+        start, end, cue = negative[0]
+        end = min([end, *(d.start for d in r.deadlines if start < d.start < end)])
+        quote = quote_span(norm, start, end)
+        return Positive(
+            False,
+            f"only removes something: {quote}; say what the client will do instead",
+            reframe(r, s[start:end], cue.group(0)),
+        )
+    if negative:
+        return Positive(True, "pairs what stops with what the client will do instead")
+    if r.structure.direction == "decrease":
+        return Positive(True, "a symptom or behaviour reduction, not an avoidance goal")
+    return Positive(True, "states what the client will do or reach")
+
+
+def _is_content(body: str) -> bool:
+    """Does this clause (subject already stripped) start with something to do or reach?"""
+    pat = patterns()
+    if MASK in body:
+        return True
+    for name in ("behaviour", "decrease", "increase", "approach"):
+        m = pat[name].match(body)
+        if m is not None:
+            return True
+    return False
+
+
+def reframe(r: Reading, negated: str, cue: str) -> str:
+    """'Stop eating junk food' -> 'Eat a home-cooked meal [how often] by [when]'."""
+    if cue.endswith("-free"):
+        obj = cue.removesuffix("-free")  # "panic-free" removes panic
+    else:
+        obj = negated.split(cue, 1)[-1].strip(" .,;:")
+        obj = re.sub(r"^(?:of|from|to|any|all|more|having|doing)\s+", "", obj)
+    when = r.structure.deadline.text if r.structure.deadline is not None else "by [when]"
+    if when[:1].isupper() and when[1:2].islower():
+        when = when[0].lower() + when[1:]
+    for keys, replacement in lexicon.REPLACEMENTS:
+        if any(re.search(r"\b" + re.escape(k), obj) for k in keys):
+            return f"{replacement} [how often] {when}."
+    what = obj if obj else "the old behaviour"
+    return f"[replacement behaviour] instead of {what} [how often] {when}."

@@ -1,0 +1,154 @@
+"""Findings for the seeds' common mistakes, and Achievable/Relevant judged from context."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from milepost.domain import smart
+
+TODAY = dt.date(2026, 1, 5)
+
+
+def codes(text: str, context: smart.GoalContext | None = None) -> set[str]:
+    return {f.code for f in smart.analyse(text, context, today=TODAY).findings}
+
+
+# text | findings that must be present | findings that must be absent
+FROM_TEXT = [
+    ("Improve self-esteem", {"vague-outcome", "no-measure", "no-deadline"}, {"negative-wording"}),
+    ("Stop eating junk food", {"negative-wording"}, set()),
+    ("Walk 3 times a week", {"no-deadline", "no-baseline"}, {"no-measure", "vague-outcome"}),
+    ("Increase walks from 1 to 3 per week within 8 weeks", set(), {"no-baseline", "no-deadline"}),
+    ("Reduce PHQ-9 from 12 to 15 within 8 weeks", {"target-inconsistent"}, set()),
+    ("Increase social outings from 4 to 2 per month by week 8", {"target-inconsistent"}, set()),
+    ("Reduce GAD-7 from 18 to 30 within 12 weeks", {"target-out-of-range"}, set()),
+    ("Reduce PHQ-9 from 40 to 10 within 12 weeks", {"target-out-of-range"}, set()),
+    ("Reduce PHQ-9 from 27 to 0 within 2 weeks", {"too-fast"}, set()),
+    (
+        "Reduce PHQ-9 from 18 to 9 or below within 16 weeks",
+        set(),
+        {"too-fast", "target-out-of-range", "target-inconsistent", "no-baseline"},
+    ),
+    (
+        "Reduce panic attacks from 3/week to ≤1/month within 12 weeks",
+        set(),
+        {"target-inconsistent"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), FROM_TEXT)
+def test_it_finds_the_common_mistakes(text, present, absent):
+    found = codes(text)
+    assert present <= found
+    assert not (absent & found)
+
+
+def test_every_finding_has_a_code_severity_message_and_fix():
+    for finding in smart.analyse("Stop eating junk food", today=TODAY).findings:
+        assert finding.severity in ("error", "warning", "info")
+        assert finding.code
+        assert finding.message
+        assert finding.fix
+
+
+def test_errors_come_first():
+    severities = [f.severity for f in smart.analyse("Reduce GAD-7 from 18 to 30").findings]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
+
+
+# --- Achievable ------------------------------------------------------------------------
+
+# text | context | met
+ACHIEVABLE = [
+    # PHQ-9 reliable change is 6 points; one per two weeks is the ceiling.
+    ("Reduce PHQ-9 from 18 to 9 within 16 weeks", smart.GoalContext(), True),
+    ("Reduce PHQ-9 from 27 to 0 within 2 weeks", smart.GoalContext(), False),
+    ("Reduce PHQ-9 from 20 to 5 within 4 weeks", smart.GoalContext(), False),
+    ("Reduce PHQ-9 from 20 to 5 within 6 weeks", smart.GoalContext(), True),
+    ("Reduce PHQ-9 from 12 to 30 within 16 weeks", smart.GoalContext(), False),
+    # Baseline and time frame from the context when the text leaves them out.
+    ("Reduce PHQ-9 to 9 or below", smart.GoalContext(baseline=18, time_frame_days=112), True),
+    ("Reduce PHQ-9 to 0", smart.GoalContext(baseline=27, time_frame_days=14), False),
+    ("Reduce the score to 9", smart.GoalContext(baseline=18, instrument="phq9"), None),
+    (
+        "Reduce the score to 9",
+        smart.GoalContext(baseline=18, instrument="phq9", time_frame_days=7),
+        False,
+    ),
+    # A custom metric: direction and a sensible time frame.
+    ("Increase walks from 1 to 5 per week within 4 weeks", smart.GoalContext(), True),
+    ("Increase walks from 1 to 5 per week within 3 days", smart.GoalContext(), False),
+    # Nothing to judge.
+    ("Improve self-esteem", smart.GoalContext(), None),
+    ("Walk 3 times a week", smart.GoalContext(), None),
+]
+
+
+@pytest.mark.parametrize(("text", "context", "met"), ACHIEVABLE)
+def test_achievable_is_judged_when_the_facts_are_known(text, context, met):
+    criterion = smart.analyse(text, context, today=TODAY).criteria.achievable
+    assert criterion.met is met
+    assert criterion.why
+
+
+def test_achievable_explains_the_reliable_change_arithmetic():
+    why = smart.analyse("Reduce PHQ-9 from 27 to 0 within 2 weeks").criteria.achievable.why
+    assert "27 to 0 in 14 days" in why
+    assert "reliable changes of 6 points" in why
+
+
+# --- Relevant and plan-level findings --------------------------------------------------
+
+GROCERY = "Resume independent grocery shopping twice a week within 12 weeks"
+
+# context | relevant met | findings present
+RELEVANT = [
+    (smart.GoalContext(), None, set()),
+    (smart.GoalContext(formulation_factors=("Avoids supermarkets and buses",)), True, set()),
+    (
+        smart.GoalContext(formulation_factors=("Binge drinking at weekends",)),
+        False,
+        {"no-formulation-link"},
+    ),
+    (smart.GoalContext(formulation_factors=()), False, {"no-formulation-link"}),
+    (smart.GoalContext(client_words="I just want to do my own shopping again"), True, set()),
+    (smart.GoalContext(client_words="I want to sleep better"), None, {"not-client-words"}),
+    (smart.GoalContext(client_words=""), None, {"not-client-words"}),
+    (smart.GoalContext(endorsed=False), False, {"not-endorsed"}),
+    (smart.GoalContext(endorsed=True), True, set()),
+]
+
+
+@pytest.mark.parametrize(("context", "met", "present"), RELEVANT)
+def test_relevant_is_judged_against_the_formulation_and_the_clients_words(context, met, present):
+    analysis = smart.analyse(GROCERY, context, today=TODAY)
+    assert analysis.criteria.relevant.met is met
+    assert present <= {f.code for f in analysis.findings}
+
+
+def test_relevance_quotes_the_related_terms():
+    context = smart.GoalContext(formulation_factors=("Avoids supermarkets",))
+    why = smart.analyse(GROCERY, context).criteria.relevant.why
+    assert why == 'shares "grocery ~ supermarket" with the linked factor "Avoids supermarkets"'
+
+
+@pytest.mark.parametrize(
+    ("context", "present", "absent"),
+    [
+        (smart.GoalContext(active_goals=5), {"too-many-goals"}, {"too-few-goals"}),
+        (smart.GoalContext(active_goals=1), {"too-few-goals"}, {"too-many-goals"}),
+        # 2-4 active goals is the seeds' range; its edges raise nothing.
+        (smart.GoalContext(active_goals=2), set(), {"too-few-goals", "too-many-goals"}),
+        (smart.GoalContext(active_goals=4), set(), {"too-few-goals", "too-many-goals"}),
+        (smart.GoalContext(review_due=dt.date(2026, 1, 4)), {"review-overdue"}, set()),
+        (smart.GoalContext(review_due=TODAY), set(), {"review-overdue"}),
+    ],
+)
+def test_plan_level_findings_need_context(context, present, absent):
+    found = codes(GROCERY, context)
+    assert present <= found
+    assert not (absent & found)
+    assert not ({"too-many-goals", "too-few-goals", "review-overdue"} & codes(GROCERY))

@@ -1,0 +1,87 @@
+"""Rewrites keep the client's words, show what is missing, and pass the engine's checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bench.eval_smart import load_cases
+from milepost.domain import smart
+
+TODAY = dt.date(2026, 1, 5)
+PLACEHOLDER = "["
+
+
+def filled(rewrite: str) -> smart.Analysis:
+    """The rewrite with every placeholder filled with an example value, analysed again."""
+    own = smart.analyse(rewrite, today=TODAY).structure
+    text = smart.fill_placeholders(rewrite, direction=own.direction, target=own.target)
+    assert PLACEHOLDER not in text
+    return smart.analyse(text, today=TODAY)
+
+
+def passes(analysis: smart.Analysis) -> list[str]:
+    """What a filled rewrite still fails (empty when it passes)."""
+    c = analysis.criteria
+    problems = [
+        name
+        for name, met in (
+            ("specific", c.specific.met),
+            ("measurable", c.measurable.met),
+            ("time_bound", c.time_bound.met),
+            ("positive", analysis.positive.met),
+        )
+        if met is not True
+    ]
+    if c.achievable.met is False:
+        problems.append("achievable")
+    problems += [f.code for f in analysis.findings if f.severity == "error"]
+    return problems
+
+
+# text | rewrite
+REWRITES = [
+    ("Improve self-esteem", "Improve self-esteem as shown by [behaviour] [how often] by [when]."),
+    ("Reduce anxiety", "Reduce anxiety (GAD-7 from [baseline] to [target] or below) by [when]."),
+    ("Low mood", "Low mood (PHQ-9 from [baseline] to [target] or below) by [when]."),
+    (
+        "Reduce panic attacks",
+        "Reduce panic attacks from [baseline] to [target] per week by [when].",
+    ),
+    (
+        "Attend work five days a week",
+        "Attend work five days a week (baseline: [baseline]) by [when].",
+    ),
+    ("Stop eating junk food", "Eat a home-cooked meal [how often] by [when]."),
+    # Already SMART: the words stay, the deadline moves to the end.
+    (
+        "Within 12 weeks, reduce panic attacks from 4 a week to 1 a week",
+        "Reduce panic attacks from 4 a week to 1 a week within 12 weeks.",
+    ),
+    # Out of range, inconsistent or too fast: the offending parts become placeholders.
+    (
+        "Reduce GAD-7 from 18 to 30 within 12 weeks",
+        "Reduce GAD-7 from [baseline] to [target] within 12 weeks.",
+    ),
+    ("Reduce PHQ-9 from 27 to 0 within 2 weeks", "Reduce PHQ-9 from 27 to 0 by [when]."),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REWRITES)
+def test_it_suggests_a_rewrite_with_visible_placeholders(text, expected):
+    assert smart.analyse(text, today=TODAY).rewrite == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), REWRITES)
+def test_a_filled_rewrite_passes_the_engines_own_checks(text, expected):
+    assert passes(filled(smart.analyse(text, today=TODAY).rewrite)) == []
+
+
+def test_every_rewrite_in_the_labelled_set_passes_once_filled():
+    failures = {}
+    for case in load_cases():
+        rewrite = smart.analyse(case.text, today=TODAY).rewrite
+        if problems := passes(filled(rewrite)):
+            failures[case.id] = (rewrite, problems)
+    assert failures == {}
