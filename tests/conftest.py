@@ -4,9 +4,9 @@ import os
 import shutil
 
 import pytest
-from django.test import Client as HttpClient
 
-from tests.base import Personas, make_personas
+# Django-dependent imports live inside the fixtures, so the pure domain tests also run
+# without the Django plugin: `pytest -p no:django tests/domain`.
 
 # Playwright's sync API runs an event loop; Django's ORM refuses to run inside one
 # unless told it is safe (the tests drive the browser from one thread).
@@ -26,13 +26,17 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def personas(db: None) -> Personas:
+def personas(db: None):
+    from tests.base import make_personas
+
     return make_personas()
 
 
 @pytest.fixture
 def login_as():
     """A test client signed in as the given user (None: anonymous)."""
+
+    from django.test import Client as HttpClient
 
     def make(user) -> HttpClient:
         http = HttpClient()
