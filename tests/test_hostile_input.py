@@ -6,11 +6,14 @@ filled with hostile values, as a query string and as a form post.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.test import Client as HttpClient
+from django.urls import reverse
 
 from tests.base import Personas
-from tests.test_access_matrix import _url, project_routes
+from tests.test_access_matrix import SAMPLE_KWARGS, _url, project_routes
 
 FIELDS = (
     "username",
@@ -32,6 +35,11 @@ FIELDS = (
     "is_active",
     "q",
     "next",
+    "administered_on",
+    "action",
+    "note",
+    "reason",
+    *(f"item_{n}" for n in range(1, 21)),
 )
 
 HOSTILE = (
@@ -62,3 +70,19 @@ def test_no_route_fails_on_hostile_input(personas: Personas, value: str):
                 assert b"<script>alert(1)</script>" not in response.content
                 if response.status_code in (301, 302):
                     assert not response["Location"].startswith("https://evil.example")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_url_segments_are_not_found_never_a_failure(personas: Personas, value: str):
+    http = HttpClient()
+    http.force_login(personas.alice)
+    for route in project_routes():
+        for name in route.kwarg_names:
+            kwargs = {k: SAMPLE_KWARGS[k](personas) for k in route.kwarg_names}
+            kwargs[name] = "SEGMENT"
+            url = reverse(route.name, kwargs=kwargs).replace("SEGMENT", quote(value, safe=""))
+            for response in (http.get(url), http.post(url)):
+                assert response.status_code < 500, (
+                    f"{route.name} with {name}: {response.status_code}"
+                )

@@ -108,6 +108,11 @@ def user_update(
     if changed:
         user.save(update_fields=changed)
     if membership.role != role:
+        if membership.role == Role.SUPERVISOR:
+            # Supervision is an access grant: it ends with the role.
+            ended = Supervision.objects.filter(supervisor=user).delete()[0]
+            if ended:
+                changed.append("supervisions_ended")
         membership.role = role
         membership.save(update_fields=["role"])
         changed.append("role")

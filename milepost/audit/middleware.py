@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from milepost.audit.context import origin
@@ -14,5 +15,15 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with origin(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT")):
+        with origin(client_address(request), request.META.get("HTTP_USER_AGENT")):
             return self.get_response(request)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or behind a trusted proxy the address it appended to X-Forwarded-For."""
+    if getattr(settings, "AUDIT_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address

@@ -16,6 +16,24 @@ if TYPE_CHECKING:
     from milepost.clients.models import Client
 
 
+def _check_detail(value: object) -> None:
+    """Detail holds only strings, whole numbers, booleans, None, lists and string-keyed maps:
+    values that round-trip through every database's JSON unchanged (floats may not)."""
+    if value is None or isinstance(value, str | bool | int):
+        return
+    if isinstance(value, list | tuple):
+        for item in value:
+            _check_detail(item)
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("audit detail keys must be strings")
+            _check_detail(item)
+        return
+    raise TypeError(f"audit detail cannot hold {type(value).__name__}")
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -32,9 +50,11 @@ def audit_record(
     The chain head row is locked first, so concurrent writers append one after the
     other and never link to the same predecessor.
     """
+    _check_detail(detail or {})
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH, count=0)
+        # Migrations create the head; a test database flushed between tests may not have it.
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
         head = AuditChainHead.objects.select_for_update().get(pk=1)
     if organization is None and client is not None:
         organization = client.organization

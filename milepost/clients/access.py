@@ -8,6 +8,7 @@ see answers 404, as if it did not exist.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -22,13 +23,25 @@ def visible_clients(user: User) -> QuerySet[Client]:
     """The clients a clinician or supervisor may see, unaudited: only for building other queries."""
     membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
     on_team = Q(care_team__clinician=user)
-    supervising = Q(care_team__clinician__supervisors__supervisor=user)
+    supervising = Q(
+        care_team__clinician__supervisors__supervisor=user,
+        care_team__clinician__supervisors__supervisor__membership__role=Role.SUPERVISOR,
+    )
     ids = (
         Client.objects.filter(organization=membership.organization)
         .filter(on_team | supervising)
         .values("id")
     )
     return Client.objects.filter(id__in=ids)
+
+
+def require_client_in_reach(user: User, client: Client) -> None:
+    """For services: refuse unless `user` may read `client` now (care team or supervisor).
+
+    Unaudited: the service that calls it audits what it then does.
+    """
+    if not visible_clients(user).filter(pk=client.pk).exists():
+        raise PermissionDenied
 
 
 def caseload_for_user(user: User, *, status: str | None = None, search: str = "") -> list[Client]:
@@ -66,12 +79,15 @@ def client_get_for_user(user: User, public_id: str, *, purpose: str = "view") ->
             visible_clients(user).select_related("organization").filter(public_id=public_id).first()
         )
     if client is None:
+        # Only a well-formed id is recorded: a typed name, or a NUL byte, never is.
+        well_formed = is_public_id(public_id)
         audit_record(
             action="client.access_denied",
             actor=user,
             organization=membership.organization,
             object_type="client",
-            object_id=public_id[:40],
+            object_id=public_id if well_formed else "",
+            detail={} if well_formed else {"malformed_id": True},
         )
         raise Http404
     audit_record(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import CLINICAL_ROLES, Role, User
 from milepost.audit.services import audit_record
+from milepost.clients.access import require_client_in_reach
 from milepost.clients.models import CareTeamMember, Client, ClientStatus
 
 EDITABLE_FIELDS = (
@@ -46,8 +47,11 @@ def _validate(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _clinical_actor(actor: User) -> None:
+def _clinical_actor(actor: User, client: Client | None = None) -> None:
+    """A clinician or supervisor; with `client`, one who may read that client now."""
     require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+    if client is not None:
+        require_client_in_reach(actor, client)
 
 
 @transaction.atomic
@@ -92,8 +96,8 @@ def client_create(
 
 @transaction.atomic
 def client_update(*, actor: User, client: Client, **changes: Any) -> Client:
-    """Change a client's details. `client` must come from clients.access for this actor."""
-    _clinical_actor(actor)
+    """Change a client's details."""
+    _clinical_actor(actor, client)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
@@ -124,7 +128,7 @@ def client_update(*, actor: User, client: Client, **changes: Any) -> Client:
 def care_team_add(
     *, actor: User, client: Client, clinician: User, is_primary: bool = False
 ) -> CareTeamMember:
-    _clinical_actor(actor)
+    _clinical_actor(actor, client)
     membership = getattr(clinician, "membership", None)
     if (
         membership is None
@@ -153,7 +157,9 @@ def care_team_add(
 
 @transaction.atomic
 def care_team_remove(*, actor: User, client: Client, clinician: User) -> None:
-    _clinical_actor(actor)
+    _clinical_actor(actor, client)
+    # Lock the client row: two removals at once must not both see two members.
+    Client.objects.select_for_update().filter(pk=client.pk).first()
     member = client.care_team.filter(clinician=clinician).first()
     if member is None:
         raise ValidationError({"clinician": "This clinician is not on the care team."})
@@ -180,7 +186,7 @@ def care_team_remove(*, actor: User, client: Client, clinician: User) -> None:
 def client_portal_link(*, actor: User | None, client: Client, portal_user: User) -> Client:
     """Give a client portal user their record. The invitation flow calls this later."""
     if actor is not None:
-        _clinical_actor(actor)
+        _clinical_actor(actor, client)
     membership = getattr(portal_user, "membership", None)
     if (
         membership is None

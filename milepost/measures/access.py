@@ -39,11 +39,20 @@ def administrations_for_client(
 
 def open_alerts_for_client(user: User, client: Client) -> list[RiskAlert]:
     """The open risk alerts of a client already fetched for `user`."""
-    return list(
+    alerts = list(
         RiskAlert.objects.filter(client=client, acknowledged_at__isnull=True).select_related(
-            "administration"
+            "administration", "client"
         )
     )
+    if alerts:
+        audit_record(
+            action="risk_alert.list",
+            actor=user,
+            client=client,
+            object_type="risk_alert",
+            detail={"alerts": [a.public_id for a in alerts]},
+        )
+    return alerts
 
 
 def open_alerts_for_user(user: User) -> list[RiskAlert]:

@@ -76,6 +76,10 @@ class AlertAction(models.TextChoices):
     EMERGENCY = "emergency", "Arranged emergency or crisis services"
     CONSULTED = "consulted", "Consulted a supervisor or colleague"
     SESSION = "session", "Assessed risk in session; no further action needed"
+    ENTERED_IN_ERROR = (
+        "entered_in_error",
+        "The questionnaire was entered in error (wrong client or typo)",
+    )
     OTHER = "other", "Other (described in the note)"
 
 

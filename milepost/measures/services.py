@@ -12,6 +12,7 @@ from django.utils import timezone
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
+from milepost.clients.access import require_client_in_reach
 from milepost.clients.models import Client
 from milepost.domain import instruments
 from milepost.domain.errors import InvalidAnswers, UnknownInstrument
@@ -31,9 +32,8 @@ def _check_actor(actor: User, client: Client, source: str) -> None:
         if client.portal_user_id != actor.pk:
             raise PermissionDenied
     else:
-        membership = require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
-        if membership.organization_id != client.organization_id:
-            raise PermissionDenied
+        require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+        require_client_in_reach(actor, client)
 
 
 def _field_for(error: InvalidAnswers) -> str:
@@ -131,9 +131,11 @@ def administration_mark_entered_in_error(
 ) -> Administration:
     """Take a mistaken administration out of charts and statistics. It is never deleted."""
     require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+    require_client_in_reach(actor, administration.client)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why this entry is a mistake."})
+    administration = Administration.objects.select_for_update().get(pk=administration.pk)
     if administration.entered_in_error_at is not None:
         raise ValidationError({"reason": "This entry is already marked as entered in error."})
     administration.entered_in_error_at = timezone.now()
@@ -153,6 +155,7 @@ def administration_mark_entered_in_error(
 def risk_alert_acknowledge(*, actor: User, alert: RiskAlert, action: str, note: str) -> RiskAlert:
     """Close a risk alert. A clinician must say what they did; nothing is silently dismissed."""
     require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+    require_client_in_reach(actor, alert.client)
     errors = {}
     if action not in AlertAction.values:
         errors["action"] = "Choose what you did about this alert."

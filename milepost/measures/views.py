@@ -44,7 +44,9 @@ class InstrumentSummary:
 
     @property
     def latest(self) -> Administration | None:
-        return self.administrations[-1] if self.administrations else None
+        """The newest entry that counts (not entered in error) and could be scored."""
+        scored = [a for a in self.administrations if a.counts and a.total is not None]
+        return scored[-1] if scored else None
 
 
 def _summaries(items: list[Administration]) -> list[InstrumentSummary]:

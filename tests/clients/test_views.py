@@ -21,10 +21,28 @@ class CaseloadViewTests:
         assert b"Quillfeather" in response.content
         assert b"Farshore" not in response.content
 
-    def test_strange_filters_do_not_break_it(self, personas, login_as):
+    def test_strange_filters_are_reported_not_run(self, personas, login_as):
         http = login_as(personas.alice)
-        for query in ({"status": "nonsense"}, {"q": "x" * 5000}, {"q": "%_\\'\""}):
-            assert http.get(reverse("clients:caseload"), query).status_code == 200
+        for data in ({"status": "nonsense"}, {"q": "x" * 5000}, {"q": "a\x00b"}):
+            response = http.post(reverse("clients:caseload"), data)
+            assert response.status_code == 200
+            assert b"mp-error-summary" in response.content
+        quoted = http.post(reverse("clients:caseload"), {"q": "%_\\'\""}, follow=True)
+        assert quoted.status_code == 200
+
+    def test_the_name_search_never_travels_in_the_url(self, personas, login_as):
+        http = login_as(personas.alice)
+        response = http.post(reverse("clients:caseload"), {"q": "Quill", "status": "all"})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("clients:caseload")
+        page = http.get(reverse("clients:caseload")).content
+        assert b"Quillfeather" in page
+        assert b'value="Quill"' in page
+        row_link = f'href="{reverse("clients:detail", args=[personas.dana_client.public_id])}"'
+        assert row_link.encode() in page
+        none = http.post(reverse("clients:caseload"), {"q": "Nobody"}, follow=True).content
+        assert row_link.encode() not in none
+        assert b"No clients match." in none
 
     def test_the_page_has_no_inline_script_or_style(self, personas, login_as):
         response = login_as(personas.alice).get(reverse("clients:caseload"))
