@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "milepost.audit",
     "milepost.clients",
     "milepost.measures",
+    "milepost.plans",
     "milepost.portal",
     "milepost.web",
     "milepost.demo",

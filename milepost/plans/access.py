@@ -1,0 +1,213 @@
+"""The only functions that fetch formulations, plans and their parts for a user. Every
+fetch is audited.
+
+Plans belong to a client, so the client rule applies (clients/access.py): the care team
+and a supervisor of that team read them; practice admins, other clinicians and other
+organizations read nothing; a record the user may not see answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from milepost.accounts.access import require_membership
+from milepost.accounts.models import Role, User
+from milepost.audit.services import audit_record
+from milepost.clients.access import client_get_for_user
+from milepost.clients.models import Client
+from milepost.lib.public_id import is_public_id
+from milepost.plans.models import (
+    Formulation,
+    FormulationFactor,
+    Goal,
+    Intervention,
+    Metric,
+    Objective,
+    Observation,
+    TreatmentPlan,
+)
+
+
+def _plans_with_parts() -> QuerySet[TreatmentPlan]:
+    return TreatmentPlan.objects.select_related("client", "created_by").prefetch_related(
+        "diagnoses",
+        Prefetch(
+            "goals",
+            queryset=Goal.objects.select_related("target__metric").prefetch_related(
+                "factors",
+                Prefetch(
+                    "objectives",
+                    queryset=Objective.objects.select_related("target__metric").prefetch_related(
+                        Prefetch(
+                            "interventions",
+                            queryset=Intervention.objects.select_related("responsible"),
+                        )
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def formulation_for_client(user: User, client: Client) -> Formulation | None:
+    """The formulation and its factors of a client fetched for `user`; None when unwritten."""
+    formulation = (
+        Formulation.objects.filter(client=client)
+        .prefetch_related(
+            Prefetch("factors", queryset=FormulationFactor.objects.order_by("kind", "order", "id"))
+        )
+        .first()
+    )
+    audit_record(
+        action="formulation.view",
+        actor=user,
+        client=client,
+        object_type="formulation",
+        object_id=formulation.public_id if formulation else "",
+    )
+    return formulation
+
+
+def plans_for_client(user: User, client: Client) -> list[TreatmentPlan]:
+    """Every plan version of a client already fetched for `user`, newest first."""
+    plans = list(TreatmentPlan.objects.filter(client=client).order_by("-version"))
+    audit_record(
+        action="plan.list",
+        actor=user,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"plans": [p.public_id for p in plans]},
+    )
+    return plans
+
+
+def plan_get_for_user(user: User, client_public_id: str, plan_public_id: str) -> TreatmentPlan:
+    """One plan version with its diagnoses, goals, objectives, interventions and targets."""
+    client = client_get_for_user(user, client_public_id)
+    plan = None
+    if is_public_id(plan_public_id):
+        plan = _plans_with_parts().filter(client=client, public_id=plan_public_id).first()
+    if plan is None:
+        raise Http404
+    audit_record(
+        action="plan.view",
+        actor=user,
+        client=client,
+        object_type="treatmentplan",
+        object_id=plan.public_id,
+    )
+    return plan
+
+
+def _part_get[M: models.Model](
+    user: User,
+    client_public_id: str,
+    public_id: str,
+    queryset: QuerySet[M],
+    client_path: str,
+    object_type: str,
+) -> M:
+    client = client_get_for_user(user, client_public_id, purpose="edit")
+    found = None
+    if is_public_id(public_id):
+        found = queryset.filter(**{client_path: client, "public_id": public_id}).first()
+    if found is None:
+        raise Http404
+    audit_record(
+        action=f"{object_type}.view",
+        actor=user,
+        client=client,
+        object_type=object_type,
+        object_id=public_id,
+    )
+    return found
+
+
+def goal_get_for_user(user: User, client_public_id: str, goal_public_id: str) -> Goal:
+    return _part_get(
+        user,
+        client_public_id,
+        goal_public_id,
+        Goal.objects.select_related("plan__client"),
+        "plan__client",
+        "goal",
+    )
+
+
+def objective_get_for_user(
+    user: User, client_public_id: str, objective_public_id: str
+) -> Objective:
+    return _part_get(
+        user,
+        client_public_id,
+        objective_public_id,
+        Objective.objects.select_related("goal__plan__client"),
+        "goal__plan__client",
+        "objective",
+    )
+
+
+def intervention_get_for_user(
+    user: User, client_public_id: str, intervention_public_id: str
+) -> Intervention:
+    return _part_get(
+        user,
+        client_public_id,
+        intervention_public_id,
+        Intervention.objects.select_related("objective__goal__plan__client"),
+        "objective__goal__plan__client",
+        "intervention",
+    )
+
+
+def factor_get_for_user(
+    user: User, client_public_id: str, factor_public_id: str
+) -> FormulationFactor:
+    return _part_get(
+        user,
+        client_public_id,
+        factor_public_id,
+        FormulationFactor.objects.select_related("formulation__client"),
+        "formulation__client",
+        "formulationfactor",
+    )
+
+
+def metrics_for_user(user: User) -> list[Metric]:
+    """The custom metrics of the user's practice (names and units: not client data)."""
+    membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
+    return list(Metric.objects.filter(organization=membership.organization))
+
+
+def metric_get_for_user(user: User, metric_public_id: str) -> Metric:
+    membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
+    metric = None
+    if is_public_id(metric_public_id):
+        metric = Metric.objects.filter(
+            organization=membership.organization, public_id=metric_public_id
+        ).first()
+    if metric is None:
+        raise Http404
+    return metric
+
+
+def observations_for_client(
+    user: User, client: Client, *, metric: Metric | None = None
+) -> list[Observation]:
+    """Every observation of a client already fetched for `user`, oldest first (errors too)."""
+    items = Observation.objects.filter(client=client)
+    if metric is not None:
+        items = items.filter(metric=metric)
+    result = list(items.select_related("metric", "entered_by").order_by("period_start", "id"))
+    audit_record(
+        action="observation.list",
+        actor=user,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"metric": metric.public_id if metric else "all", "count": len(result)},
+    )
+    return result

@@ -1,0 +1,358 @@
+"""Formulations, treatment plans (goals → objectives → interventions), targets, custom
+metrics and their observations.
+
+Read only through plans/access.py, written only through plans/services.py. A plan that
+is not a draft never changes; nothing clinical is hard-deleted (removing an item from a
+draft plan is the one exception, since a draft is still being written).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from milepost.lib.public_id import new_public_id
+
+
+class FactorKind(models.TextChoices):
+    PREDISPOSING = "predisposing", "Predisposing"
+    PRECIPITATING = "precipitating", "Precipitating"
+    PERPETUATING = "perpetuating", "Perpetuating (maintaining)"
+    PROTECTIVE = "protective", "Protective (strength)"
+
+
+class Formulation(models.Model):
+    """One per client: the shared understanding the plan's goals are built on."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.OneToOneField(
+        "clients.Client", on_delete=models.PROTECT, related_name="formulation"
+    )
+    presenting_problems = models.TextField(blank=True)
+    # The CBT cycle.
+    situation = models.TextField(blank=True)
+    thoughts = models.TextField(blank=True)
+    emotions = models.TextField(blank=True)
+    behaviours = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Formulation of client {self.client_id}"
+
+
+class FormulationFactor(models.Model):
+    """One of the 5 Ps, as its own row so that goals can link to it."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    formulation = models.ForeignKey(Formulation, on_delete=models.PROTECT, related_name="factors")
+    kind = models.CharField(max_length=20, choices=FactorKind.choices)
+    text = models.CharField(max_length=500)
+    order = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+    @property
+    def is_maintaining(self) -> bool:
+        return self.kind == FactorKind.PERPETUATING
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+    SUPERSEDED = "superseded", "Superseded"
+    CLOSED = "closed", "Closed"
+
+
+class TreatmentPlan(models.Model):
+    """One version of a client's plan. Only a draft may change."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="treatment_plans"
+    )
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    previous_version = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    )
+    review_interval_days = models.PositiveSmallIntegerField(default=90)
+    strengths = models.TextField(blank=True)
+    discharge_criteria = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["client", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="unique_plan_version"),
+            # One draft at a time: two drafts would fork the plan's history.
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(status="draft"),
+                name="one_draft_plan_per_client",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_interval_days__gte=1),
+                name="plan_review_interval_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan v{self.version} ({self.status}) of client {self.client_id}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+
+class Diagnosis(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="diagnoses")
+    code = models.CharField(max_length=8, help_text="ICD-10-CM, e.g. F32.1")
+    text = models.CharField(max_length=300)
+    order = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_diagnosis_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+
+class GoalStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    MET = "met", "Met"
+    PARTIALLY_MET = "partially_met", "Partially met"
+    REVISED = "revised", "Revised"
+    DISCONTINUED = "discontinued", "Discontinued"
+
+
+class Goal(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="goals")
+    order = models.PositiveIntegerField(default=1)
+    client_words = models.TextField(blank=True, help_text="The goal in the client's own words.")
+    statement = models.TextField(help_text="The SMART wording.")
+    status = models.CharField(max_length=20, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    factors = models.ManyToManyField(FormulationFactor, blank=True, related_name="goals")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"Goal {self.order} of plan {self.plan_id}"
+
+
+class Objective(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="objectives")
+    order = models.PositiveIntegerField(default=1)
+    statement = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"Objective {self.order} of goal {self.goal_id}"
+
+
+class InterventionType(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    GROUP = "group", "Group"
+    FAMILY = "family", "Family"
+
+
+class Intervention(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="interventions")
+    order = models.PositiveIntegerField(default=1)
+    modality = models.CharField(
+        max_length=200, help_text="Modality or technique, e.g. behavioural activation."
+    )
+    type = models.CharField(
+        max_length=20, choices=InterventionType.choices, default=InterventionType.INDIVIDUAL
+    )
+    frequency = models.CharField(max_length=100, help_text="e.g. weekly")
+    session_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.modality} ({self.type})"
+
+
+class MetricPeriod(models.TextChoices):
+    DAY = "day", "per day"
+    WEEK = "week", "per week"
+    MONTH = "month", "per month"
+    SESSION = "session", "per session"
+
+
+class Metric(models.Model):
+    """A custom measure of the organization, e.g. "pleasurable activities" per week."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="metrics"
+    )
+    name = models.CharField(max_length=120)
+    unit = models.CharField(max_length=40, help_text="e.g. activities, attacks, hours")
+    period = models.CharField(max_length=20, choices=MetricPeriod.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name", "period"], name="unique_metric_per_organization"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit} {self.get_period_display()})"
+
+
+class Comparator(models.TextChoices):
+    AT_MOST = "<=", "at most"
+    BELOW = "<", "below"
+    AT_LEAST = ">=", "at least"
+    ABOVE = ">", "above"
+    EXACTLY = "=", "exactly"
+
+
+class Direction(models.TextChoices):
+    DECREASE = "decrease", "Decrease"
+    INCREASE = "increase", "Increase"
+    MAINTAIN = "maintain", "Maintain"
+
+
+class Target(models.Model):
+    """The structured, tracked form of one goal or one objective."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    goal = models.OneToOneField(
+        Goal, null=True, blank=True, on_delete=models.CASCADE, related_name="target"
+    )
+    objective = models.OneToOneField(
+        Objective, null=True, blank=True, on_delete=models.CASCADE, related_name="target"
+    )
+    instrument_code = models.CharField(max_length=20, blank=True)
+    metric = models.ForeignKey(
+        Metric, null=True, blank=True, on_delete=models.PROTECT, related_name="targets"
+    )
+    baseline = models.FloatField(null=True, blank=True)
+    baseline_administration = models.ForeignKey(
+        "measures.Administration",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The administration the baseline was taken from, when pre-filled.",
+    )
+    comparator = models.CharField(max_length=2, choices=Comparator.choices)
+    target_value = models.FloatField()
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    due_date = models.DateField()
+    confirmed = models.BooleanField(default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(goal__isnull=False) & models.Q(objective__isnull=True))
+                | (models.Q(goal__isnull=True) & models.Q(objective__isnull=False)),
+                name="target_belongs_to_a_goal_or_an_objective",
+            ),
+            models.CheckConstraint(
+                condition=(~models.Q(instrument_code="") & models.Q(metric__isnull=True))
+                | (models.Q(instrument_code="") & models.Q(metric__isnull=False)),
+                name="target_measures_an_instrument_or_a_metric",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        measure = self.instrument_code or f"metric {self.metric_id}"
+        return f"{measure} {self.comparator} {self.target_value} by {self.due_date}"
+
+
+class ObservationSource(models.TextChoices):
+    CLINICIAN = "clinician", "Entered by the clinician"
+    PORTAL = "portal", "Entered by the client in the portal"
+
+
+class Observation(models.Model):
+    """One value of a custom metric for a client, e.g. 3 panic attacks in the week of 4 May.
+
+    Never edited or deleted: a mistaken one is marked entered in error.
+    """
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="observations"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="observations")
+    value = models.FloatField()
+    period_start = models.DateField(help_text="The day, or the first day of the week or month.")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(
+        max_length=20, choices=ObservationSource.choices, default=ObservationSource.CLINICIAN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["period_start", "id"]
+        indexes = [models.Index(fields=["client", "metric", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.value} on {self.period_start}"
+
+    @property
+    def counts(self) -> bool:
+        return self.entered_in_error_at is None

@@ -1,0 +1,956 @@
+"""Use cases for formulations, treatment plans, targets, metrics and observations.
+
+Each one checks the actor (a clinician or supervisor who may read the client now; the
+client itself must have been fetched through clients.access), refuses any change to a
+plan that is not a draft, validates into ValidationError({field: message}), saves inside
+one transaction and writes the audit event.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from milepost.accounts.access import require_membership
+from milepost.accounts.models import CLINICAL_ROLES, Role, User
+from milepost.audit.services import audit_record
+from milepost.clients.access import require_client_in_reach
+from milepost.clients.models import Client
+from milepost.domain import instruments, smart
+from milepost.domain.errors import UnknownInstrument
+from milepost.domain.plans import InvalidDiagnosisCode, normalise_icd10cm
+from milepost.measures.models import Administration
+from milepost.plans.models import (
+    Comparator,
+    Diagnosis,
+    Direction,
+    FactorKind,
+    Formulation,
+    FormulationFactor,
+    Goal,
+    GoalStatus,
+    Intervention,
+    InterventionType,
+    Metric,
+    MetricPeriod,
+    Objective,
+    Observation,
+    ObservationSource,
+    PlanStatus,
+    Target,
+    TreatmentPlan,
+)
+
+LONG_TEXT = 4000  # a paragraph or several; TextFields have no length of their own
+REVIEW_INTERVAL_DAYS = (7, 366)
+SESSION_MINUTES = (5, 480)
+# A form filled in on a device whose clock runs a little fast is still "today".
+_CLOCK_SKEW = dt.timedelta(days=1)
+
+
+class PlanNotEditable(ValidationError):
+    """A change to a plan version that is not a draft. Signed plans never change."""
+
+    def __init__(self, plan: TreatmentPlan) -> None:
+        super().__init__(
+            {
+                "plan": (
+                    f"Version {plan.version} of this plan is {plan.get_status_display().lower()} "
+                    "and can no longer change; amend it to make a new draft version."
+                )
+            }
+        )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _clinical_actor(actor: User, client: Client) -> None:
+    require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+    require_client_in_reach(actor, client)
+
+
+def _editable(actor: User, plan: TreatmentPlan) -> TreatmentPlan:
+    """Check the actor, then lock the plan row and refuse unless it is still a draft.
+
+    The lock makes a concurrent signing wait, so no change slips into a signed version.
+    """
+    _clinical_actor(actor, plan.client)
+    locked = TreatmentPlan.objects.select_for_update().select_related("client").get(pk=plan.pk)
+    if locked.status != PlanStatus.DRAFT:
+        raise PlanNotEditable(locked)
+    return locked
+
+
+def _text(
+    errors: dict[str, str],
+    field: str,
+    value: object,
+    *,
+    required: bool = False,
+    max_length: int = LONG_TEXT,
+) -> str:
+    """Stripped text; records a message in `errors` when it is unusable."""
+    if not isinstance(value, str):
+        errors[field] = "Enter text."
+        return ""
+    text = value.strip()
+    if "\x00" in text:
+        errors[field] = "The text contains a character that cannot be stored."
+    elif required and not text:
+        errors[field] = "This field is required."
+    elif len(text) > max_length:
+        errors[field] = f"Keep this under {max_length} characters (it has {len(text)})."
+    return text
+
+
+def _number(errors: dict[str, str], field: str, value: object) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        errors[field] = "Enter a number."
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        errors[field] = "Enter a number."
+        return None
+    if not math.isfinite(number):
+        errors[field] = "Enter a number."
+        return None
+    return number
+
+
+def _whole(
+    errors: dict[str, str], field: str, value: object, bounds: tuple[int, int]
+) -> int | None:
+    number = _number(errors, field, value)
+    if number is None:
+        return None
+    low, high = bounds
+    if not number.is_integer() or not low <= number <= high:
+        errors[field] = f"Enter a whole number from {low} to {high}."
+        return None
+    return int(number)
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _touch(instance: Any, changed: list[str]) -> None:
+    if changed:
+        instance.updated_at = timezone.now()
+        instance.save(update_fields=[*changed, "updated_at"])
+
+
+def _next_order(items: Any) -> int:
+    return int(items.aggregate(top=Max("order"))["top"] or 0) + 1
+
+
+def _reorder(items: list[Any], public_ids: Sequence[str], what: str) -> list[str]:
+    """Give `items` the order of `public_ids`, which must name each of them exactly once."""
+    by_id = {item.public_id: item for item in items}
+    if sorted(public_ids) != sorted(by_id):
+        raise ValidationError({"order": f"List every {what} of this plan exactly once."})
+    for position, public_id in enumerate(public_ids, start=1):
+        item = by_id[public_id]
+        if item.order != position:
+            item.order = position
+            item.save(update_fields=["order"])
+    return list(public_ids)
+
+
+def _renumber(items: Any) -> None:
+    for position, item in enumerate(items.order_by("order", "id"), start=1):
+        if item.order != position:
+            item.order = position
+            item.save(update_fields=["order"])
+
+
+def _audit(action: str, actor: User, client: Client, obj: Any, **detail: Any) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        client=client,
+        object_type=type(obj)._meta.model_name,
+        object_id=obj.public_id,
+        detail=detail or None,
+    )
+
+
+# ---------------------------------------------------------------- formulation
+
+FORMULATION_FIELDS = ("presenting_problems", "situation", "thoughts", "emotions", "behaviours")
+
+
+def _formulation_of(client: Client) -> Formulation:
+    formulation, _ = Formulation.objects.get_or_create(
+        client=client, defaults={"organization": client.organization}
+    )
+    return formulation
+
+
+@transaction.atomic
+def formulation_update(*, actor: User, client: Client, **changes: Any) -> Formulation:
+    """Write the presenting problems and the CBT cycle (the factors have their own services)."""
+    _clinical_actor(actor, client)
+    errors: dict[str, str] = {}
+    unknown = set(changes) - set(FORMULATION_FIELDS)
+    for name in sorted(unknown):
+        errors[name] = "This field cannot be changed."
+    values = {
+        name: _text(errors, name, value) for name, value in changes.items() if name not in unknown
+    }
+    _raise(errors)
+    formulation = _formulation_of(client)
+    changed = [name for name, value in values.items() if getattr(formulation, name) != value]
+    for name in changed:
+        setattr(formulation, name, values[name])
+    if changed:
+        formulation.updated_by = actor
+        _touch(formulation, [*changed, "updated_by"])
+    _audit("formulation.update", actor, client, formulation, fields=changed)
+    return formulation
+
+
+@transaction.atomic
+def formulation_factor_add(
+    *, actor: User, client: Client, kind: str, text: str
+) -> FormulationFactor:
+    """One of the 5 Ps; the perpetuating (maintaining) ones are what goals link to."""
+    _clinical_actor(actor, client)
+    errors: dict[str, str] = {}
+    if kind not in FactorKind.values:
+        errors["kind"] = "Choose predisposing, precipitating, perpetuating or protective."
+    clean = _text(errors, "text", text, required=True, max_length=500)
+    _raise(errors)
+    formulation = _formulation_of(client)
+    factor = FormulationFactor.objects.create(
+        formulation=formulation,
+        kind=kind,
+        text=clean,
+        order=_next_order(formulation.factors.filter(kind=kind)),
+    )
+    _audit("formulation_factor.create", actor, client, factor, kind=kind)
+    return factor
+
+
+@transaction.atomic
+def formulation_factor_update(
+    *, actor: User, factor: FormulationFactor, kind: str | None = None, text: str | None = None
+) -> FormulationFactor:
+    """Reword or reclassify a factor, unless a plan that is no longer a draft links to it."""
+    client = factor.formulation.client
+    _clinical_actor(actor, client)
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    if kind is not None:
+        if kind not in FactorKind.values:
+            errors["kind"] = "Choose predisposing, precipitating, perpetuating or protective."
+        values["kind"] = kind
+    if text is not None:
+        values["text"] = _text(errors, "text", text, required=True, max_length=500)
+    _raise(errors)
+    factor = FormulationFactor.objects.select_for_update().get(pk=factor.pk)
+    changed = [name for name, value in values.items() if getattr(factor, name) != value]
+    if changed and factor.goals.exclude(plan__status=PlanStatus.DRAFT).exists():
+        raise ValidationError(
+            {
+                changed[0]: "A signed plan links to this factor, so it cannot change; "
+                "add a new factor instead."
+            }
+        )
+    if "kind" in changed and values["kind"] != FactorKind.PERPETUATING and factor.goals.exists():
+        raise ValidationError(
+            {"kind": "Goals link to this maintaining factor; unlink them before reclassifying."}
+        )
+    for name in changed:
+        setattr(factor, name, values[name])
+    _touch(factor, changed)
+    _audit("formulation_factor.update", actor, client, factor, fields=changed)
+    return factor
+
+
+# ---------------------------------------------------------------- plan
+
+
+PLAN_FIELDS = ("review_interval_days", "strengths", "discharge_criteria")
+
+
+def _plan_values(errors: dict[str, str], changes: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in sorted(set(changes) - set(PLAN_FIELDS)):
+        errors[name] = "This field cannot be changed."
+    if "review_interval_days" in changes:
+        values["review_interval_days"] = _whole(
+            errors, "review_interval_days", changes["review_interval_days"], REVIEW_INTERVAL_DAYS
+        )
+        if values["review_interval_days"] is None and "review_interval_days" not in errors:
+            errors["review_interval_days"] = "Set how many days until the plan is reviewed."
+    for name in ("strengths", "discharge_criteria"):
+        if name in changes:
+            values[name] = _text(errors, name, changes[name])
+    return values
+
+
+@transaction.atomic
+def plan_create_draft(
+    *,
+    actor: User,
+    client: Client,
+    review_interval_days: int = 90,
+    strengths: str = "",
+    discharge_criteria: str = "",
+) -> TreatmentPlan:
+    """A new, empty draft version; a client has at most one draft at a time."""
+    _clinical_actor(actor, client)
+    errors: dict[str, str] = {}
+    values = _plan_values(
+        errors,
+        {
+            "review_interval_days": review_interval_days,
+            "strengths": strengths,
+            "discharge_criteria": discharge_criteria,
+        },
+    )
+    _raise(errors)
+    # Lock the client: two drafts started at once must not both get the same version.
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    versions = TreatmentPlan.objects.filter(client=client)
+    if versions.filter(status=PlanStatus.DRAFT).exists():
+        raise ValidationError({"plan": "This client already has a draft plan; edit that one."})
+    latest = versions.order_by("-version").first()
+    plan = TreatmentPlan.objects.create(
+        organization=client.organization,
+        client=client,
+        version=(latest.version + 1) if latest else 1,
+        previous_version=latest,
+        created_by=actor,
+        **values,
+    )
+    _audit("plan.create", actor, client, plan, version=plan.version)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor: User, plan: TreatmentPlan, **changes: Any) -> TreatmentPlan:
+    """Change the strengths, discharge criteria or review interval of a draft."""
+    plan = _editable(actor, plan)
+    errors: dict[str, str] = {}
+    values = _plan_values(errors, changes)
+    _raise(errors)
+    changed = [name for name, value in values.items() if getattr(plan, name) != value]
+    for name in changed:
+        setattr(plan, name, values[name])
+    _touch(plan, changed)
+    _audit("plan.update", actor, plan.client, plan, fields=changed)
+    return plan
+
+
+@transaction.atomic
+def diagnosis_add(*, actor: User, plan: TreatmentPlan, code: str, text: str) -> Diagnosis:
+    plan = _editable(actor, plan)
+    errors: dict[str, str] = {}
+    clean_code = ""
+    try:
+        clean_code = normalise_icd10cm(code if isinstance(code, str) else "")
+    except InvalidDiagnosisCode as error:
+        errors["code"] = str(error)
+    clean_text = _text(errors, "text", text, required=True, max_length=300)
+    if clean_code and plan.diagnoses.filter(code=clean_code).exists():
+        errors["code"] = f"{clean_code} is already on this plan."
+    _raise(errors)
+    diagnosis = Diagnosis.objects.create(
+        plan=plan, code=clean_code, text=clean_text, order=_next_order(plan.diagnoses)
+    )
+    _audit("diagnosis.create", actor, plan.client, diagnosis, code=clean_code)
+    return diagnosis
+
+
+@transaction.atomic
+def diagnosis_remove(*, actor: User, diagnosis: Diagnosis) -> None:
+    """Remove a diagnosis from a draft (the one kind of plan that may lose anything)."""
+    plan = _editable(actor, diagnosis.plan)
+    _audit("diagnosis.remove", actor, plan.client, diagnosis, code=diagnosis.code)
+    diagnosis.delete()
+    _renumber(plan.diagnoses.all())
+
+
+# ---------------------------------------------------------------- goals
+
+
+def _factors(
+    errors: dict[str, str], plan: TreatmentPlan, factors: Sequence[FormulationFactor]
+) -> list[FormulationFactor]:
+    ids = [f.pk for f in factors]
+    found = list(
+        FormulationFactor.objects.filter(
+            pk__in=ids, formulation__client=plan.client, kind=FactorKind.PERPETUATING
+        )
+    )
+    if len(found) != len(set(ids)):
+        errors["factors"] = "Link only maintaining factors from this client's formulation."
+    return found
+
+
+@transaction.atomic
+def goal_add(
+    *,
+    actor: User,
+    plan: TreatmentPlan,
+    statement: str,
+    client_words: str = "",
+    factors: Sequence[FormulationFactor] = (),
+) -> Goal:
+    plan = _editable(actor, plan)
+    errors: dict[str, str] = {}
+    clean_statement = _text(errors, "statement", statement, required=True)
+    clean_words = _text(errors, "client_words", client_words)
+    linked = _factors(errors, plan, factors)
+    _raise(errors)
+    goal = Goal.objects.create(
+        plan=plan,
+        statement=clean_statement,
+        client_words=clean_words,
+        order=_next_order(plan.goals),
+    )
+    goal.factors.set(linked)
+    _audit("goal.create", actor, plan.client, goal, plan=plan.public_id)
+    return goal
+
+
+@transaction.atomic
+def goal_update(
+    *,
+    actor: User,
+    goal: Goal,
+    statement: str | None = None,
+    client_words: str | None = None,
+    status: str | None = None,
+    factors: Sequence[FormulationFactor] | None = None,
+) -> Goal:
+    plan = _editable(actor, goal.plan)
+    goal = Goal.objects.get(pk=goal.pk)
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    if statement is not None:
+        values["statement"] = _text(errors, "statement", statement, required=True)
+    if client_words is not None:
+        values["client_words"] = _text(errors, "client_words", client_words)
+    if status is not None:
+        if status not in GoalStatus.values:
+            errors["status"] = "Choose a status from the list."
+        values["status"] = status
+    linked = _factors(errors, plan, factors) if factors is not None else None
+    _raise(errors)
+    changed = [name for name, value in values.items() if getattr(goal, name) != value]
+    for name in changed:
+        setattr(goal, name, values[name])
+    if linked is not None and {f.pk for f in linked} != set(
+        goal.factors.values_list("pk", flat=True)
+    ):
+        goal.factors.set(linked)
+        goal.updated_at = timezone.now()
+        goal.save(update_fields=[*changed, "updated_at"])
+        changed.append("factors")
+    else:
+        _touch(goal, changed)
+    _audit("goal.update", actor, plan.client, goal, fields=changed)
+    return goal
+
+
+@transaction.atomic
+def goal_reorder(*, actor: User, plan: TreatmentPlan, goal_ids: Sequence[str]) -> list[str]:
+    plan = _editable(actor, plan)
+    order = _reorder(list(plan.goals.all()), goal_ids, "goal")
+    audit_record(
+        action="goal.reorder",
+        actor=actor,
+        client=plan.client,
+        object_type="treatmentplan",
+        object_id=plan.public_id,
+        detail={"order": order},
+    )
+    return order
+
+
+@transaction.atomic
+def goal_remove(*, actor: User, goal: Goal) -> None:
+    """Delete a goal, with its objectives, interventions and targets, from a draft."""
+    plan = _editable(actor, goal.plan)
+    _audit("goal.remove", actor, plan.client, goal, plan=plan.public_id)
+    Goal.objects.filter(pk=goal.pk).delete()
+    _renumber(plan.goals.all())
+
+
+# ---------------------------------------------------------------- objectives
+
+
+@transaction.atomic
+def objective_add(*, actor: User, goal: Goal, statement: str) -> Objective:
+    plan = _editable(actor, goal.plan)
+    errors: dict[str, str] = {}
+    clean = _text(errors, "statement", statement, required=True)
+    _raise(errors)
+    objective = Objective.objects.create(
+        goal=goal, statement=clean, order=_next_order(goal.objectives)
+    )
+    _audit("objective.create", actor, plan.client, objective, goal=goal.public_id)
+    return objective
+
+
+@transaction.atomic
+def objective_update(*, actor: User, objective: Objective, statement: str) -> Objective:
+    plan = _editable(actor, objective.goal.plan)
+    errors: dict[str, str] = {}
+    clean = _text(errors, "statement", statement, required=True)
+    _raise(errors)
+    objective = Objective.objects.get(pk=objective.pk)
+    changed = ["statement"] if objective.statement != clean else []
+    objective.statement = clean
+    _touch(objective, changed)
+    _audit("objective.update", actor, plan.client, objective, fields=changed)
+    return objective
+
+
+@transaction.atomic
+def objective_reorder(*, actor: User, goal: Goal, objective_ids: Sequence[str]) -> list[str]:
+    plan = _editable(actor, goal.plan)
+    order = _reorder(list(goal.objectives.all()), objective_ids, "objective of the goal")
+    _audit("objective.reorder", actor, plan.client, goal, order=order)
+    return order
+
+
+@transaction.atomic
+def objective_remove(*, actor: User, objective: Objective) -> None:
+    plan = _editable(actor, objective.goal.plan)
+    _audit("objective.remove", actor, plan.client, objective, goal=objective.goal.public_id)
+    goal = objective.goal
+    Objective.objects.filter(pk=objective.pk).delete()
+    _renumber(goal.objectives.all())
+
+
+# ---------------------------------------------------------------- interventions
+
+
+def _intervention_values(
+    errors: dict[str, str], plan: TreatmentPlan, changes: dict[str, Any]
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if "modality" in changes:
+        values["modality"] = _text(
+            errors, "modality", changes["modality"], required=True, max_length=200
+        )
+    if "type" in changes:
+        if changes["type"] not in InterventionType.values:
+            errors["type"] = "Choose individual, group or family."
+        values["type"] = changes["type"]
+    if "frequency" in changes:
+        values["frequency"] = _text(
+            errors, "frequency", changes["frequency"], required=True, max_length=100
+        )
+    if "session_minutes" in changes:
+        values["session_minutes"] = _whole(
+            errors, "session_minutes", changes["session_minutes"], SESSION_MINUTES
+        )
+    if "responsible" in changes:
+        responsible = changes["responsible"]
+        membership = getattr(responsible, "membership", None) if responsible else None
+        if responsible is not None and (
+            membership is None
+            or membership.organization_id != plan.organization_id
+            or membership.role not in CLINICAL_ROLES
+            or not responsible.is_active
+        ):
+            errors["responsible"] = "Choose an active clinician of this practice."
+        values["responsible"] = responsible
+    return values
+
+
+@transaction.atomic
+def intervention_add(
+    *,
+    actor: User,
+    objective: Objective,
+    modality: str,
+    frequency: str,
+    type: str = InterventionType.INDIVIDUAL,
+    session_minutes: int | None = None,
+    responsible: User | None = None,
+) -> Intervention:
+    plan = _editable(actor, objective.goal.plan)
+    errors: dict[str, str] = {}
+    values = _intervention_values(
+        errors,
+        plan,
+        {
+            "modality": modality,
+            "type": type,
+            "frequency": frequency,
+            "session_minutes": session_minutes,
+            "responsible": responsible,
+        },
+    )
+    _raise(errors)
+    intervention = Intervention.objects.create(
+        objective=objective, order=_next_order(objective.interventions), **values
+    )
+    _audit("intervention.create", actor, plan.client, intervention, objective=objective.public_id)
+    return intervention
+
+
+INTERVENTION_FIELDS = ("modality", "type", "frequency", "session_minutes", "responsible")
+
+
+@transaction.atomic
+def intervention_update(*, actor: User, intervention: Intervention, **changes: Any) -> Intervention:
+    plan = _editable(actor, intervention.objective.goal.plan)
+    errors: dict[str, str] = {}
+    for name in sorted(set(changes) - set(INTERVENTION_FIELDS)):
+        errors[name] = "This field cannot be changed."
+    values = _intervention_values(errors, plan, changes)
+    _raise(errors)
+    intervention = Intervention.objects.get(pk=intervention.pk)
+    changed = [name for name, value in values.items() if getattr(intervention, name) != value]
+    for name in changed:
+        setattr(intervention, name, values[name])
+    _touch(intervention, changed)
+    _audit("intervention.update", actor, plan.client, intervention, fields=changed)
+    return intervention
+
+
+@transaction.atomic
+def intervention_remove(*, actor: User, intervention: Intervention) -> None:
+    plan = _editable(actor, intervention.objective.goal.plan)
+    objective = intervention.objective
+    _audit("intervention.remove", actor, plan.client, intervention)
+    Intervention.objects.filter(pk=intervention.pk).delete()
+    _renumber(objective.interventions.all())
+
+
+# ---------------------------------------------------------------- targets
+
+
+def _latest_administration(client: Client, instrument_code: str) -> Administration | None:
+    return (
+        Administration.objects.filter(
+            client=client,
+            instrument_code=instrument_code,
+            entered_in_error_at__isnull=True,
+            total__isnull=False,
+        )
+        .order_by("-administered_at", "-id")
+        .first()
+    )
+
+
+def _latest_observation(client: Client, metric: Metric) -> Observation | None:
+    return (
+        Observation.objects.filter(client=client, metric=metric, entered_in_error_at__isnull=True)
+        .order_by("-period_start", "-id")
+        .first()
+    )
+
+
+def _implied_direction(comparator: str) -> str | None:
+    if comparator in (Comparator.AT_MOST, Comparator.BELOW):
+        return Direction.DECREASE
+    if comparator in (Comparator.AT_LEAST, Comparator.ABOVE):
+        return Direction.INCREASE
+    return None
+
+
+@transaction.atomic
+def target_set(
+    *,
+    actor: User,
+    owner: Goal | Objective,
+    target_value: object,
+    due_date: dt.date | None,
+    comparator: str,
+    instrument_code: str = "",
+    metric: Metric | None = None,
+    baseline: object = None,
+    direction: str = "",
+    confirmed: bool = False,
+) -> Target:
+    """Bind a goal or objective to an instrument or a custom metric, with its target.
+
+    The target and baseline must lie within the instrument's range. With an instrument
+    and no baseline given, the baseline is the client's latest scored administration;
+    with a metric, the latest observation.
+    """
+    goal = owner if isinstance(owner, Goal) else owner.goal
+    plan = _editable(actor, goal.plan)
+    client = plan.client
+    errors: dict[str, str] = {}
+    instrument = None
+    if bool(instrument_code) == (metric is not None):
+        errors["measure"] = "Choose an instrument or a custom metric (one of the two)."
+    elif instrument_code:
+        try:
+            instrument = instruments.get(str(instrument_code))
+        except UnknownInstrument as error:
+            errors["instrument_code"] = str(error)
+    elif metric is not None and metric.organization_id != plan.organization_id:
+        errors["metric"] = "Choose a metric of this practice."
+    value = _number(errors, "target_value", target_value)
+    if value is None and "target_value" not in errors:
+        errors["target_value"] = "Enter the value to reach."
+    start = _number(errors, "baseline", baseline)
+    if comparator not in Comparator.values:
+        errors["comparator"] = "Choose how the value compares with the target (≤, <, ≥, >, =)."
+    if direction and direction not in Direction.values:
+        errors["direction"] = "Choose decrease, increase or maintain."
+    if not isinstance(due_date, dt.date) or isinstance(due_date, dt.datetime):
+        errors["due_date"] = "Enter the date the target is due."
+    elif due_date < timezone.localdate() - _CLOCK_SKEW:
+        errors["due_date"] = "The due date cannot be in the past."
+
+    baseline_administration = None
+    if instrument is not None:
+        low, high = instrument.total_min, instrument.total_max
+        for field, number in (("target_value", value), ("baseline", start)):
+            if number is not None and not low <= number <= high:
+                errors[field] = (
+                    f"{instrument.short_name} totals run from {low} to {high}; "
+                    f"{number:g} is outside that range."
+                )
+        if start is None and "baseline" not in errors:
+            baseline_administration = _latest_administration(client, instrument.code)
+            if baseline_administration is not None:
+                start = float(baseline_administration.total)  # type: ignore[arg-type]
+    elif metric is not None and "metric" not in errors:
+        for field, number in (("target_value", value), ("baseline", start)):
+            if number is not None and number < 0:
+                errors[field] = f"A count of {metric.unit} cannot be negative."
+        if start is None and "baseline" not in errors:
+            latest = _latest_observation(client, metric)
+            if latest is not None:
+                start = latest.value
+
+    if not direction and "comparator" not in errors:
+        if start is not None and value is not None and start != value:
+            direction = Direction.DECREASE if value < start else Direction.INCREASE
+        else:
+            direction = _implied_direction(comparator) or ""
+        if not direction:
+            errors["direction"] = "Say whether the value should decrease, increase or stay."
+    if (
+        start is not None
+        and value is not None
+        and not errors.get("target_value")
+        and direction in (Direction.DECREASE, Direction.INCREASE)
+    ):
+        if direction == Direction.DECREASE and value > start:
+            errors["target_value"] = (
+                f"To decrease from a baseline of {start:g}, the target must be lower."
+            )
+        if direction == Direction.INCREASE and value < start:
+            errors["target_value"] = (
+                f"To increase from a baseline of {start:g}, the target must be higher."
+            )
+    _raise(errors)
+    assert value is not None
+    assert isinstance(due_date, dt.date)
+
+    owner_field = "goal" if isinstance(owner, Goal) else "objective"
+    target = Target.objects.filter(**{owner_field: owner}).first() or Target(**{owner_field: owner})
+    target.instrument_code = instrument.code if instrument is not None else ""
+    target.metric = metric if instrument is None else None
+    target.baseline = start
+    target.baseline_administration = baseline_administration
+    target.comparator = comparator
+    target.target_value = value
+    target.direction = direction
+    target.due_date = due_date
+    now = timezone.now()
+    target.confirmed = bool(confirmed)
+    target.confirmed_by = actor if confirmed else None
+    target.confirmed_at = now if confirmed else None
+    target.updated_at = now
+    target.save()
+    _audit(
+        "target.set",
+        actor,
+        client,
+        target,
+        owner=owner.public_id,
+        measure=target.instrument_code or (metric.public_id if metric else ""),
+        confirmed=target.confirmed,
+    )
+    return target
+
+
+# ---------------------------------------------------------------- metrics and observations
+
+
+@transaction.atomic
+def metric_create(*, actor: User, name: str, unit: str, period: str) -> Metric:
+    """A custom metric for the whole practice (not client data: its values are)."""
+    membership = require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+    errors: dict[str, str] = {}
+    clean_name = _text(errors, "name", name, required=True, max_length=120)
+    clean_unit = _text(errors, "unit", unit, required=True, max_length=40)
+    if period not in MetricPeriod.values:
+        errors["period"] = "Choose per day, week, month or session."
+    if (
+        "name" not in errors
+        and Metric.objects.filter(
+            organization=membership.organization, name__iexact=clean_name, period=period
+        ).exists()
+    ):
+        errors["name"] = "This practice already has a metric with this name and period."
+    _raise(errors)
+    metric = Metric.objects.create(
+        organization=membership.organization,
+        name=clean_name,
+        unit=clean_unit,
+        period=period,
+        created_by=actor,
+    )
+    audit_record(
+        action="metric.create",
+        actor=actor,
+        organization=membership.organization,
+        object_type="metric",
+        object_id=metric.public_id,
+    )
+    return metric
+
+
+@transaction.atomic
+def observation_add(
+    *,
+    actor: User,
+    client: Client,
+    metric: Metric,
+    value: object,
+    period_start: dt.date,
+    source: str = ObservationSource.CLINICIAN,
+) -> Observation:
+    """One value of a custom metric; a client enters only their own, in the portal."""
+    if source == ObservationSource.PORTAL:
+        require_membership(actor, Role.CLIENT)
+        if client.portal_user_id != actor.pk:
+            raise PermissionDenied
+    elif source == ObservationSource.CLINICIAN:
+        _clinical_actor(actor, client)
+    else:
+        raise ValidationError({"source": "Unknown source."})
+    errors: dict[str, str] = {}
+    if metric.organization_id != client.organization_id:
+        errors["metric"] = "Choose a metric of this practice."
+    number = _number(errors, "value", value)
+    if number is None and "value" not in errors:
+        errors["value"] = "Enter a value."
+    elif number is not None and number < 0:
+        errors["value"] = "The value cannot be negative."
+    if not isinstance(period_start, dt.date) or isinstance(period_start, dt.datetime):
+        errors["period_start"] = "Enter a date."
+    elif period_start > timezone.localdate() + _CLOCK_SKEW:
+        errors["period_start"] = "The date cannot be in the future."
+    elif period_start < client.date_of_birth:
+        errors["period_start"] = "The date is before the client's date of birth."
+    _raise(errors)
+    assert number is not None
+    observation = Observation.objects.create(
+        organization=client.organization,
+        client=client,
+        metric=metric,
+        value=number,
+        period_start=period_start,
+        entered_by=actor,
+        source=source,
+    )
+    _audit("observation.create", actor, client, observation, metric=metric.public_id)
+    return observation
+
+
+@transaction.atomic
+def observation_mark_entered_in_error(
+    *, actor: User, observation: Observation, reason: str
+) -> Observation:
+    """Take a mistaken value out of charts and progress. It is never deleted."""
+    _clinical_actor(actor, observation.client)
+    errors: dict[str, str] = {}
+    clean = _text(errors, "reason", reason, required=True, max_length=300)
+    _raise(errors)
+    observation = Observation.objects.select_for_update().get(pk=observation.pk)
+    if observation.entered_in_error_at is not None:
+        raise ValidationError({"reason": "This entry is already marked as entered in error."})
+    observation.entered_in_error_at = timezone.now()
+    observation.entered_in_error_reason = clean
+    observation.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
+    _audit("observation.entered_in_error", actor, observation.client, observation)
+    return observation
+
+
+# ---------------------------------------------------------------- SMART feedback
+
+
+def goal_context(goal: Goal, *, baseline: float | None = None) -> smart.GoalContext:
+    """What the engine needs beyond the words: baseline, linked factors, client's words."""
+    target = Target.objects.filter(goal=goal).first()
+    instrument = target.instrument_code if target and target.instrument_code else None
+    if baseline is None and target is not None:
+        baseline = target.baseline
+    plan = goal.plan
+    return smart.GoalContext(
+        baseline=baseline,
+        instrument=instrument,
+        formulation_factors=tuple(
+            goal.factors.order_by("order", "id").values_list("text", flat=True)
+        ),
+        client_words=goal.client_words,
+        active_goals=plan.goals.filter(status=GoalStatus.ACTIVE).count(),
+        review_due=timezone.localdate(plan.created_at)
+        + dt.timedelta(days=plan.review_interval_days),
+    )
+
+
+def _instrument_or_none(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return instruments.get(name).code
+    except UnknownInstrument:
+        return None
+
+
+def smart_feedback_for_goal(
+    *, actor: User, goal: Goal, text: str | None = None, today: dt.date | None = None
+) -> smart.Analysis:
+    """The SMART engine's judgement of `text` (default: the goal's statement) in context.
+
+    A read, not a write: nothing is saved, but it is audited like every read.
+    """
+    _clinical_actor(actor, goal.plan.client)
+    errors: dict[str, str] = {}
+    words = _text(errors, "statement", goal.statement if text is None else text)
+    _raise(errors)
+    today = today or timezone.localdate()
+    context = goal_context(goal)
+    if context.baseline is None:
+        # No target yet: when the words name an instrument, the client's latest score
+        # is the baseline, so Achievable is judged rather than left open.
+        named = smart.analyse(words, context, today=today).structure.measure
+        instrument = _instrument_or_none(named)
+        latest = _latest_administration(goal.plan.client, instrument) if instrument else None
+        if latest is not None and latest.total is not None:
+            context = dataclasses.replace(
+                context, baseline=float(latest.total), instrument=instrument
+            )
+    analysis = smart.analyse(words, context, today=today)
+    _audit("goal.smart_feedback", actor, goal.plan.client, goal)
+    return analysis
