@@ -6,7 +6,7 @@ import re
 
 from milepost.domain.smart import lexicon
 from milepost.domain.smart.cues import patterns
-from milepost.domain.smart.measures import scale_for_code
+from milepost.domain.smart.measures import gazetteer, scale_for_code
 from milepost.domain.smart.model import Criterion, Finding, GoalContext
 from milepost.domain.smart.reading import Reading, fmt, quote_span, quoted, rate
 
@@ -256,6 +256,37 @@ def _related(goal: str, other: str) -> str | None:
     return None
 
 
+def _instrument_topics(text: str) -> list[tuple[str, str]]:
+    """(instrument short name, topic keyword) for each instrument the text names.
+
+    A goal anchored to a questionnaire is about what the questionnaire measures: a PHQ-9
+    goal is about depression and low mood, so it is relevant to a factor that names them
+    even when the two share no word (lexicon.SUGGESTED_INSTRUMENTS holds the topics).
+    """
+    names = gazetteer()
+    found: dict[str, str] = {}
+    for match in names.pattern.finditer(text):
+        scale = names.by_group[(match.lastindex or 1) - 1]
+        if scale is not None and scale.code:
+            found[scale.code] = scale.short_name
+    return [
+        (found[code], key)
+        for keys, code in lexicon.SUGGESTED_INSTRUMENTS
+        if code in found
+        for key in keys
+    ]
+
+
+def _topic_in(topics: list[tuple[str, str]], other: str) -> str | None:
+    lowered = other.lower()
+    for short_name, key in topics:
+        # Short keys ("low", "sad") must be whole words; longer ones are stems ("depress").
+        ending = r"\b" if len(key) < 5 else ""
+        if re.search(rf"\b{re.escape(key)}{ending}", lowered):
+            return f"{short_name} ~ {key}"
+    return None
+
+
 def relevant(text: str, ctx: GoalContext) -> tuple[Criterion, list[Finding]]:
     findings: list[Finding] = []
     if ctx.endorsed is False:
@@ -297,8 +328,9 @@ def relevant(text: str, ctx: GoalContext) -> tuple[Criterion, list[Finding]]:
                 )
             )
             return Criterion(False, "not linked to any formulation factor"), findings
+        topics = _instrument_topics(text)
         for factor in factors:
-            if (shared := _related(text, factor)) is not None:
+            if (shared := _related(text, factor) or _topic_in(topics, factor)) is not None:
                 return (
                     Criterion(
                         True, f"shares {quoted(shared)} with the linked factor {quoted(factor)}"

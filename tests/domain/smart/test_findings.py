@@ -129,6 +129,32 @@ def test_relevant_is_judged_against_the_formulation_and_the_clients_words(contex
     assert present <= {f.code for f in analysis.findings}
 
 
+PHQ9_GOAL = "Reduce PHQ-9 from 18 to 9 or below within 16 weeks"
+
+
+@pytest.mark.parametrize(
+    ("factor", "met"),
+    [
+        # A questionnaire goal is about what the questionnaire measures.
+        ("Stays in bed when low, so fewer rewarding experiences", True),
+        ("Depressive rumination after work", True),
+        ("Persistent sadness since the divorce", False),  # "sad" is a whole word only
+        ("Avoids supermarkets and buses", False),
+        ("Allows others to decide for her", False),  # "low" inside a word is not "low"
+    ],
+)
+def test_an_instrument_goal_is_relevant_to_a_factor_naming_its_topic(factor, met):
+    context = smart.GoalContext(formulation_factors=(factor,))
+    relevant = smart.analyse(PHQ9_GOAL, context, today=TODAY).criteria.relevant
+    assert relevant.met is met, relevant.why
+
+
+def test_an_instrument_topic_is_quoted_as_the_reason():
+    context = smart.GoalContext(formulation_factors=("Low mood most mornings",))
+    why = smart.analyse(PHQ9_GOAL, context, today=TODAY).criteria.relevant.why
+    assert why == 'shares "PHQ-9 ~ mood" with the linked factor "Low mood most mornings"'
+
+
 def test_relevance_quotes_the_related_terms():
     context = smart.GoalContext(formulation_factors=("Avoids supermarkets",))
     why = smart.analyse(GROCERY, context).criteria.relevant.why
