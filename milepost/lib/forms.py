@@ -11,7 +11,9 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         for field, errors in error.error_dict.items():
             target = field if field in form.fields else None
             for item in errors:
-                form.add_error(target, item.message % (item.params or {}))
+                # Interpolate only with params: a message may quote typed text with a "%".
+                message = item.message % item.params if item.params else item.message
+                form.add_error(target, message)
     else:
         for message in error.messages:
             form.add_error(None, message)

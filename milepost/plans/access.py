@@ -19,6 +19,7 @@ from milepost.clients.access import client_get_for_user
 from milepost.clients.models import Client
 from milepost.lib.public_id import is_public_id
 from milepost.plans.models import (
+    Diagnosis,
     Formulation,
     FormulationFactor,
     Goal,
@@ -29,17 +30,23 @@ from milepost.plans.models import (
     TreatmentPlan,
 )
 
+_TARGET = ("target__metric", "target__baseline_administration")
+
 
 def _plans_with_parts() -> QuerySet[TreatmentPlan]:
     return TreatmentPlan.objects.select_related("client", "created_by").prefetch_related(
         "diagnoses",
         Prefetch(
             "goals",
-            queryset=Goal.objects.select_related("target__metric").prefetch_related(
+            queryset=Goal.objects.select_related(
+                "target__metric", "target__baseline_administration"
+            ).prefetch_related(
                 "factors",
                 Prefetch(
                     "objectives",
-                    queryset=Objective.objects.select_related("target__metric").prefetch_related(
+                    queryset=Objective.objects.select_related(
+                        "target__metric", "target__baseline_administration"
+                    ).prefetch_related(
                         Prefetch(
                             "interventions",
                             queryset=Intervention.objects.select_related("responsible"),
@@ -84,12 +91,21 @@ def plans_for_client(user: User, client: Client) -> list[TreatmentPlan]:
     return plans
 
 
-def plan_get_for_user(user: User, client_public_id: str, plan_public_id: str) -> TreatmentPlan:
-    """One plan version with its diagnoses, goals, objectives, interventions and targets."""
-    client = client_get_for_user(user, client_public_id)
+def plan_get_for_user(
+    user: User,
+    client_public_id: str,
+    plan_public_id: str,
+    *,
+    purpose: str = "view",
+    with_parts: bool = True,
+) -> TreatmentPlan:
+    """One plan version with its diagnoses, goals, objectives, interventions and targets
+    (only the plan row when `with_parts` is false)."""
+    client = client_get_for_user(user, client_public_id, purpose=purpose)
     plan = None
     if is_public_id(plan_public_id):
-        plan = _plans_with_parts().filter(client=client, public_id=plan_public_id).first()
+        plans = _plans_with_parts() if with_parts else TreatmentPlan.objects.all()
+        plan = plans.filter(client=client, public_id=plan_public_id).first()
     if plan is None:
         raise Http404
     audit_record(
@@ -160,6 +176,19 @@ def intervention_get_for_user(
         Intervention.objects.select_related("objective__goal__plan__client"),
         "objective__goal__plan__client",
         "intervention",
+    )
+
+
+def diagnosis_get_for_user(
+    user: User, client_public_id: str, diagnosis_public_id: str
+) -> Diagnosis:
+    return _part_get(
+        user,
+        client_public_id,
+        diagnosis_public_id,
+        Diagnosis.objects.select_related("plan__client"),
+        "plan__client",
+        "diagnosis",
     )
 
 

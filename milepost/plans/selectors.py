@@ -5,13 +5,19 @@ The plan must already have been fetched through plans/access.py (which audits th
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
 from django.utils import timezone
 
+from milepost.domain import instruments, library, plan_checks, target_progress
 from milepost.domain import plans as domain
-from milepost.plans.models import Formulation, Target, TreatmentPlan
+from milepost.measures.models import Administration
+from milepost.plans.models import Formulation, Observation, Target, TreatmentPlan
 
 
-def _target(target: Target | None) -> domain.Target | None:
+def target_to_domain(target: Target | None) -> domain.Target | None:
     if target is None:
         return None
     metric = target.metric
@@ -60,7 +66,7 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
                 id=objective.public_id,
                 order=objective.order,
                 statement=objective.statement,
-                target=_target(_target_of(objective)),
+                target=target_to_domain(_target_of(objective)),
                 interventions=tuple(
                     domain.Intervention(
                         id=i.public_id,
@@ -86,7 +92,7 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
                     domain.FormulationFactor(id=f.public_id, kind=f.kind, text=f.text)
                     for f in sorted(goal.factors.all(), key=lambda f: (f.order, f.pk))
                 ),
-                target=_target(_target_of(goal)),
+                target=target_to_domain(_target_of(goal)),
                 objectives=objectives,
             )
         )
@@ -104,3 +110,61 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
         goals=tuple(goals),
         formulation=formulation_to_domain(formulation) if formulation is not None else None,
     )
+
+
+def plan_checks_for(plan: TreatmentPlan, formulation: Formulation | None) -> tuple[Any, ...]:
+    """The live plan checks of a plan already fetched through plans/access.py."""
+    return plan_checks.check_plan(
+        plan_to_domain(plan, formulation=formulation),
+        today=timezone.localdate(),
+        scripted=_scripted_id,
+    )
+
+
+def _scripted_id(text: str) -> str | None:
+    item = library.scripted_match(text)
+    return item.id if item is not None else None
+
+
+Series = list[tuple[dt.date, float]]
+
+
+def series_by_measure(
+    administrations: Sequence[Administration], observations: Sequence[Observation]
+) -> tuple[dict[str, Series], dict[int, Series]]:
+    """Dated values that count, by instrument code and by metric id."""
+    by_instrument: dict[str, Series] = {}
+    for a in administrations:
+        if a.counts and a.total is not None:
+            by_instrument.setdefault(a.instrument_code, []).append(
+                (timezone.localdate(a.administered_at), float(a.total))
+            )
+    by_metric: dict[int, Series] = {}
+    for o in observations:
+        if o.counts:
+            by_metric.setdefault(o.metric_id, []).append((o.period_start, o.value))
+    return by_instrument, by_metric
+
+
+def target_progress_for(
+    target: Target,
+    *,
+    by_instrument: dict[str, Series],
+    by_metric: dict[int, Series],
+    today: dt.date | None = None,
+) -> target_progress.TargetProgress:
+    today = today or timezone.localdate()
+    domain_target = target_to_domain(target)
+    assert domain_target is not None
+    if target.instrument_code:
+        series = by_instrument.get(target.instrument_code, [])
+        instrument = instruments.get(target.instrument_code)
+        # Values from before the baseline was taken are history, not progress.
+        if target.baseline_administration is not None:
+            start = timezone.localdate(target.baseline_administration.administered_at)
+            series = [p for p in series if p[0] >= start]
+        return target_progress.target_progress(
+            domain_target, series, today=today, instrument=instrument
+        )
+    series = by_metric.get(target.metric_id or 0, [])
+    return target_progress.target_progress(domain_target, series, today=today)

@@ -24,7 +24,7 @@ from milepost.accounts.models import CLINICAL_ROLES, Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.access import require_client_in_reach
 from milepost.clients.models import Client
-from milepost.domain import instruments, smart
+from milepost.domain import instruments, library, smart
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.plans import InvalidDiagnosisCode, normalise_icd10cm
 from milepost.measures.models import Administration
@@ -739,15 +739,19 @@ def target_set(
             if latest is not None:
                 start = latest.value
 
+    # The comparator says which way the value should go ("≤ 9" is a decrease), even when
+    # the baseline already meets the target; only "=" is read from baseline and target.
+    # A direction the clinician chose must agree with baseline and target.
+    chosen = bool(direction)
     if not direction and "comparator" not in errors:
-        if start is not None and value is not None and start != value:
+        direction = _implied_direction(comparator) or ""
+        if not direction and start is not None and value is not None and start != value:
             direction = Direction.DECREASE if value < start else Direction.INCREASE
-        else:
-            direction = _implied_direction(comparator) or ""
         if not direction:
             errors["direction"] = "Say whether the value should decrease, increase or stay."
     if (
-        start is not None
+        chosen
+        and start is not None
         and value is not None
         and not errors.get("target_value")
         and direction in (Direction.DECREASE, Direction.INCREASE)
@@ -899,21 +903,44 @@ def observation_mark_entered_in_error(
 # ---------------------------------------------------------------- SMART feedback
 
 
-def goal_context(goal: Goal, *, baseline: float | None = None) -> smart.GoalContext:
-    """What the engine needs beyond the words: baseline, linked factors, client's words."""
-    target = Target.objects.filter(goal=goal).first()
+def goal_context(
+    goal: Goal | None = None,
+    *,
+    plan: TreatmentPlan | None = None,
+    baseline: float | None = None,
+    client_words: str | None = None,
+    factors: Sequence[FormulationFactor] | None = None,
+) -> smart.GoalContext:
+    """What the engine needs beyond the words: baseline, linked factors, client's words.
+
+    For a goal being written (not saved yet) pass its plan and what the form holds; for
+    a saved goal, anything not passed comes from the goal itself.
+    """
+    if goal is None and plan is None:
+        raise ValueError("goal_context needs a goal or a plan")
+    target = Target.objects.filter(goal=goal).first() if goal is not None else None
     instrument = target.instrument_code if target and target.instrument_code else None
     if baseline is None and target is not None:
         baseline = target.baseline
-    plan = goal.plan
+    plan = plan if plan is not None else goal.plan  # type: ignore[union-attr]
+    if factors is not None:
+        factor_texts: tuple[str, ...] = tuple(f.text for f in factors)
+    elif goal is not None:
+        factor_texts = tuple(goal.factors.order_by("order", "id").values_list("text", flat=True))
+    else:
+        factor_texts = ()
+    if client_words is None:
+        client_words = goal.client_words if goal is not None else ""
+    active = plan.goals.filter(status=GoalStatus.ACTIVE)
+    if goal is not None:
+        active = active.exclude(pk=goal.pk)
     return smart.GoalContext(
         baseline=baseline,
         instrument=instrument,
-        formulation_factors=tuple(
-            goal.factors.order_by("order", "id").values_list("text", flat=True)
-        ),
-        client_words=goal.client_words,
-        active_goals=plan.goals.filter(status=GoalStatus.ACTIVE).count(),
+        formulation_factors=factor_texts,
+        client_words=client_words,
+        # The goal being judged counts as active whether or not it is saved yet.
+        active_goals=active.count() + 1,
         review_due=timezone.localdate(plan.created_at)
         + dt.timedelta(days=plan.review_interval_days),
     )
@@ -928,29 +955,148 @@ def _instrument_or_none(name: str | None) -> str | None:
         return None
 
 
-def smart_feedback_for_goal(
-    *, actor: User, goal: Goal, text: str | None = None, today: dt.date | None = None
+def smart_feedback(
+    *,
+    actor: User,
+    plan: TreatmentPlan,
+    text: str,
+    goal: Goal | None = None,
+    client_words: str | None = None,
+    factors: Sequence[FormulationFactor] | None = None,
+    today: dt.date | None = None,
 ) -> smart.Analysis:
-    """The SMART engine's judgement of `text` (default: the goal's statement) in context.
+    """The SMART engine's judgement of `text` in the context of a plan (and goal, if saved).
 
     A read, not a write: nothing is saved, but it is audited like every read.
     """
-    _clinical_actor(actor, goal.plan.client)
+    client = plan.client
+    _clinical_actor(actor, client)
     errors: dict[str, str] = {}
-    words = _text(errors, "statement", goal.statement if text is None else text)
+    words = _text(errors, "statement", text)
+    if client_words is not None:
+        client_words = _text(errors, "client_words", client_words)
+    if factors is not None:
+        factors = _factors(errors, plan, factors)
     _raise(errors)
     today = today or timezone.localdate()
-    context = goal_context(goal)
+    context = goal_context(goal, plan=plan, client_words=client_words, factors=factors)
     if context.baseline is None:
         # No target yet: when the words name an instrument, the client's latest score
         # is the baseline, so Achievable is judged rather than left open.
         named = smart.analyse(words, context, today=today).structure.measure
         instrument = _instrument_or_none(named)
-        latest = _latest_administration(goal.plan.client, instrument) if instrument else None
+        latest = _latest_administration(client, instrument) if instrument else None
         if latest is not None and latest.total is not None:
             context = dataclasses.replace(
                 context, baseline=float(latest.total), instrument=instrument
             )
     analysis = smart.analyse(words, context, today=today)
-    _audit("goal.smart_feedback", actor, goal.plan.client, goal)
+    audit_record(
+        action="goal.smart_feedback" if goal is not None else "plan.smart_feedback",
+        actor=actor,
+        client=client,
+        object_type="goal" if goal is not None else "treatmentplan",
+        object_id=goal.public_id if goal is not None else plan.public_id,
+    )
     return analysis
+
+
+def smart_feedback_for_goal(
+    *, actor: User, goal: Goal, text: str | None = None, today: dt.date | None = None
+) -> smart.Analysis:
+    """The SMART engine's judgement of `text` (default: the goal's statement) in context."""
+    return smart_feedback(
+        actor=actor,
+        plan=goal.plan,
+        goal=goal,
+        text=goal.statement if text is None else text,
+        today=today,
+    )
+
+
+# ---------------------------------------------------------------- targets (removal)
+
+
+@transaction.atomic
+def target_remove(*, actor: User, target: Target) -> None:
+    """Unbind a goal or objective from its measure, on a draft."""
+    owner: Goal | Objective = target.goal if target.goal_id else target.objective  # type: ignore[assignment]
+    goal = owner if isinstance(owner, Goal) else owner.goal
+    plan = _editable(actor, goal.plan)
+    _audit("target.remove", actor, plan.client, target, owner=owner.public_id)
+    Target.objects.filter(pk=target.pk).delete()
+
+
+# ---------------------------------------------------------------- library
+
+
+def _library_item(item_id: object, kind: str) -> library.LibraryItem:
+    try:
+        item = library.get(str(item_id))
+    except library.UnknownLibraryItem:
+        raise ValidationError({"item": "Choose an item from the library."}) from None
+    if item.kind != kind:
+        raise ValidationError({"item": f"Choose a library {kind}."})
+    return item
+
+
+def _responsible(actor: User) -> User | None:
+    membership = getattr(actor, "membership", None)
+    return actor if membership is not None and membership.role in CLINICAL_ROLES else None
+
+
+def _insert_interventions(actor: User, objective: Objective, ids: Sequence[str]) -> None:
+    for intervention_id in ids:
+        item = library.get(intervention_id)
+        intervention_add(
+            actor=actor,
+            objective=objective,
+            modality=item.modality or item.text[:200],
+            frequency=item.frequency or "weekly",
+            type=item.type or InterventionType.INDIVIDUAL,
+            session_minutes=item.session_minutes,
+            responsible=_responsible(actor),
+        )
+
+
+def _audit_library(actor: User, plan: TreatmentPlan, obj: Any, item: library.LibraryItem) -> None:
+    _audit("library.insert", actor, plan.client, obj, item=item.id)
+
+
+@transaction.atomic
+def goal_add_from_library(*, actor: User, plan: TreatmentPlan, item_id: str) -> Goal:
+    """A library goal with its typical objectives and their interventions, to personalise.
+
+    The words stay the library's until the clinician edits them, and the plan checks say
+    so ("scripted goal"). The client's own words are left empty: they must be the client's.
+    """
+    item = _library_item(item_id, "goal")
+    goal = goal_add(actor=actor, plan=plan, statement=item.text)
+    for objective_id in item.objective_ids:
+        objective_item = library.get(objective_id)
+        objective = objective_add(actor=actor, goal=goal, statement=objective_item.text)
+        _insert_interventions(actor, objective, objective_item.intervention_ids)
+    _audit_library(actor, plan, goal, item)
+    return goal
+
+
+@transaction.atomic
+def objective_add_from_library(*, actor: User, goal: Goal, item_id: str) -> Objective:
+    """A library objective with its typical interventions, under an existing goal."""
+    item = _library_item(item_id, "objective")
+    objective = objective_add(actor=actor, goal=goal, statement=item.text)
+    _insert_interventions(actor, objective, item.intervention_ids)
+    _audit_library(actor, goal.plan, objective, item)
+    return objective
+
+
+@transaction.atomic
+def intervention_add_from_library(
+    *, actor: User, objective: Objective, item_id: str
+) -> Intervention:
+    item = _library_item(item_id, "intervention")
+    _insert_interventions(actor, objective, [item.id])
+    intervention = objective.interventions.order_by("-order", "-id").first()
+    assert intervention is not None
+    _audit_library(actor, objective.goal.plan, intervention, item)
+    return intervention

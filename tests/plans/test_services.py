@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from milepost.audit.models import AuditEvent
 from milepost.audit.services import audit_verify
+from milepost.domain import library
 from milepost.measures import services as measures
 from milepost.plans import services
 from milepost.plans.models import (
@@ -503,6 +504,15 @@ class TargetTests:
         error = _refused(lambda: self._set(personas, goal, **kwargs), field)
         assert words in str(error.error_dict[field][0].message)
 
+    def test_a_baseline_that_already_meets_the_target_keeps_the_comparators_direction(
+        self, personas, goal
+    ):
+        # Dana's latest PHQ-9 is 17; "≤ 20" is already met but is still a decrease.
+        target = self._set(personas, goal, target_value=20)
+        assert (target.baseline, target.direction) == (17, "decrease")
+        equal = self._set(personas, goal, comparator="=", target_value=12)
+        assert equal.direction == "decrease"
+
     def test_a_metric_target_on_an_objective_uses_the_latest_observation(
         self, personas, objective, metric
     ):
@@ -735,7 +745,30 @@ def _plan_writes(p, draft, goal, objective, intervention, diagnosis, factor):
                 due_date=IN_16_WEEKS,
             ),
         ),
+        ("target_remove", lambda a: services.target_remove(actor=a, target=goal.target)),
+        (
+            "goal_add_from_library",
+            lambda a: services.goal_add_from_library(
+                actor=a, plan=draft, item_id="depression.goal.phq9-to-mild"
+            ),
+        ),
+        (
+            "objective_add_from_library",
+            lambda a: services.objective_add_from_library(
+                actor=a, goal=goal, item_id=_first("objective")
+            ),
+        ),
+        (
+            "intervention_add_from_library",
+            lambda a: services.intervention_add_from_library(
+                actor=a, objective=objective, item_id=_first("intervention")
+            ),
+        ),
     ]
+
+
+def _first(kind: str) -> str:
+    return library.search("", kind=kind)[0].id
 
 
 WRITE_NAMES = [
@@ -756,12 +789,24 @@ WRITE_NAMES = [
     "intervention_update",
     "intervention_remove",
     "target_set",
+    "target_remove",
+    "goal_add_from_library",
+    "objective_add_from_library",
+    "intervention_add_from_library",
 ]
 
 
 @pytest.fixture
 def writes(personas, draft, goal, objective, intervention, factor):
     diagnosis = services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1", text="MDD")
+    services.target_set(
+        actor=personas.alice,
+        owner=goal,
+        instrument_code="phq9",
+        comparator="<=",
+        target_value=9,
+        due_date=IN_16_WEEKS,
+    )
     return dict(_plan_writes(personas, draft, goal, objective, intervention, diagnosis, factor))
 
 
@@ -901,3 +946,31 @@ class SmartFeedbackTests:
         with pytest.raises(ValidationError) as caught:
             services.smart_feedback_for_goal(actor=personas.alice, goal=goal, text="a\x00b")
         assert "statement" in caught.value.error_dict
+
+
+@pytest.mark.django_db
+class LibraryInsertTests:
+    def test_a_library_goal_brings_its_objectives_and_their_interventions(self, personas, draft):
+        item = library.get("depression.goal.phq9-to-mild")
+        goal = services.goal_add_from_library(actor=personas.alice, plan=draft, item_id=item.id)
+        assert goal.statement == item.text
+        assert goal.client_words == ""  # the client's words must be the client's
+        objectives = list(goal.objectives.all())
+        assert [o.statement for o in objectives] == [
+            library.get(i).text for i in item.objective_ids
+        ]
+        for objective, objective_id in zip(objectives, item.objective_ids, strict=True):
+            expected = [library.get(i).modality for i in library.get(objective_id).intervention_ids]
+            got = list(objective.interventions.values_list("modality", flat=True))
+            assert got == expected
+            assert all(i.responsible == personas.alice for i in objective.interventions.all())
+        assert AuditEvent.objects.filter(action="library.insert", object_id=goal.public_id).exists()
+        assert audit_verify().ok
+
+    @pytest.mark.parametrize("item_id", ["nope", "", "depression.goal.phq9-to-mild"])
+    def test_an_unknown_item_or_one_of_the_wrong_kind_is_refused(self, personas, goal, item_id):
+        before = Objective.objects.count()
+        with pytest.raises(ValidationError) as caught:
+            services.objective_add_from_library(actor=personas.alice, goal=goal, item_id=item_id)
+        assert "item" in caught.value.error_dict
+        assert Objective.objects.count() == before
