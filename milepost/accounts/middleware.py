@@ -10,6 +10,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 _LAST_SEEN = "milepost_last_seen"
+# The last-seen time is rewritten at most this often: every request writing the session
+# row costs a database write per keystroke of live feedback, and two requests at once
+# (HTMX while a form posts) would race to write it. The idle limit stays exact to within it.
+_TOUCH_SECONDS = 30
 
 
 class IdleTimeoutMiddleware:
@@ -32,5 +36,6 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return redirect_to_login(request.get_full_path())
-            request.session[_LAST_SEEN] = now
+            if not isinstance(last_seen, int | float) or now - last_seen >= _TOUCH_SECONDS:
+                request.session[_LAST_SEEN] = now
         return self.get_response(request)

@@ -113,6 +113,16 @@ class IdleTimeoutTests:
         self._age_session(http, settings.SESSION_IDLE_TIMEOUT - 60)
         assert http.get(reverse("clients:caseload")).status_code == 200
 
+    def test_the_last_seen_time_is_rewritten_at_most_every_30_seconds(self, personas, login_as):
+        http = login_as(personas.alice)
+        http.get(reverse("clients:caseload"))
+        first = http.session["milepost_last_seen"]
+        http.get(reverse("clients:caseload"))
+        assert http.session["milepost_last_seen"] == first
+        self._age_session(http, 45)
+        http.get(reverse("clients:caseload"))
+        assert http.session["milepost_last_seen"] > time.time() - 5
+
     def test_passwords_are_hashed_with_argon2_in_production(self):
         from config import settings as production
 
