@@ -12,6 +12,7 @@ urlpatterns = [
     path("practice/", include("milepost.accounts.urls")),
     path("clients/", include("milepost.clients.urls")),
     path("clients/", include("milepost.measures.urls")),
+    path("clients/", include("milepost.plans.urls")),
     path("portal/", include("milepost.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

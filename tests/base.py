@@ -21,6 +21,14 @@ from milepost.clients import services as clients
 from milepost.clients.models import Client
 from milepost.measures import services as measures
 from milepost.measures.models import Administration, RiskAlert
+from milepost.plans.models import (
+    Diagnosis,
+    FormulationFactor,
+    Goal,
+    Intervention,
+    Objective,
+    TreatmentPlan,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -111,3 +119,59 @@ def make_personas() -> Personas:
         dana_phq9=dana_phq9,
         dana_alert=dana_alert,
     )
+
+
+@dataclass(frozen=True)
+class DanaPlan:
+    plan: TreatmentPlan
+    factor: FormulationFactor
+    diagnosis: Diagnosis
+    goal: Goal
+    objective: Objective
+    intervention: Intervention
+
+
+def dana_plan(p: Personas) -> DanaPlan:
+    """Dana's draft plan with one of everything, made on first use (the access matrix and
+    the plan view tests name its parts in URLs)."""
+    from milepost.plans import services as plans
+
+    # Made once per set of personas: a route that removes a part must not make the next
+    # route's URL point elsewhere (it then answers 404, as it should).
+    cached = _DANA_PLANS.get(id(p))
+    if cached is not None and cached[0] is p:
+        return cached[1]
+    factor = plans.formulation_factor_add(
+        actor=p.alice,
+        client=p.dana_client,
+        kind="perpetuating",
+        text="Stays in bed when low, so fewer rewarding activities",
+    )
+    plan = plans.plan_create_draft(actor=p.alice, client=p.dana_client)
+    diagnosis = plans.diagnosis_add(
+        actor=p.alice, plan=plan, code="F32.1", text="Major depressive disorder, moderate"
+    )
+    goal = plans.goal_add(
+        actor=p.alice,
+        plan=plan,
+        statement="Reduce PHQ-9 from 17 to 9 or below within 16 weeks",
+        client_words="I want to feel like myself again",
+        factors=[factor],
+    )
+    objective = plans.objective_add(
+        actor=p.alice, goal=goal, statement="Do 5 pleasurable activities a week by week 8"
+    )
+    intervention = plans.intervention_add(
+        actor=p.alice,
+        objective=objective,
+        modality="Behavioural activation",
+        frequency="weekly",
+        session_minutes=50,
+        responsible=p.alice,
+    )
+    made = DanaPlan(plan, factor, diagnosis, goal, objective, intervention)
+    _DANA_PLANS[id(p)] = (p, made)
+    return made
+
+
+_DANA_PLANS: dict[int, tuple[Personas, DanaPlan]] = {}

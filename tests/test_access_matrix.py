@@ -16,7 +16,7 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from milepost.accounts.policies import Policy
-from tests.base import PERSONA_NAMES, Personas
+from tests.base import PERSONA_NAMES, Personas, dana_plan
 
 # What each outcome means for a response.
 ALLOWED = "allowed"  # the view runs: not 403/404, not sent to the login page
@@ -67,6 +67,12 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "instrument": lambda p: "phq9",
     "alert_id": lambda p: p.dana_alert.public_id,
     "administration_id": lambda p: p.dana_phq9.public_id,
+    "plan_id": lambda p: dana_plan(p).plan.public_id,
+    "factor_id": lambda p: dana_plan(p).factor.public_id,
+    "diagnosis_id": lambda p: dana_plan(p).diagnosis.public_id,
+    "goal_id": lambda p: dana_plan(p).goal.public_id,
+    "objective_id": lambda p: dana_plan(p).objective.public_id,
+    "intervention_id": lambda p: dana_plan(p).intervention.public_id,
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),
@@ -75,7 +81,12 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
 }
 
 # Text that must never reach someone without clinical access to dana.
-DANA_SECRETS = (b"Quillfeather", b"Low mood since spring")
+DANA_SECRETS = (
+    b"Quillfeather",
+    b"Low mood since spring",
+    b"I want to feel like myself again",
+    b"Stays in bed when low",
+)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,15 @@
+// Plan editor: "Use this rewrite" puts the SMART engine's rewrite into the field, selects
+// its first [placeholder] for typing over, and asks for fresh feedback. No inline script:
+// this file is served from 'self' under the Content-Security-Policy.
+"use strict";
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-rewrite]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.field || "id_statement");
+  if (!field) return;
+  field.value = button.dataset.rewrite;
+  field.focus();
+  const start = field.value.indexOf("[");
+  if (start >= 0) field.setSelectionRange(start, field.value.indexOf("]", start) + 1);
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+});

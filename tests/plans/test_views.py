@@ -1,0 +1,538 @@
+"""The formulation and plan editor pages, through the test client."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from milepost.audit.models import AuditEvent
+from milepost.plans.models import (
+    FormulationFactor,
+    Goal,
+    Intervention,
+    Objective,
+    Observation,
+    Target,
+    TreatmentPlan,
+)
+from tests.base import dana_plan
+from tests.plans.conftest import sign
+
+pytestmark = pytest.mark.django_db
+
+
+def _editor(p, dp):
+    return reverse("plans:editor", args=[p.dana_client.public_id, dp.plan.public_id])
+
+
+def _goal_url(p, goal):
+    return reverse("plans:goal", args=[p.dana_client.public_id, goal.public_id])
+
+
+class PlanStartTests:
+    def test_a_client_without_a_plan_gets_a_page_to_start_one(self, personas, login_as):
+        http = login_as(personas.alice)
+        url = reverse("plans:current", args=[personas.dana_client.public_id])
+        response = http.get(url)
+        assert response.status_code == 200
+        assert b"Start a draft plan" in response.content
+        started = http.post(reverse("plans:start", args=[personas.dana_client.public_id]))
+        plan = TreatmentPlan.objects.get(client=personas.dana_client)
+        assert started["Location"] == reverse(
+            "plans:editor", args=[personas.dana_client.public_id, plan.public_id]
+        )
+        # The current plan now opens the draft.
+        assert http.get(url)["Location"] == started["Location"]
+
+    def test_a_second_draft_is_refused_with_a_message(self, personas, login_as):
+        dana_plan(personas)
+        http = login_as(personas.alice)
+        response = http.post(
+            reverse("plans:start", args=[personas.dana_client.public_id]), follow=True
+        )
+        assert b"already has a draft plan" in response.content
+        assert TreatmentPlan.objects.filter(client=personas.dana_client).count() == 1
+
+
+class EditorTests:
+    def test_it_shows_the_plan_with_its_checks_and_parts(self, personas, login_as):
+        dp = dana_plan(personas)
+        response = login_as(personas.alice).get(_editor(personas, dp))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Reduce PHQ-9 from 17 to 9 or below within 16 weeks" in body
+        assert "I want to feel like myself again" in body
+        assert "Behavioural activation" in body
+        # One active goal, no target on the objective, no discharge criteria: the checks say so.
+        assert 'data-code="too-few-goals"' in body
+        assert 'data-code="objective-no-target"' in body
+        assert 'data-code="no-discharge-criteria"' in body
+
+    def test_details_with_a_bad_interval_keep_what_was_typed(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        url = reverse("plans:details", args=[personas.dana_client.public_id, dp.plan.public_id])
+        response = http.post(
+            url,
+            {
+                "strengths": "Close to her sister",
+                "discharge_criteria": "PHQ-9 under 10 twice",
+                "review_interval_days": "1000",
+            },
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Review every (days)" in body
+        assert "less than or equal to 366" in body
+        assert "Close to her sister" in body
+        assert "PHQ-9 under 10 twice" in body
+        dp.plan.refresh_from_db()
+        assert dp.plan.strengths == ""
+
+    def test_details_are_saved(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        url = reverse("plans:details", args=[personas.dana_client.public_id, dp.plan.public_id])
+        response = http.post(
+            url,
+            {"strengths": "Sister", "discharge_criteria": "PHQ-9 < 10", "review_interval_days": 60},
+        )
+        assert response.status_code == 302
+        dp.plan.refresh_from_db()
+        assert (dp.plan.strengths, dp.plan.review_interval_days) == ("Sister", 60)
+
+    def test_a_bad_diagnosis_code_names_the_field(self, personas, login_as):
+        dp = dana_plan(personas)
+        url = reverse(
+            "plans:diagnosis_add", args=[personas.dana_client.public_id, dp.plan.public_id]
+        )
+        response = login_as(personas.alice).post(url, {"code": "depression", "text": "Low"})
+        body = response.content.decode()
+        assert "ICD-10-CM code:" in body
+        assert "is not an ICD-10-CM code" in body
+        assert 'value="depression"' in body
+
+    def test_removing_a_diagnosis(self, personas, login_as):
+        dp = dana_plan(personas)
+        url = reverse(
+            "plans:diagnosis_remove",
+            args=[personas.dana_client.public_id, dp.plan.public_id, dp.diagnosis.public_id],
+        )
+        assert login_as(personas.alice).post(url).status_code == 302
+        assert not dp.plan.diagnoses.exists()
+
+
+class GoalTests:
+    def test_a_new_goal_is_added_with_its_factor(self, personas, login_as):
+        dp = dana_plan(personas)
+        url = reverse("plans:goal_new", args=[personas.dana_client.public_id, dp.plan.public_id])
+        response = login_as(personas.alice).post(
+            url,
+            {
+                "statement": "Attend two social gatherings a month for three months",
+                "client_words": "I want to see my friends again",
+                "factors": [dp.factor.public_id],
+            },
+        )
+        goal = Goal.objects.get(plan=dp.plan, order=2)
+        assert response["Location"] == _goal_url(personas, goal)
+        assert list(goal.factors.all()) == [dp.factor]
+
+    def test_an_empty_statement_names_the_field_and_keeps_the_clients_words(
+        self, personas, login_as
+    ):
+        dp = dana_plan(personas)
+        url = reverse("plans:goal_new", args=[personas.dana_client.public_id, dp.plan.public_id])
+        response = login_as(personas.alice).post(
+            url, {"statement": "  ", "client_words": "I want my weekends back"}
+        )
+        body = response.content.decode()
+        assert "SMART goal: This field is required." in body
+        assert "I want my weekends back" in body
+        assert Goal.objects.filter(plan=dp.plan).count() == 1
+
+    def test_check_wording_shows_feedback_without_saving(self, personas, login_as):
+        dp = dana_plan(personas)
+        url = reverse("plans:goal_new", args=[personas.dana_client.public_id, dp.plan.public_id])
+        response = login_as(personas.alice).post(
+            url, {"statement": "I want to feel less depressed", "check": "1"}
+        )
+        body = response.content.decode()
+        assert 'data-criterion="measurable"' in body
+        assert "mp-criterion--unmet" in body
+        assert Goal.objects.filter(plan=dp.plan).count() == 1
+
+    def test_editing_a_goal_changes_its_words_and_status(self, personas, login_as):
+        dp = dana_plan(personas)
+        response = login_as(personas.alice).post(
+            _goal_url(personas, dp.goal),
+            {
+                "statement": "Reduce PHQ-9 from 17 to 8 or below within 12 weeks",
+                "client_words": "Feel like me",
+                "status": "active",
+                "factors": [dp.factor.public_id],
+            },
+        )
+        assert response.status_code == 302
+        dp.goal.refresh_from_db()
+        assert dp.goal.statement.endswith("within 12 weeks")
+
+    def test_a_factor_of_another_client_is_refused(self, personas, login_as):
+        dp = dana_plan(personas)
+        other = FormulationFactor.objects.create(
+            formulation=dp.factor.formulation, kind="protective", text="Sister"
+        )
+        response = login_as(personas.alice).post(
+            _goal_url(personas, dp.goal),
+            {"statement": "x", "status": "active", "factors": [other.public_id]},
+        )
+        assert response.status_code == 200
+        assert b"Select a valid choice" in response.content
+        dp.goal.refresh_from_db()
+        assert dp.goal.statement.startswith("Reduce PHQ-9")
+
+    def test_moving_and_removing_goals(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        second = Goal.objects.create(plan=dp.plan, order=2, statement="Sleep 7 hours by May")
+        move = reverse("plans:goal_move", args=[personas.dana_client.public_id, second.public_id])
+        http.post(move, {"direction": "up"})
+        second.refresh_from_db()
+        assert second.order == 1
+        # Moving the first goal further up changes nothing.
+        http.post(move, {"direction": "up"})
+        second.refresh_from_db()
+        assert second.order == 1
+        remove = reverse(
+            "plans:goal_remove", args=[personas.dana_client.public_id, second.public_id]
+        )
+        http.post(remove)
+        assert list(dp.plan.goals.values_list("order", flat=True)) == [1]
+
+
+class SmartFragmentTests:
+    def _post(self, http, p, dp, **data):
+        url = reverse("plans:smart", args=[p.dana_client.public_id, dp.plan.public_id])
+        return http.post(url, data, headers={"HX-Request": "true"})
+
+    def test_a_vague_goal_fails_specific_measurable_and_time_bound_with_reasons(
+        self, personas, login_as
+    ):
+        dp = dana_plan(personas)
+        response = self._post(
+            login_as(personas.alice), personas, dp, statement="I want to feel less depressed"
+        )
+        body = response.content.decode()
+        assert "<html" not in body  # a fragment, not a page
+        for key in ("specific", "measurable", "time_bound"):
+            assert f'mp-criterion--unmet" data-criterion="{key}"' in body
+        assert "no deadline, window or review point" in body
+        assert "data-rewrite=" in body
+
+    def test_a_smart_goal_passes_and_shows_the_extracted_target(self, personas, login_as):
+        dp = dana_plan(personas)
+        response = self._post(
+            login_as(personas.alice),
+            personas,
+            dp,
+            statement="Reduce PHQ-9 from 18 to ≤ 9 within 16 weeks",
+            client_words="I want to enjoy things again",
+            factors=[dp.factor.public_id],
+        )
+        body = response.content.decode()
+        for key in ("specific", "measurable", "achievable", "relevant", "time_bound"):
+            assert f'mp-criterion--met" data-criterion="{key}"' in body, key
+        assert 'data-slot="measure">PHQ-9' in body
+        assert 'data-slot="target">≤ 9' in body
+        assert "within 16 weeks (112 days)" in body
+
+    def test_it_is_an_audited_read_that_saves_nothing(self, personas, login_as):
+        dp = dana_plan(personas)
+        before = Goal.objects.count()
+        self._post(login_as(personas.alice), personas, dp, statement="Sleep better")
+        assert Goal.objects.count() == before
+        assert AuditEvent.objects.filter(action="plan.smart_feedback").exists()
+
+    def test_an_objective_is_judged_in_its_goals_context(self, personas, login_as):
+        dp = dana_plan(personas)
+        response = self._post(
+            login_as(personas.alice),
+            personas,
+            dp,
+            statement="Increase pleasurable activities from 1 to 5 per week within 4 weeks",
+            goal=dp.goal.public_id,
+            kind="objective",
+        )
+        # The goal's factor and client's words make Relevant judgeable.
+        assert 'mp-criterion--met" data-criterion="relevant"' in response.content.decode()
+
+    def test_empty_text_asks_for_a_goal(self, personas, login_as):
+        dp = dana_plan(personas)
+        response = self._post(login_as(personas.alice), personas, dp, statement="")
+        assert b"Type the goal" in response.content
+
+
+class TargetTests:
+    def _bind(self, http, p, goal, **data):
+        url = reverse("plans:goal_target", args=[p.dana_client.public_id, goal.public_id])
+        return http.post(url, data)
+
+    def test_binding_to_phq9_prefills_the_baseline_and_shows_progress(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        due = timezone.localdate() + dt.timedelta(weeks=16)
+        response = self._bind(
+            http,
+            personas,
+            dp.goal,
+            measure="instrument:phq9",
+            comparator="<=",
+            target_value="9",
+            due_date=due.isoformat(),
+            confirmed="on",
+        )
+        assert response.status_code == 302
+        target = Target.objects.get(goal=dp.goal)
+        assert target.baseline == personas.dana_phq9.total
+        editor = http.get(_editor(personas, dp)).content.decode()
+        assert "PHQ-9 ≤ 9 by" in editor
+        assert f"Latest {personas.dana_phq9.total}" in editor
+
+    def test_the_goal_page_prefills_the_target_from_the_words(self, personas, login_as):
+        dp = dana_plan(personas)
+        body = login_as(personas.alice).get(_goal_url(personas, dp.goal)).content.decode()
+        due = timezone.localdate() + dt.timedelta(days=112)
+        assert 'value="instrument:phq9" selected' in body
+        assert f'value="{due.isoformat()}"' in body
+
+    def test_a_target_out_of_range_names_the_field(self, personas, login_as):
+        dp = dana_plan(personas)
+        response = self._bind(
+            login_as(personas.alice),
+            personas,
+            dp.goal,
+            measure="instrument:phq9",
+            comparator="<=",
+            target_value="40",
+            due_date=(timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        )
+        assert response.status_code == 200
+        assert "PHQ-9 totals run from 0 to 27" in response.content.decode()
+        assert not Target.objects.exists()
+
+    def test_a_new_metric_is_created_and_bound_and_observations_flow_in(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        url = reverse(
+            "plans:objective_target",
+            args=[personas.dana_client.public_id, dp.objective.public_id],
+        )
+        response = http.post(
+            url,
+            {
+                "measure": "new",
+                "new_metric_name": "Pleasurable activities",
+                "new_metric_unit": "activities",
+                "new_metric_period": "week",
+                "baseline": "1",
+                "comparator": ">=",
+                "target_value": "5",
+                "due_date": (timezone.localdate() + dt.timedelta(weeks=8)).isoformat(),
+            },
+        )
+        assert response.status_code == 302
+        target = Target.objects.get(objective=dp.objective)
+        assert target.metric is not None
+        assert target.metric.name == "Pleasurable activities"
+        log = reverse("plans:observations", args=[personas.dana_client.public_id])
+        http.post(
+            log,
+            {
+                "metric": target.metric.public_id,
+                "value": "3",
+                "period_start": timezone.localdate().isoformat(),
+            },
+        )
+        assert Observation.objects.filter(metric=target.metric).count() == 1
+        editor = http.get(_editor(personas, dp)).content.decode()
+        assert "Latest 3" in editor
+        assert "50% of the way" in editor
+
+    def test_a_new_metric_needs_its_name_unit_and_period(self, personas, login_as):
+        dp = dana_plan(personas)
+        response = self._bind(
+            login_as(personas.alice),
+            personas,
+            dp.goal,
+            measure="new",
+            comparator=">=",
+            target_value="5",
+            due_date=(timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        )
+        body = response.content.decode()
+        assert "New metric name: Needed for a new metric." in body
+        assert "Unit: Needed for a new metric." in body
+
+    def test_unbinding_a_target(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        self._bind(
+            http,
+            personas,
+            dp.goal,
+            measure="instrument:phq9",
+            comparator="<=",
+            target_value="9",
+            due_date=(timezone.localdate() + dt.timedelta(days=60)).isoformat(),
+        )
+        url = reverse(
+            "plans:goal_target_remove", args=[personas.dana_client.public_id, dp.goal.public_id]
+        )
+        http.post(url)
+        assert not Target.objects.filter(goal=dp.goal).exists()
+
+
+class ObjectiveAndInterventionTests:
+    def test_adding_an_objective_with_no_text_reopens_its_form(self, personas, login_as):
+        dp = dana_plan(personas)
+        url = reverse(
+            "plans:objective_add", args=[personas.dana_client.public_id, dp.goal.public_id]
+        )
+        response = login_as(personas.alice).post(url, {"statement": ""})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Objective: This field is required." in body
+        assert Objective.objects.filter(goal=dp.goal).count() == 1
+
+    def test_adding_and_editing_an_intervention(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        url = reverse(
+            "plans:intervention_add",
+            args=[personas.dana_client.public_id, dp.objective.public_id],
+        )
+        response = http.post(
+            url,
+            {
+                "modality": "Activity scheduling",
+                "type": "individual",
+                "frequency": "weekly",
+                "session_minutes": "50",
+                "responsible": personas.bob.public_id,
+            },
+        )
+        assert response.status_code == 302
+        added = Intervention.objects.get(modality="Activity scheduling")
+        assert added.responsible == personas.bob
+        edit = reverse("plans:intervention", args=[personas.dana_client.public_id, added.public_id])
+        bad = http.post(
+            edit,
+            {
+                "modality": "Activity scheduling",
+                "type": "individual",
+                "frequency": "w",
+                "session_minutes": "1",
+            },
+        )
+        assert "Session length (minutes)" in bad.content.decode()
+        added.refresh_from_db()
+        assert added.frequency == "weekly"
+
+    def test_an_intervention_with_a_bad_length_keeps_the_other_fields(self, personas, login_as):
+        dp = dana_plan(personas)
+        url = reverse(
+            "plans:intervention_add",
+            args=[personas.dana_client.public_id, dp.objective.public_id],
+        )
+        response = login_as(personas.alice).post(
+            url,
+            {
+                "modality": "Graded exposure",
+                "type": "group",
+                "frequency": "weekly",
+                "session_minutes": "9000",
+            },
+        )
+        body = response.content.decode()
+        assert 'value="Graded exposure"' in body
+        assert "Session length (minutes): Ensure this value is less than or equal to 480." in body
+
+
+class SignedPlanTests:
+    def test_every_editing_control_is_gone_and_posts_change_nothing(self, personas, login_as):
+        dp = dana_plan(personas)
+        sign(dp.plan)
+        http = login_as(personas.alice)
+        body = http.get(_editor(personas, dp)).content.decode()
+        assert "can no longer change" in body
+        assert "Add a goal" not in body
+        assert "Remove" not in body
+        response = http.post(
+            _goal_url(personas, dp.goal),
+            {"statement": "Changed", "status": "active", "factors": [dp.factor.public_id]},
+        )
+        assert "can no longer change" in response.content.decode()
+        dp.goal.refresh_from_db()
+        assert dp.goal.statement.startswith("Reduce PHQ-9")
+
+
+class FormulationTests:
+    def test_the_formulation_and_a_factor_are_saved(self, personas, login_as):
+        http = login_as(personas.alice)
+        url = reverse("plans:formulation", args=[personas.dana_client.public_id])
+        assert (
+            http.post(url, {"presenting_problems": "Low mood", "thoughts": "I fail"}).status_code
+            == 302
+        )
+        add = reverse("plans:factor_add", args=[personas.dana_client.public_id])
+        http.post(add, {"kind": "perpetuating", "text": "Avoids friends"})
+        page = http.get(url).content.decode()
+        assert "Low mood" in page
+        assert "Avoids friends" in page
+
+    def test_a_factor_without_text_names_the_field(self, personas, login_as):
+        add = reverse("plans:factor_add", args=[personas.dana_client.public_id])
+        response = login_as(personas.alice).post(add, {"kind": "perpetuating", "text": ""})
+        assert "Factor: This field is required." in response.content.decode()
+        assert not FormulationFactor.objects.exists()
+
+
+class LibraryTests:
+    def test_search_then_insert_a_goal_that_is_flagged_until_personalised(self, personas, login_as):
+        from milepost.domain import library
+
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        url = reverse("plans:library", args=[personas.dana_client.public_id, dp.plan.public_id])
+        results = http.get(
+            url, {"q": "stay in bed", "kind": "goal"}, headers={"HX-Request": "true"}
+        )
+        assert results.status_code == 200
+        assert b"<html" not in results.content
+        item = library.search("stay in bed", kind="goal")[0]
+        assert item.id.encode() in results.content
+        insert = reverse(
+            "plans:library_insert", args=[personas.dana_client.public_id, dp.plan.public_id]
+        )
+        http.post(insert, {"item": item.id})
+        goal = Goal.objects.get(plan=dp.plan, statement=item.text)
+        assert goal.objectives.count() == len(item.objective_ids)
+        editor = http.get(_editor(personas, dp)).content.decode()
+        assert 'data-code="scripted-goal"' in editor
+        http.post(
+            _goal_url(personas, goal),
+            {"statement": item.text + " for Dana's weekends", "status": "active"},
+        )
+        assert 'data-code="scripted-goal"' not in http.get(_editor(personas, dp)).content.decode()
+
+    def test_an_unknown_item_is_refused_with_a_message(self, personas, login_as):
+        dp = dana_plan(personas)
+        insert = reverse(
+            "plans:library_insert", args=[personas.dana_client.public_id, dp.plan.public_id]
+        )
+        response = login_as(personas.alice).post(insert, {"item": "nope"}, follow=True)
+        assert b"Choose an item from the library." in response.content
+        assert Goal.objects.filter(plan=dp.plan).count() == 1
