@@ -18,6 +18,7 @@ from milepost.accounts.models import Organization, Role, User
 from milepost.clients import services as clients
 from milepost.clients.models import Client
 from milepost.demo.history import load_history
+from milepost.demo.plans import load_plans
 
 ORGANIZATION_NAME = "Riverside Counseling (demo)"
 DOMAIN = "demo.milepost.test"
@@ -158,4 +159,5 @@ def load() -> Organization:
                 actor=staff[spec.team[0]], client=client, portal_user=portal_user
             )
         load_history(client, staff[spec.team[0]])
+        load_plans(client, staff[spec.team[0]])
     return organization
