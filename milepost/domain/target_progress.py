@@ -65,11 +65,12 @@ class TargetProgress:
 
     @property
     def percent(self) -> int | None:
+        """0–100; 100 only when the target is met (a strict "< 10" at 10 shows 99)."""
         if self.met:
             return 100
         if self.fraction is None:
             return None
-        return round(max(0.0, min(self.fraction, 1.0)) * 100)
+        return min(99, round(max(0.0, self.fraction) * 100))
 
 
 def target_words(target: Target, *, short_name: str | None = None) -> str:
@@ -127,10 +128,16 @@ def target_progress(
     latest_on, latest = ordered[-1]
     baseline = target.baseline
     delta = None if baseline is None else latest - baseline
-    fraction = None
-    if baseline is not None and baseline != target.target_value:
-        fraction = (latest - baseline) / (target.target_value - baseline)
     met = _meets(latest, target.comparator, target.target_value)
+    fraction = None
+    # Only a baseline that does not yet meet the target has a way to go; for one that
+    # already does (holding a gain), "share of the way" means nothing.
+    if (
+        baseline is not None
+        and baseline != target.target_value
+        and not _meets(baseline, target.comparator, target.target_value)
+    ):
+        fraction = (latest - baseline) / (target.target_value - baseline)
     projection = None
     status: AchievementStatus | str
     if target.due_date is not None:

@@ -20,6 +20,7 @@ from milepost.clients.models import Client
 from milepost.lib.public_id import is_public_id
 from milepost.plans.models import (
     Diagnosis,
+    FactorKind,
     Formulation,
     FormulationFactor,
     Goal,
@@ -125,8 +126,9 @@ def _part_get[M: models.Model](
     queryset: QuerySet[M],
     client_path: str,
     object_type: str,
+    purpose: str,
 ) -> M:
-    client = client_get_for_user(user, client_public_id, purpose="edit")
+    client = client_get_for_user(user, client_public_id, purpose=purpose)
     found = None
     if is_public_id(public_id):
         found = queryset.filter(**{client_path: client, "public_id": public_id}).first()
@@ -142,7 +144,9 @@ def _part_get[M: models.Model](
     return found
 
 
-def goal_get_for_user(user: User, client_public_id: str, goal_public_id: str) -> Goal:
+def goal_get_for_user(
+    user: User, client_public_id: str, goal_public_id: str, *, purpose: str = "view"
+) -> Goal:
     return _part_get(
         user,
         client_public_id,
@@ -150,11 +154,12 @@ def goal_get_for_user(user: User, client_public_id: str, goal_public_id: str) ->
         Goal.objects.select_related("plan__client"),
         "plan__client",
         "goal",
+        purpose,
     )
 
 
 def objective_get_for_user(
-    user: User, client_public_id: str, objective_public_id: str
+    user: User, client_public_id: str, objective_public_id: str, *, purpose: str = "view"
 ) -> Objective:
     return _part_get(
         user,
@@ -163,11 +168,12 @@ def objective_get_for_user(
         Objective.objects.select_related("goal__plan__client"),
         "goal__plan__client",
         "objective",
+        purpose,
     )
 
 
 def intervention_get_for_user(
-    user: User, client_public_id: str, intervention_public_id: str
+    user: User, client_public_id: str, intervention_public_id: str, *, purpose: str = "view"
 ) -> Intervention:
     return _part_get(
         user,
@@ -176,11 +182,12 @@ def intervention_get_for_user(
         Intervention.objects.select_related("objective__goal__plan__client"),
         "objective__goal__plan__client",
         "intervention",
+        purpose,
     )
 
 
 def diagnosis_get_for_user(
-    user: User, client_public_id: str, diagnosis_public_id: str
+    user: User, client_public_id: str, diagnosis_public_id: str, *, purpose: str = "view"
 ) -> Diagnosis:
     return _part_get(
         user,
@@ -189,11 +196,12 @@ def diagnosis_get_for_user(
         Diagnosis.objects.select_related("plan__client"),
         "plan__client",
         "diagnosis",
+        purpose,
     )
 
 
 def factor_get_for_user(
-    user: User, client_public_id: str, factor_public_id: str
+    user: User, client_public_id: str, factor_public_id: str, *, purpose: str = "view"
 ) -> FormulationFactor:
     return _part_get(
         user,
@@ -202,7 +210,24 @@ def factor_get_for_user(
         FormulationFactor.objects.select_related("formulation__client"),
         "formulation__client",
         "formulationfactor",
+        purpose,
     )
+
+
+def maintaining_factors_for_client(user: User, client: Client) -> QuerySet[FormulationFactor]:
+    """The maintaining (perpetuating) factors a goal of an already-fetched client may target."""
+    factors = FormulationFactor.objects.filter(
+        formulation__client=client, kind=FactorKind.PERPETUATING
+    ).order_by("order", "id")
+    audit_record(
+        action="formulation.view",
+        actor=user,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"factors": "maintaining"},
+    )
+    return factors
 
 
 def metrics_for_user(user: User) -> list[Metric]:

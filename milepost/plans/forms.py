@@ -3,6 +3,7 @@ validate the clinical rules and their errors land back on these fields."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -90,11 +91,6 @@ class FactorChoiceField(forms.ModelMultipleChoiceField):
         return obj.text
 
 
-class ClinicianChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.display_name
-
-
 def _factor_choices(field: forms.Field, factors: QuerySet[FormulationFactor]) -> None:
     assert isinstance(field, forms.ModelMultipleChoiceField)
     field.queryset = factors
@@ -156,18 +152,18 @@ class InterventionForm(forms.Form):
         max_value=SESSION_MINUTES[1],
         initial=50,
     )
-    responsible = ClinicianChoiceField(
-        label="Responsible clinician",
-        queryset=User.objects.none(),
-        to_field_name="public_id",
-        required=False,
-    )
+    responsible = forms.ChoiceField(label="Responsible clinician", required=False)
 
-    def __init__(self, *args: Any, clinicians: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clinicians: Sequence[User], **kwargs: Any) -> None:
+        """`clinicians` is a list, read once: the editor renders one form per objective."""
         super().__init__(*args, **kwargs)
+        self.clinicians = {user.public_id: user for user in clinicians}
         field = self.fields["responsible"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = clinicians
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *[(u.public_id, u.display_name) for u in clinicians]]
+
+    def clean_responsible(self) -> User | None:
+        return self.clinicians.get(self.cleaned_data.get("responsible") or "")
 
 
 NEW_METRIC = "new"

@@ -52,6 +52,9 @@ from milepost.plans.models import (
 LONG_TEXT = 4000  # a paragraph or several; TextFields have no length of their own
 REVIEW_INTERVAL_DAYS = (7, 366)
 SESSION_MINUTES = (5, 480)
+# No self-monitored count, duration or rating comes near this; beyond it is a typing slip
+# (and sums of squares in the projection would overflow).
+MAX_METRIC_VALUE = 1_000_000
 # A form filled in on a device whose clock runs a little fast is still "today".
 _CLOCK_SKEW = dt.timedelta(days=1)
 
@@ -734,6 +737,8 @@ def target_set(
         for field, number in (("target_value", value), ("baseline", start)):
             if number is not None and number < 0:
                 errors[field] = f"A count of {metric.unit} cannot be negative."
+            elif number is not None and number > MAX_METRIC_VALUE:
+                errors[field] = f"Enter a value up to {MAX_METRIC_VALUE:,}."
         if start is None and "baseline" not in errors:
             latest = _latest_observation(client, metric)
             if latest is not None:
@@ -743,10 +748,19 @@ def target_set(
     # the baseline already meets the target; only "=" is read from baseline and target.
     # A direction the clinician chose must agree with baseline and target.
     chosen = bool(direction)
+    implied = _implied_direction(comparator) if "comparator" not in errors else None
+    if chosen and implied and direction in Direction.values and direction != implied:
+        errors["direction"] = (
+            f"“{comparator}” means the value should {implied}; "
+            f"choose {Direction(implied).label} or change how it compares."
+        )
     if not direction and "comparator" not in errors:
-        direction = _implied_direction(comparator) or ""
-        if not direction and start is not None and value is not None and start != value:
-            direction = Direction.DECREASE if value < start else Direction.INCREASE
+        direction = implied or ""
+        if not direction and start is not None and value is not None:
+            if start == value:
+                direction = Direction.MAINTAIN
+            else:
+                direction = Direction.DECREASE if value < start else Direction.INCREASE
         if not direction:
             errors["direction"] = "Say whether the value should decrease, increase or stay."
     if (
@@ -860,6 +874,8 @@ def observation_add(
         errors["value"] = "Enter a value."
     elif number is not None and number < 0:
         errors["value"] = "The value cannot be negative."
+    elif number is not None and number > MAX_METRIC_VALUE:
+        errors["value"] = f"Enter a value up to {MAX_METRIC_VALUE:,}."
     if not isinstance(period_start, dt.date) or isinstance(period_start, dt.datetime):
         errors["period_start"] = "Enter a date."
     elif period_start > timezone.localdate() + _CLOCK_SKEW:

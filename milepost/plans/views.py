@@ -38,6 +38,7 @@ from milepost.plans.access import (
     formulation_for_client,
     goal_get_for_user,
     intervention_get_for_user,
+    maintaining_factors_for_client,
     metrics_for_user,
     objective_get_for_user,
     observations_for_client,
@@ -59,7 +60,6 @@ from milepost.plans.forms import (
 )
 from milepost.plans.models import (
     FactorKind,
-    FormulationFactor,
     Goal,
     Intervention,
     Objective,
@@ -79,15 +79,18 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def _purpose(request: HttpRequest) -> str:
+    """How a read is named in the audit trail: to change a record, or to look at it."""
+    return "edit" if request.method == "POST" else "view"
+
+
 def _editor_url(plan: TreatmentPlan, anchor: str = "") -> str:
     url = reverse("plans:editor", args=[plan.client.public_id, plan.public_id])
     return f"{url}#{anchor}" if anchor else url
 
 
-def _maintaining_factors(client: Client) -> Any:
-    return FormulationFactor.objects.filter(
-        formulation__client=client, kind=FactorKind.PERPETUATING
-    ).order_by("order", "id")
+def _maintaining_factors(request: HttpRequest, client: Client) -> Any:
+    return maintaining_factors_for_client(_user(request), client)
 
 
 def _target_of(owner: Goal | Objective) -> Target | None:
@@ -138,11 +141,22 @@ def _formulation_page(
     *,
     form: FormulationForm | None = None,
     factor_form: FactorForm | None = None,
+    editing: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    factors = list(formulation.factors.all()) if formulation else []
+    editing = editing or {}
+    rows = [
+        {
+            "factor": f,
+            "kind": editing["kind"] if editing.get("id") == f.public_id else f.kind,
+            "text": editing["text"] if editing.get("id") == f.public_id else f.text,
+            "errors": editing["errors"] if editing.get("id") == f.public_id else [],
+        }
+        for f in (formulation.factors.all() if formulation else [])
+    ]
     groups = [
-        (kind, label, [f for f in factors if f.kind == kind]) for kind, label in FactorKind.choices
+        (kind, label, [r for r in rows if r["factor"].kind == kind])
+        for kind, label in FactorKind.choices
     ]
     return render(
         request,
@@ -183,21 +197,35 @@ def factor_add(request: HttpRequest, client_id: str) -> HttpResponseBase:
 @policy(Policy.CLINICAL)
 def factor_edit(request: HttpRequest, client_id: str, factor_id: str) -> HttpResponseBase:
     user = _user(request)
-    factor = factor_get_for_user(user, client_id, factor_id)
+    factor = factor_get_for_user(user, client_id, factor_id, purpose="edit")
     form = FactorForm(request.POST)
     if form.is_valid():
         try:
             services.formulation_factor_update(actor=user, factor=factor, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, f"Factor: {message}")
+            add_service_errors(form, error)
         else:
             messages.success(request, "Factor saved.")
-    else:
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else "Factor"
-            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
-    return redirect(reverse("plans:formulation", args=[client_id]) + f"#f-{factor.public_id}")
+            return redirect(
+                reverse("plans:formulation", args=[client_id]) + f"#f-{factor.public_id}"
+            )
+    # Back to the page with the factor open, what was typed in it, and why it was refused.
+    client = factor.formulation.client
+    formulation = formulation_for_client(user, client)
+    initial = {n: getattr(formulation, n, "") for n in services.FORMULATION_FIELDS}
+    editing = {
+        "id": factor.public_id,
+        "kind": form.data.get("kind", factor.kind),
+        "text": form.data.get("text", factor.text),
+        "errors": [
+            f"{form.fields[k].label if k in form.fields else 'Factor'}: {e}"
+            for k, errs in form.errors.items()
+            for e in errs
+        ],
+    }
+    return _formulation_page(
+        request, client, formulation, form=FormulationForm(initial=initial), editing=editing
+    )
 
 
 # ---------------------------------------------------------------- plan: start and current
@@ -287,7 +315,7 @@ def _render_editor(
     by_instrument, by_metric = series_by_measure(
         administrations_for_client(user, client), observations_for_client(user, client)
     )
-    clinicians = org_clinicians(user)
+    clinicians = list(org_clinicians(user))
     objective_forms = forms.get("objective_forms", {})
     intervention_forms = forms.get("intervention_forms", {})
     goals = []
@@ -319,12 +347,18 @@ def _render_editor(
             )
         goals.append(view)
     domain_plan = plan_to_domain(plan)
+    anchors = {g.goal.public_id: f"goal-{g.goal.public_id}" for g in goals}
+    for g in goals:
+        for o in g.objectives:
+            anchors[o.objective.public_id] = f"objective-{o.objective.public_id}"
+            for intervention, _ in o.interventions:
+                anchors[intervention.public_id] = f"intervention-{intervention.public_id}"
     context = {
         "client": client,
         "plan": plan,
         "versions": plans_for_client(user, client),
         "goals": goals,
-        "checks": checks,
+        "checks": [(f, _anchor(f, plan, anchors)) for f in checks],
         "plan_findings": findings_for(checks, plan.public_id),
         "errors": sum(1 for f in checks if f.severity == "error"),
         "warnings": sum(1 for f in checks if f.severity == "warning"),
@@ -343,6 +377,13 @@ def _render_editor(
     return render(request, "plans/editor.html", context, status=status)
 
 
+def _anchor(finding: PlanFinding, plan: TreatmentPlan, anchors: dict[str, str]) -> str:
+    """Where on the editor page a finding's element is."""
+    if finding.where in anchors:
+        return anchors[finding.where]
+    return "diagnoses" if finding.code == "no-diagnosis" else "details"
+
+
 @policy(Policy.CLINICAL)
 def plan_editor(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     plan = plan_get_for_user(_user(request), client_id, plan_id)
@@ -352,6 +393,17 @@ def plan_editor(request: HttpRequest, client_id: str, plan_id: str) -> HttpRespo
 def _draft_or_back(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def _refused_as_signed(
+    request: HttpRequest, plan: TreatmentPlan, error: ValidationError
+) -> HttpResponse | None:
+    """A plan signed meanwhile (another tab, a colleague): say so on the editor, which no
+    longer shows the form the words were typed into."""
+    if isinstance(error, services.PlanNotEditable):
+        _draft_or_back(request, error)
+        return redirect(_editor_url(plan))
+    return None
 
 
 def _attempt(request: HttpRequest, change: Callable[[], object], success: str = "") -> None:
@@ -375,6 +427,8 @@ def plan_details(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
         try:
             services.plan_update(actor=user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
+            if refused := _refused_as_signed(request, plan, error):
+                return refused
             add_service_errors(form, error)
         else:
             messages.success(request, "Plan details saved.")
@@ -392,6 +446,8 @@ def diagnosis_add(request: HttpRequest, client_id: str, plan_id: str) -> HttpRes
         try:
             services.diagnosis_add(actor=user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
+            if refused := _refused_as_signed(request, plan, error):
+                return refused
             add_service_errors(form, error)
         else:
             messages.success(request, "Diagnosis added.")
@@ -405,7 +461,7 @@ def diagnosis_remove(
     request: HttpRequest, client_id: str, plan_id: str, diagnosis_id: str
 ) -> HttpResponseBase:
     user = _user(request)
-    diagnosis = diagnosis_get_for_user(user, client_id, diagnosis_id)
+    diagnosis = diagnosis_get_for_user(user, client_id, diagnosis_id, purpose=_purpose(request))
     if diagnosis.plan.public_id != plan_id:
         raise Http404
     _attempt(
@@ -533,7 +589,7 @@ def goal_new(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponse
     user = _user(request)
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
     form = GoalForm(
-        request.POST or None, factors=_maintaining_factors(plan.client), with_status=False
+        request.POST or None, factors=_maintaining_factors(request, plan.client), with_status=False
     )
     if request.method == "POST" and "check" not in request.POST and form.is_valid():
         try:
@@ -556,11 +612,11 @@ def goal_new(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponse
 @policy(Policy.CLINICAL)
 def goal_edit(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
     user = _user(request)
-    goal = goal_get_for_user(user, client_id, goal_id)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     plan = goal.plan
     form = GoalForm(
         request.POST or None,
-        factors=_maintaining_factors(plan.client),
+        factors=_maintaining_factors(request, plan.client),
         with_status=True,
         initial={
             "statement": goal.statement,
@@ -606,7 +662,7 @@ def _smart_check(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
     goal = None
     goal_id = request.POST.get("goal", "")
     if goal_id:
-        goal = goal_get_for_user(user, client_id, goal_id)
+        goal = goal_get_for_user(user, client_id, goal_id, purpose="view")
         if goal.plan_id != plan.pk:
             raise Http404
     if request.POST.get("kind") == "objective" and goal is not None:
@@ -621,7 +677,9 @@ def _smart_check(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
         except ValidationError:
             analysis = None
     else:
-        form = GoalForm(request.POST, factors=_maintaining_factors(plan.client), with_status=False)
+        form = GoalForm(
+            request.POST, factors=_maintaining_factors(request, plan.client), with_status=False
+        )
         analysis = _analyse_form(request, plan, form, goal)
     return render(
         request,
@@ -631,6 +689,8 @@ def _smart_check(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
 
 
 def _move(items: list[Any], public_id: str, direction: str) -> list[str] | None:
+    if direction not in ("up", "down"):
+        return None
     ids = [item.public_id for item in items]
     index = ids.index(public_id)
     swap = index - 1 if direction == "up" else index + 1
@@ -644,7 +704,7 @@ def _move(items: list[Any], public_id: str, direction: str) -> list[str] | None:
 @policy(Policy.CLINICAL)
 def goal_move(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
     user = _user(request)
-    goal = goal_get_for_user(user, client_id, goal_id)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     order = _move(list(goal.plan.goals.all()), goal.public_id, request.POST.get("direction", ""))
     if order is not None:
         _attempt(request, lambda: services.goal_reorder(actor=user, plan=goal.plan, goal_ids=order))
@@ -655,7 +715,7 @@ def goal_move(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespons
 @policy(Policy.CLINICAL)
 def goal_remove(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
     user = _user(request)
-    goal = goal_get_for_user(user, client_id, goal_id)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     _attempt(
         request,
         lambda: services.goal_remove(actor=user, goal=goal),
@@ -665,6 +725,10 @@ def goal_remove(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespo
 
 
 # ---------------------------------------------------------------- targets
+
+
+# A deadline read from the words is offered as a due date up to ten years ahead.
+_PREFILL_DAYS = 3653
 
 
 def _plain(value: float | None) -> float | int | None:
@@ -709,7 +773,7 @@ def _target_initial(owner: Goal | Objective, analysis: smart.Analysis | None) ->
     if st.deadline is not None:
         if st.deadline.date is not None:
             initial["due_date"] = st.deadline.date
-        elif st.deadline.days is not None:
+        elif st.deadline.days is not None and st.deadline.days <= _PREFILL_DAYS:
             initial["due_date"] = timezone.localdate() + dt.timedelta(days=st.deadline.days)
     return initial
 
@@ -728,27 +792,8 @@ def _save_target(request: HttpRequest, owner: Goal | Objective, form: TargetForm
         return False
     data = form.cleaned_data
     try:
-        metric = form.metric()
-        if data["measure"] == NEW_METRIC:
-            metric = services.metric_create(
-                actor=user,
-                name=data["new_metric_name"],
-                unit=data["new_metric_unit"],
-                period=data["new_metric_period"],
-            )
-            form.metrics[f"metric:{metric.public_id}"] = metric
-        services.target_set(
-            actor=user,
-            owner=owner,
-            instrument_code=form.instrument_code(),
-            metric=metric,
-            baseline=data["baseline"],
-            comparator=data["comparator"],
-            target_value=data["target_value"],
-            direction=data["direction"],
-            due_date=data["due_date"],
-            confirmed=data["confirmed"],
-        )
+        with transaction.atomic():  # a new metric stays only if its target is set
+            _bind(user, owner, form, data)
     except ValidationError as error:
         if hasattr(error, "error_dict") and "name" in error.error_dict:
             error.error_dict["new_metric_name"] = error.error_dict.pop("name")
@@ -760,10 +805,33 @@ def _save_target(request: HttpRequest, owner: Goal | Objective, form: TargetForm
     return True
 
 
+def _bind(user: User, owner: Goal | Objective, form: TargetForm, data: dict[str, Any]) -> None:
+    metric = form.metric()
+    if data["measure"] == NEW_METRIC:
+        metric = services.metric_create(
+            actor=user,
+            name=data["new_metric_name"],
+            unit=data["new_metric_unit"],
+            period=data["new_metric_period"],
+        )
+    services.target_set(
+        actor=user,
+        owner=owner,
+        instrument_code=form.instrument_code(),
+        metric=metric,
+        baseline=data["baseline"],
+        comparator=data["comparator"],
+        target_value=data["target_value"],
+        direction=data["direction"],
+        due_date=data["due_date"],
+        confirmed=data["confirmed"],
+    )
+
+
 @policy(Policy.CLINICAL)
 def goal_target(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
     user = _user(request)
-    goal = goal_get_for_user(user, client_id, goal_id)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     if request.method == "POST":
         form = TargetForm(request.POST, metrics=metrics_for_user(user))
         if _save_target(request, goal, form):
@@ -772,7 +840,7 @@ def goal_target(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespo
     else:
         return redirect("plans:goal", client_id=client_id, goal_id=goal_id)
     goal_form = GoalForm(
-        factors=_maintaining_factors(goal.plan.client),
+        factors=_maintaining_factors(request, goal.plan.client),
         with_status=True,
         initial={
             "statement": goal.statement,
@@ -795,7 +863,7 @@ def _target_remove(request: HttpRequest, owner: Goal | Objective, success: str) 
 @require_POST
 @policy(Policy.CLINICAL)
 def goal_target_remove(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
-    goal = goal_get_for_user(_user(request), client_id, goal_id)
+    goal = goal_get_for_user(_user(request), client_id, goal_id, purpose=_purpose(request))
     _target_remove(request, goal, f"Goal {goal.order} is no longer bound to a measure.")
     return redirect(_editor_url(goal.plan, f"goal-{goal.public_id}"))
 
@@ -807,7 +875,7 @@ def goal_target_remove(request: HttpRequest, client_id: str, goal_id: str) -> Ht
 @policy(Policy.CLINICAL)
 def objective_add(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
     user = _user(request)
-    goal = goal_get_for_user(user, client_id, goal_id)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     form = ObjectiveForm(request.POST, auto_id=f"id_o_{goal.public_id}_%s")
     if form.is_valid():
         try:
@@ -815,6 +883,8 @@ def objective_add(request: HttpRequest, client_id: str, goal_id: str) -> HttpRes
                 actor=user, goal=goal, statement=form.cleaned_data["statement"]
             )
         except ValidationError as error:
+            if refused := _refused_as_signed(request, goal.plan, error):
+                return refused
             add_service_errors(form, error)
         else:
             messages.success(request, f"Objective {goal.order}.{objective.order} added.")
@@ -859,7 +929,7 @@ def _objective_page(
 @policy(Policy.CLINICAL)
 def objective_edit(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
     user = _user(request)
-    objective = objective_get_for_user(user, client_id, objective_id)
+    objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     form = ObjectiveForm(request.POST or None, initial={"statement": objective.statement})
     if request.method == "POST" and "check" not in request.POST and form.is_valid():
         try:
@@ -878,7 +948,7 @@ def objective_edit(request: HttpRequest, client_id: str, objective_id: str) -> H
 @policy(Policy.CLINICAL)
 def objective_target(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
     user = _user(request)
-    objective = objective_get_for_user(user, client_id, objective_id)
+    objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     form = TargetForm(request.POST, metrics=metrics_for_user(user))
     if _save_target(request, objective, form):
         messages.success(request, "The objective is bound to its measure.")
@@ -893,7 +963,9 @@ def objective_target(request: HttpRequest, client_id: str, objective_id: str) ->
 def objective_target_remove(
     request: HttpRequest, client_id: str, objective_id: str
 ) -> HttpResponseBase:
-    objective = objective_get_for_user(_user(request), client_id, objective_id)
+    objective = objective_get_for_user(
+        _user(request), client_id, objective_id, purpose=_purpose(request)
+    )
     _target_remove(request, objective, "The objective is no longer bound to a measure.")
     return redirect(_editor_url(objective.goal.plan, f"objective-{objective.public_id}"))
 
@@ -902,7 +974,7 @@ def objective_target_remove(
 @policy(Policy.CLINICAL)
 def objective_move(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
     user = _user(request)
-    objective = objective_get_for_user(user, client_id, objective_id)
+    objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     goal = objective.goal
     direction = request.POST.get("direction", "")
     order = _move(list(goal.objectives.all()), objective.public_id, direction)
@@ -918,7 +990,7 @@ def objective_move(request: HttpRequest, client_id: str, objective_id: str) -> H
 @policy(Policy.CLINICAL)
 def objective_remove(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
     user = _user(request)
-    objective = objective_get_for_user(user, client_id, objective_id)
+    objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     _attempt(
         request,
         lambda: services.objective_remove(actor=user, objective=objective),
@@ -934,14 +1006,18 @@ def objective_remove(request: HttpRequest, client_id: str, objective_id: str) ->
 @policy(Policy.CLINICAL)
 def intervention_add(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
     user = _user(request)
-    objective = objective_get_for_user(user, client_id, objective_id)
+    objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     form = InterventionForm(
-        request.POST, clinicians=org_clinicians(user), auto_id=f"id_i_{objective.public_id}_%s"
+        request.POST,
+        clinicians=list(org_clinicians(user)),
+        auto_id=f"id_i_{objective.public_id}_%s",
     )
     if form.is_valid():
         try:
             services.intervention_add(actor=user, objective=objective, **form.cleaned_data)
         except ValidationError as error:
+            if refused := _refused_as_signed(request, objective.goal.plan, error):
+                return refused
             add_service_errors(form, error)
         else:
             messages.success(request, "Intervention added.")
@@ -955,10 +1031,12 @@ def intervention_edit(
     request: HttpRequest, client_id: str, intervention_id: str
 ) -> HttpResponseBase:
     user = _user(request)
-    intervention = intervention_get_for_user(user, client_id, intervention_id)
+    intervention = intervention_get_for_user(
+        user, client_id, intervention_id, purpose=_purpose(request)
+    )
     form = InterventionForm(
         request.POST or None,
-        clinicians=org_clinicians(user),
+        clinicians=list(org_clinicians(user)),
         initial={
             "modality": intervention.modality,
             "type": intervention.type,
@@ -995,7 +1073,9 @@ def intervention_remove(
     request: HttpRequest, client_id: str, intervention_id: str
 ) -> HttpResponseBase:
     user = _user(request)
-    intervention = intervention_get_for_user(user, client_id, intervention_id)
+    intervention = intervention_get_for_user(
+        user, client_id, intervention_id, purpose=_purpose(request)
+    )
     _attempt(
         request,
         lambda: services.intervention_remove(actor=user, intervention=intervention),
@@ -1079,7 +1159,7 @@ def library_insert(request: HttpRequest, client_id: str, plan_id: str) -> HttpRe
 def _goal_in_plan(user: User, client_id: str, plan: TreatmentPlan, goal_id: str) -> Goal:
     if not goal_id:
         raise ValidationError({"into": "Choose the goal to add the objective to."})
-    goal = goal_get_for_user(user, client_id, goal_id)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose="edit")
     if goal.plan_id != plan.pk:
         raise Http404
     return goal
@@ -1090,7 +1170,7 @@ def _objective_in_plan(
 ) -> Objective:
     if not objective_id:
         raise ValidationError({"into": "Choose the objective to add the intervention to."})
-    objective = objective_get_for_user(user, client_id, objective_id)
+    objective = objective_get_for_user(user, client_id, objective_id, purpose="edit")
     if objective.goal.plan_id != plan.pk:
         raise Http404
     return objective

@@ -97,6 +97,22 @@ def test_an_exact_target_is_achieved_only_when_hit():
     assert target_progress(target, _weekly(1, 3), today=TODAY).status == "achieved"
 
 
+@pytest.mark.parametrize(
+    ("target", "values", "percent"),
+    [
+        # Baseline 5 already meets "≤ 9": getting worse to 12 is no share of the way.
+        (_phq9(baseline=5), (5, 8, 12), None),
+        (_activities(baseline=8), (8, 4, 2), None),
+        # A strict "< 10" at exactly 10 is not met: never shown as 100%.
+        (_phq9(comparator="<", target_value=10), (18, 14, 10), 99),
+    ],
+)
+def test_the_share_of_the_way_follows_the_comparator(target, values, percent):
+    progress = target_progress(target, _weekly(*values), today=TODAY)
+    assert progress.met is False
+    assert progress.percent == percent
+
+
 def test_without_a_baseline_there_is_no_share_of_the_way():
     progress = target_progress(_activities(baseline=None), _weekly(2, 3), today=TODAY)
     assert (progress.fraction, progress.percent) == (None, None)

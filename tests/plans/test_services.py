@@ -497,7 +497,9 @@ class TargetTests:
             ({"due_date": "2030-01-01"}, "due_date", "date"),
             ({"due_date": dt.date(2020, 1, 1)}, "due_date", "past"),
             ({"baseline": 5, "direction": "decrease"}, "target_value", "lower"),
-            ({"comparator": "=", "baseline": 9}, "direction", "decrease"),
+            ({"comparator": "=", "baseline": 9, "direction": "sideways"}, "direction", "decrease"),
+            ({"direction": "increase"}, "direction", "should decrease"),
+            ({"comparator": ">=", "direction": "decrease"}, "direction", "should increase"),
         ],
     )
     def test_a_bad_target_names_its_field(self, personas, goal, kwargs, field, words):
@@ -512,6 +514,9 @@ class TargetTests:
         assert (target.baseline, target.direction) == (17, "decrease")
         equal = self._set(personas, goal, comparator="=", target_value=12)
         assert equal.direction == "decrease"
+        # "Keep it at 17" from a baseline of 17 is maintaining.
+        held = self._set(personas, goal, comparator="=", target_value=17)
+        assert held.direction == "maintain"
 
     def test_a_metric_target_on_an_objective_uses_the_latest_observation(
         self, personas, objective, metric
@@ -543,6 +548,16 @@ class TargetTests:
     def test_a_metric_target_cannot_be_negative(self, personas, objective, metric):
         _refused(
             lambda: self._set(personas, objective, metric=metric, target_value=-2), "target_value"
+        )
+
+    def test_a_metric_target_has_an_upper_bound(self, personas, objective, metric):
+        kept = self._set(
+            personas, objective, metric=metric, comparator=">=", target_value=1_000_000, baseline=0
+        )
+        assert kept.target_value == 1_000_000
+        _refused(
+            lambda: self._set(personas, objective, metric=metric, target_value=1_000_001),
+            "target_value",
         )
 
 
@@ -594,6 +609,8 @@ class MetricAndObservationTests:
         ("kwargs", "field"),
         [
             ({"value": -1}, "value"),
+            ({"value": 1_000_001}, "value"),  # 1,000,000 is the most a metric takes
+            ({"value": 1e308}, "value"),
             ({"value": "lots"}, "value"),
             ({"value": None}, "value"),
             ({"period_start": dt.date.today() + dt.timedelta(days=30)}, "period_start"),

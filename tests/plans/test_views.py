@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -536,3 +537,112 @@ class LibraryTests:
         response = login_as(personas.alice).post(insert, {"item": "nope"}, follow=True)
         assert b"Choose an item from the library." in response.content
         assert Goal.objects.filter(plan=dp.plan).count() == 1
+
+
+class ReviewRegressionTests:
+    """Found by review: each of these once failed."""
+
+    def test_a_goal_with_a_deadline_past_any_calendar_still_opens(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        for statement in (
+            "Reduce PHQ-9 from 17 to 9 within 9999999 weeks",
+            "Reduce PHQ-9 from 18 to 9 within " + "9" * 400 + " weeks",
+        ):
+            feedback = http.post(
+                reverse("plans:smart", args=[personas.dana_client.public_id, dp.plan.public_id]),
+                {"statement": statement},
+            )
+            assert feedback.status_code == 200
+            http.post(
+                _goal_url(personas, dp.goal),
+                {"statement": statement, "status": "active", "factors": [dp.factor.public_id]},
+            )
+            page = http.get(_goal_url(personas, dp.goal))
+            assert page.status_code == 200
+            # No due date is offered for a deadline beyond ten years.
+            assert not re.search(r'name="due_date"[^>]*value=', page.content.decode())
+
+    def test_a_refused_target_does_not_leave_its_new_metric_behind(self, personas, login_as):
+        from milepost.plans.models import Metric
+
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        url = reverse("plans:goal_target", args=[personas.dana_client.public_id, dp.goal.public_id])
+        data = {
+            "measure": "new",
+            "new_metric_name": "Walks",
+            "new_metric_unit": "walks",
+            "new_metric_period": "week",
+            "comparator": ">=",
+            "target_value": "3",
+            "baseline": "0",
+            "due_date": "2020-01-01",
+        }
+        refused = http.post(url, data)
+        assert "The due date cannot be in the past." in refused.content.decode()
+        assert not Metric.objects.filter(name="Walks").exists()
+        data["due_date"] = (timezone.localdate() + dt.timedelta(weeks=6)).isoformat()
+        assert http.post(url, data).status_code == 302
+        assert Target.objects.get(goal=dp.goal).metric.name == "Walks"
+
+    @pytest.mark.parametrize(
+        ("route", "data"),
+        [
+            ("plans:details", {"strengths": "Typed", "review_interval_days": "90"}),
+            ("plans:diagnosis_add", {"code": "F41.1", "text": "GAD"}),
+        ],
+    )
+    def test_a_plan_signed_meanwhile_says_so(self, personas, login_as, route, data):
+        dp = dana_plan(personas)
+        sign(dp.plan)
+        url = reverse(route, args=[personas.dana_client.public_id, dp.plan.public_id])
+        response = login_as(personas.alice).post(url, data, follow=True)
+        assert "can no longer change" in response.content.decode()
+
+    def test_a_refused_factor_edit_keeps_what_was_typed(self, personas, login_as):
+        dp = dana_plan(personas)
+        sign(dp.plan)  # a signed plan links to the factor: its words are fixed
+        url = reverse(
+            "plans:factor_edit", args=[personas.dana_client.public_id, dp.factor.public_id]
+        )
+        response = login_as(personas.alice).post(
+            url, {"kind": "perpetuating", "text": "Reworded after signing"}
+        )
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert 'value="Reworded after signing"' in body
+        assert "A signed plan links to this factor" in body
+        dp.factor.refresh_from_db()
+        assert dp.factor.text.startswith("Stays in bed")
+
+    def test_the_editor_reads_the_clinicians_once_whatever_the_number_of_objectives(
+        self, personas, login_as
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from milepost.plans import services
+
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert http.get(_editor(personas, dp)).status_code == 200
+            return len(queries)
+
+        count()  # the first request also writes the session
+        one = count()
+        for n in range(3):
+            services.objective_add(actor=personas.alice, goal=dp.goal, statement=f"Step {n}")
+        assert count() == one
+
+    def test_every_check_links_to_an_element_on_the_page(self, personas, login_as):
+        dp = dana_plan(personas)
+        body = login_as(personas.alice).get(_editor(personas, dp)).content.decode()
+        checks = body[body.index('id="checks"') : body.index('id="diagnoses"')]
+        anchors = re.findall(r'href="#([^"]+)"', checks)
+        assert anchors
+        for anchor in anchors:
+            assert f'id="{anchor}"' in body, anchor

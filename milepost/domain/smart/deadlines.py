@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,8 +44,16 @@ class DeadlineMatch:
     rank: int  # lower is a stronger deadline (a window beats a hold period)
 
 
-def _days(value: float, unit: str) -> int:
-    return round(value * lexicon.DAYS_PER_UNIT[unit])
+# Beyond a century a "deadline" is not one anybody plans by; and a number of 400 digits
+# ("within 999…9 weeks") is not even a finite float. Such a deadline has no day count.
+MAX_DAYS = 36_525
+
+
+def _days(value: float, unit: str) -> int | None:
+    days = value * lexicon.DAYS_PER_UNIT[unit]
+    if not math.isfinite(days) or days > MAX_DAYS:
+        return None
+    return round(days)
 
 
 def _quantity(m: re.Match[str], first: int) -> float:

@@ -10,6 +10,7 @@ document.addEventListener("click", (event) => {
   field.value = button.dataset.rewrite;
   field.focus();
   const start = field.value.indexOf("[");
-  if (start >= 0) field.setSelectionRange(start, field.value.indexOf("]", start) + 1);
+  const end = start >= 0 ? field.value.indexOf("]", start) : -1;
+  if (end > start) field.setSelectionRange(start, end + 1);
   field.dispatchEvent(new Event("input", { bubbles: true }));
 });

@@ -152,3 +152,18 @@ def test_no_pattern_backtracks_catastrophically(text):
     start = time.perf_counter()
     answers(text)
     assert time.perf_counter() - start < 10.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reduce PHQ-9 from 18 to 9 within " + "9" * 400 + " weeks",  # not a finite float
+        "Reduce PHQ-9 from 17 to 9 within 9999999 weeks",  # past any calendar
+        "Walk daily within 101 years",  # beyond a century
+    ],
+)
+def test_a_deadline_too_far_to_count_in_days_has_no_day_count(text):
+    analysis = smart.analyse(text)
+    assert analysis.structure.deadline is not None
+    assert analysis.structure.deadline.days is None
+    assert analysis.criteria.achievable.met is None
