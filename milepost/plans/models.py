@@ -95,11 +95,20 @@ class TreatmentPlan(models.Model):
     review_interval_days = models.PositiveSmallIntegerField(default=90)
     strengths = models.TextField(blank=True)
     discharge_criteria = models.TextField(blank=True)
+    amendment_reason = models.TextField(
+        blank=True, help_text="Why this version was made from the previous one."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    # When the signed version next comes due for review: signing day (or the last review)
+    # plus the interval. Stored so caseload views filter overdue plans in SQL.
+    review_due_on = models.DateField(null=True, blank=True)
+    # The SHA-256 of the version's content as signed; every signature carries it too.
+    content_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["client", "-version"]
@@ -115,7 +124,14 @@ class TreatmentPlan(models.Model):
                 condition=models.Q(review_interval_days__gte=1),
                 name="plan_review_interval_positive",
             ),
+            # A version that is no longer a draft was signed, at a time, with a hash.
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | (models.Q(signed_at__isnull=False) & ~models.Q(content_hash="")),
+                name="plan_signed_unless_draft",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "review_due_on"])]
 
     def __str__(self) -> str:
         return f"Plan v{self.version} ({self.status}) of client {self.client_id}"
@@ -128,6 +144,9 @@ class TreatmentPlan(models.Model):
 class Diagnosis(models.Model):
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="diagnoses")
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     code = models.CharField(max_length=8, help_text="ICD-10-CM, e.g. F32.1")
     text = models.CharField(max_length=300)
     order = models.PositiveIntegerField(default=1)
@@ -153,6 +172,11 @@ class GoalStatus(models.TextChoices):
 class Goal(models.Model):
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="goals")
+    # The goal of the previous version this one was copied from (amendments, reviews):
+    # how versions are compared and how a goal's history is followed across them.
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     order = models.PositiveIntegerField(default=1)
     client_words = models.TextField(blank=True, help_text="The goal in the client's own words.")
     statement = models.TextField(help_text="The SMART wording.")
@@ -171,6 +195,9 @@ class Goal(models.Model):
 class Objective(models.Model):
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="objectives")
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     order = models.PositiveIntegerField(default=1)
     statement = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -192,6 +219,9 @@ class InterventionType(models.TextChoices):
 class Intervention(models.Model):
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="interventions")
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     order = models.PositiveIntegerField(default=1)
     modality = models.CharField(
         max_length=200, help_text="Modality or technique, e.g. behavioural activation."
@@ -356,3 +386,109 @@ class Observation(models.Model):
     @property
     def counts(self) -> bool:
         return self.entered_in_error_at is None
+
+
+class SignatureRole(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    CLIENT = "client", "Client"
+    SUPERVISOR = "supervisor", "Supervisor (co-signature)"
+
+
+class SignatureMethod(models.TextChoices):
+    PASSWORD = "password", "Signed by re-entering the account password"
+    IN_SESSION = "in_session", "Endorsed in session, witnessed by the clinician"
+    PORTAL = "portal", "Endorsed in the client portal"
+
+
+class Signature(models.Model):
+    """Who signed which exact plan version, in which role, when and how.
+
+    Bound to the version's content by its hash: the signature proves what was signed.
+    Never edited or deleted.
+    """
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField(max_length=20, choices=SignatureRole.choices)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signer_name = models.CharField(max_length=200)
+    credentials = models.CharField(max_length=120, blank=True)
+    method = models.CharField(max_length=20, choices=SignatureMethod.choices)
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    content_hash = models.CharField(max_length=64)
+    override_reason = models.TextField(
+        blank=True, help_text="Why the plan was signed although its checks found errors."
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "role"], name="one_signature_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} signature on plan {self.plan_id}"
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", "Continue"
+    REVISE = "revise", "Revise"
+    MET = "met", "Met"
+    DISCONTINUE = "discontinue", "Discontinue"
+
+
+class Review(models.Model):
+    """A reassessment of a signed plan version, with the data as it stood that day."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="reviews")
+    held_on = models.DateField()
+    participants = models.TextField(help_text="Who took part, e.g. the client and the clinician.")
+    summary = models.TextField(blank=True)
+    next_plan = models.OneToOneField(
+        TreatmentPlan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="made_by_review",
+        help_text="The draft version the review made.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of plan {self.plan_id} on {self.held_on}"
+
+
+class ReviewGoal(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="goals")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="review_decisions")
+    decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "goal"], name="one_decision_per_goal"),
+        ]
+
+
+class ReviewObjective(models.Model):
+    """An objective's progress as the review saw it (kept as it was, whatever comes later)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="objectives")
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="+")
+    latest = models.FloatField(null=True, blank=True)
+    change = models.FloatField(null=True, blank=True)
+    reliable_change = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20, blank=True)
+    words = models.TextField(blank=True)

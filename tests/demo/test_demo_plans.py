@@ -185,7 +185,9 @@ class DemoPlanTests:
 
     def test_a_signed_demo_plan_is_not_replaced_by_a_new_draft(self):
         data.load()
-        TreatmentPlan.objects.filter(client__given_name="Tom").update(status=PlanStatus.SIGNED)
+        TreatmentPlan.objects.filter(client__given_name="Tom").update(
+            status=PlanStatus.SIGNED, signed_at=timezone.now(), content_hash="0" * 64
+        )
         data.load()
         assert list(
             TreatmentPlan.objects.filter(client__given_name="Tom").values_list("status", flat=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from milepost.plans import services
 from milepost.plans.models import PlanStatus, TreatmentPlan
@@ -59,5 +60,8 @@ def metric(personas):
 
 
 def sign(plan: TreatmentPlan) -> None:
-    """Signing is part 2 (issue 9); the tests only need a plan that is no longer a draft."""
-    TreatmentPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.SIGNED)
+    """A plan that is no longer a draft, made behind the services' back: for tests of what
+    every route refuses on such a plan (signing itself is tested in test_signing.py)."""
+    TreatmentPlan.objects.filter(pk=plan.pk).update(
+        status=PlanStatus.SIGNED, signed_at=timezone.now(), content_hash="0" * 64
+    )

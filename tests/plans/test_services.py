@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from milepost.audit.models import AuditEvent
 from milepost.audit.services import audit_verify
@@ -855,7 +856,9 @@ class SignedPlanTests:
     @pytest.mark.parametrize("status", [PlanStatus.SIGNED, PlanStatus.SUPERSEDED, "closed"])
     def test_a_plan_that_is_not_a_draft_refuses_every_change(self, personas, writes, name, status):
         plan = TreatmentPlan.objects.get()
-        TreatmentPlan.objects.filter(pk=plan.pk).update(status=status)
+        TreatmentPlan.objects.filter(pk=plan.pk).update(
+            status=status, signed_at=timezone.now(), content_hash="0" * 64
+        )
         before = _snapshot()
         with pytest.raises(services.PlanNotEditable) as caught:
             writes[name](personas.alice)
