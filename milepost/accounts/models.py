@@ -73,7 +73,8 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     # Plan rules of the practice (its payers' and accreditors' rules; see docs/decisions/0310).
     review_interval_days = models.PositiveSmallIntegerField(
-        default=90, help_text="Days from signing (or the last review) until a plan is due for review."
+        default=90,
+        help_text="Days from signing (or the last review) until a plan is due for review.",
     )
     cosign_required = models.BooleanField(
         default=False, help_text="Every signed plan also needs a supervisor's co-signature."

@@ -481,6 +481,9 @@ class ReviewGoal(models.Model):
             models.UniqueConstraint(fields=["review", "goal"], name="one_decision_per_goal"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} for goal {self.goal_id}"
+
 
 class ReviewObjective(models.Model):
     """An objective's progress as the review saw it (kept as it was, whatever comes later)."""
@@ -492,3 +495,6 @@ class ReviewObjective(models.Model):
     reliable_change = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=20, blank=True)
     words = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Objective {self.objective_id} at review {self.review_id}"

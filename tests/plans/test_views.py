@@ -584,7 +584,9 @@ class ReviewRegressionTests:
         assert not Metric.objects.filter(name="Walks").exists()
         data["due_date"] = (timezone.localdate() + dt.timedelta(weeks=6)).isoformat()
         assert http.post(url, data).status_code == 302
-        assert Target.objects.get(goal=dp.goal).metric.name == "Walks"
+        bound = Target.objects.get(goal=dp.goal).metric
+        assert bound is not None
+        assert bound.name == "Walks"
 
     @pytest.mark.parametrize(
         ("route", "data"),
