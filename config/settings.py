@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "milepost.clients",
     "milepost.measures",
     "milepost.plans",
+    "milepost.notes",
     "milepost.portal",
     "milepost.web",
     "milepost.demo",

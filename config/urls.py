@@ -13,6 +13,8 @@ urlpatterns = [
     path("clients/", include("milepost.clients.urls")),
     path("clients/", include("milepost.measures.urls")),
     path("clients/", include("milepost.plans.urls")),
+    path("clients/", include("milepost.plans.progress_urls")),
+    path("clients/", include("milepost.notes.urls")),
     path("portal/", include("milepost.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

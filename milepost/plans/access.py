@@ -28,6 +28,7 @@ from milepost.plans.models import (
     Metric,
     Objective,
     Observation,
+    Target,
     TreatmentPlan,
 )
 
@@ -212,6 +213,36 @@ def factor_get_for_user(
         "formulationfactor",
         purpose,
     )
+
+
+def target_get_for_user(
+    user: User, client_public_id: str, target_public_id: str, *, purpose: str = "view"
+) -> Target:
+    """One target (of a goal or an objective) of a client, with what it measures."""
+    client = client_get_for_user(user, client_public_id, purpose=purpose)
+    found = None
+    if is_public_id(target_public_id):
+        found = (
+            Target.objects.select_related(
+                "metric", "baseline_administration", "goal__plan", "objective__goal__plan"
+            )
+            .filter(
+                models.Q(goal__plan__client=client)
+                | models.Q(objective__goal__plan__client=client),
+                public_id=target_public_id,
+            )
+            .first()
+        )
+    if found is None:
+        raise Http404
+    audit_record(
+        action="target.view",
+        actor=user,
+        client=client,
+        object_type="target",
+        object_id=found.public_id,
+    )
+    return found
 
 
 def maintaining_factors_for_client(user: User, client: Client) -> QuerySet[FormulationFactor]:
