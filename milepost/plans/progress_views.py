@@ -1,0 +1,359 @@
+"""A plan's progress page and each target's chart: thin views over plans/access.py.
+
+The page reads the plan once (with its goals, objectives and targets), the client's
+administrations once and observations once, whatever the number of goals; each target's
+progress is then computed in memory by the same selector the editor uses, so both pages
+always say the same thing. Charts are served as their own `image/svg+xml` response
+because the site's Content-Security-Policy forbids the inline styles an embedded SVG
+would bring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from milepost.accounts.models import User
+from milepost.accounts.policies import Policy, policy
+from milepost.domain import instruments
+from milepost.domain.instruments import Instrument
+from milepost.domain.narrative import MINUS, change_in_words
+from milepost.domain.target_progress import STATUS_WORDS, TargetProgress, target_words
+from milepost.measures.access import administrations_for_client
+from milepost.measures.charts import (
+    TARGET_CHART_SIZE,
+    metric_axis_label,
+    target_chart_svg,
+    target_label,
+)
+from milepost.plans.access import observations_for_client, plan_get_for_user, target_get_for_user
+from milepost.plans.models import Goal, Objective, Target
+from milepost.plans.selectors import (
+    Series,
+    series_by_measure,
+    target_progress_for,
+    target_series,
+    target_to_domain,
+)
+
+# The summary always counts these, in this order; other statuses only when they occur.
+SUMMARY_STATUSES = ("achieved", "improving", "worsening", "no-data")
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _target_of(owner: Goal | Objective) -> Target | None:
+    # The reverse one-to-one raises when no target exists (already fetched: no query).
+    try:
+        return owner.target
+    except Target.DoesNotExist:
+        return None
+
+
+def _baseline_on(target: Target) -> dt.date | None:
+    """The day the baseline was taken, when it came from an administration."""
+    if target.baseline_administration is None:
+        return None
+    return timezone.localdate(target.baseline_administration.administered_at)
+
+
+# ---------------------------------------------------------------- words
+
+
+def _day(day: dt.date, *, today: dt.date) -> str:
+    """A day as people write it: "12 Feb" this year, "12 Feb 2027" in another."""
+    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def on_track_words(progress: TargetProgress, *, due: dt.date, today: dt.date) -> str:
+    """The projection's verdict (least squares, decision 0104) in a few words."""
+    if progress.met:
+        return "Target met"
+    if today > due:
+        return "Not met by the due date"
+    projection = progress.projection
+    if projection is None or projection.on_track is None:
+        return "Needs two values to project"
+    if not projection.on_track:
+        return "Not on track at the current rate"
+    if projection.expected_date is not None:
+        return f"On track: expected by {_day(projection.expected_date, today=today)}"
+    return "On track for the due date"
+
+
+def due_words(due: dt.date, *, today: dt.date, met: bool) -> str:
+    """The due date and how far off it is: "23 Mar 2027, in 45 days", "…, overdue by 3 days".
+
+    A met target says only the date: "overdue" would read as a failure.
+    """
+    text = f"{due.day} {due:%b %Y}"
+    if met:
+        return text
+    if due == today:
+        return f"{text}, today"
+    if due > today:
+        return f"{text}, in {_days((due - today).days)}"
+    return f"{text}, overdue by {_days((today - due).days)}"
+
+
+def change_words(progress: TargetProgress, *, unit: str) -> str:
+    """The change from baseline to the latest value: "−8 points from a baseline of 17"."""
+    if progress.baseline is None:
+        return "No baseline recorded"
+    if progress.change is None:
+        return f"Baseline {progress.baseline:g}; no values since"
+    if progress.change == 0:
+        return f"No change from the baseline of {progress.baseline:g}"
+    sign = MINUS if progress.change < 0 else "+"
+    return f"{sign}{abs(progress.change):g} {unit} from a baseline of {progress.baseline:g}"
+
+
+def chart_alt(measure: str, words: str, series: Series, *, describes: str) -> str:
+    """What the chart shows, for someone who cannot see it (the table gives each value)."""
+    if not series:
+        return f"Chart of {measure} against the target {words}: no values yet."
+    first, last = series[0][0], series[-1][0]
+    count = f"{len(series)} value" if len(series) == 1 else f"{len(series)} values"
+    when = (
+        f"on {first.day} {first:%b %Y}"
+        if first == last
+        else (f"from {first.day} {first:%b %Y} to {last.day} {last:%b %Y}")
+    )
+    return (
+        f"Chart of {describes} over time: {count} {when}, latest {series[-1][1]:g}, "
+        f"against the target {words}. The table below lists every value."
+    )
+
+
+# ---------------------------------------------------------------- the page
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    day: dt.date
+    value: float
+    band: str
+    is_baseline: bool
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    """Everything the page says about one bound target, worked out here, not in templates."""
+
+    target: Target
+    measure: str
+    words: str
+    label: str
+    progress: TargetProgress
+    latest: str
+    change: str
+    reliable_change: str
+    on_track: str
+    due: str
+    chart_alt: str
+    rows: tuple[ValueRow, ...]
+
+    @property
+    def status(self) -> str:
+        return self.progress.status
+
+    @property
+    def status_words(self) -> str:
+        return self.progress.status_words
+
+
+@dataclass
+class ItemReport:
+    """A goal or an objective on the page; `target` is None when it is not bound."""
+
+    kind: str
+    number: str
+    public_id: str
+    statement: str
+    client_words: str
+    status_label: str
+    target: TargetReport | None
+    objectives: list[ItemReport] = field(default_factory=list)
+
+
+def _report(
+    target: Target,
+    *,
+    by_instrument: dict[str, Series],
+    by_metric: dict[int, Series],
+    today: dt.date,
+) -> TargetReport:
+    domain_target = target_to_domain(target)
+    assert domain_target is not None
+    instrument: Instrument | None = None
+    if target.instrument_code:
+        instrument = instruments.get(target.instrument_code)
+        measure, unit, describes = (
+            instrument.short_name,
+            "points",
+            f"{instrument.short_name} totals",
+        )
+    else:
+        measure = target.metric.name if target.metric else "the metric"
+        unit = domain_target.unit
+        describes = f"{measure} ({metric_axis_label(domain_target)})"
+    progress = target_progress_for(
+        target, by_instrument=by_instrument, by_metric=by_metric, today=today
+    )
+    series = target_series(target, by_instrument=by_instrument, by_metric=by_metric)
+    words = target_words(domain_target, short_name=measure if instrument else None)
+    baseline_on = _baseline_on(target)
+    rows = tuple(
+        ValueRow(
+            day=day,
+            value=value,
+            band=band.label if instrument and (band := instrument.band_for(value)) else "",
+            is_baseline=day == baseline_on and value == target.baseline,
+        )
+        for day, value in series
+    )
+    latest = ""
+    if progress.latest is not None and progress.latest_on is not None:
+        on = progress.latest_on
+        latest = f"{progress.latest:g} on {on.day} {on:%b %Y}"
+    return TargetReport(
+        target=target,
+        measure=measure,
+        words=words,
+        label=target_label(domain_target),
+        progress=progress,
+        latest=latest,
+        change=change_words(progress, unit=unit),
+        reliable_change=(
+            change_in_words(progress.instrument_change) if progress.instrument_change else ""
+        ),
+        on_track=on_track_words(progress, due=target.due_date, today=today),
+        due=due_words(target.due_date, today=today, met=bool(progress.met)),
+        chart_alt=chart_alt(measure, words, series, describes=describes),
+        rows=rows,
+    )
+
+
+def _summary(reports: list[TargetReport]) -> list[tuple[str, str, int]]:
+    counts = Counter(r.status for r in reports)
+    shown = [*SUMMARY_STATUSES, *(s for s in STATUS_WORDS if s not in SUMMARY_STATUSES)]
+    return [
+        (status, STATUS_WORDS[status], counts[status])
+        for status in shown
+        if status in SUMMARY_STATUSES or counts[status]
+    ]
+
+
+@require_safe
+@policy(Policy.CLINICAL)
+def plan_progress(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = _user(request)
+    plan = plan_get_for_user(user, client_id, plan_id)
+    client = plan.client
+    by_instrument, by_metric = series_by_measure(
+        administrations_for_client(user, client), observations_for_client(user, client)
+    )
+    today = timezone.localdate()
+
+    def report(owner: Goal | Objective) -> TargetReport | None:
+        target = _target_of(owner)
+        if target is None:
+            return None
+        return _report(target, by_instrument=by_instrument, by_metric=by_metric, today=today)
+
+    items: list[ItemReport] = []
+    for goal in plan.goals.all():
+        item = ItemReport(
+            kind="Goal",
+            number=str(goal.order),
+            public_id=goal.public_id,
+            statement=goal.statement,
+            client_words=goal.client_words,
+            status_label=goal.get_status_display() if goal.status != "active" else "",
+            target=report(goal),
+        )
+        for objective in goal.objectives.all():
+            item.objectives.append(
+                ItemReport(
+                    kind="Objective",
+                    number=f"{goal.order}.{objective.order}",
+                    public_id=objective.public_id,
+                    statement=objective.statement,
+                    client_words="",
+                    status_label="",
+                    target=report(objective),
+                )
+            )
+        items.append(item)
+    everything = [i for goal in items for i in (goal, *goal.objectives)]
+    reports = [i.target for i in everything if i.target is not None]
+    width, height = TARGET_CHART_SIZE
+    return render(
+        request,
+        "plans/progress.html",
+        {
+            "client": client,
+            "plan": plan,
+            "goals": items,
+            "summary": _summary(reports),
+            "bound": len(reports),
+            "unbound": len(everything) - len(reports),
+            "chart_width": width,
+            "chart_height": height,
+            "today": today,
+        },
+    )
+
+
+@require_safe
+@policy(Policy.CLINICAL)
+def target_chart(request: HttpRequest, client_id: str, target_id: str) -> HttpResponseBase:
+    user = _user(request)
+    target = target_get_for_user(user, client_id, target_id)
+    # The plan came with the target, which target_get_for_user found within this client.
+    if target.goal is not None:
+        plan = target.goal.plan
+    else:
+        assert target.objective is not None  # a check constraint: one or the other
+        plan = target.objective.goal.plan
+    client = plan.client
+    administrations = (
+        administrations_for_client(user, client, instrument_code=target.instrument_code)
+        if target.instrument_code
+        else []
+    )
+    observations = (
+        observations_for_client(user, client, metric=target.metric)
+        if target.metric is not None
+        else []
+    )
+    by_instrument, by_metric = series_by_measure(administrations, observations)
+    today = timezone.localdate()
+    progress = target_progress_for(
+        target, by_instrument=by_instrument, by_metric=by_metric, today=today
+    )
+    domain_target = target_to_domain(target)
+    assert domain_target is not None
+    svg = target_chart_svg(
+        domain_target,
+        target_series(target, by_instrument=by_instrument, by_metric=by_metric),
+        today=today,
+        instrument=instruments.get(target.instrument_code) if target.instrument_code else None,
+        baseline_on=_baseline_on(target),
+        projection=progress.projection,
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response

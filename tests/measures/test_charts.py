@@ -1,0 +1,121 @@
+"""The chart of one plan target, drawn directly (no database, no request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from milepost.domain import instruments
+from milepost.domain.plans import Target
+from milepost.domain.progress import Comparator, project
+from milepost.measures import charts
+from milepost.measures.charts import TARGET_CHART_SIZE, score_chart_svg, target_chart_svg
+
+TODAY = dt.date(2026, 2, 20)
+PHQ9 = instruments.get("phq9")
+DEPRESSION = Target(
+    measure="phq9",
+    instrument=True,
+    target_value=9,
+    comparator="<=",
+    direction="decrease",
+    baseline=17,
+    due_date=dt.date(2026, 3, 23),
+)
+ACTIVITIES = Target(
+    measure="Pleasurable activities",
+    instrument=False,
+    target_value=5,
+    comparator=">=",
+    direction="increase",
+    baseline=1,
+    unit="activities",
+    period="week",
+    due_date=dt.date(2026, 4, 6),
+)
+SCORES = [(dt.date(2026, 1, 5), 17.0), (dt.date(2026, 1, 19), 14.0), (dt.date(2026, 2, 2), 11.0)]
+
+
+def _texts(svg: str) -> list[str]:
+    # Our own output, not untrusted input: the standard parser will do.
+    root = ET.fromstring(svg)  # noqa: S314
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return [" ".join(t.split()) for t in root.itertext() if t.strip()]
+
+
+def _chart(target: Target, points, **kwargs) -> str:
+    projection = None
+    if points and target.due_date is not None:
+        comparator: Comparator = "<=" if target.comparator in ("<=", "<") else ">="
+        projection = project(
+            points, target=target.target_value, due=target.due_date, comparator=comparator
+        )
+    return target_chart_svg(target, points, today=TODAY, projection=projection, **kwargs)
+
+
+class TargetChartTests:
+    def test_an_instrument_has_its_bands_cutoff_target_and_due_date(self):
+        texts = _texts(_chart(DEPRESSION, SCORES, instrument=PHQ9, baseline_on=SCORES[0][0]))
+        for band in PHQ9.bands:
+            assert band.label in texts
+        assert "clinical cut-off 10" in texts
+        assert "Target ≤ 9" in texts
+        assert "Due 23 Mar" in texts
+        assert "baseline 17" in texts
+        assert "PHQ-9 total" in texts
+
+    def test_a_metric_has_an_axis_from_zero_named_by_unit_and_period(self):
+        points = [(dt.date(2026, 1, 5), 1.0), (dt.date(2026, 1, 12), 3.0)]
+        svg = _chart(ACTIVITIES, points)
+        texts = _texts(svg)
+        assert "activities per week" in texts
+        assert "Pleasurable activities" in texts
+        assert "Target ≥ 5" in texts
+        assert "Due 6 Apr" in texts
+        assert not any(band.label in texts for band in PHQ9.bands)
+        assert texts.count("0") == 1  # the axis starts at 0…
+        assert not any(t.startswith("\u2212") for t in texts)  # …with no negative ticks
+
+    def test_two_values_draw_the_trend_and_one_value_does_not(self):
+        assert any(t.startswith("trend") for t in _texts(_chart(DEPRESSION, SCORES[:2])))
+        one = _texts(_chart(DEPRESSION, SCORES[:1], instrument=PHQ9))
+        assert not any(t.startswith("trend") for t in one)
+        assert "Target ≤ 9" in one
+        assert "Due 23 Mar" in one
+
+    def test_a_trend_that_leaves_the_chart_stops_at_its_edge(self):
+        # 1 → 3 in a week heads far above 5 by April: the line ends at the top, unnamed.
+        points = [(dt.date(2026, 1, 5), 1.0), (dt.date(2026, 1, 12), 3.0)]
+        texts = _texts(_chart(ACTIVITIES, points))
+        assert "trend" in texts
+        assert not any(t.startswith("trend ") for t in texts)
+
+    def test_no_values_say_so(self):
+        texts = _texts(_chart(ACTIVITIES, []))
+        assert "No values yet" in texts
+        assert "Target ≥ 5" in texts
+
+    def test_identical_input_gives_identical_bytes(self):
+        start = SCORES[0][0]
+        first = _chart(DEPRESSION, SCORES, instrument=PHQ9, baseline_on=start)
+        again = _chart(DEPRESSION, SCORES[::-1], instrument=PHQ9, baseline_on=start)
+        assert first == again
+        assert "<dc:date>" not in first
+
+    def test_its_size_is_the_one_the_page_gives_the_image(self):
+        root = ET.fromstring(_chart(DEPRESSION, SCORES, instrument=PHQ9))  # noqa: S314
+        width, height = TARGET_CHART_SIZE
+        # matplotlib writes points (1/72 in) for a 96 dpi figure: same aspect ratio.
+        assert float(root.attrib["width"].removesuffix("pt")) == width * 72 / 96
+        assert float(root.attrib["height"].removesuffix("pt")) == height * 72 / 96
+
+
+class ScoreChartTests:
+    def test_the_score_chart_still_draws_bands_and_a_target(self):
+        points = [(dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC), 17.0)]
+        texts = _texts(
+            score_chart_svg(PHQ9, points, target=charts.Target(9, dt.date(2026, 3, 23), "Target ≤"))
+        )
+        assert "Moderately severe" in texts
+        assert "Target ≤ 9" in texts
+        assert "PHQ-9 — higher is worse" in texts
