@@ -44,8 +44,11 @@ def require_client_in_reach(user: User, client: Client) -> None:
         raise PermissionDenied
 
 
-def caseload_for_user(user: User, *, status: str | None = None, search: str = "") -> list[Client]:
-    """The clients a clinician or supervisor may see, for the caseload page."""
+def filtered_clients(
+    user: User, *, status: str | None = None, search: str = ""
+) -> QuerySet[Client]:
+    """The visible clients narrowed by status and by words of a name; unaudited, for the
+    audited reads built on it (the caseload, the dashboard)."""
     clients = visible_clients(user)
     if status and status in ClientStatus.values:
         clients = clients.filter(status=status)
@@ -56,6 +59,12 @@ def caseload_for_user(user: User, *, status: str | None = None, search: str = ""
                 | Q(family_name__icontains=word)
                 | Q(preferred_name__icontains=word)
             )
+    return clients
+
+
+def caseload_for_user(user: User, *, status: str | None = None, search: str = "") -> list[Client]:
+    """The clients a clinician or supervisor may see, for the caseload page."""
+    clients = filtered_clients(user, status=status, search=search)
     result = list(clients.select_related("organization").prefetch_related("care_team__clinician"))
     audit_record(
         action="client.list",

@@ -10,7 +10,8 @@ from milepost.accounts.access import org_clinicians
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.clients import services
-from milepost.clients.access import care_team_of, caseload_for_user, client_get_for_user
+from milepost.clients.access import care_team_of, client_get_for_user
+from milepost.clients.dashboard import caseload_dashboard
 from milepost.clients.forms import (
     CareTeamAddForm,
     CareTeamRemoveForm,
@@ -37,7 +38,7 @@ def caseload(request: HttpRequest) -> HttpResponseBase:
         if request.method == "POST":
             request.session[_CASELOAD_FILTERS] = {"status": status, "q": search}
             return redirect("clients:caseload")
-    clients = caseload_for_user(
+    dashboard = caseload_dashboard(
         request.user,  # type: ignore[arg-type]
         status=None if status == "all" else status,
         search=search,
@@ -47,7 +48,7 @@ def caseload(request: HttpRequest) -> HttpResponseBase:
         "clients/caseload.html",
         {
             "alerts": open_alerts_for_user(request.user),  # type: ignore[arg-type]
-            "clients": clients,
+            "dashboard": dashboard,
             "status": status,
             "search": search,
             "statuses": [("all", "All"), *ClientStatus.choices],

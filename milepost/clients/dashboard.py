@@ -1,0 +1,411 @@
+"""The caseload dashboard: every client a clinician may see, with the state of their care.
+
+One row per client: the plan in force and its signatures, when its review comes due, open
+risk alerts, the latest score of each questionnaire and how many targets are off track.
+
+It follows the visible-clients rule of clients/access.py and, like `caseload_for_user`, is
+audited once, naming the clients it listed. Its number of queries does not grow with the
+caseload: each kind of record (plans, signatures, targets, administrations, observations,
+alerts) is fetched for every listed client in one query and grouped in Python, and progress
+toward each target is computed from those values by the same domain code the plan editor
+uses (docs/decisions/0330-caseload-dashboard.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from milepost.accounts.access import require_membership
+from milepost.accounts.models import Role, User
+from milepost.audit.services import audit_record
+from milepost.clients.access import filtered_clients
+from milepost.clients.models import CareTeamMember, Client
+from milepost.domain import instruments
+from milepost.domain.errors import UnknownInstrument
+from milepost.domain.target_progress import TargetProgress
+from milepost.measures.models import Administration, RiskAlert
+from milepost.plans.models import (
+    Goal,
+    GoalStatus,
+    Objective,
+    Observation,
+    PlanStatus,
+    Signature,
+    SignatureRole,
+    Target,
+    TreatmentPlan,
+)
+from milepost.plans.selectors import Series, target_progress_for
+
+# A review within two weeks is "due soon": enough notice to book it into a session of a
+# client seen weekly or fortnightly before it becomes overdue (decision 0330).
+DUE_SOON_DAYS = 14
+
+ReviewState = Literal["overdue", "due-soon", "later", "none"]
+PlanState = Literal["signed", "awaiting-cosignature", "awaiting-client", "draft", "none"]
+
+# FHIR achievementStatus codes that mean the target is not heading where it should.
+OFF_TRACK_STATUSES = frozenset({"worsening", "no-change", "not-achieved"})
+
+
+@dataclass(frozen=True)
+class LatestScore:
+    """The most recent scored administration of one instrument that counts."""
+
+    instrument_code: str
+    short_name: str
+    total: int
+    band_label: str
+    administered_on: dt.date
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One client on the dashboard. `days_to_review` is negative once the review is overdue."""
+
+    client: Client
+    care_team: tuple[str, ...]
+    plan: TreatmentPlan | None
+    plan_state: PlanState
+    plan_words: str
+    # A draft being written beside the signed version in force (an amendment or review).
+    draft_version: int | None
+    review_due_on: dt.date | None
+    review_state: ReviewState
+    days_to_review: int | None
+    open_alerts: int
+    latest_scores: tuple[LatestScore, ...]
+    targets: int
+    off_track: int
+
+    @property
+    def days_overdue(self) -> int | None:
+        if self.days_to_review is None or self.days_to_review >= 0:
+            return None
+        return -self.days_to_review
+
+    @property
+    def days_left(self) -> int | None:
+        if self.days_to_review is None or self.days_to_review < 0:
+            return None
+        return self.days_to_review
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Every row, and the rows whose review is overdue or due soon, most overdue first."""
+
+    rows: tuple[CaseloadRow, ...]
+    reviews: tuple[CaseloadRow, ...]
+    today: dt.date
+    due_soon_days: int = DUE_SOON_DAYS
+
+
+# ---------------------------------------------------------------- rules (no database)
+
+
+def review_state(due: dt.date | None, *, today: dt.date) -> ReviewState:
+    """Overdue before today; due soon from today to DUE_SOON_DAYS ahead, inclusive."""
+    if due is None:
+        return "none"
+    if due < today:
+        return "overdue"
+    if due <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "due-soon"
+    return "later"
+
+
+def plan_in_force(plans: Iterable[TreatmentPlan]) -> TreatmentPlan | None:
+    """The newest signed version; else the draft; else None (superseded and closed never).
+
+    A draft beside a signed version is an amendment still being written: until it is
+    signed, the signed version is what the client is being treated under.
+    """
+    signed = [p for p in plans if p.status == PlanStatus.SIGNED]
+    if signed:
+        return max(signed, key=lambda p: p.version)
+    return next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+
+
+def plan_status(
+    plan: TreatmentPlan | None, *, roles: Iterable[str], cosign_required: bool
+) -> tuple[PlanState, str]:
+    """The plan's state and the words the caseload shows for it.
+
+    `roles` are the roles that have signed the version. A missing co-signature is named
+    before a missing client endorsement: the practice's rule makes the plan incomplete
+    for payers, and it is the staff's to fix.
+    """
+    if plan is None:
+        return "none", "No plan"
+    if plan.status == PlanStatus.DRAFT:
+        return "draft", f"Draft v{plan.version}"
+    signed_by = set(roles)
+    if cosign_required and SignatureRole.SUPERVISOR not in signed_by:
+        return "awaiting-cosignature", "Signed — awaiting co-signature"
+    if SignatureRole.CLIENT not in signed_by:
+        return "awaiting-client", "Signed — not yet endorsed by the client"
+    return "signed", f"Signed v{plan.version}"
+
+
+def is_off_track(progress: TargetProgress) -> bool:
+    """Worsening, flat, past due unmet, or projected to miss the due date.
+
+    A target already met is never off track, even when the line through its values
+    would end short of it on the due date (one good week, then a wobble).
+    """
+    if progress.status in OFF_TRACK_STATUSES:
+        return True
+    if progress.met:
+        return False
+    return progress.projection is not None and progress.projection.on_track is False
+
+
+# ---------------------------------------------------------------- the read
+
+
+def _filtered_clients(user: User, status: str | None, search: str) -> list[Client]:
+    return list(filtered_clients(user, status=status, search=search).select_related("organization"))
+
+
+def _care_teams(client_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Names only, primary clinician first: the caseload needs nothing else of an account."""
+    teams: dict[int, list[str]] = defaultdict(list)
+    for client_id, name in (
+        CareTeamMember.objects.filter(client_id__in=client_ids)
+        .order_by("client_id", "-is_primary", "added_at")
+        .values_list("client_id", "clinician__full_name")
+    ):
+        teams[client_id].append(name)
+    return teams
+
+
+def _short_name(code: str) -> str:
+    try:
+        return instruments.get(code).short_name
+    except UnknownInstrument:  # an instrument since withdrawn from the bundle
+        return code
+
+
+@dataclass(frozen=True)
+class ClientMeasures:
+    """One client's dated values by instrument and by metric, and their latest scores."""
+
+    by_instrument: dict[str, Series]
+    by_metric: dict[int, Series]
+    latest_scores: tuple[LatestScore, ...]
+
+
+def measures_for_clients(
+    client_ids: Sequence[int], metric_ids: Iterable[int]
+) -> dict[int, ClientMeasures]:
+    """The values `plans.selectors.series_by_measure` gives, for many clients at once.
+
+    Only values that count (not entered in error) and, for questionnaires, that were
+    scored; dated by the local day. One query for the administrations and one for the
+    observations of `metric_ids`, read as plain tuples: a caseload holds tens of
+    thousands of them, and model instances would cost most of the page's time.
+    """
+    zone = timezone.get_current_timezone()
+    by_instrument: dict[int, dict[str, Series]] = defaultdict(lambda: defaultdict(list))
+    latest: dict[int, dict[str, tuple[int, str, dt.date]]] = defaultdict(dict)
+    rows = (
+        Administration.objects.filter(
+            client_id__in=client_ids, entered_in_error_at__isnull=True, total__isnull=False
+        )
+        .order_by("administered_at", "id")
+        .values_list("client_id", "instrument_code", "total", "band_label", "administered_at")
+    )
+    for client_id, code, total, band_label, administered_at in rows:
+        if total is None:  # filtered out above; the type does not know
+            continue
+        day = administered_at.astimezone(zone).date()
+        by_instrument[client_id][code].append((day, float(total)))
+        latest[client_id][code] = (total, band_label, day)  # oldest first: the last wins
+    by_metric: dict[int, dict[int, Series]] = defaultdict(lambda: defaultdict(list))
+    metric_ids = list(metric_ids)
+    if metric_ids:
+        for client_id, metric_id, period_start, value in (
+            Observation.objects.filter(
+                client_id__in=client_ids,
+                metric_id__in=metric_ids,
+                entered_in_error_at__isnull=True,
+            )
+            .order_by("period_start", "id")
+            .values_list("client_id", "metric_id", "period_start", "value")
+        ):
+            by_metric[client_id][metric_id].append((period_start, value))
+    names = {code: _short_name(code) for scores in latest.values() for code in scores}
+    return {
+        client_id: ClientMeasures(
+            by_instrument=dict(by_instrument.get(client_id, {})),
+            by_metric=dict(by_metric.get(client_id, {})),
+            latest_scores=tuple(
+                sorted(
+                    (
+                        LatestScore(
+                            instrument_code=code,
+                            short_name=names[code],
+                            total=total,
+                            band_label=band_label,
+                            administered_on=day,
+                        )
+                        for code, (total, band_label, day) in latest.get(client_id, {}).items()
+                    ),
+                    key=lambda s: s.short_name,
+                )
+            ),
+        )
+        for client_id in client_ids
+    }
+
+
+def _plans_in_force(
+    client_ids: Sequence[int],
+) -> tuple[dict[int, TreatmentPlan], dict[int, int]]:
+    """The plan in force of each client, and the version of a draft written beside it."""
+    versions: dict[int, list[TreatmentPlan]] = defaultdict(list)
+    for version in TreatmentPlan.objects.filter(
+        client_id__in=client_ids, status__in=[PlanStatus.SIGNED, PlanStatus.DRAFT]
+    ).order_by("client_id", "-version"):
+        versions[version.client_id].append(version)
+    in_force: dict[int, TreatmentPlan] = {}
+    drafts: dict[int, int] = {}
+    for client_id, plans in versions.items():
+        plan = plan_in_force(plans)
+        if plan is None:
+            continue
+        in_force[client_id] = plan
+        draft = next((p for p in plans if p.is_draft and p is not plan), None)
+        if draft is not None:
+            drafts[client_id] = draft.version
+    return in_force, drafts
+
+
+def _signature_roles(plan_ids: Sequence[int]) -> dict[int, set[str]]:
+    roles: dict[int, set[str]] = defaultdict(set)
+    for plan_id, role in Signature.objects.filter(plan_id__in=plan_ids).values_list(
+        "plan_id", "role"
+    ):
+        roles[plan_id].add(role)
+    return roles
+
+
+def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[Target]]:
+    """The targets of each plan's active goals: a goal's own and those of its objectives.
+
+    A goal met, revised or discontinued has nothing left to track.
+    """
+    targets: dict[int, list[Target]] = defaultdict(list)
+    goals = Goal.objects.filter(plan_id__in=plan_ids, status=GoalStatus.ACTIVE)
+    # Two subqueries on the target's own indexed columns, so the database finds the rows
+    # through its indexes rather than by joining every target of every practice.
+    query = (
+        Target.objects.filter(
+            Q(goal__in=goals.values("id"))
+            | Q(objective__in=Objective.objects.filter(goal__in=goals.values("id")).values("id"))
+        )
+        .annotate(
+            plan_pk=Coalesce(
+                F("goal__plan"), F("objective__goal__plan"), output_field=models.IntegerField()
+            )
+        )
+        .select_related("metric", "baseline_administration")
+    )
+    for target in query:
+        targets[target.plan_pk].append(target)
+    return targets
+
+
+def _open_alerts(client_ids: Sequence[int]) -> dict[int, int]:
+    return dict(
+        RiskAlert.objects.filter(client_id__in=client_ids, acknowledged_at__isnull=True)
+        .values("client_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("client_id", "n")
+    )
+
+
+def caseload_dashboard(
+    user: User,
+    *,
+    status: str | None = None,
+    search: str = "",
+    today: dt.date | None = None,
+) -> Dashboard:
+    """The caseload page's rows for a clinician or supervisor, in a fixed number of queries.
+
+    `status` and `search` filter as in caseload_for_user. `today` is for tests; it
+    defaults to the local date.
+    """
+    membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
+    today = today or timezone.localdate()
+    clients = _filtered_clients(user, status, search)
+    ids = [c.pk for c in clients]
+    teams = _care_teams(ids)
+    in_force, drafts = _plans_in_force(ids)
+    roles = _signature_roles([p.pk for p in in_force.values() if not p.is_draft])
+    targets = _active_targets([p.pk for p in in_force.values()])
+    metric_ids = {t.metric_id for ts in targets.values() for t in ts if t.metric_id}
+    measures = measures_for_clients(ids, metric_ids)
+    alerts = _open_alerts(ids)
+
+    rows = []
+    for client in clients:
+        plan = in_force.get(client.pk)
+        state, words = plan_status(
+            plan,
+            roles=roles.get(plan.pk, ()) if plan else (),
+            cosign_required=client.organization.cosign_required,
+        )
+        due = plan.review_due_on if plan is not None else None
+        values = measures[client.pk]
+        plan_targets = targets.get(plan.pk, []) if plan is not None else []
+        off_track = sum(
+            is_off_track(
+                target_progress_for(
+                    t, by_instrument=values.by_instrument, by_metric=values.by_metric, today=today
+                )
+            )
+            for t in plan_targets
+        )
+        rows.append(
+            CaseloadRow(
+                client=client,
+                care_team=tuple(teams.get(client.pk, ())),
+                plan=plan,
+                plan_state=state,
+                plan_words=words,
+                draft_version=drafts.get(client.pk),
+                review_due_on=due,
+                review_state=review_state(due, today=today),
+                days_to_review=(due - today).days if due is not None else None,
+                open_alerts=alerts.get(client.pk, 0),
+                latest_scores=values.latest_scores,
+                targets=len(plan_targets),
+                off_track=off_track,
+            )
+        )
+
+    audit_record(
+        action="client.dashboard",
+        actor=user,
+        organization=membership.organization,
+        object_type="client",
+        detail={"clients": [c.public_id for c in clients]},
+    )
+    reviews = sorted(
+        (r for r in rows if r.review_state in ("overdue", "due-soon")),
+        key=lambda r: (r.review_due_on, r.client.family_name, r.client.given_name),
+    )
+    return Dashboard(rows=tuple(rows), reviews=tuple(reviews), today=today)
