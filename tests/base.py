@@ -21,12 +21,14 @@ from milepost.clients import services as clients
 from milepost.clients.models import Client
 from milepost.measures import services as measures
 from milepost.measures.models import Administration, RiskAlert
+from milepost.notes.models import SessionNote
 from milepost.plans.models import (
     Diagnosis,
     FormulationFactor,
     Goal,
     Intervention,
     Objective,
+    Target,
     TreatmentPlan,
 )
 
@@ -175,3 +177,73 @@ def dana_plan(p: Personas) -> DanaPlan:
 
 
 _DANA_PLANS: dict[int, tuple[Personas, DanaPlan]] = {}
+
+
+def dana_note(p: Personas) -> SessionNote:
+    """A session note of dana's, written by alice, citing the objectives of her plan in
+    force; made on first use, with her plan (the access matrix names it in URLs)."""
+    from milepost.notes import services as notes
+    from milepost.notes.selectors import plan_in_force
+    from milepost.plans.models import GoalStatus
+
+    cached = _DANA_NOTES.get(id(p))
+    if cached is not None and cached[0] is p:
+        return cached[1]
+    dana_plan(p)
+    # Read afresh: a route tried before may have removed a goal or objective of the draft.
+    plan = plan_in_force(p.dana_client)
+    objectives = (
+        Objective.objects.filter(goal__plan=plan, goal__status=GoalStatus.ACTIVE)
+        if plan is not None
+        else Objective.objects.none()
+    )
+    note = notes.note_create(
+        actor=p.alice,
+        client=p.dana_client,
+        held_on=dt.date.today() - dt.timedelta(days=1),
+        started_at=dt.time(10, 0),
+        ended_at=dt.time(10, 50),
+        type="individual",
+        setting="in_person",
+        narrative="Planned three pleasurable activities for the week.",
+        objectives=[(o, "progressing", "Walked twice") for o in objectives],
+    )
+    _DANA_NOTES[id(p)] = (p, note)
+    return note
+
+
+_DANA_NOTES: dict[int, tuple[Personas, SessionNote]] = {}
+
+
+def dana_target(p: Personas) -> Target:
+    """Dana's goal bound to the PHQ-9 (≤ 9 within 16 weeks; the baseline of 17 is her
+    PHQ-9), made on first use and cached like `dana_plan` (routes name it in URLs).
+
+    When a route tried before has removed the goal (the hostile-input test posts to every
+    route in turn), no target can be made: the sample is then an unsaved target, whose id
+    names nothing, and its routes answer 404 as for any removed part.
+    """
+    from django.utils import timezone
+
+    from milepost.plans import services as plans
+
+    cached = _DANA_TARGETS.get(id(p))
+    if cached is not None and cached[0] is p:
+        return cached[1]
+    goal = dana_plan(p).goal
+    if not Goal.objects.filter(pk=goal.pk).exists():
+        return Target()
+    # A test may have bound (and signed) the goal already: that target is the sample then.
+    target = Target.objects.filter(goal=goal).first() or plans.target_set(
+        actor=p.alice,
+        owner=goal,
+        instrument_code="phq9",
+        comparator="<=",
+        target_value=9,
+        due_date=timezone.localdate() + dt.timedelta(weeks=16),
+    )
+    _DANA_TARGETS[id(p)] = (p, target)
+    return target
+
+
+_DANA_TARGETS: dict[int, tuple[Personas, Target]] = {}

@@ -16,7 +16,7 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from milepost.accounts.policies import Policy
-from tests.base import PERSONA_NAMES, Personas, dana_plan
+from tests.base import PERSONA_NAMES, Personas, dana_note, dana_plan, dana_target
 
 # What each outcome means for a response.
 ALLOWED = "allowed"  # the view runs: not 403/404, not sent to the login page
@@ -73,6 +73,8 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "goal_id": lambda p: dana_plan(p).goal.public_id,
     "objective_id": lambda p: dana_plan(p).objective.public_id,
     "intervention_id": lambda p: dana_plan(p).intervention.public_id,
+    "note_id": lambda p: dana_note(p).public_id,
+    "target_id": lambda p: dana_target(p).public_id,
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),

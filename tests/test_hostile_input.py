@@ -78,6 +78,12 @@ FIELDS = (
     "into",
     "area",
     "check",
+    # Session notes (the per-objective fields are named by id: tests/notes/test_views.py).
+    "held_on",
+    "started_at",
+    "ended_at",
+    "setting",
+    "narrative",
 )
 
 HOSTILE = (

@@ -18,7 +18,9 @@ from milepost.accounts.models import Organization, Role, User
 from milepost.clients import services as clients
 from milepost.clients.models import Client
 from milepost.demo.history import load_history
+from milepost.demo.notes import load_notes
 from milepost.demo.plans import load_plans
+from milepost.demo.versions import load_versions
 
 ORGANIZATION_NAME = "Riverside Counseling (demo)"
 DOMAIN = "demo.milepost.test"
@@ -160,4 +162,6 @@ def load() -> Organization:
             )
         load_history(client, staff[spec.team[0]])
         load_plans(client, staff[spec.team[0]])
+        load_versions(client, staff[spec.team[0]], staff["sam"])
+        load_notes(client, staff[spec.team[0]])
     return organization

@@ -113,6 +113,7 @@ class Intervention:
     frequency: str
     session_minutes: int | None = None
     responsible: str = ""
+    origin: str = ""  # the id of the item of the previous version this was copied from
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Objective:
     statement: str
     target: Target | None = None
     interventions: tuple[Intervention, ...] = ()
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class Goal:
     factors: tuple[FormulationFactor, ...] = ()
     target: Target | None = None
     objectives: tuple[Objective, ...] = ()
+    origin: str = ""
 
     @property
     def is_active(self) -> bool:

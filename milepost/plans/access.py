@@ -32,7 +32,13 @@ from milepost.plans.models import (
     TreatmentPlan,
 )
 
-_TARGET = ("target__metric", "target__baseline_administration")
+# The parts' own targets, and the item of the previous version each was copied from.
+_PART = ("target__metric", "target__baseline_administration", "origin")
+
+
+def plans_with_parts() -> QuerySet[TreatmentPlan]:
+    """Plan versions with every part prefetched (for access functions and services)."""
+    return _plans_with_parts()
 
 
 def _plans_with_parts() -> QuerySet[TreatmentPlan]:
@@ -40,18 +46,14 @@ def _plans_with_parts() -> QuerySet[TreatmentPlan]:
         "diagnoses",
         Prefetch(
             "goals",
-            queryset=Goal.objects.select_related(
-                "target__metric", "target__baseline_administration"
-            ).prefetch_related(
+            queryset=Goal.objects.select_related(*_PART).prefetch_related(
                 "factors",
                 Prefetch(
                     "objectives",
-                    queryset=Objective.objects.select_related(
-                        "target__metric", "target__baseline_administration"
-                    ).prefetch_related(
+                    queryset=Objective.objects.select_related(*_PART).prefetch_related(
                         Prefetch(
                             "interventions",
-                            queryset=Intervention.objects.select_related("responsible"),
+                            queryset=Intervention.objects.select_related("responsible", "origin"),
                         )
                     ),
                 ),
@@ -224,7 +226,10 @@ def target_get_for_user(
     if is_public_id(target_public_id):
         found = (
             Target.objects.select_related(
-                "metric", "baseline_administration", "goal__plan", "objective__goal__plan"
+                "metric",
+                "baseline_administration",
+                "goal__plan__client",
+                "objective__goal__plan__client",
             )
             .filter(
                 models.Q(goal__plan__client=client)

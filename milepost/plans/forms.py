@@ -21,6 +21,7 @@ from milepost.plans.models import (
     InterventionType,
     Metric,
     MetricPeriod,
+    ReviewDecision,
 )
 from milepost.plans.services import LONG_TEXT, REVIEW_INTERVAL_DAYS, SESSION_MINUTES
 
@@ -281,3 +282,85 @@ class LibrarySearchForm(forms.Form):
         field = self.fields["area"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Every area"), *[(a.code, a.label) for a in library.areas()]]
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Signing is re-authenticated: enter the password you sign in with.",
+    )
+    override_reason = forms.CharField(
+        label="Reason for signing despite the errors",
+        required=False,
+        max_length=1000,
+        widget=_area(2),
+        help_text="Only when the plan checks found errors; it is kept with the signature.",
+    )
+
+
+class CosignForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class EndorseForm(forms.Form):
+    typed_name = forms.CharField(
+        label="The client types their full name",
+        max_length=200,
+        help_text="First and last name, as the practice has them; this is their signature.",
+    )
+    read_together = forms.BooleanField(
+        label="We read this plan through together and the client agrees with it",
+        required=False,
+    )
+
+
+class AmendForm(forms.Form):
+    reason = forms.CharField(label="Why is the plan changing?", max_length=1000, widget=_area(2))
+
+
+class ReviewForm(forms.Form):
+    """A review: when, who, and a decision with a note for each active goal."""
+
+    held_on = forms.DateField(label="Date of the review", widget=DateInput())
+    participants = forms.CharField(
+        label="Who took part",
+        max_length=1000,
+        help_text="For example: the client, the clinician, the client's partner.",
+    )
+    summary = forms.CharField(
+        label="Summary", required=False, max_length=LONG_TEXT, widget=_area(3)
+    )
+    new_version = forms.BooleanField(
+        label="Make a new version even if every goal continues", required=False
+    )
+
+    def __init__(self, *args: Any, goals: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        for goal in self.goals:
+            self.fields[f"decision_{goal.public_id}"] = forms.ChoiceField(
+                label=f"Decision for goal {goal.order}",
+                choices=[("", "Choose…"), *ReviewDecision.choices],
+            )
+            self.fields[f"note_{goal.public_id}"] = forms.CharField(
+                label=f"Note on goal {goal.order}",
+                required=False,
+                max_length=LONG_TEXT,
+                widget=_area(2),
+            )
+
+    def decisions(self) -> dict[str, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            g.public_id: (data[f"decision_{g.public_id}"], data[f"note_{g.public_id}"])
+            for g in self.goals
+        }
+
+    def goal_fields(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        return [
+            (g, self[f"decision_{g.public_id}"], self[f"note_{g.public_id}"]) for g in self.goals
+        ]

@@ -43,6 +43,10 @@ def _target_of(owner: object) -> Target | None:
         return None
 
 
+def _origin_id(item: Any) -> str:
+    return item.origin.public_id if item.origin_id else ""
+
+
 def formulation_to_domain(formulation: Formulation) -> domain.Formulation:
     return domain.Formulation(
         presenting_problems=formulation.presenting_problems,
@@ -75,9 +79,11 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
                         frequency=i.frequency,
                         session_minutes=i.session_minutes,
                         responsible=i.responsible.display_name if i.responsible else "",
+                        origin=_origin_id(i),
                     )
                     for i in objective.interventions.all()
                 ),
+                origin=_origin_id(objective),
             )
             for objective in goal.objectives.all()
         )
@@ -94,6 +100,7 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
                 ),
                 target=target_to_domain(_target_of(goal)),
                 objectives=objectives,
+                origin=_origin_id(goal),
             )
         )
     return domain.Plan(
@@ -146,6 +153,25 @@ def series_by_measure(
     return by_instrument, by_metric
 
 
+def target_series(
+    target: Target, *, by_instrument: dict[str, Series], by_metric: dict[int, Series]
+) -> Series:
+    """The values that count for a target, oldest first.
+
+    An instrument's values from before the baseline administration are history, not
+    progress: the series starts at the baseline. A metric's (or a typed baseline's)
+    series is every value.
+    """
+    if target.instrument_code:
+        series = by_instrument.get(target.instrument_code, [])
+        if target.baseline_administration is not None:
+            start = timezone.localdate(target.baseline_administration.administered_at)
+            series = [p for p in series if p[0] >= start]
+    else:
+        series = by_metric.get(target.metric_id or 0, [])
+    return sorted(series, key=lambda point: point[0])
+
+
 def target_progress_for(
     target: Target,
     *,
@@ -156,15 +182,8 @@ def target_progress_for(
     today = today or timezone.localdate()
     domain_target = target_to_domain(target)
     assert domain_target is not None
-    if target.instrument_code:
-        series = by_instrument.get(target.instrument_code, [])
-        instrument = instruments.get(target.instrument_code)
-        # Values from before the baseline was taken are history, not progress.
-        if target.baseline_administration is not None:
-            start = timezone.localdate(target.baseline_administration.administered_at)
-            series = [p for p in series if p[0] >= start]
-        return target_progress.target_progress(
-            domain_target, series, today=today, instrument=instrument
-        )
-    series = by_metric.get(target.metric_id or 0, [])
-    return target_progress.target_progress(domain_target, series, today=today)
+    series = target_series(target, by_instrument=by_instrument, by_metric=by_metric)
+    instrument = instruments.get(target.instrument_code) if target.instrument_code else None
+    return target_progress.target_progress(
+        domain_target, series, today=today, instrument=instrument
+    )

@@ -311,12 +311,17 @@ def plan_create_draft(
     *,
     actor: User,
     client: Client,
-    review_interval_days: int = 90,
+    review_interval_days: int | None = None,
     strengths: str = "",
     discharge_criteria: str = "",
 ) -> TreatmentPlan:
-    """A new, empty draft version; a client has at most one draft at a time."""
+    """A new, empty draft version; a client has at most one draft at a time.
+
+    The review interval defaults to the practice's (Organization.review_interval_days).
+    """
     _clinical_actor(actor, client)
+    if review_interval_days is None:
+        review_interval_days = client.organization.review_interval_days
     errors: dict[str, str] = {}
     values = _plan_values(
         errors,
@@ -489,8 +494,16 @@ def goal_reorder(*, actor: User, plan: TreatmentPlan, goal_ids: Sequence[str]) -
 
 @transaction.atomic
 def goal_remove(*, actor: User, goal: Goal) -> None:
-    """Delete a goal, with its objectives, interventions and targets, from a draft."""
+    """Delete a goal, with its objectives, interventions and targets, from a draft.
+
+    Not when a session note cites one of its objectives: the note's golden thread must keep
+    its end. Such a goal is discontinued instead.
+    """
     plan = _editable(actor, goal.plan)
+    if Objective.objects.filter(goal=goal, note_citations__isnull=False).exists():
+        raise ValidationError(
+            {"goal": "A session note cites this goal's objectives; discontinue the goal instead."}
+        )
     _audit("goal.remove", actor, plan.client, goal, plan=plan.public_id)
     Goal.objects.filter(pk=goal.pk).delete()
     _renumber(plan.goals.all())
@@ -537,6 +550,10 @@ def objective_reorder(*, actor: User, goal: Goal, objective_ids: Sequence[str]) 
 @transaction.atomic
 def objective_remove(*, actor: User, objective: Objective) -> None:
     plan = _editable(actor, objective.goal.plan)
+    if Objective.objects.filter(pk=objective.pk, note_citations__isnull=False).exists():
+        raise ValidationError(
+            {"objective": "A session note cites this objective, so it stays; reword it instead."}
+        )
     _audit("objective.remove", actor, plan.client, objective, goal=objective.goal.public_id)
     goal = objective.goal
     Objective.objects.filter(pk=objective.pk).delete()

@@ -994,3 +994,34 @@ class LibraryInsertTests:
             services.objective_add_from_library(actor=personas.alice, goal=goal, item_id=item_id)
         assert "item" in caught.value.error_dict
         assert Objective.objects.count() == before
+
+
+@pytest.mark.django_db
+class CitedByANoteTests:
+    def _cite(self, personas, objective):
+        from milepost.notes import services as notes
+
+        notes.note_create(
+            actor=personas.alice,
+            client=personas.dana_client,
+            held_on=dt.date.today(),
+            started_at=dt.time(9, 0),
+            ended_at=dt.time(9, 50),
+            type="individual",
+            setting="in_person",
+            objectives=[(objective, "progressing", "")],
+        )
+
+    def test_a_cited_objective_or_its_goal_cannot_be_removed(self, personas, goal, objective):
+        self._cite(personas, objective)
+        with pytest.raises(ValidationError) as caught:
+            services.objective_remove(actor=personas.alice, objective=objective)
+        assert "objective" in caught.value.error_dict
+        with pytest.raises(ValidationError) as caught:
+            services.goal_remove(actor=personas.alice, goal=goal)
+        assert "goal" in caught.value.error_dict
+        assert Objective.objects.filter(pk=objective.pk).exists()
+
+    def test_an_uncited_objective_is_removed(self, personas, objective):
+        services.objective_remove(actor=personas.alice, objective=objective)
+        assert not Objective.objects.filter(pk=objective.pk).exists()
