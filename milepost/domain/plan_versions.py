@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +58,7 @@ def _intervention(i: Intervention) -> dict[str, Any]:
         "type": i.type,
         "frequency": i.frequency,
         "session_minutes": i.session_minutes,
-        "responsible": i.responsible,
+        "responsible": i.responsible_id,
     }
 
 
@@ -143,19 +144,45 @@ def _same_target(a: Target | None, b: Target | None) -> bool:
     return _target(a) == _target(b)
 
 
+Ancestry = dict[str, str]  # item id -> id of the item it was copied from
+
+
+def _ancestry(plans: Sequence[Plan]) -> Ancestry:
+    parents: Ancestry = {}
+    for plan in plans:
+        for goal in plan.goals:
+            parents[goal.id] = goal.origin
+            for objective in goal.objectives:
+                parents[objective.id] = objective.origin
+                for intervention in objective.interventions:
+                    parents[intervention.id] = intervention.origin
+    return parents
+
+
+def _ancestor(origin: str, known: set[str], parents: Ancestry) -> str | None:
+    """The first of `known` up the chain of copies from `origin` (versions in between)."""
+    seen: set[str] = set()
+    while origin and origin not in seen:
+        if origin in known:
+            return origin
+        seen.add(origin)
+        origin = parents.get(origin, "")
+    return None
+
+
 def _match[T: (Goal, Objective, Intervention)](
-    older: tuple[T, ...], newer: tuple[T, ...]
+    older: tuple[T, ...], newer: tuple[T, ...], parents: Ancestry
 ) -> tuple[list[tuple[T, T]], list[T], list[T]]:
-    """(pairs, removed, added): a newer item pairs with the older one it was copied from."""
+    """(pairs, removed, added): a newer item pairs with the older one it descends from."""
     by_id = {item.id: item for item in older}
     pairs: list[tuple[T, T]] = []
     added: list[T] = []
     taken: set[str] = set()
     for item in newer:
-        before = by_id.get(item.origin)
-        if before is not None and before.id not in taken:
-            pairs.append((before, item))
-            taken.add(before.id)
+        found = _ancestor(item.origin, set(by_id), parents)
+        if found is not None and found not in taken:
+            pairs.append((by_id[found], item))
+            taken.add(found)
         else:
             added.append(item)
     removed = [item for item in older if item.id not in taken]
@@ -163,10 +190,13 @@ def _match[T: (Goal, Objective, Intervention)](
 
 
 def _interventions(
-    label: str, older: tuple[Intervention, ...], newer: tuple[Intervention, ...]
+    label: str,
+    older: tuple[Intervention, ...],
+    newer: tuple[Intervention, ...],
+    parents: Ancestry,
 ) -> list[Change]:
     changes: list[Change] = []
-    pairs, removed, added = _match(older, newer)
+    pairs, removed, added = _match(older, newer, parents)
     for item in removed:
         changes.append(Change("removed", f"Intervention of {label}", before=item.modality))
     for before, after in pairs:
@@ -186,12 +216,13 @@ def _interventions(
 
 def _intervention_words(i: Intervention) -> str:
     minutes = f", {i.session_minutes} min" if i.session_minutes else ""
-    return f"{i.modality} ({i.type}, {i.frequency}{minutes})"
+    who = f", {i.responsible}" if i.responsible else ""
+    return f"{i.modality} ({i.type}, {i.frequency}{minutes}{who})"
 
 
-def _objectives(goal_label: str, older: Goal, newer: Goal) -> list[Change]:
+def _objectives(goal_label: str, older: Goal, newer: Goal, parents: Ancestry) -> list[Change]:
     changes: list[Change] = []
-    pairs, removed, added = _match(older.objectives, newer.objectives)
+    pairs, removed, added = _match(older.objectives, newer.objectives, parents)
     for item in removed:
         changes.append(Change("removed", f"Objective of {goal_label}", before=item.statement))
     for before, after in pairs:
@@ -204,15 +235,20 @@ def _objectives(goal_label: str, older: Goal, newer: Goal) -> list[Change]:
                     "retargeted", label, _target_words(before.target), _target_words(after.target)
                 )
             )
-        changes.extend(_interventions(label, before.interventions, after.interventions))
+        changes.extend(_interventions(label, before.interventions, after.interventions, parents))
     for item in added:
         label = f"Objective {newer.order}.{item.order}"
         changes.append(Change("added", label, after=item.statement))
     return changes
 
 
-def compare(older: Plan, newer: Plan) -> PlanDiff:
-    """What was added, removed, reworded and re-targeted from `older` to `newer`."""
+def compare(older: Plan, newer: Plan, *, between: Sequence[Plan] = ()) -> PlanDiff:
+    """What was added, removed, reworded and re-targeted from `older` to `newer`.
+
+    `between` are the versions in between (any order): a part of version 3 copied from
+    version 2's copy of a version 1 part is that part, not a new one.
+    """
+    parents = _ancestry([*between, newer])
     changes: list[Change] = []
     for name, label in (
         ("strengths", "Strengths"),
@@ -224,11 +260,16 @@ def compare(older: Plan, newer: Plan) -> PlanDiff:
             changes.append(Change("changed", label, str(before), str(after)))
     old_codes = {d.code: d for d in older.diagnoses}
     new_codes = {d.code: d for d in newer.diagnoses}
-    for code in old_codes.keys() - new_codes.keys():
+    for code in sorted(old_codes.keys() - new_codes.keys()):
         changes.append(Change("removed", f"Diagnosis {code}", before=old_codes[code].text))
+    for code in sorted(old_codes.keys() & new_codes.keys()):
+        if old_codes[code].text != new_codes[code].text:
+            changes.append(
+                Change("reworded", f"Diagnosis {code}", old_codes[code].text, new_codes[code].text)
+            )
     for code in sorted(new_codes.keys() - old_codes.keys()):
         changes.append(Change("added", f"Diagnosis {code}", after=new_codes[code].text))
-    pairs, removed, added = _match(older.goals, newer.goals)
+    pairs, removed, added = _match(older.goals, newer.goals, parents)
     for goal in removed:
         changes.append(Change("removed", f"Goal {goal.order} of v{older.version}", goal.statement))
     for before, after in pairs:
@@ -243,13 +284,19 @@ def compare(older: Plan, newer: Plan) -> PlanDiff:
             )
         if before.status != after.status:
             changes.append(Change("status", label, before.status, after.status))
+        old_factors = "; ".join(f.text for f in before.factors)
+        new_factors = "; ".join(f.text for f in after.factors)
+        if old_factors != new_factors:
+            changes.append(
+                Change("changed", f"{label}, factors it targets", old_factors, new_factors)
+            )
         if not _same_target(before.target, after.target):
             changes.append(
                 Change(
                     "retargeted", label, _target_words(before.target), _target_words(after.target)
                 )
             )
-        changes.extend(_objectives(label, before, after))
+        changes.extend(_objectives(label, before, after, parents))
     for goal in added:
         changes.append(Change("added", f"Goal {goal.order}", after=goal.statement))
     return PlanDiff(older=older.version, newer=newer.version, changes=tuple(changes))

@@ -112,7 +112,10 @@ class Intervention:
     type: str
     frequency: str
     session_minutes: int | None = None
-    responsible: str = ""
+    responsible: str = ""  # the clinician's name as it reads now (for people)
+    # The clinician's stable id: what a signature vouches for (a name or credential may
+    # change later without the signed content changing).
+    responsible_id: str = ""
     origin: str = ""  # the id of the item of the previous version this was copied from
 
 

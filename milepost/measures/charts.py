@@ -36,6 +36,8 @@ from milepost.domain.progress import Projection
 rcParams["svg.hashsalt"] = "milepost"
 rcParams["svg.fonttype"] = "none"
 rcParams["font.family"] = ["DejaVu Sans", "sans-serif"]
+# Labels quote what people typed (a metric's unit): "$" is a dollar, never TeX maths.
+rcParams["text.parse_math"] = False
 
 _BAND_GREYS = ("#ffffff", "#f1f1ef", "#e2e2df", "#d0d0cc", "#bdbdb8", "#a9a9a4")
 _INK = "#1d2a2e"

@@ -55,8 +55,16 @@ class NoteForm(forms.Form):
         help_text="What happened in the session, the client's response, and the plan.",
     )
 
-    def __init__(self, *args: Any, goals: Sequence[Goal] = (), **kwargs: Any) -> None:
+    # The plan version the objectives on the page belong to: if another version came into
+    # force while the note was written, the ticks would silently miss (see clean()).
+    plan = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, goals: Sequence[Goal] = (), plan_id: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.plan_id = plan_id
+        self.fields["plan"].initial = plan_id
         self.goals = list(goals)
         self._objectives: list[Objective] = []
         progress_choices = [("", "Choose…"), *Progress.choices]
@@ -93,6 +101,11 @@ class NoteForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.is_bound and (cleaned.get("plan") or "") != self.plan_id:
+            raise forms.ValidationError(
+                "Another version of the plan came into force while you wrote this note: "
+                "tick the objectives you worked on again (the rest of the note is kept)."
+            )
         for objective in self._objectives:
             if cleaned.get(citation_field("progress", objective)) and not cleaned.get(
                 citation_field("objective", objective)

@@ -67,6 +67,7 @@ def note_new(request: HttpRequest, client_id: str) -> HttpResponseBase:
     form = NoteForm(
         request.POST if request.method == "POST" else None,
         goals=in_force.goals if in_force is not None else [],
+        plan_id=plan.public_id if plan is not None else "",
         initial={"held_on": timezone.localdate(), "type": SessionType.INDIVIDUAL},
     )
     if request.method == "POST" and form.is_valid():

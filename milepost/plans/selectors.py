@@ -79,6 +79,7 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
                         frequency=i.frequency,
                         session_minutes=i.session_minutes,
                         responsible=i.responsible.display_name if i.responsible else "",
+                        responsible_id=i.responsible.public_id if i.responsible else "",
                         origin=_origin_id(i),
                     )
                     for i in objective.interventions.all()

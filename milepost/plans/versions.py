@@ -243,7 +243,13 @@ def plan_endorse_in_session(
         witness=actor,
         content_hash=plan.content_hash,
     )
-    _audit("plan.endorse", actor, plan, method=SignatureMethod.IN_SESSION)
+    _audit(
+        "plan.endorse",
+        actor,
+        plan,
+        method=SignatureMethod.IN_SESSION,
+        content_hash=plan.content_hash,
+    )
     return signature
 
 
@@ -348,6 +354,7 @@ def plan_amend(*, actor: User, plan: TreatmentPlan, reason: str) -> TreatmentPla
     plan = _fresh(plan, lock=True)
     if plan.status != PlanStatus.SIGNED:
         raise ValidationError({"plan": "Only the signed version in force can be amended."})
+    plan = _signed_and_intact(plan)
     draft = _copy(plan, actor, clean)
     _audit("plan.amend", actor, draft, version=draft.version, amends=plan.public_id)
     return draft
@@ -385,11 +392,6 @@ def _snapshot(plan: TreatmentPlan) -> list[ReviewObjective]:
     return rows
 
 
-def review_prefill(plan: TreatmentPlan) -> dict[int, ReviewObjective]:
-    """What the review form shows for each objective (by objective id), unsaved."""
-    return {row.objective.pk: row for row in _snapshot(plan)}
-
-
 @transaction.atomic
 def review_record(
     *,
@@ -414,14 +416,15 @@ def review_record(
     words = services._text(errors, "summary", summary)
     if not isinstance(held_on, dt.date) or isinstance(held_on, dt.datetime):
         errors["held_on"] = "Enter the date of the review."
-    elif held_on > timezone.localdate() + dt.timedelta(days=1):
-        errors["held_on"] = "A review cannot be recorded before it is held."
+    elif held_on > timezone.localdate():
+        errors["held_on"] = "A review cannot be dated in the future."
     services._raise(errors)
     assert isinstance(held_on, dt.date)
     Client.objects.select_for_update().filter(pk=plan.client_id).first()
     plan = _fresh(plan, lock=True)
     if plan.status != PlanStatus.SIGNED:
         raise ValidationError({"plan": "Only the signed version in force can be reviewed."})
+    plan = _signed_and_intact(plan)
     if held_on < timezone.localdate(plan.signed_at):
         raise ValidationError({"held_on": "The review cannot be before the plan was signed."})
     active = [g for g in plan.goals.all() if g.status == GoalStatus.ACTIVE]
@@ -449,11 +452,12 @@ def review_record(
         draft = _copy(plan, actor, f"Review of {held_on.isoformat()}", statuses)
         review.next_plan = draft
         review.save(update_fields=["next_plan"])
-    else:
-        # The schedule is not the signed content: the next review is one interval on.
-        TreatmentPlan.objects.filter(pk=plan.pk).update(
-            review_due_on=plan_versions.review_due(held_on, plan.review_interval_days)
-        )
+    # The review was held: the version in force is next due one interval on (the schedule
+    # is not the signed content, so its hash is untouched). A review recorded late, with
+    # an earlier date than one already on file, never moves the date back.
+    due = plan_versions.review_due(held_on, plan.review_interval_days)
+    if plan.review_due_on is None or due > plan.review_due_on:
+        TreatmentPlan.objects.filter(pk=plan.pk).update(review_due_on=due)
     _audit(
         "review.create",
         actor,
@@ -465,5 +469,15 @@ def review_record(
 
 
 def plan_diff(older: TreatmentPlan, newer: TreatmentPlan) -> plan_versions.PlanDiff:
-    """The comparison of two versions already fetched through plans/access.py."""
-    return plan_versions.compare(plan_to_domain(older), plan_to_domain(newer))
+    """The comparison of two versions already fetched through plans/access.py; the versions
+    in between are read too, so parts are followed through every copy."""
+    if older.version > newer.version:
+        older, newer = newer, older
+    between = plans_with_parts().filter(
+        client_id=older.client_id, version__gt=older.version, version__lt=newer.version
+    )
+    return plan_versions.compare(
+        plan_to_domain(older),
+        plan_to_domain(newer),
+        between=[plan_to_domain(p) for p in between],
+    )

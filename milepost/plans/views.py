@@ -374,7 +374,7 @@ def _render_editor(
         and user.membership.role == "supervisor",
         "reviews": list(plan.reviews.select_related("created_by", "next_plan")),
         "unworked": unworked_objectives_for_plan(user, plan) if plan.status != "superseded" else [],
-        "amend_form": AmendForm(),
+        "amend_form": forms.get("amend_form") or AmendForm(),
         "versions": plans_for_client(user, client),
         "goals": goals,
         "checks": [(f, _anchor(f, plan, anchors)) for f in checks],
@@ -1320,8 +1320,7 @@ def plan_amend(request: HttpRequest, client_id: str, plan_id: str) -> HttpRespon
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
     form = AmendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Amend: say why the plan is changing.")
-        return redirect(_editor_url(plan, "signatures"))
+        return _render_editor(request, plan, amend_form=form)
     try:
         draft = versions.plan_amend(actor=user, plan=plan, reason=form.cleaned_data["reason"])
     except ValidationError as error:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
+
+import pytest
 
 from milepost.domain import instruments
 from milepost.domain.plans import Target
@@ -75,6 +78,13 @@ class TargetChartTests:
         assert not any(band.label in texts for band in PHQ9.bands)
         assert texts.count("0") == 1  # the axis starts at 0…
         assert not any(t.startswith("\u2212") for t in texts)  # …with no negative ticks
+
+    @pytest.mark.parametrize("unit", ["$x^$", "$\\frac$", "a$b$c"])
+    def test_a_unit_with_dollar_signs_is_text_not_maths(self, unit):
+        # Found by review: matplotlib read "$…$" in a typed unit as TeX and failed.
+        target = dataclasses.replace(ACTIVITIES, unit=unit)
+        points = [(dt.date(2026, 1, 5), 1.0), (dt.date(2026, 1, 12), 3.0)]
+        assert f"{unit} per week" in _texts(_chart(target, points))
 
     def test_two_values_draw_the_trend_and_one_value_does_not(self):
         assert any(t.startswith("trend") for t in _texts(_chart(DEPRESSION, SCORES[:2])))

@@ -42,6 +42,7 @@ def _form(dp, **changes) -> dict[str, str]:
         f"objective_{pid}": "on",
         f"progress_{pid}": "progressing",
         f"comment_{pid}": "Two walks this week",
+        "plan": dp.plan.public_id,  # the version whose objectives the page showed
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -271,3 +272,23 @@ def test_a_reworded_draft_objective_leaves_the_note_as_written(personas, login_a
     body = login_as(personas.alice).get(_detail_url(personas, note)).content.decode()
     assert dp.objective.statement in body
     assert "New words" not in body
+
+
+class PlanChangedMeanwhileTests:
+    def test_ticks_for_a_version_no_longer_in_force_are_not_lost_silently(self, personas, login_as):
+        from milepost.notes.models import SessionNote
+        from tests.plans.test_versions import signed
+
+        dp = signed(personas)  # version 1 signed: its objectives are on the form
+        from milepost.plans import versions
+        from tests.base import PASSWORD
+
+        data = _form(dp)
+        draft = versions.plan_amend(actor=personas.alice, plan=dp.plan, reason="New step")
+        versions.plan_sign(actor=personas.alice, plan=draft, password=PASSWORD)
+        response = login_as(personas.alice).post(_new_url(personas), data)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Another version of the plan came into force" in body
+        assert "Scheduled a walk with her sister" in body  # the narrative is kept
+        assert not SessionNote.objects.exists()

@@ -100,7 +100,13 @@ class AmendCompareReviewPageTests:
         response = login_as(personas.alice).post(
             _url_of("plans:amend", personas, dp.plan), {"reason": ""}, follow=True
         )
-        assert "say why the plan is changing" in response.content.decode()
+        assert "Why is the plan changing?: This field is required." in response.content.decode()
+        too_long = login_as(personas.alice).post(
+            _url_of("plans:amend", personas, dp.plan), {"reason": "x" * 1001}
+        )
+        body = too_long.content.decode()
+        assert "at most 1000 characters" in body
+        assert "x" * 1001 in body  # what was typed is kept
         assert not TreatmentPlan.objects.filter(status="draft").exists()
 
     def test_the_review_page_prefills_progress_and_records_decisions(self, personas, login_as):

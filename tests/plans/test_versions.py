@@ -346,3 +346,70 @@ class ReviewTests:
                 participants="x",
                 decisions=self._decide(dp),
             )
+
+
+class ReviewFindingsTests:
+    """Found by review: each of these once failed."""
+
+    def test_renaming_the_responsible_clinician_keeps_the_signed_version_intact(self, personas):
+        from milepost.accounts import services as accounts
+
+        dp = signed(personas)
+        accounts.user_update(
+            actor=personas.erin,
+            user=personas.alice,
+            full_name="Alice Newname",
+            credentials="LCSW",
+            role=personas.alice.membership.role,
+            is_active=True,
+        )
+        signature = versions.plan_cosign(actor=personas.sam, plan=dp.plan, password=PASSWORD)
+        assert signature.content_hash == dp.plan.content_hash
+
+    def test_versions_compare_across_the_ones_in_between(self, personas):
+        dp = signed(personas)
+        second = versions.plan_amend(actor=personas.alice, plan=dp.plan, reason="Two")
+        versions.plan_sign(actor=personas.alice, plan=second, password=PASSWORD)
+        third = versions.plan_amend(
+            actor=personas.alice, plan=TreatmentPlan.objects.get(pk=second.pk), reason="Three"
+        )
+        assert versions.plan_diff(dp.plan, third).unchanged
+
+    def test_a_reworded_diagnosis_and_relinked_factors_are_changes(self, personas):
+        dp = signed(personas)
+        draft = versions.plan_amend(actor=personas.alice, plan=dp.plan, reason="Recode")
+        services.diagnosis_remove(actor=personas.alice, diagnosis=draft.diagnoses.get())
+        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1", text="MDD, mild")
+        other = services.formulation_factor_add(
+            actor=personas.alice, client=personas.dana_client, kind="perpetuating", text="Avoids"
+        )
+        services.goal_update(actor=personas.alice, goal=draft.goals.get(), factors=[other])
+        kinds = {(c.kind, c.what) for c in versions.plan_diff(dp.plan, draft).changes}
+        assert ("reworded", "Diagnosis F32.1") in kinds
+        assert ("changed", "Goal 1, factors it targets") in kinds
+
+    def test_a_review_that_makes_a_draft_moves_the_review_date_too(self, personas):
+        dp = signed(personas)
+        held = timezone.localdate()
+        versions.review_record(
+            actor=personas.alice,
+            plan=dp.plan,
+            held_on=held,
+            participants="Dana and Alice",
+            decisions={dp.goal.public_id: ("revise", "")},
+        )
+        plan = TreatmentPlan.objects.get(pk=dp.plan.pk)
+        assert plan.review_due_on == held + dt.timedelta(days=90)
+        assert plan.status == "signed"
+
+    def test_a_review_dated_tomorrow_is_refused(self, personas):
+        dp = signed(personas)
+        with pytest.raises(ValidationError) as caught:
+            versions.review_record(
+                actor=personas.alice,
+                plan=dp.plan,
+                held_on=timezone.localdate() + dt.timedelta(days=1),
+                participants="x",
+                decisions={dp.goal.public_id: ("continue", "")},
+            )
+        assert "held_on" in caught.value.error_dict
