@@ -21,6 +21,7 @@ from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.access import require_client_in_reach
 from milepost.clients.models import Client
+from milepost.lib.validation import clean_text, raise_errors
 from milepost.notes.models import NoteObjective, Progress, SessionNote, SessionSetting, SessionType
 from milepost.notes.selectors import objective_number, plan_in_force
 from milepost.plans.models import GoalStatus, Objective, TreatmentPlan
@@ -47,31 +48,10 @@ def _clinical_actor(actor: User, client: Client) -> None:
     require_client_in_reach(actor, client)
 
 
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
+_raise = raise_errors
 
 
-def _text(
-    errors: dict[str, str],
-    field: str,
-    value: object,
-    *,
-    required: bool = False,
-    max_length: int,
-) -> str:
-    """Stripped text; records a message in `errors` when it is unusable."""
-    if not isinstance(value, str):
-        errors[field] = "Enter text."
-        return ""
-    text = value.strip()
-    if "\x00" in text:
-        errors[field] = "The text contains a character that cannot be stored."
-    elif required and not text:
-        errors[field] = "This field is required."
-    elif len(text) > max_length:
-        errors[field] = f"Keep this under {max_length} characters (it has {len(text)})."
-    return text
+_text = clean_text
 
 
 def _is_time(value: object) -> bool:

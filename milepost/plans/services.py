@@ -27,6 +27,7 @@ from milepost.clients.models import Client
 from milepost.domain import instruments, library, smart
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.plans import InvalidDiagnosisCode, normalise_icd10cm
+from milepost.lib.validation import clean_text, raise_errors
 from milepost.measures.models import Administration
 from milepost.plans.models import (
     Comparator,
@@ -102,17 +103,7 @@ def _text(
     max_length: int = LONG_TEXT,
 ) -> str:
     """Stripped text; records a message in `errors` when it is unusable."""
-    if not isinstance(value, str):
-        errors[field] = "Enter text."
-        return ""
-    text = value.strip()
-    if "\x00" in text:
-        errors[field] = "The text contains a character that cannot be stored."
-    elif required and not text:
-        errors[field] = "This field is required."
-    elif len(text) > max_length:
-        errors[field] = f"Keep this under {max_length} characters (it has {len(text)})."
-    return text
+    return clean_text(errors, field, value, required=required, max_length=max_length)
 
 
 def _number(errors: dict[str, str], field: str, value: object) -> float | None:
@@ -145,9 +136,7 @@ def _whole(
     return int(number)
 
 
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
+_raise = raise_errors
 
 
 def _touch(instance: Any, changed: list[str]) -> None:

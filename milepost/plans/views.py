@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -425,6 +426,31 @@ def _refused_as_signed(
     return None
 
 
+def _editor_post(
+    request: HttpRequest,
+    client_id: str,
+    plan: TreatmentPlan,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], tuple[str, str]],
+    **rebound: Any,
+) -> HttpResponse:
+    """An inline form of the editor: `write` saves and returns (message, anchor); on any
+    error the editor comes back with this one form bound (what was typed, the field named),
+    passed to it as `rebound`; a plan signed meanwhile says so."""
+    if form.is_valid():
+        try:
+            message, anchor = write(form.cleaned_data)
+        except ValidationError as error:
+            if refused := _refused_as_signed(request, plan, error):
+                return refused
+            add_service_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(_editor_url(plan, anchor))
+    fresh = plan_get_for_user(_user(request), client_id, plan.public_id)
+    return _render_editor(request, fresh, **rebound)
+
+
 def _attempt(request: HttpRequest, change: Callable[[], object], success: str = "") -> None:
     """Run one change of a plan; its refusal (e.g. a signed plan) becomes a message."""
     try:
@@ -442,17 +468,12 @@ def plan_details(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
     user = _user(request)
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
     form = PlanDetailsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_update(actor=user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            if refused := _refused_as_signed(request, plan, error):
-                return refused
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Plan details saved.")
-            return redirect(_editor_url(plan, "details"))
-    return _render_editor(request, plan, details_form=form)
+
+    def write(data: dict[str, Any]) -> tuple[str, str]:
+        services.plan_update(actor=user, plan=plan, **data)
+        return "Plan details saved.", "details"
+
+    return _editor_post(request, client_id, plan, form, write, details_form=form)
 
 
 @require_POST
@@ -461,17 +482,12 @@ def diagnosis_add(request: HttpRequest, client_id: str, plan_id: str) -> HttpRes
     user = _user(request)
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
     form = DiagnosisForm(request.POST)
-    if form.is_valid():
-        try:
-            services.diagnosis_add(actor=user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            if refused := _refused_as_signed(request, plan, error):
-                return refused
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Diagnosis added.")
-            return redirect(_editor_url(plan, "diagnoses"))
-    return _render_editor(request, plan, diagnosis_form=form)
+
+    def write(data: dict[str, Any]) -> tuple[str, str]:
+        services.diagnosis_add(actor=user, plan=plan, **data)
+        return "Diagnosis added.", "diagnoses"
+
+    return _editor_post(request, client_id, plan, form, write, diagnosis_form=form)
 
 
 @require_POST
@@ -896,20 +912,17 @@ def objective_add(request: HttpRequest, client_id: str, goal_id: str) -> HttpRes
     user = _user(request)
     goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     form = ObjectiveForm(request.POST, auto_id=f"id_o_{goal.public_id}_%s")
-    if form.is_valid():
-        try:
-            objective = services.objective_add(
-                actor=user, goal=goal, statement=form.cleaned_data["statement"]
-            )
-        except ValidationError as error:
-            if refused := _refused_as_signed(request, goal.plan, error):
-                return refused
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Objective {goal.order}.{objective.order} added.")
-            return redirect(_editor_url(goal.plan, f"objective-{objective.public_id}"))
-    plan = plan_get_for_user(user, client_id, goal.plan.public_id)
-    return _render_editor(request, plan, objective_forms={goal.public_id: form})
+
+    def write(data: dict[str, Any]) -> tuple[str, str]:
+        objective = services.objective_add(actor=user, goal=goal, statement=data["statement"])
+        return (
+            f"Objective {goal.order}.{objective.order} added.",
+            f"objective-{objective.public_id}",
+        )
+
+    return _editor_post(
+        request, client_id, goal.plan, form, write, objective_forms={goal.public_id: form}
+    )
 
 
 def _objective_page(
@@ -1031,18 +1044,19 @@ def intervention_add(request: HttpRequest, client_id: str, objective_id: str) ->
         clinicians=list(org_clinicians(user)),
         auto_id=f"id_i_{objective.public_id}_%s",
     )
-    if form.is_valid():
-        try:
-            services.intervention_add(actor=user, objective=objective, **form.cleaned_data)
-        except ValidationError as error:
-            if refused := _refused_as_signed(request, objective.goal.plan, error):
-                return refused
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Intervention added.")
-            return redirect(_editor_url(objective.goal.plan, f"objective-{objective.public_id}"))
-    plan = plan_get_for_user(user, client_id, objective.goal.plan.public_id)
-    return _render_editor(request, plan, intervention_forms={objective.public_id: form})
+
+    def write(data: dict[str, Any]) -> tuple[str, str]:
+        services.intervention_add(actor=user, objective=objective, **data)
+        return "Intervention added.", f"objective-{objective.public_id}"
+
+    return _editor_post(
+        request,
+        client_id,
+        objective.goal.plan,
+        form,
+        write,
+        intervention_forms={objective.public_id: form},
+    )
 
 
 @policy(Policy.CLINICAL)

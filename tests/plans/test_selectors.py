@@ -81,6 +81,7 @@ class PlanToDomainTests:
                 frequency="weekly",
                 session_minutes=50,
                 responsible="Alice Example",
+                responsible_id=personas.alice.public_id,
             ),
         )
         assert result.goals[1].target is None
