@@ -1,4 +1,4 @@
-"""A plan's progress page and the chart of each of its targets."""
+"""A plan's progress page, the chart of each of its targets and the plan's PDF documents."""
 
 from __future__ import annotations
 
@@ -10,5 +10,7 @@ app_name = "progress"
 C = "<str:client_id>"
 urlpatterns = [
     path(f"{C}/plans/<str:plan_id>/progress/", progress_views.plan_progress, name="plan"),
+    path(f"{C}/plans/<str:plan_id>/plan.pdf", progress_views.plan_pdf, name="plan_pdf"),
+    path(f"{C}/plans/<str:plan_id>/progress.pdf", progress_views.progress_pdf, name="progress_pdf"),
     path(f"{C}/targets/<str:target_id>/chart.svg", progress_views.target_chart, name="chart"),
 ]

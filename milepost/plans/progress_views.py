@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.audit.services import audit_record
 from milepost.domain import instruments
 from milepost.domain.instruments import Instrument
 from milepost.domain.narrative import MINUS, change_in_words
@@ -33,7 +34,7 @@ from milepost.measures.charts import (
     target_label,
 )
 from milepost.plans.access import observations_for_client, plan_get_for_user, target_get_for_user
-from milepost.plans.models import Goal, Objective, Target
+from milepost.plans.models import Goal, Objective, Target, TreatmentPlan
 from milepost.plans.selectors import (
     Series,
     series_by_measure,
@@ -50,7 +51,7 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _target_of(owner: Goal | Objective) -> Target | None:
+def target_of(owner: Goal | Objective) -> Target | None:
     # The reverse one-to-one raises when no target exists (already fetched: no query).
     try:
         return owner.target
@@ -246,7 +247,7 @@ def _report(
     )
 
 
-def _summary(reports: list[TargetReport]) -> list[tuple[str, str, int]]:
+def progress_summary(reports: list[TargetReport]) -> list[tuple[str, str, int]]:
     counts = Counter(r.status for r in reports)
     shown = [*SUMMARY_STATUSES, *(s for s in STATUS_WORDS if s not in SUMMARY_STATUSES)]
     return [
@@ -256,19 +257,41 @@ def _summary(reports: list[TargetReport]) -> list[tuple[str, str, int]]:
     ]
 
 
-@require_safe
-@policy(Policy.CLINICAL)
-def plan_progress(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
-    user = _user(request)
-    plan = plan_get_for_user(user, client_id, plan_id)
+@dataclass(frozen=True)
+class PlanProgress:
+    """A plan version's goals and objectives against their targets, as of `today`."""
+
+    goals: list[ItemReport]
+    reports: list[TargetReport]
+    unbound: int
+    by_instrument: dict[str, Series]
+    by_metric: dict[int, Series]
+    today: dt.date
+
+    @property
+    def summary(self) -> list[tuple[str, str, int]]:
+        return progress_summary(self.reports)
+
+    def chart_svg(self, report: TargetReport) -> str:
+        """The chart of one target of this plan, from the values already read."""
+        return target_chart_for(
+            report.target,
+            by_instrument=self.by_instrument,
+            by_metric=self.by_metric,
+            today=self.today,
+        )
+
+
+def plan_progress_for(user: User, plan: TreatmentPlan, *, today: dt.date) -> PlanProgress:
+    """Every goal and objective of `plan` (fetched with its parts) with its target's
+    progress: the client's administrations and observations are read once, audited."""
     client = plan.client
     by_instrument, by_metric = series_by_measure(
         administrations_for_client(user, client), observations_for_client(user, client)
     )
-    today = timezone.localdate()
 
     def report(owner: Goal | Objective) -> TargetReport | None:
-        target = _target_of(owner)
+        target = target_of(owner)
         if target is None:
             return None
         return _report(target, by_instrument=by_instrument, by_metric=by_metric, today=today)
@@ -299,20 +322,59 @@ def plan_progress(request: HttpRequest, client_id: str, plan_id: str) -> HttpRes
         items.append(item)
     everything = [i for goal in items for i in (goal, *goal.objectives)]
     reports = [i.target for i in everything if i.target is not None]
+    return PlanProgress(
+        goals=items,
+        reports=reports,
+        unbound=len(everything) - len(reports),
+        by_instrument=by_instrument,
+        by_metric=by_metric,
+        today=today,
+    )
+
+
+def target_chart_for(
+    target: Target,
+    *,
+    by_instrument: dict[str, Series],
+    by_metric: dict[int, Series],
+    today: dt.date,
+) -> str:
+    """One target's chart as an SVG document (the web page's and the PDF's)."""
+    progress = target_progress_for(
+        target, by_instrument=by_instrument, by_metric=by_metric, today=today
+    )
+    domain_target = target_to_domain(target)
+    assert domain_target is not None
+    return target_chart_svg(
+        domain_target,
+        target_series(target, by_instrument=by_instrument, by_metric=by_metric),
+        today=today,
+        instrument=instruments.get(target.instrument_code) if target.instrument_code else None,
+        baseline_on=_baseline_on(target),
+        projection=progress.projection,
+    )
+
+
+@require_safe
+@policy(Policy.CLINICAL)
+def plan_progress(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = _user(request)
+    plan = plan_get_for_user(user, client_id, plan_id)
+    progress = plan_progress_for(user, plan, today=timezone.localdate())
     width, height = TARGET_CHART_SIZE
     return render(
         request,
         "plans/progress.html",
         {
-            "client": client,
+            "client": plan.client,
             "plan": plan,
-            "goals": items,
-            "summary": _summary(reports),
-            "bound": len(reports),
-            "unbound": len(everything) - len(reports),
+            "goals": progress.goals,
+            "summary": progress.summary,
+            "bound": len(progress.reports),
+            "unbound": progress.unbound,
             "chart_width": width,
             "chart_height": height,
-            "today": today,
+            "today": progress.today,
         },
     )
 
@@ -340,20 +402,52 @@ def target_chart(request: HttpRequest, client_id: str, target_id: str) -> HttpRe
         else []
     )
     by_instrument, by_metric = series_by_measure(administrations, observations)
-    today = timezone.localdate()
-    progress = target_progress_for(
-        target, by_instrument=by_instrument, by_metric=by_metric, today=today
-    )
-    domain_target = target_to_domain(target)
-    assert domain_target is not None
-    svg = target_chart_svg(
-        domain_target,
-        target_series(target, by_instrument=by_instrument, by_metric=by_metric),
-        today=today,
-        instrument=instruments.get(target.instrument_code) if target.instrument_code else None,
-        baseline_on=_baseline_on(target),
-        projection=progress.projection,
+    svg = target_chart_for(
+        target, by_instrument=by_instrument, by_metric=by_metric, today=timezone.localdate()
     )
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------- PDF documents
+
+
+def _pdf_response(request: HttpRequest, client_id: str, plan_id: str, *, kind: str) -> HttpResponse:
+    # Imported here: WeasyPrint takes over a second to import, and only these views need it.
+    from milepost.plans import documents
+
+    user = _user(request)
+    plan = plan_get_for_user(user, client_id, plan_id, purpose="export")
+    pdf = (
+        documents.plan_pdf(plan, user=user)
+        if kind == "plan"
+        else documents.progress_pdf(plan, user=user)
+    )
+    audit_record(
+        action="plan.export_pdf",
+        actor=user,
+        client=plan.client,
+        object_type="treatmentplan",
+        object_id=plan.public_id,
+        detail={"kind": kind, "version": plan.version},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # No client name in the file name: downloads folders and mail attachments leak it.
+    response["Content-Disposition"] = f'attachment; filename="{kind}-v{plan.version}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@policy(Policy.CLINICAL)
+def plan_pdf(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    """The plan version as a PDF: everything payers look for, with its signatures."""
+    return _pdf_response(request, client_id, plan_id, kind="plan")
+
+
+@require_safe
+@policy(Policy.CLINICAL)
+def progress_pdf(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    """The progress report of a plan version as a PDF, with the page's charts."""
+    return _pdf_response(request, client_id, plan_id, kind="progress")

@@ -15,6 +15,10 @@ from tests.browser.test_pages import _collect_csp_violations, _sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _feedback(response) -> bool:
+    return "/smart/" in response.url
+
+
 def _criterion(page: Page, key: str):
     return page.locator(f'#smart-feedback [data-criterion="{key}"]')
 
@@ -52,8 +56,12 @@ def test_a_clinician_builds_the_seed_depression_plan(live_server, personas, page
         "[baseline]"
     )
 
-    statement.fill("Reduce PHQ-9 from 18 to ≤ 9 within 16 weeks")
-    page.get_by_label(factor.text).check()
+    # Each change sends its feedback request; wait for each answer, so that no request is
+    # still open when the form is posted (the test database is one shared connection).
+    with page.expect_response(_feedback):
+        statement.fill("Reduce PHQ-9 from 18 to ≤ 9 within 16 weeks")
+    with page.expect_response(_feedback):
+        page.get_by_label(factor.text).check()
     for key in ("specific", "measurable", "achievable", "relevant", "time_bound"):
         expect(_criterion(page, key)).to_have_class(re.compile("mp-criterion--met"))
     expect(feedback.locator('[data-slot="measure"]')).to_have_text("PHQ-9")
