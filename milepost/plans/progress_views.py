@@ -38,6 +38,7 @@ from milepost.plans.models import Goal, Objective, Target, TreatmentPlan
 from milepost.plans.selectors import (
     Series,
     series_by_measure,
+    target_of,
     target_progress_for,
     target_series,
     target_to_domain,
@@ -49,14 +50,6 @@ SUMMARY_STATUSES = ("achieved", "improving", "worsening", "no-data")
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def target_of(owner: Goal | Objective) -> Target | None:
-    # The reverse one-to-one raises when no target exists (already fetched: no query).
-    try:
-        return owner.target
-    except Target.DoesNotExist:
-        return None
 
 
 def _baseline_on(target: Target) -> dt.date | None:

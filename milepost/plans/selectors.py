@@ -14,7 +14,7 @@ from django.utils import timezone
 from milepost.domain import instruments, library, plan_checks, target_progress
 from milepost.domain import plans as domain
 from milepost.measures.models import Administration
-from milepost.plans.models import Formulation, Observation, Target, TreatmentPlan
+from milepost.plans.models import Formulation, Goal, Objective, Observation, Target, TreatmentPlan
 
 
 def target_to_domain(target: Target | None) -> domain.Target | None:
@@ -35,10 +35,11 @@ def target_to_domain(target: Target | None) -> domain.Target | None:
     )
 
 
-def _target_of(owner: object) -> Target | None:
-    # The reverse one-to-one raises when no target exists.
+def target_of(owner: Goal | Objective) -> Target | None:
+    """A goal's or objective's target, or None (the reverse one-to-one raises when absent;
+    with the target prefetched, no query)."""
     try:
-        return owner.target  # type: ignore[attr-defined]
+        return owner.target
     except Target.DoesNotExist:
         return None
 
@@ -70,7 +71,7 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
                 id=objective.public_id,
                 order=objective.order,
                 statement=objective.statement,
-                target=target_to_domain(_target_of(objective)),
+                target=target_to_domain(target_of(objective)),
                 interventions=tuple(
                     domain.Intervention(
                         id=i.public_id,
@@ -99,7 +100,7 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
                     domain.FormulationFactor(id=f.public_id, kind=f.kind, text=f.text)
                     for f in sorted(goal.factors.all(), key=lambda f: (f.order, f.pk))
                 ),
-                target=target_to_domain(_target_of(goal)),
+                target=target_to_domain(target_of(goal)),
                 objectives=objectives,
                 origin=_origin_id(goal),
             )

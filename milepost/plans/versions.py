@@ -49,6 +49,7 @@ from milepost.plans.selectors import (
     plan_checks_for,
     plan_to_domain,
     series_by_measure,
+    target_of,
     target_progress_for,
     target_to_domain,
 )
@@ -275,13 +276,6 @@ def _copy_target(target: Target | None, **owner: Any) -> None:
     )
 
 
-def _target_of(owner: Goal | Objective) -> Target | None:
-    try:
-        return owner.target
-    except Target.DoesNotExist:
-        return None
-
-
 def _copy(
     plan: TreatmentPlan, actor: User, reason: str, statuses: Mapping[int, str] | None = None
 ) -> TreatmentPlan:
@@ -317,7 +311,7 @@ def _copy(
             status=(statuses or {}).get(goal.pk, goal.status),
         )
         new_goal.factors.set(goal.factors.all())
-        _copy_target(_target_of(goal), goal=new_goal)
+        _copy_target(target_of(goal), goal=new_goal)
         for objective in goal.objectives.all():
             new_objective = Objective.objects.create(
                 goal=new_goal,
@@ -325,7 +319,7 @@ def _copy(
                 order=objective.order,
                 statement=objective.statement,
             )
-            _copy_target(_target_of(objective), objective=new_objective)
+            _copy_target(target_of(objective), objective=new_objective)
             Intervention.objects.bulk_create(
                 Intervention(
                     objective=new_objective,
@@ -374,7 +368,7 @@ def _snapshot(plan: TreatmentPlan) -> list[ReviewObjective]:
     rows = []
     for goal in plan.goals.all():
         for objective in goal.objectives.all():
-            target = _target_of(objective)
+            target = target_of(objective)
             row = ReviewObjective(objective=objective)
             if target is not None:
                 progress = target_progress_for(

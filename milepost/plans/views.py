@@ -77,6 +77,7 @@ from milepost.plans.selectors import (
     plan_checks_for,
     plan_to_domain,
     series_by_measure,
+    target_of,
     target_progress_for,
     target_to_domain,
 )
@@ -98,13 +99,6 @@ def _editor_url(plan: TreatmentPlan, anchor: str = "") -> str:
 
 def _maintaining_factors(request: HttpRequest, client: Client) -> Any:
     return maintaining_factors_for_client(_user(request), client)
-
-
-def _target_of(owner: Goal | Objective) -> Target | None:
-    try:
-        return owner.target
-    except Target.DoesNotExist:
-        return None
 
 
 def _measure_name(target: Target | None) -> str:
@@ -297,7 +291,7 @@ class GoalView:
 def _target_view(
     owner: Goal | Objective, by_instrument: dict[str, Any], by_metric: dict[int, Any]
 ) -> TargetView | None:
-    target = _target_of(owner)
+    target = target_of(owner)
     if target is None:
         return None
     domain_target = target_to_domain(target)
@@ -590,8 +584,8 @@ def _goal_page(
             "form": form,
             "smart": _smart_context(analysis),
             "target_form": target_form,
-            "target": _target_of(goal) if goal is not None else None,
-            "target_measure": _measure_name(_target_of(goal)) if goal is not None else "",
+            "target": target_of(goal) if goal is not None else None,
+            "target_measure": _measure_name(target_of(goal)) if goal is not None else "",
             "has_factors": form.fields["factors"].queryset.exists(),  # type: ignore[attr-defined]
         },
     )
@@ -773,7 +767,7 @@ def _plain(value: float | None) -> float | int | None:
 
 def _target_initial(owner: Goal | Objective, analysis: smart.Analysis | None) -> dict[str, Any]:
     """An existing target as it is; otherwise what the SMART engine read in the words."""
-    target = _target_of(owner)
+    target = target_of(owner)
     if target is not None:
         measure = (
             f"instrument:{target.instrument_code}"
@@ -888,7 +882,7 @@ def goal_target(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespo
 
 
 def _target_remove(request: HttpRequest, owner: Goal | Objective, success: str) -> None:
-    target = _target_of(owner)
+    target = target_of(owner)
     if target is not None:
         _attempt(
             request, lambda: services.target_remove(actor=_user(request), target=target), success
@@ -951,8 +945,8 @@ def _objective_page(
             "objective": objective,
             "form": form,
             "smart": _smart_context(analysis),
-            "target": _target_of(objective),
-            "target_measure": _measure_name(_target_of(objective)),
+            "target": target_of(objective),
+            "target_measure": _measure_name(target_of(objective)),
             "target_form": target_form or _target_form_for(request, objective, analysis),
         },
     )
