@@ -1,0 +1,63 @@
+"""Practice settings: an admin chooses the payer profile the compliance linter applies."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from milepost.accounts.models import Organization
+from milepost.accounts.services import practice_profile_set
+from milepost.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("accounts:practice_settings")
+
+
+class PracticeSettingsTests:
+    def test_it_starts_on_the_default_profile_and_lists_them_all(self, personas, login_as):
+        assert personas.org.payer_profile == "default"
+        body = login_as(personas.erin).get(URL).content.decode()
+        for name in ("Medicare outpatient psychotherapy", "Medicaid (90-day review)", "CARF"):
+            assert name in body
+
+    def test_an_admin_changes_the_profile_and_it_is_audited(self, personas, login_as):
+        response = login_as(personas.erin).post(URL, {"payer_profile": "medicaid-90"}, follow=True)
+        assert "Saved the practice settings." in response.content.decode()
+        assert Organization.objects.get(pk=personas.org.pk).payer_profile == "medicaid-90"
+        event = AuditEvent.objects.get(action="organization.update")
+        assert event.detail == {"payer_profile": ["default", "medicaid-90"]}
+        assert event.actor == personas.erin
+
+    @pytest.mark.parametrize("value", ["medicaid-30", "", "<script>"])
+    def test_an_unknown_profile_names_the_field(self, personas, login_as, value):
+        response = login_as(personas.erin).post(URL, {"payer_profile": value})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Payer profile" in body
+        assert "<script>" not in body
+        assert Organization.objects.get(pk=personas.org.pk).payer_profile == "default"
+
+    @pytest.mark.parametrize("who", ["alice", "sam", "dana"])
+    def test_only_admins_open_it(self, personas, login_as, who):
+        assert login_as(getattr(personas, who)).get(URL).status_code == 403
+
+
+class PracticeProfileSetTests:
+    def test_an_admin_of_another_practice_is_refused(self, personas):
+        with pytest.raises(PermissionDenied):
+            practice_profile_set(
+                actor=personas.erin, organization=personas.other_org, payer_profile="carf"
+            )
+
+    def test_a_clinician_is_refused(self, personas):
+        with pytest.raises(PermissionDenied):
+            practice_profile_set(
+                actor=personas.alice, organization=personas.org, payer_profile="carf"
+            )
+
+    def test_an_unknown_profile_is_refused_by_name(self, personas):
+        with pytest.raises(ValidationError) as caught:
+            practice_profile_set(actor=personas.erin, organization=personas.org, payer_profile="x")
+        assert "payer_profile" in caught.value.error_dict
