@@ -1,0 +1,10 @@
+"""FHIR R4 (R4B models) export and import of a client's record.
+
+- :mod:`.export`: ``client_bundle(user, client)`` — the record as a Bundle.
+- :mod:`.import_`: ``bundle_import(actor, client, bundle_json)`` — administrations from
+  another system's QuestionnaireResponses.
+- :mod:`.questionnaire`: Questionnaires generated from the instrument data.
+- :mod:`.validation`: every resource is checked with the fhir.resources R4B models.
+
+docs/fhir.md maps each Milepost element to its FHIR element; decision 0520 says why R4B.
+"""

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
+
+from milepost.accounts.models import User
+from milepost.interop.uploads import MAX_BUNDLE_BYTES, TOO_LARGE
+
+
+class BundleUploadForm(forms.Form):
+    bundle = forms.FileField(
+        label="FHIR Bundle (.json)",
+        help_text=(
+            "A Bundle of QuestionnaireResponses and/or Observations, e.g. exported from "
+            f"another system or from Milepost; at most {MAX_BUNDLE_BYTES // (1024 * 1024)} MB."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".json,application/json,application/fhir+json"}
+        ),
+    )
+
+    @classmethod
+    def refusing(cls, message: str) -> BundleUploadForm:
+        """The form showing `message` on the bundle field, for an upload never read."""
+        form = cls(data=QueryDict(), files=MultiValueDict())
+        form.full_clean()
+        form.errors.clear()  # not "This field is required.": the file was sent, and refused
+        form.add_error("bundle", message)
+        return form
+
+    def clean_bundle(self) -> bytes:
+        """The file's content (never more than the limit is read)."""
+        upload = self.cleaned_data["bundle"]
+        name = (upload.name or "").lower()
+        if not name.endswith(".json"):
+            raise forms.ValidationError("Choose a .json file.")
+        # Read at most one byte past the limit, whatever size the upload claims to have.
+        data = upload.read(MAX_BUNDLE_BYTES + 1)
+        if len(data) > MAX_BUNDLE_BYTES:
+            raise forms.ValidationError(TOO_LARGE)
+        return bytes(data)
+
+
+class ArchiveForm(forms.Form):
+    """Exporting every record of the practice is re-authenticated, as signing a plan is.
+
+    `locked` (the session has failed too often, see interop/step_up.py) refuses the
+    password unchecked; `password_refused` tells the view a wrong one was tried.
+    """
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="The archive holds every clinical record: enter the password you sign in with.",
+    )
+
+    def __init__(self, user: User, *args: Any, locked: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.locked = locked
+        self.password_refused = False
+
+    def clean_password(self) -> str:
+        if self.locked:
+            raise forms.ValidationError(self.locked)
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            self.password_refused = True
+            raise forms.ValidationError("That is not your password.")
+        return str(password)

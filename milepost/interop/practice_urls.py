@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from milepost.interop import views
+
+app_name = "portability"
+urlpatterns = [
+    path("export/", views.archive, name="archive"),
+]

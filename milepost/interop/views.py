@@ -1,0 +1,164 @@
+"""FHIR download and import for a client's care team; the practice archive for its admin.
+
+Thin views: access → use case → response. Downloads are `private, no-store` and named by
+public ids only (decision 0012: no names in URLs or file names).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
+
+from milepost.accounts.forms import StepUpCodeMixin
+from milepost.accounts.models import User
+from milepost.accounts.policies import Policy, policy
+from milepost.clients.access import client_get_for_user
+from milepost.interop.access import organization_records_for_admin
+from milepost.interop.fhir.export import client_bundle
+from milepost.interop.fhir.import_ import BundleImportError, ImportResult, bundle_import
+from milepost.interop.forms import ArchiveForm, BundleUploadForm
+from milepost.interop.portability import archive_file_name, archive_write
+from milepost.interop.step_up import (
+    LOCKOUT,
+    MAX_FAILURES,
+    archive_lock_message,
+    archive_refusal_record,
+    archive_step_up_passed,
+)
+from milepost.interop.uploads import TOO_LARGE, BundleSizeLimit, too_large
+
+FHIR_JSON = "application/fhir+json; fhirVersion=4.3"
+
+
+class _ArchiveStepUpForm(StepUpCodeMixin, ArchiveForm):
+    """The password, and a fresh authenticator code when the admin has one (step-up)."""
+
+    def __init__(self, user: User, *args: Any, locked: str = "", **kwargs: Any) -> None:
+        super().__init__(user, *args, locked=locked, **kwargs)
+        self.add_step_up_code(user)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@require_safe
+@policy(Policy.CLINICAL)
+def client_fhir(request: HttpRequest, client_id: str) -> HttpResponseBase:
+    """The client's record as one FHIR Bundle (JSON)."""
+    user = _user(request)
+    client = client_get_for_user(user, client_id, purpose="export")
+    bundle = client_bundle(user, client)
+    response = HttpResponse(json.dumps(bundle, ensure_ascii=False), content_type=FHIR_JSON)
+    response["Content-Disposition"] = f'attachment; filename="fhir-{client.public_id}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@policy(Policy.CLINICAL)
+@csrf_exempt  # checked by _client_fhir_import, once the upload handlers are in place
+def client_fhir_import(request: HttpRequest, client_id: str) -> HttpResponseBase:
+    """Upload a Bundle of questionnaire responses from another system.
+
+    The size limit holds before and while the body is read: a request that says it is too
+    big is answered without reading it, and one that turns out too big stops being read at
+    the limit (interop/uploads.py). Django reads the body for its CSRF check, so that check
+    runs in the inner view, after the limit is installed.
+    """
+    if request.method != "POST":
+        return _client_fhir_import(request, client_id)
+    if too_large(request):
+        return _import_page(request, client_id, refused=TOO_LARGE)
+    limit = BundleSizeLimit(request)
+    request.upload_handlers.insert(0, limit)
+    return _client_fhir_import(request, client_id, limit=limit)
+
+
+def _import_page(
+    request: HttpRequest,
+    client_id: str,
+    *,
+    refused: str = "",
+    limit: BundleSizeLimit | None = None,
+) -> HttpResponse:
+    user = _user(request)
+    posting = request.method == "POST" and not refused
+    client = client_get_for_user(user, client_id, purpose="import" if posting else "view")
+    if posting and limit is not None:
+        request.FILES  # noqa: B018  (read the body now, through the limit)
+        if limit.exceeded:
+            refused = TOO_LARGE
+            posting = False
+    if refused:
+        form = BundleUploadForm.refusing(refused)
+    else:
+        form = BundleUploadForm(
+            request.POST if posting else None, request.FILES if posting else None
+        )
+    result: ImportResult | None = None
+    if posting and form.is_valid():
+        try:
+            result = bundle_import(user, client, form.cleaned_data["bundle"])
+        except BundleImportError as error:
+            for problem in error.errors[:20]:
+                form.add_error("bundle", str(problem))
+            if len(error.errors) > 20:
+                form.add_error("bundle", f"… and {len(error.errors) - 20} more problems.")
+        else:
+            form = BundleUploadForm()
+    return render(
+        request, "interop/import.html", {"client": client, "form": form, "result": result}
+    )
+
+
+@csrf_protect
+def _client_fhir_import(
+    request: HttpRequest, client_id: str, *, limit: BundleSizeLimit | None = None
+) -> HttpResponse:
+    return _import_page(request, client_id, limit=limit)
+
+
+@policy(Policy.ORG_ADMIN)
+def archive(request: HttpRequest) -> HttpResponseBase:
+    """The whole organization as one zip, after the admin re-enters their password and,
+    when they have an authenticator, a fresh code (an audited read of every client's
+    record)."""
+    user = _user(request)
+    posting = request.method == "POST"
+    locked = archive_lock_message(request.session)
+    form = _ArchiveStepUpForm(user, request.POST if posting else None, locked=locked)
+    if posting and not form.is_valid():
+        if locked or form.password_refused:
+            archive_refusal_record(actor=user, session=request.session, locked=bool(locked))
+            if not locked and (now_locked := archive_lock_message(request.session)):
+                form.add_error("password", now_locked)
+    elif posting:
+        archive_step_up_passed(request.session)
+        records = organization_records_for_admin(user)
+        # Spooled to disk past 32 MB; the response closes it once sent.
+        spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+        archive_write(records, spool, user=user)
+        spool.seek(0)
+        response = FileResponse(
+            spool,
+            as_attachment=True,
+            filename=archive_file_name(records),
+            content_type="application/zip",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(
+        request,
+        "interop/archive.html",
+        {
+            "form": form,
+            "max_failures": MAX_FAILURES,
+            "lockout_minutes": int(LOCKOUT.total_seconds() // 60),
+        },
+    )

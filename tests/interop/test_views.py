@@ -1,0 +1,280 @@
+"""The FHIR download, the import page and the practice archive, end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from milepost.audit.models import AuditEvent
+from milepost.interop.fhir.validation import validate_resource
+from milepost.interop.step_up import LOCKOUT, MAX_FAILURES
+from milepost.interop.uploads import BundleSizeLimit
+from milepost.measures.models import Administration
+from tests.base import PASSWORD
+from tests.interop.test_import import bundle_of, phq9_response
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(payload, name="bundle.json"):
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    return SimpleUploadedFile(name, data, content_type="application/json")
+
+
+class DownloadTests:
+    def test_the_care_team_downloads_the_bundle(self, personas, login_as):
+        for who in (personas.alice, personas.bob, personas.sam):
+            response = login_as(who).get(
+                reverse("interop:client_fhir", args=[personas.dana_client.public_id])
+            )
+            assert response.status_code == 200
+            assert response["Content-Type"].startswith("application/fhir+json")
+            assert response["Cache-Control"] == "private, no-store"
+            disposition = response["Content-Disposition"]
+            assert disposition.startswith("attachment;")
+            assert personas.dana_client.public_id in disposition
+            assert "Quillfeather" not in disposition
+            assert "Dana" not in disposition
+            bundle = json.loads(
+                b"".join(response.streaming_content if response.streaming else [response.content])
+            )
+            validate_resource(bundle)
+
+    @pytest.mark.parametrize(
+        ("who", "status"), [("frank", 404), ("charlie", 404), ("erin", 403), ("dana", 403)]
+    )
+    def test_others_cannot_download(self, personas, login_as, who, status):
+        response = login_as(getattr(personas, who)).get(
+            reverse("interop:client_fhir", args=[personas.dana_client.public_id])
+        )
+        assert response.status_code == status
+        assert b"Quillfeather" not in response.content
+        assert not AuditEvent.objects.filter(action="client.export_fhir").exists()
+
+    def test_the_client_page_links_to_both(self, personas, login_as):
+        page = login_as(personas.alice).get(
+            reverse("clients:detail", args=[personas.dana_client.public_id])
+        )
+        assert (
+            reverse("interop:client_fhir", args=[personas.dana_client.public_id]).encode()
+            in page.content
+        )
+        assert (
+            reverse("interop:client_fhir_import", args=[personas.dana_client.public_id]).encode()
+            in page.content
+        )
+
+
+class ImportPageTests:
+    def url(self, personas):
+        return reverse("interop:client_fhir_import", args=[personas.dana_client.public_id])
+
+    def test_it_imports_and_shows_the_summary(self, personas, login_as):
+        before = Administration.objects.filter(client=personas.dana_client).count()
+        response = login_as(personas.alice).post(
+            self.url(personas), {"bundle": upload(bundle_of(phq9_response([1] * 8 + [0])))}
+        )
+        assert response.status_code == 200
+        assert b"New administrations" in response.content
+        assert Administration.objects.filter(client=personas.dana_client).count() == before + 1
+
+    def test_errors_are_shown_in_the_form_and_nothing_is_saved(self, personas, login_as):
+        before = Administration.objects.count()
+        bad = phq9_response([0, 0, 9, 0, 0, 0, 0, 0, 0])
+        response = login_as(personas.alice).post(
+            self.url(personas), {"bundle": upload(bundle_of(bad))}
+        )
+        assert response.status_code == 200
+        assert b"entry 0 (QuestionnaireResponse), item[2].answer[0]" in response.content
+        assert Administration.objects.count() == before
+
+    def test_not_json_is_a_message_not_a_500(self, personas, login_as):
+        response = login_as(personas.alice).post(
+            self.url(personas), {"bundle": upload(b"\xff\xfe nope")}
+        )
+        assert response.status_code == 200
+        assert b"file" in response.content
+        assert b"not UTF-8" in response.content
+
+    def test_a_file_that_is_not_json_by_name_is_refused(self, personas, login_as):
+        response = login_as(personas.alice).post(
+            self.url(personas), {"bundle": upload(bundle_of(), name="bundle.xml")}
+        )
+        assert b"Choose a .json file." in response.content
+
+    def test_a_request_that_says_it_is_too_big_is_refused_unread(self, personas, login_as):
+        before = Administration.objects.count()
+        response = login_as(personas.alice).post(
+            self.url(personas),
+            {"bundle": upload(bundle_of(phq9_response([0] * 9)))},
+            CONTENT_LENGTH=str(6 * 1024 * 1024),
+        )
+        assert response.status_code == 200
+        assert b"The file is larger than 5 MB." in response.content
+        assert b'href="#id_bundle"' in response.content or b"id_bundle" in response.content
+        assert Administration.objects.count() == before
+        assert not AuditEvent.objects.filter(action="client.import_fhir").exists()
+
+    def test_a_file_past_5_mb_stops_being_read_and_is_refused(self, personas, login_as):
+        before = Administration.objects.count()
+        payload = json.dumps(bundle_of(phq9_response([0] * 9))).encode()
+        padded = payload[:-1] + b" " * (5 * 1024 * 1024) + b"}"
+        response = login_as(personas.alice).post(self.url(personas), {"bundle": upload(padded)})
+        assert response.status_code == 200
+        assert b"The file is larger than 5 MB." in response.content
+        assert Administration.objects.count() == before
+
+    def test_the_upload_handler_stops_the_request_at_the_limit(self, rf):
+        from django.core.files.uploadhandler import MemoryFileUploadHandler
+        from django.http.multipartparser import MultiPartParser
+        from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+        body = encode_multipart(BOUNDARY, {"note": "kept", "bundle": upload(b"x" * 5000)})
+        meta = {"CONTENT_TYPE": MULTIPART_CONTENT, "CONTENT_LENGTH": str(len(body))}
+        limit = BundleSizeLimit(limit=1000)
+        parser = MultiPartParser(
+            meta, io.BytesIO(body), [limit, MemoryFileUploadHandler()], "utf-8"
+        )
+        post, files = parser.parse()
+        assert limit.exceeded
+        assert "bundle" not in files
+        assert post["note"] == "kept"
+
+    def test_the_import_still_checks_the_csrf_token(self, personas):
+        from django.test import Client as HttpClient
+
+        http = HttpClient(enforce_csrf_checks=True)
+        http.force_login(personas.alice)
+        response = http.post(
+            self.url(personas), {"bundle": upload(bundle_of(phq9_response([0] * 9)))}
+        )
+        assert response.status_code == 403
+        assert not AuditEvent.objects.filter(action="client.import_fhir").exists()
+
+    def test_the_summary_names_the_bundles_patient(self, personas, login_as):
+        bundle = bundle_of(
+            {
+                "resourceType": "Patient",
+                "id": "p1",
+                "name": [{"family": "Quillfeather", "given": ["Dana"]}],
+                "birthDate": "1990-04-01",
+            },
+            {**phq9_response([0] * 9), "subject": {"reference": "Patient/p1"}},
+        )
+        response = login_as(personas.alice).post(self.url(personas), {"bundle": upload(bundle)})
+        assert b"Whose data:" in response.content
+        assert b"<strong>Dana Quillfeather</strong>" in response.content
+        assert b"<strong>1990-04-01</strong>" in response.content
+
+    def test_outsiders_cannot_import(self, personas, login_as):
+        for who, status in ((personas.frank, 404), (personas.charlie, 404), (personas.erin, 403)):
+            response = login_as(who).post(
+                self.url(personas), {"bundle": upload(bundle_of(phq9_response([0] * 9)))}
+            )
+            assert response.status_code == status
+        assert not AuditEvent.objects.filter(action="client.import_fhir").exists()
+
+
+def read_zip(response):
+    data = b"".join(response.streaming_content)
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+class ArchiveViewTests:
+    url = staticmethod(lambda: reverse("portability:archive"))
+
+    def test_only_the_practice_admin_downloads_the_archive(self, personas, login_as):
+        for who in (personas.alice, personas.sam, personas.charlie, personas.dana):
+            response = login_as(who).post(self.url(), {"password": PASSWORD})
+            assert response.status_code == 403
+        response = login_as(personas.erin).post(self.url(), {"password": PASSWORD})
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/zip"
+        assert response["Cache-Control"] == "private, no-store"
+        assert personas.org.public_id in response["Content-Disposition"]
+        names = read_zip(response).namelist()
+        assert f"clients/{personas.dana_client.public_id}/fhir.json" in names
+        event = AuditEvent.objects.get(action="organization.export")
+        assert event.actor == personas.erin
+        assert event.detail["clients"] == [personas.dana_client.public_id]
+
+    def test_the_archive_needs_the_admins_password(self, personas, login_as):
+        http = login_as(personas.erin)
+        assert http.get(self.url()).status_code == 200
+        response = http.post(self.url(), {"password": "not it"})
+        assert response.status_code == 200
+        assert b"That is not your password." in response.content
+        assert b"Quillfeather" not in response.content
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+
+
+class ArchiveThrottleTests:
+    url = staticmethod(lambda: reverse("portability:archive"))
+
+    def test_each_wrong_password_is_audited(self, personas, login_as):
+        http = login_as(personas.erin)
+        http.post(self.url(), {"password": "not it"})
+        event = AuditEvent.objects.get(action="organization.export_refused")
+        assert event.actor == personas.erin
+        assert event.organization == personas.org
+        assert event.detail == {"reason": "wrong_password", "failures": 1}
+
+    def test_five_wrong_passwords_lock_the_archive_for_15_minutes(self, personas, login_as):
+        http = login_as(personas.erin)
+        for _ in range(MAX_FAILURES):
+            response = http.post(self.url(), {"password": "not it"})
+            assert response.status_code == 200
+        assert b"locked for this session" in response.content
+        # The right password, now: refused all the same, and audited.
+        response = http.post(self.url(), {"password": PASSWORD})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        assert b"5 wrong passwords: the archive is locked for this session." in response.content
+        assert b"Try again in 15 minutes." in response.content
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+        refused = AuditEvent.objects.filter(action="organization.export_refused")
+        assert [e.detail["reason"] for e in refused.order_by("id")] == [
+            *["wrong_password"] * MAX_FAILURES,
+            "locked",
+        ]
+        later = timezone.now() + LOCKOUT + dt.timedelta(seconds=1)
+        with mock.patch("milepost.interop.step_up._now", return_value=later):
+            response = http.post(self.url(), {"password": PASSWORD})
+        assert response["Content-Type"] == "application/zip"
+
+    def test_a_blank_password_is_not_a_failure(self, personas, login_as):
+        http = login_as(personas.erin)
+        for _ in range(MAX_FAILURES + 1):
+            http.post(self.url(), {"password": ""})
+        assert not AuditEvent.objects.filter(action="organization.export_refused").exists()
+        response = http.post(self.url(), {"password": PASSWORD})
+        assert response["Content-Type"] == "application/zip"
+
+
+class HostileInputTests:
+    """The shared hostile-input test covers these routes too; this is its quick loop."""
+
+    def test_no_interop_route_fails_on_hostile_input(self, personas, login_as):
+        from tests.test_access_matrix import _url, project_routes
+        from tests.test_hostile_input import FIELDS, HOSTILE, WHO
+
+        routes = [r for r in project_routes() if r.namespace in ("interop", "portability")]
+        assert len(routes) == 3
+        for route in routes:
+            url = _url(route, personas)
+            for name in WHO:
+                http = login_as(getattr(personas, name))
+                for value in HOSTILE[::2]:
+                    data = dict.fromkeys((*FIELDS, "bundle"), value)
+                    for response in (http.get(url, data), http.post(url, data)):
+                        assert response.status_code < 500, f"{name} {route.name}"
+                        if not response.streaming:
+                            assert b"<script>alert(1)</script>" not in response.content
