@@ -18,11 +18,9 @@ is reused, and the two modules' people never share an email address.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.django_env import setup  # noqa: E402
 from bench.harness import Result  # noqa: E402
 
 if TYPE_CHECKING:
@@ -90,27 +89,6 @@ RAW_SQL = [
 QUERIES = [sql.format(visible=_VISIBLE, goals=_GOALS.format(visible=_VISIBLE)) for sql in RAW_SQL]
 
 
-def _django() -> None:
-    """Set Django up once per process; reuse the database of a bench module that already did."""
-    import django
-    from django.apps import apps
-
-    if apps.ready:
-        from django.conf import settings
-
-        # Only another benchmark's throwaway database: never write 500 clients elsewhere.
-        if settings.SETTINGS_MODULE != "config.test_settings":
-            raise RuntimeError("bench_dashboard runs only under config.test_settings")
-    else:
-        folder = tempfile.mkdtemp(prefix="milepost-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
-        django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)  # a no-op when already migrated
-
-
 def _answers_for(instrument: Any, total: int) -> list[int]:
     """Item values summing to `total`, filled from the first item (last item 0: no alert)."""
     answers = [0] * len(instrument.items)
@@ -142,7 +120,7 @@ def _build() -> User:
     existing = User.objects.filter(email=EMAIL).first()
     if existing is not None:
         return existing
-    rng = random.Random(20260601)  # noqa: S311 - fixed seed: the same caseload every run
+    rng = random.Random(20260601)
     org = accounts.organization_create(name="Dashboard Bench Practice")
     clinician = accounts.user_create(
         actor=None, organization=org, email=EMAIL, full_name="Bench Clinician", role=Role.CLINICIAN
@@ -274,7 +252,7 @@ def _elapsed_ms(fn: Callable[[], object]) -> float:
 
 
 def run() -> list[Result]:
-    _django()
+    setup("bench_dashboard")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -7,6 +7,7 @@ ratios, not absolute seconds, are what we compare across machines.
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -61,4 +62,41 @@ def throughput(
         baseline_name=baseline_name,
         baseline_value=round(baseline_value, 1),
         ratio=round(value / baseline_value, 4) if baseline_value else 0.0,
+    )
+
+
+def _elapsed_ms(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def median_ms(
+    *,
+    name: str,
+    fn: Callable[[], object],
+    baseline_name: str,
+    baseline_fn: Callable[[], object],
+    repeat: int = 5,
+) -> Result:
+    """Median milliseconds of `fn` and `baseline_fn`, run interleaved after one warm-up each.
+
+    For slow operations (a PDF, an export) where a rate rounds to nothing. ``ratio`` is
+    value / baseline_value: how many baselines one operation costs.
+    """
+    fn()
+    baseline_fn()
+    timed: list[float] = []
+    baseline: list[float] = []
+    for _ in range(repeat):  # interleaved, so both see the same machine load
+        timed.append(_elapsed_ms(fn))
+        baseline.append(_elapsed_ms(baseline_fn))
+    value, base = statistics.median(timed), statistics.median(baseline)
+    return Result(
+        name=name,
+        value=round(value, 1),
+        unit="ms",
+        baseline_name=baseline_name,
+        baseline_value=round(base, 1),
+        ratio=round(value / base, 2) if base else 0.0,
     )

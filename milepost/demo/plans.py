@@ -637,6 +637,11 @@ def load_plans(client: Client, clinician: User) -> TreatmentPlan | None:
     demo = DEMO_PLANS.get(client.given_name)
     if demo is None:
         return None
+    return load_plan(client, clinician, demo)
+
+
+def load_plan(client: Client, clinician: User, demo: DemoPlan) -> TreatmentPlan | None:
+    """`demo`'s formulation, draft plan and metric values for `client` (as `load_plans`)."""
     today = timezone.localdate()
     _formulation(client, clinician, demo.formulation)
     plan = None

@@ -1,0 +1,71 @@
+"""The load: clients' questionnaires arriving, and clinicians reading their dashboards.
+
+Questionnaire users submit PHQ-9s through the JSON API (as an integration or the portal
+would), each with its own time so that every submission is a distinct record; dashboard
+users sign in once and reload the caseload page. The facts (tokens, client ids, logins)
+come from bench/load/setup_data.py through the LOAD_SETUP environment variable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+SETUP = json.loads(os.environ["LOAD_SETUP"])
+_counter = itertools.count()
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class QuestionnaireUser(HttpUser):
+    weight = 4
+    wait_time = between(0.1, 0.5)
+
+    def on_start(self) -> None:
+        account = random.choice(SETUP["tokens"])
+        self.token = account["token"]
+        self.clients = account["clients"]
+
+    @task
+    def submit_phq9(self) -> None:
+        client_id = random.choice(self.clients)
+        n = next(_counter)
+        # A distinct time per submission (microseconds from the counter), never in the future.
+        when = dt.datetime.now(dt.UTC) - dt.timedelta(days=1, microseconds=n)
+        answers = [random.randint(0, 3) for _ in range(8)] + [0]
+        self.client.post(
+            f"/api/v1/clients/{client_id}/administrations",
+            json={"instrument": "phq9", "answers": answers, "administered_at": when.isoformat()},
+            headers={"Authorization": f"Bearer {self.token}"},
+            name="POST administration",
+        )
+
+
+class DashboardUser(HttpUser):
+    weight = 1
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        page = self.client.get("/accounts/login/", name="GET login")
+        token = _CSRF.search(page.text)
+        self.client.post(
+            "/accounts/login/",
+            data={
+                "username": random.choice(SETUP["logins"]),
+                "password": SETUP["password"],
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+            headers={"Referer": f"{self.host}/accounts/login/"},
+            name="POST login",
+        )
+
+    @task
+    def caseload(self) -> None:
+        with self.client.get("/clients/", name="GET caseload", catch_response=True) as response:
+            if "Caseload" not in response.text:
+                response.failure("not the caseload page (signed out?)")

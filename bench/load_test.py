@@ -1,0 +1,217 @@
+"""`make load-test`: 50 concurrent users for 60 s against gunicorn on loopback, on SQLite
+and on PostgreSQL — questionnaires arriving through the API while clinicians reload their
+caseload dashboards. A benchmark, not a test: it prints throughput and latency, and checks
+afterwards that there were no errors, that every accepted submission was stored exactly
+once, and that the audit chain is intact. Exit status 1 when a check fails.
+
+    .venv/bin/python bench/load_test.py [--seconds 60] [--users 50] [--database sqlite|postgresql]
+
+PostgreSQL: a throwaway database `milepost_load` on the server LOAD_PG_URL names (default:
+the local one, user postgres), dropped and created for each run. Nothing else is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_SERVER = os.environ.get("LOAD_PG_URL", "postgres://postgres@127.0.0.1:5432")
+PG_DATABASE = "milepost_load"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def _database_url(kind: str, folder: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder}/load.sqlite3"
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
+    return f"{PG_SERVER}/{PG_DATABASE}"
+
+
+def _run_python(env: dict[str, str], *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "load" / "setup_data.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _stats(prefix: Path) -> dict[str, dict[str, float]]:
+    rows = {}
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            rows[row["Name"]] = {
+                "requests": float(row["Request Count"]),
+                "failures": float(row["Failure Count"]),
+                "rps": float(row["Requests/s"]),
+                "p50_ms": float(row["50%"]),
+                "p99_ms": float(row["99%"]),
+            }
+    return rows
+
+
+def run_one(kind: str, *, seconds: int, users: int) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="milepost-load-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": _database_url(kind, folder),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "false",
+        "LOG_LEVEL": "ERROR",
+        "DB_CONN_MAX_AGE": "60" if kind == "postgresql" else "0",
+    }
+    setup = _run_python(env, "setup")
+    before = _run_python(env, "count")
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "3",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "error",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        _wait_for(port)
+        prefix = folder / "stats"
+        subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "bench" / "load" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(users),
+                "--run-time",
+                f"{seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                # Users finish the request in flight when time is up, so every submission
+                # the server stored has its answer counted.
+                "--stop-timeout",
+                "60",
+                "--loglevel",
+                "WARNING",
+                "--exit-code-on-error",
+                "0",
+            ],
+            env={**env, "LOAD_SETUP": json.dumps(setup)},
+            cwd=ROOT,
+            check=True,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    after = _run_python(env, "count", str(before["last_id"]))
+    stats = _stats(prefix)
+    posted = stats["POST administration"]
+    accepted = int(posted["requests"] - posted["failures"])
+    stored = after["administrations"] - before["administrations"]
+    total = stats["Aggregated"]
+    return {
+        "database": kind,
+        "seconds": seconds,
+        "users": users,
+        "requests": int(total["requests"]),
+        "failures": int(total["failures"]),
+        "throughput_rps": round(total["rps"], 1),
+        "p50_ms": total["p50_ms"],
+        "p99_ms": total["p99_ms"],
+        "submissions_accepted": accepted,
+        "submissions_stored": stored,
+        "duplicate_submissions": after["duplicate_submissions"],
+        "caseload_p99_ms": stats.get("GET caseload", {}).get("p99_ms"),
+        "submit_p99_ms": posted["p99_ms"],
+        "audit_chain_ok": after["audit_ok"],
+        "audit_events": after["audit_events"],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], action="append")
+    args = parser.parse_args()
+    results = [
+        run_one(kind, seconds=args.seconds, users=args.users)
+        for kind in (args.database or ["sqlite", "postgresql"])
+    ]
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "load.json").write_text(json.dumps(results, indent=2) + "\n")
+    ok = True
+    for r in results:
+        checks = {
+            "no errors": r["failures"] == 0,
+            "every accepted submission stored once": (
+                r["submissions_stored"] == r["submissions_accepted"]
+                and r["duplicate_submissions"] == 0
+            ),
+            "audit chain intact": r["audit_chain_ok"],
+        }
+        ok = ok and all(checks.values())
+        print(
+            f"{r['database']:<11} {r['users']} users, {r['seconds']} s: {r['requests']} requests, "
+            f"{r['throughput_rps']} req/s, p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms "
+            f"(caseload p99 {r['caseload_p99_ms']} ms, submit p99 {r['submit_p99_ms']} ms); "
+            f"{r['failures']} failures; {r['submissions_stored']} of "
+            f"{r['submissions_accepted']} accepted submissions stored, "
+            f"{r['duplicate_submissions']} duplicated; audit chain "
+            f"{'intact' if r['audit_chain_ok'] else 'BROKEN'} ({r['audit_events']} events)"
+        )
+        for name, passed in checks.items():
+            print(f"  {'ok  ' if passed else 'FAIL'} {name}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
