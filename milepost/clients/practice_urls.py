@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from milepost.clients import views
+
+app_name = "clients_practice"
+urlpatterns = [
+    path("emergency-access/", views.emergency_access_report, name="emergency_access_report"),
+]

@@ -1,0 +1,132 @@
+"""Audit reports: a practice admin filters the trail and exports it; nothing crosses practices."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from milepost.audit.access import AuditFilters, audit_events_for_admin
+from milepost.audit.models import AuditEvent
+from milepost.audit.services import audit_record
+from milepost.clients.access import client_get_for_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _actions(personas, **filters) -> list[str]:
+    return [e.action for e in audit_events_for_admin(personas.erin, AuditFilters(**filters))]
+
+
+def test_the_admin_sees_the_practice_events_newest_first(personas):
+    client_get_for_user(personas.alice, personas.dana_client.public_id)
+    events = list(audit_events_for_admin(personas.erin, AuditFilters()))
+    # Opening the report is the newest event; the read before it comes next.
+    assert (events[0].action, events[0].actor) == ("audit.report", personas.erin)
+    assert (events[1].action, events[1].actor) == ("client.view", personas.alice)
+    times = [e.occurred_at for e in events]
+    assert times == sorted(times, reverse=True)
+
+
+def test_another_practice_never_appears(personas):
+    client_get_for_user(personas.charlie, personas.chris_client.public_id)
+    assert AuditEvent.objects.filter(actor=personas.charlie, action="client.view").exists()
+    events = audit_events_for_admin(personas.erin, AuditFilters())
+    assert not any(e.actor == personas.charlie for e in events)
+    assert not any(e.client == personas.chris_client for e in events)
+
+
+def test_filter_by_who_acted(personas):
+    client_get_for_user(personas.bob, personas.dana_client.public_id)
+    mine = audit_events_for_admin(personas.erin, AuditFilters(actor_id=personas.bob.public_id))
+    assert {e.actor for e in mine} == {personas.bob}
+    assert any(e.action == "client.view" for e in mine)
+
+
+def test_filter_by_client(personas):
+    dana = personas.dana_client.public_id
+    events = list(audit_events_for_admin(personas.erin, AuditFilters(client_id=dana)))
+    assert events
+    assert {e.client for e in events} == {personas.dana_client}
+
+
+def test_filter_by_action_prefix(personas):
+    assert set(_actions(personas, action="client.")) >= {"client.create"}
+    assert all(a.startswith("client.") for a in _actions(personas, action="client."))
+    assert _actions(personas, action="nothing.like.this") == []
+
+
+def test_filter_by_date_range_includes_both_ends(personas):
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    assert _actions(personas, date_from=today, date_to=today)
+    assert _actions(personas, date_to=yesterday) == []
+    assert _actions(personas, date_from=today + dt.timedelta(days=1)) == []
+
+
+def test_reading_the_report_is_audited_with_its_filters(personas):
+    audit_events_for_admin(personas.erin, AuditFilters(action="plan."))
+    event = AuditEvent.objects.filter(action="audit.report").latest("pk")
+    assert event.actor == personas.erin
+    assert event.detail == {"action": "plan."}
+
+
+def test_only_admins_may_read_the_trail(personas):
+    from django.core.exceptions import PermissionDenied
+
+    for user in (personas.alice, personas.sam, personas.dana):
+        with pytest.raises(PermissionDenied):
+            audit_events_for_admin(user, AuditFilters())
+
+
+def test_the_page_lists_events_without_client_names(personas, login_as):
+    client_get_for_user(personas.alice, personas.dana_client.public_id)
+    response = login_as(personas.erin).get(reverse("audit:report"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "client.view" in body
+    assert personas.dana_client.public_id in body
+    assert "Quillfeather" not in body  # dana's family name
+    assert response["Content-Security-Policy"]
+
+
+def test_a_bad_filter_names_the_field_and_shows_no_rows(personas, login_as):
+    response = login_as(personas.erin).get(reverse("audit:report"), {"client": "Dana Q"})
+    assert response.status_code == 400
+    assert "A client reference is 16 letters and digits." in response.content.decode()
+    response = login_as(personas.erin).get(
+        reverse("audit:report"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+    )
+    assert response.status_code == 400
+    assert "The end date is before the start date." in response.content.decode()
+
+
+def test_csv_export_has_every_matching_event_and_is_audited(personas, login_as):
+    response = login_as(personas.erin).get(reverse("audit:report_csv"), {"action": "client."})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-')
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:5] == ["occurred_at", "actor", "actor_id", "role", "action"]
+    expected = AuditEvent.objects.filter(
+        organization=personas.org, action__startswith="client."
+    ).count()
+    assert len(rows) - 1 == expected
+    assert all(row[4].startswith("client.") for row in rows[1:])
+    assert AuditEvent.objects.filter(action="audit.export", actor=personas.erin).exists()
+
+
+def test_csv_cells_cannot_run_as_formulas(personas, login_as):
+    audit_record(
+        action="client.note",
+        actor=personas.alice,
+        organization=personas.org,
+        object_type="x",
+        object_id="=HYPERLINK(1)",
+    )
+    response = login_as(personas.erin).get(reverse("audit:report_csv"), {"action": "client.note"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][6] == "'=HYPERLINK(1)"

@@ -1,0 +1,65 @@
+"""Production settings pass `manage.py check --deploy` with no warning; local ones do not."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "HTTPS": "true",
+    "BEHIND_HTTPS_PROXY": "true",
+    "HSTS_SECONDS": "31536000",
+    "ALLOWED_HOSTS": "milepost.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://milepost.example.org",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "mail.example.org",
+    "EMAIL_USE_TLS": "true",
+}
+
+
+def _check_deploy(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is the test run's, not a deployment's.
+    unset = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *env}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = _check_deploy(PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_plain_http_settings_are_flagged(tmp_path):
+    local = {**PRODUCTION, "HTTPS": "false", "HSTS_SECONDS": "0"}
+    result = _check_deploy(local, tmp_path)
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr  # no HSTS
+    assert "security.W008" in result.stderr  # no HTTPS redirect
+
+
+def test_the_console_mailer_is_flagged_in_production(tmp_path):
+    result = _check_deploy(
+        {**PRODUCTION, "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, tmp_path
+    )
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr
