@@ -1,0 +1,95 @@
+"""Two-factor sign-in: who must use it, what a user has enrolled, who is locked out.
+
+Reads only; the writes (enrol, verify, regenerate, reset, unlock) are services in
+services.py. A user is *enrolled* when they have a confirmed TOTP device (an
+authenticator app); their recovery codes live on a StaticDevice beside it.
+See docs/decisions/0602-mfa.md.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from milepost.accounts.access import membership_of
+from milepost.accounts.models import Role, User
+
+STAFF_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR, Role.ADMIN})
+TOTP_NAME = "Authenticator app"
+RECOVERY_NAME = "Recovery codes"
+
+
+def totp_device_of(user: User) -> TOTPDevice | None:
+    """The user's confirmed authenticator app, if they have enrolled one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def is_enrolled(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def recovery_device_of(user: User) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_codes_left(user: User) -> int:
+    device = recovery_device_of(user)
+    return device.token_set.count() if device is not None else 0
+
+
+def mfa_required_for(user: User) -> bool:
+    """Staff of a practice that requires two-factor sign-in must enrol; clients may."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role in STAFF_ROLES
+        and membership.organization.mfa_required
+    )
+
+
+def key_groups(device: TOTPDevice) -> str:
+    """The secret in base32, as authenticator apps ask for it, in groups of four."""
+    key = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def normalise_code(raw: object) -> str:
+    """What the user typed, without the spaces and hyphens people put in codes."""
+    if not isinstance(raw, str):
+        return ""
+    return "".join(ch for ch in raw if ch not in " -\t").lower()
+
+
+def is_totp_code(code: str) -> bool:
+    """Six digits: an authenticator code. Recovery codes are 8 letters and digits 2–7."""
+    return len(code) == 6 and code.isascii() and code.isdigit()
+
+
+def locked_out_emails(emails: Iterable[str]) -> set[str]:
+    """Which of these accounts django-axes has locked (per account; decision 0006)."""
+    attempts = AccessAttempt.objects.filter(username__in=list(emails))
+    cool_off = get_cool_off()
+    if cool_off is not None:  # None: a lockout lasts until an admin lifts it
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    rows = (
+        attempts.values("username")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    return {row["username"] for row in rows}
+
+
+def enrolled_user_ids(users: Iterable[User]) -> set[int]:
+    return set(
+        TOTPDevice.objects.filter(user__in=list(users), confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )
