@@ -12,10 +12,10 @@ from django.http import Http404
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
-from milepost.clients.access import client_get_for_user, visible_clients
-from milepost.clients.models import Client
+from milepost.clients.access import client_get_for_portal, client_get_for_user, visible_clients
+from milepost.clients.models import Client, ClientStatus
 from milepost.lib.public_id import is_public_id
-from milepost.measures.models import Administration, RiskAlert
+from milepost.measures.models import Administration, Assignment, RiskAlert
 
 
 def administrations_for_client(
@@ -116,3 +116,98 @@ def administration_get_for_user(
         object_id=administration.public_id,
     )
     return administration
+
+
+# --- portal assignments ---------------------------------------------------------------------
+
+
+def assignments_for_client(user: User, client: Client) -> list[Assignment]:
+    """Every portal assignment of a client already fetched for `user`, ended ones included."""
+    result = list(Assignment.objects.filter(client=client).select_related("client", "assigned_by"))
+    audit_record(
+        action="assignment.list",
+        actor=user,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"count": len(result)},
+    )
+    return result
+
+
+def assignment_get_for_user(
+    user: User, client_public_id: str, assignment_public_id: str, *, purpose: str = "view"
+) -> Assignment:
+    """One assignment of a client the clinician or supervisor may read; 404 otherwise."""
+    client = client_get_for_user(user, client_public_id, purpose=purpose)
+    assignment = None
+    if is_public_id(assignment_public_id):
+        assignment = (
+            Assignment.objects.filter(client=client, public_id=assignment_public_id)
+            .select_related("client", "client__organization")
+            .first()
+        )
+    if assignment is None:
+        raise Http404
+    audit_record(
+        action=f"assignment.{purpose}",
+        actor=user,
+        client=client,
+        object_type="assignment",
+        object_id=assignment.public_id,
+    )
+    return assignment
+
+
+def portal_assignments(user: User) -> tuple[Client, list[Assignment]]:
+    """The portal user's own client record and its active assignments; nobody else's."""
+    client = client_get_for_portal(user)
+    result = list(
+        Assignment.objects.filter(client=client, active=True).select_related(
+            "client", "client__organization"
+        )
+    )
+    audit_record(
+        action="assignment.portal_list",
+        actor=user,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"count": len(result)},
+    )
+    return client, result
+
+
+def portal_assignment_get(user: User, assignment_public_id: str) -> Assignment:
+    """One active assignment of the portal user's own record; 404 for any other id."""
+    client = client_get_for_portal(user)
+    assignment = None
+    if is_public_id(assignment_public_id):
+        assignment = (
+            Assignment.objects.filter(client=client, active=True, public_id=assignment_public_id)
+            .select_related("client", "client__organization")
+            .first()
+        )
+    if assignment is None:
+        raise Http404
+    audit_record(
+        action="assignment.portal_view",
+        actor=user,
+        client=client,
+        object_type="assignment",
+        object_id=assignment.public_id,
+    )
+    return assignment
+
+
+def assignments_for_reminders() -> list[Assignment]:
+    """For the reminder job (no user): the active assignments of active clients who have a
+    portal login. Unaudited here: the job audits each reminder it sends, by client."""
+    return list(
+        Assignment.objects.filter(
+            active=True,
+            client__status=ClientStatus.ACTIVE,
+            client__portal_user__isnull=False,
+            client__portal_user__is_active=True,
+        ).select_related("client", "client__organization", "client__portal_user")
+    )

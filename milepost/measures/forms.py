@@ -6,9 +6,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from milepost.domain.instruments import Instrument
+from milepost.domain import instruments
+from milepost.domain.instruments import Instrument, Item
 from milepost.lib.forms import DateInput
-from milepost.measures.models import AlertAction
+from milepost.measures.models import AlertAction, AssignmentSchedule
 
 
 def item_field_name(number: int) -> str:
@@ -68,3 +69,65 @@ class AlertAcknowledgeForm(forms.Form):
 
 class EnteredInErrorForm(forms.Form):
     reason = forms.CharField(label="Why is this entry a mistake?", max_length=300)
+
+
+class AssignmentForm(forms.Form):
+    """Assign a questionnaire to the client's portal, on a schedule."""
+
+    instrument = forms.ChoiceField(label="Questionnaire")
+    schedule = forms.ChoiceField(
+        label="How often", choices=AssignmentSchedule.choices, widget=forms.RadioSelect
+    )
+    start_on = forms.DateField(
+        label="Starting on", widget=DateInput(), help_text="The first day it is due."
+    )
+    next_session_on = forms.DateField(
+        label="Next session",
+        widget=DateInput(),
+        required=False,
+        help_text="Only for “before each session”: it opens two days before.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instrument_field = self.fields["instrument"]
+        assert isinstance(instrument_field, forms.ChoiceField)
+        instrument_field.choices = [
+            (i.code, f"{i.short_name} · {i.name}") for i in instruments.all_instruments()
+        ]
+        self.fields["start_on"].initial = timezone.localdate()
+        self.fields["schedule"].initial = AssignmentSchedule.WEEKLY
+
+
+class NextSessionForm(forms.Form):
+    next_session_on = forms.DateField(label="Next session", widget=DateInput())
+
+
+class PortalItemForm(forms.Form):
+    """One item of a questionnaire, for one screen of the portal: radio buttons with labels.
+
+    Left unanswered here is not an error: the service decides (answer, or skip).
+    """
+
+    def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.fields[item_field_name(item.number)] = forms.TypedChoiceField(
+            label=item.text,
+            choices=[(option.value, option.label) for option in item.options],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={
+                "invalid_choice": f"Question {item.number}: choose one of the answers shown."
+            },
+        )
+
+    @property
+    def answer_field(self) -> forms.BoundField:
+        return self[item_field_name(self.item.number)]
+
+    def answer(self) -> int | None:
+        value: int | None = self.cleaned_data.get(item_field_name(self.item.number))
+        return value

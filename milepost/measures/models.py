@@ -1,4 +1,5 @@
-"""Administrations of outcome instruments and the risk alerts they raise.
+"""Administrations of outcome instruments, the risk alerts they raise, and the
+questionnaires assigned to clients to complete in the portal on a schedule.
 
 Read only through measures/access.py, written only through measures/services.py.
 An administration is never edited or deleted: a mistaken one is marked entered in
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from milepost.domain import instruments
 from milepost.domain.instruments import Instrument
+from milepost.domain.schedules import Schedule
 from milepost.lib.public_id import new_public_id
 
 
@@ -48,6 +50,14 @@ class Administration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.CLINICIAN)
+    assignment = models.ForeignKey(
+        "measures.Assignment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="administrations",
+        help_text="The portal assignment this administration completed, if any.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     entered_in_error_at = models.DateTimeField(null=True, blank=True)
     entered_in_error_reason = models.CharField(max_length=300, blank=True)
@@ -91,8 +101,13 @@ class RiskAlert(models.Model):
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="alerts")
+    # Null while the answer that raised it sits in an unsent portal questionnaire: the alert
+    # is raised as the client answers, not when (or if) they send it. Sending attaches it.
     administration = models.ForeignKey(
-        Administration, on_delete=models.PROTECT, related_name="alerts"
+        Administration, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+    assignment = models.ForeignKey(
+        "Assignment", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
     )
     code = models.CharField(max_length=40)
     severity = models.CharField(max_length=20)
@@ -122,3 +137,86 @@ class RiskAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+class AssignmentSchedule(models.TextChoices):
+    """The schedules of milepost.domain.schedules.Schedule, for the database and forms."""
+
+    ONCE = Schedule.ONCE.value, Schedule.ONCE.label
+    WEEKLY = Schedule.WEEKLY.value, Schedule.WEEKLY.label
+    FORTNIGHTLY = Schedule.FORTNIGHTLY.value, Schedule.FORTNIGHTLY.label
+    BEFORE_SESSION = Schedule.BEFORE_SESSION.value, Schedule.BEFORE_SESSION.label
+    AT_REVIEW = Schedule.AT_REVIEW.value, Schedule.AT_REVIEW.label
+
+
+class Assignment(models.Model):
+    """A questionnaire the care team asked the client to complete in the portal, on a schedule.
+
+    Never deleted: ending one sets `ended_at` (and `active` false) and keeps the record of
+    what was asked, by whom and when. Its completions are the administrations that name it.
+    """
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="assignments"
+    )
+    instrument_code = models.CharField(max_length=20)
+    schedule = models.CharField(max_length=20, choices=AssignmentSchedule.choices)
+    start_on = models.DateField()
+    next_session_on = models.DateField(
+        null=True, blank=True, help_text="For “before each session”: the next session's date."
+    )
+    active = models.BooleanField(default=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["client", "active"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(active=True) & models.Q(ended_at__isnull=True))
+                | (models.Q(active=False) & models.Q(ended_at__isnull=False)),
+                name="assignment_active_until_ended",
+            ),
+            # One live assignment per instrument: the client has one place to answer it.
+            models.UniqueConstraint(
+                fields=["client", "instrument_code"],
+                condition=models.Q(active=True),
+                name="one_active_assignment_per_instrument",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} {self.schedule} for client {self.client_id}"
+
+    @property
+    def instrument(self) -> Instrument:
+        return instruments.get(self.instrument_code)
+
+
+class PortalResponseDraft(models.Model):
+    """The answers a client has given so far to one occurrence of an assignment.
+
+    `answers` maps an item number (as a string) to its answer, or to null when the client
+    chose to skip it; an item not in the map has not been reached yet. It is replaced when
+    a new occurrence begins and removed once the answers are submitted as an administration.
+    """
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="draft")
+    occurrence = models.CharField(max_length=60)
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"draft of assignment {self.assignment_id}"

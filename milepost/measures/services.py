@@ -16,7 +16,7 @@ from milepost.clients.access import require_client_in_reach
 from milepost.clients.models import Client
 from milepost.domain import instruments
 from milepost.domain.errors import InvalidAnswers, UnknownInstrument
-from milepost.measures.models import Administration, AlertAction, RiskAlert, Source
+from milepost.measures.models import Administration, AlertAction, Assignment, RiskAlert, Source
 
 # A form filled in on a device whose clock runs a little fast is still "now".
 _CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -49,16 +49,22 @@ def administration_submit(
     answers: Sequence[int | None],
     administered_at: dt.datetime | None = None,
     source: str = Source.CLINICIAN,
+    assignment: Assignment | None = None,
 ) -> Administration:
     """Validate, score and store one completed questionnaire; raise alerts for urgent flags.
 
     Invalid answers raise ValidationError naming the item (`item_3`); nothing is saved.
+    `assignment` is the portal assignment the answers complete (measures/assignments.py).
     """
     _check_actor(actor, client, source)
     try:
         instrument = instruments.get(instrument_code)
     except UnknownInstrument as error:
         raise ValidationError({"instrument": str(error)}) from None
+    if assignment is not None and (
+        assignment.client_id != client.pk or assignment.instrument_code != instrument.code
+    ):
+        raise ValidationError({"assignment": "The assignment is for another questionnaire."})
     now = timezone.now()
     when = administered_at or now
     if timezone.is_naive(when):
@@ -93,6 +99,7 @@ def administration_submit(
         administered_at=when,
         entered_by=actor,
         source=source,
+        assignment=assignment,
     )
     audit_record(
         action="administration.create",
@@ -100,10 +107,34 @@ def administration_submit(
         client=client,
         object_type="administration",
         object_id=administration.public_id,
-        detail={"instrument": instrument.code, "source": str(source)},
+        detail={
+            "instrument": instrument.code,
+            "source": str(source),
+            **({"assignment": assignment.public_id} if assignment is not None else {}),
+        },
     )
     for flag in result.flags:
         if flag.severity != "urgent":
+            continue
+        early = (
+            RiskAlert.objects.select_for_update()
+            .filter(assignment=assignment, administration=None, code=flag.code)
+            .first()
+            if assignment is not None
+            else None
+        )
+        if early is not None:
+            # Raised as the client answered in the portal: now it points at what they sent.
+            early.administration = administration
+            early.save(update_fields=["administration"])
+            audit_record(
+                action="risk_alert.attach",
+                actor=actor,
+                client=client,
+                object_type="risk_alert",
+                object_id=early.public_id,
+                detail={"administration": administration.public_id},
+            )
             continue
         alert = RiskAlert.objects.create(
             organization=client.organization,
@@ -180,3 +211,39 @@ def risk_alert_acknowledge(*, actor: User, alert: RiskAlert, action: str, note: 
         detail={"action": action},
     )
     return locked
+
+
+def risk_alert_raise_early(
+    *, actor: User, assignment: Assignment, code: str, severity: str, message: str
+) -> RiskAlert:
+    """An urgent answer saved in an unsent portal questionnaire raises the alert at once.
+
+    One per assignment and flag until the questionnaire is sent (then
+    `administration_submit` attaches the administration to it instead of raising another).
+    """
+    existing = (
+        RiskAlert.objects.select_for_update()
+        .filter(assignment=assignment, administration=None, code=code)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    client = assignment.client
+    alert = RiskAlert.objects.create(
+        organization=client.organization,
+        client=client,
+        assignment=assignment,
+        code=code,
+        severity=severity,
+        message=message,
+        raised_at=timezone.now(),
+    )
+    audit_record(
+        action="risk_alert.raise",
+        actor=actor,
+        client=client,
+        object_type="risk_alert",
+        object_id=alert.public_id,
+        detail={"code": code, "unsent": True, "assignment": assignment.public_id},
+    )
+    return alert

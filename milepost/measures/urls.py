@@ -14,5 +14,16 @@ urlpatterns = [
         views.entered_in_error,
         name="entered_in_error",
     ),
+    path("<str:client_id>/measures/assign/", views.assignment_create, name="assignment_create"),
+    path(
+        "<str:client_id>/measures/assigned/<str:assignment_id>/end/",
+        views.assignment_end,
+        name="assignment_end",
+    ),
+    path(
+        "<str:client_id>/measures/assigned/<str:assignment_id>/next-session/",
+        views.assignment_next_session,
+        name="assignment_next_session",
+    ),
     path("<str:client_id>/alerts/<str:alert_id>/", views.alert_acknowledge, name="alert"),
 ]

@@ -6,27 +6,39 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.clients.access import client_get_for_user
+from milepost.clients.models import Client
 from milepost.domain import instruments
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.instruments import Instrument
 from milepost.domain.narrative import change_in_words
 from milepost.domain.progress import change
+from milepost.domain.schedules import Occurrence
 from milepost.lib.forms import add_service_errors
-from milepost.measures import services
+from milepost.measures import assignments, services
 from milepost.measures.access import (
     administration_get_for_user,
     administrations_for_client,
     alert_get_for_user,
+    assignment_get_for_user,
+    assignments_for_client,
     open_alerts_for_client,
 )
+from milepost.measures.assignments import assignment_next_due
 from milepost.measures.charts import score_chart_svg
-from milepost.measures.forms import AdministrationForm, AlertAcknowledgeForm, EnteredInErrorForm
-from milepost.measures.models import Administration
+from milepost.measures.forms import (
+    AdministrationForm,
+    AlertAcknowledgeForm,
+    AssignmentForm,
+    EnteredInErrorForm,
+    NextSessionForm,
+)
+from milepost.measures.models import Administration, Assignment
 
 
 def _instrument_or_404(code: str) -> Instrument:
@@ -69,10 +81,32 @@ def _summaries(items: list[Administration]) -> list[InstrumentSummary]:
     return summaries
 
 
-@policy(Policy.CLINICAL)
-def client_measures(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
-    client = client_get_for_user(user, client_id)
+@dataclass(frozen=True)
+class AssignmentRow:
+    assignment: Assignment
+    next_due: Occurrence | None
+    status: str
+
+
+def _assignment_rows(user: User, client: Client) -> list[AssignmentRow]:
+    today = timezone.localdate()
+    rows = []
+    for assignment in assignments_for_client(user, client):
+        occurrence = assignment_next_due(assignment, today=today)
+        rows.append(
+            AssignmentRow(
+                assignment,
+                occurrence,
+                occurrence.status(today).value if occurrence is not None else "",
+            )
+        )
+    # Active first, each group in the order assigned.
+    return sorted(rows, key=lambda row: not row.assignment.active)
+
+
+def _measures_page(
+    request: HttpRequest, user: User, client: Client, assign_form: AssignmentForm
+) -> HttpResponse:
     summaries = _summaries(administrations_for_client(user, client))
     return render(
         request,
@@ -82,8 +116,89 @@ def client_measures(request: HttpRequest, client_id: str) -> HttpResponseBase:
             "summaries": summaries,
             "alerts": open_alerts_for_client(user, client),
             "all_instruments": instruments.all_instruments(),
+            "assignments": _assignment_rows(user, client),
+            "assign_form": assign_form,
         },
     )
+
+
+@policy(Policy.CLINICAL)
+def client_measures(request: HttpRequest, client_id: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    client = client_get_for_user(user, client_id)
+    return _measures_page(request, user, client, AssignmentForm())
+
+
+@policy(Policy.CLINICAL)
+def assignment_create(request: HttpRequest, client_id: str) -> HttpResponseBase:
+    """Assign a questionnaire to the portal; the form lives on the measures page."""
+    user: User = request.user  # type: ignore[assignment]
+    client = client_get_for_user(user, client_id, purpose="edit")
+    if request.method != "POST":
+        return redirect("measures:client_measures", client_id=client.public_id)
+    form = AssignmentForm(request.POST)
+    if form.is_valid():
+        try:
+            assignment = assignments.assignment_create(
+                actor=user,
+                client=client,
+                instrument_code=form.cleaned_data["instrument"],
+                schedule=form.cleaned_data["schedule"],
+                start_on=form.cleaned_data["start_on"],
+                next_session_on=form.cleaned_data["next_session_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{assignment.instrument.short_name} assigned to the portal: "
+                f"{assignment.get_schedule_display().lower()}.",
+            )
+            return redirect("measures:client_measures", client_id=client.public_id)
+    return _measures_page(request, user, client, form)
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def assignment_end(request: HttpRequest, client_id: str, assignment_id: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    assignment = assignment_get_for_user(user, client_id, assignment_id, purpose="edit")
+    try:
+        assignments.assignment_end(actor=user, assignment=assignment)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"End assignment: {message}")
+    else:
+        messages.success(
+            request, f"{assignment.instrument.short_name} is no longer asked for in the portal."
+        )
+    return redirect("measures:client_measures", client_id=assignment.client.public_id)
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def assignment_next_session(
+    request: HttpRequest, client_id: str, assignment_id: str
+) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    assignment = assignment_get_for_user(user, client_id, assignment_id, purpose="edit")
+    form = NextSessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Next session: enter a date.")
+    else:
+        try:
+            assignments.assignment_next_session_set(
+                actor=user,
+                assignment=assignment,
+                next_session_on=form.cleaned_data["next_session_on"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, f"Next session: {message}")
+        else:
+            messages.success(request, "Next session date saved.")
+    return redirect("measures:client_measures", client_id=assignment.client.public_id)
 
 
 @policy(Policy.CLINICAL)

@@ -84,3 +84,31 @@ def test_an_admin_adds_a_user(live_server, personas, page: Page):
     page.get_by_role("button", name="Add user").click()
     expect(page.get_by_role("status")).to_contain_text("Gwen Example can now sign in.")
     expect(page.get_by_role("cell", name="gwen@example.org")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("email", "paths"),
+    [
+        ("alice@example.org", ["/clients/", "/clients/new/", "/clients/emergency/"]),
+        ("erin@example.org", ["/practice/users/", "/practice/audit/"]),
+        ("dana@example.org", ["/portal/"]),
+    ],
+)
+def test_axe_finds_no_serious_violation(live_server, personas, page: Page, email, paths):
+    from tests.browser.axe import assert_accessible
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert_accessible(page, "the sign-in page")
+    _sign_in(page, live_server.url, email)
+    page.wait_for_load_state("networkidle")
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert_accessible(page, path)
+
+
+def test_the_axe_check_catches_a_violation(page: Page):
+    from tests.browser.axe import violations
+
+    page.set_content("<html lang='en'><body><main><img src='chart.png'></main></body></html>")
+    assert "image-alt" in [v["id"] for v in violations(page)]

@@ -1,0 +1,126 @@
+"""Unaudited queries shared by portal/access.py and portal/services.py.
+
+The client must already have been fetched through clients/access.py; the callers audit
+what they then do with the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from milepost.clients.models import Client
+from milepost.plans.access import plans_with_parts
+from milepost.plans.models import (
+    Goal,
+    GoalStatus,
+    Metric,
+    MetricPeriod,
+    Objective,
+    PlanStatus,
+    Target,
+    TreatmentPlan,
+)
+from milepost.plans.selectors import target_of
+from milepost.portal.models import GoalVisibility
+
+# Periods a client logs entries for; "per session" values are counted in session.
+LOGGABLE_PERIODS = (MetricPeriod.DAY, MetricPeriod.WEEK, MetricPeriod.MONTH)
+
+
+def portal_plan_of(client: Client) -> TreatmentPlan | None:
+    """The version the client sees: the newest signed one, with its parts.
+
+    A draft is still being written and is not shown; superseded and closed versions are
+    history (decision 0702).
+    """
+    return (
+        plans_with_parts()
+        .filter(client=client, status=PlanStatus.SIGNED)
+        .select_related("organization")
+        .order_by("-version")
+        .first()
+    )
+
+
+def hidden_goal_ids(client: Client) -> set[int]:
+    """Ids of the client's goals (of every version) that the clinician keeps out of the portal.
+
+    Each goal takes the nearest choice made on it or on a goal it was copied from.
+    """
+    choices = dict(
+        GoalVisibility.objects.filter(goal__plan__client=client).values_list(
+            "goal_id", "hidden_from_client"
+        )
+    )
+    if not choices:
+        return set()
+    origins = dict(Goal.objects.filter(plan__client=client).values_list("id", "origin_id"))
+    hidden: set[int] = set()
+    for goal_id in origins:
+        current: int | None = goal_id
+        seen: set[int] = set()
+        while current is not None and current not in seen:
+            if current in choices:
+                if choices[current]:
+                    hidden.add(goal_id)
+                break
+            seen.add(current)
+            current = origins.get(current)
+    return hidden
+
+
+def visible_goals(plan: TreatmentPlan, hidden: set[int]) -> list[Goal]:
+    """The active goals of a version the client may see, in order."""
+    return [g for g in plan.goals.all() if g.status == GoalStatus.ACTIVE and g.pk not in hidden]
+
+
+@dataclass(frozen=True)
+class LoggedMeasure:
+    """A custom metric the client logs, with the objectives whose targets it feeds."""
+
+    metric: Metric
+    objectives: tuple[Objective, ...]
+    targets: tuple[Target, ...]
+
+
+def loggable_measures(plan: TreatmentPlan | None, hidden: set[int]) -> list[LoggedMeasure]:
+    """Each custom metric bound to an objective of a visible goal of `plan`, once."""
+    if plan is None:
+        return []
+    found: dict[int, tuple[Metric, list[Objective], list[Target]]] = {}
+    for goal in visible_goals(plan, hidden):
+        for objective in goal.objectives.all():
+            target = target_of(objective)
+            if target is None or target.metric is None:
+                continue
+            if target.metric.period not in LOGGABLE_PERIODS:
+                continue
+            entry = found.setdefault(target.metric.pk, (target.metric, [], []))
+            entry[1].append(objective)
+            entry[2].append(target)
+    return [LoggedMeasure(m, tuple(o), tuple(t)) for m, o, t in found.values()]
+
+
+def period_start(period: str, day: dt.date) -> dt.date:
+    """The first day of the period (day, week from Monday, month) that `day` falls in."""
+    if period == MetricPeriod.WEEK:
+        return day - dt.timedelta(days=day.weekday())
+    if period == MetricPeriod.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def period_end(period: str, start: dt.date) -> dt.date:
+    """The day after the period that starts on `start`."""
+    if period == MetricPeriod.WEEK:
+        return start + dt.timedelta(days=7)
+    if period == MetricPeriod.MONTH:
+        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start + dt.timedelta(days=1)
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localdate(moment)
