@@ -9,7 +9,7 @@ PY := $(BIN)/python
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test test-domain lint format bench eval-smart demo migrate install install-dev clean check-python
+.PHONY: run serve test test-domain lint format bench load-test eval-smart demo migrate install install-dev clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else "Milepost needs Python 3.12 or newer (Django 6); found %d.%d. Install python3.12 or select it with pyenv." % v[:2])'
@@ -23,8 +23,10 @@ $(VENV)/.installed-base: requirements/base.txt pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-base
+$(VENV)/.installed-dev: requirements/dev.txt package.json $(VENV)/.installed-base
 	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@# axe-core, for the accessibility checks of the browser tests (no lock file: see README).
+	npm install --no-package-lock --no-audit --no-fund --silent
 	@touch $@
 
 install: $(VENV)/.installed-base
@@ -62,6 +64,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r milepost config --severity-level medium
 
 format: install-dev
 	$(BIN)/ruff format .
@@ -69,6 +72,11 @@ format: install-dev
 
 bench: install-dev
 	$(PY) bench/run.py
+
+# 50 users for 60 s against gunicorn on loopback, on SQLite and PostgreSQL (needs a local
+# PostgreSQL; see bench/load_test.py). A benchmark: prints throughput, p99 and its checks.
+load-test: install-dev
+	$(PY) bench/load_test.py
 
 eval-smart: install-dev
 	$(PY) bench/eval_smart.py

@@ -38,13 +38,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "milepost.accounts",
     "milepost.audit",
     "milepost.clients",
     "milepost.measures",
     "milepost.plans",
     "milepost.notes",
+    "milepost.interop",
+    "milepost.api",
     "milepost.portal",
+    "milepost.invites",
     "milepost.web",
     "milepost.demo",
 ]
@@ -57,11 +63,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "milepost.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Two-factor sign-in: after the idle timeout (a stale session is signed out before it is
+    # asked for a code) and inside the header middleware (its redirects get CSP too).
+    "milepost.accounts.middleware.MfaMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,9 +148,26 @@ AXES_VERBOSE = False
 # colleague after a few typos. Per-address throttling belongs to the reverse proxy
 # (docs/decisions/0006-lockout.md).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# A typed one-time code never reaches axes' record of a failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_code"]
+
+# Two-factor sign-in (django-otp, TOTP with recovery codes; docs/decisions/0602-mfa.md).
+# The issuer names the account in the authenticator app (the otpauth:// URI).
+MFA_ISSUER = env_str("MFA_ISSUER", "Milepost")
+OTP_TOTP_ISSUER = MFA_ISSUER
+# Recovery codes handed out at enrolment, each good once.
+MFA_RECOVERY_CODES = 10
+# Django's admin never shows a device's secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions: an idle timeout (IdleTimeoutMiddleware) inside an absolute lifetime.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
+# "Break the glass": how long an emergency access to a client outside one's care team lasts.
+EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 4, minimum=1)
+# Portal: the address in invitation and reminder e-mails (else the request's own host), and
+# how long an invitation link stays valid.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "").rstrip("/")
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -152,6 +179,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("HTTPS", False)
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Preloading asks browsers never to try plain HTTP; on by default for a year or more of HSTS.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31_536_000)
 # Behind a reverse proxy, the client's address for the audit trail is the last entry the
 # proxy appended to X-Forwarded-For; otherwise REMOTE_ADDR.
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_HTTPS_PROXY", False)
@@ -205,7 +234,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "milepost@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Invitation links carry a one-time token in their path: it never reaches a log.
+    "filters": {"invite_tokens": {"()": "milepost.invites.logs.TokenFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["invite_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
         "django.request": {"level": "ERROR"},

@@ -61,6 +61,12 @@ PERSONA_NAMES = ("anonymous", "alice", "bob", "sam", "erin", "frank", "charlie",
 def make_personas() -> Personas:
     org = accounts.organization_create(name="Riverbend Therapy")
     other_org = accounts.organization_create(name="Elsewhere Clinic")
+    # Password-only sign-in for the personas; tests/accounts/test_mfa.py turns MFA on.
+    org.mfa_required = other_org.mfa_required = False
+    Organization.objects.bulk_update([org, other_org], ["mfa_required"])
+
+    # Clinicians sign with their credentials (payers require them: PL-12).
+    credentials = {"alice": "LCSW", "bob": "PhD", "sam": "LMFT", "frank": "LPC", "charlie": "LCSW"}
 
     def person(name: str, role: Role, organization: Organization) -> User:
         return accounts.user_create(
@@ -70,6 +76,7 @@ def make_personas() -> Personas:
             full_name=name.capitalize() + " Example",
             role=role,
             password=PASSWORD,
+            credentials=credentials.get(name, ""),
         )
 
     alice = person("alice", Role.CLINICIAN, org)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 
 import pytest
+
+from tests.phi_logs import CAPTURE
 
 # Django-dependent imports live inside the fixtures, so the pure domain tests also run
 # without the Django plugin: `pytest -p no:django tests/domain`.
@@ -55,3 +58,20 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail(message + "; under CI a missing browser is a failure.")
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def capture_logs():
+    """Keep every log record of the run for tests/test_phi_in_logs.py (which runs last)."""
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(CAPTURE)
+    root.setLevel(min(level, logging.INFO))
+    yield CAPTURE
+    root.removeHandler(CAPTURE)
+    root.setLevel(level)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `run_last` run after all the others (they read what the others left)."""
+    items.sort(key=lambda item: item.get_closest_marker("run_last") is not None)

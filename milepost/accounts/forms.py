@@ -5,8 +5,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
-from milepost.accounts.models import Role
+from milepost.accounts.models import Role, User
+from milepost.accounts.services import mfa_totp_check
+from milepost.accounts.stepup import step_up_needs_code
+from milepost.domain.compliance import profile_choices
 
 
 class LoginForm(AuthenticationForm):
@@ -54,3 +58,78 @@ class UserUpdateForm(forms.Form):
         role = self.fields["role"]
         assert isinstance(role, forms.ChoiceField)
         role.choices = [(Role.CLIENT.value, Role.CLIENT.label)] if client_account else STAFF_ROLES
+
+
+class PracticeSettingsForm(forms.Form):
+    payer_profile = forms.ChoiceField(
+        label="Payer profile",
+        choices=profile_choices,
+        help_text="Whose rules the plan checks, signing and the compliance report apply "
+        "(docs/compliance.md).",
+    )
+    mfa_required = forms.BooleanField(
+        label="Require two-factor sign-in for staff",
+        required=False,
+        help_text="Clinicians, supervisors and admins then sign in with a code from an "
+        "authenticator app as well as their password. Clients may choose it for themselves.",
+    )
+
+
+def _code_field(label: str, help_text: str, *, numeric: bool) -> forms.CharField:
+    attrs: dict[str, object] = {"autocomplete": "one-time-code", "autofocus": True}
+    if numeric:
+        attrs["inputmode"] = "numeric"
+    return forms.CharField(
+        label=label,
+        max_length=20,
+        strip=True,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=attrs),
+    )
+
+
+class MfaSetupForm(forms.Form):
+    otp_code = _code_field(
+        "Code from the app", "The 6 digits the app shows for Milepost.", numeric=True
+    )
+
+
+class MfaVerifyForm(forms.Form):
+    otp_code = _code_field(
+        "Code",
+        "The 6 digits your authenticator app shows, or one of your recovery codes.",
+        numeric=False,
+    )
+
+
+class MfaRecoveryCodesForm(forms.Form):
+    otp_code = _code_field(
+        "Code from the app",
+        "Your current 6-digit code; the recovery codes you have now stop working.",
+        numeric=True,
+    )
+
+
+class StepUpCodeMixin(forms.Form):
+    """Adds the authenticator code to a re-authentication form (the password is the
+    form's own) when the user has enrolled one; `self.user` is the person re-authenticating."""
+
+    user: User
+
+    def add_step_up_code(self, user: User) -> None:
+        if step_up_needs_code(user):
+            self.fields["otp_code"] = _code_field(
+                "Code from your authenticator app",
+                "A fresh 6-digit code: re-authentication asks for the person, not a session.",
+                numeric=True,
+            )
+
+    def clean_otp_code(self) -> str:
+        code = str(self.cleaned_data.get("otp_code", ""))
+        if "password" in self.fields and "password" not in self.cleaned_data:
+            return code  # a wrong password: the code is neither tried nor used up
+        try:
+            mfa_totp_check(user=self.user, code=code)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["otp_code"]) from None
+        return code

@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from milepost.accounts import mfa
+from milepost.accounts.models import User
 
 _LAST_SEEN = "milepost_last_seen"
 # The last-seen time is rewritten at most this often: every request writing the session
@@ -39,3 +44,55 @@ class IdleTimeoutMiddleware:
             if not isinstance(last_seen, int | float) or now - last_seen >= _TOUCH_SECONDS:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
+
+
+def _mfa_exempt_prefixes() -> tuple[str, ...]:
+    return (
+        reverse("accounts:mfa_setup"),
+        reverse("accounts:mfa_verify"),
+        reverse("login"),
+        reverse("logout"),
+        "/" + settings.STATIC_URL.lstrip("/"),
+        "/invite/",
+        # The JSON API authenticates each request with a token, not a session.
+        "/api/",
+    )
+
+
+class MfaMiddleware:
+    """Two-factor sign-in, for every page but the few needed to get through it.
+
+    A user with an authenticator whose session has not given a code is sent to the
+    verify page; staff of a practice that requires two-factor sign-in who have not set
+    one up are sent to the set-up page. HTMX requests get `HX-Redirect` instead.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not request.path_info.startswith(_mfa_exempt_prefixes()):
+            target = _mfa_step_for(user)
+            if target is not None:
+                return _send_to(request, target)
+        return self.get_response(request)
+
+
+def _mfa_step_for(user: User) -> str | None:
+    if user.is_verified():  # type: ignore[attr-defined]
+        return None
+    if mfa.is_enrolled(user):
+        return "accounts:mfa_verify"
+    return "accounts:mfa_setup" if mfa.mfa_required_for(user) else None
+
+
+def _send_to(request: HttpRequest, name: str) -> HttpResponse:
+    url = reverse(name)
+    if request.method in ("GET", "HEAD"):
+        url += "?" + urlencode({"next": request.get_full_path()})
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from milepost.domain.compliance import DEFAULT_PROFILE, profile_choices
 from milepost.lib.public_id import new_public_id
 
 
@@ -78,6 +79,19 @@ class Organization(models.Model):
     )
     cosign_required = models.BooleanField(
         default=False, help_text="Every signed plan also needs a supervisor's co-signature."
+    )
+    # The payer or accreditor whose rules the compliance linter applies (docs/compliance.md);
+    # the choices are the profile files of milepost/domain/compliance/data.
+    payer_profile = models.CharField(
+        max_length=60,
+        choices=profile_choices,
+        default=DEFAULT_PROFILE,
+        help_text="Whose rules the plan checks and the compliance report apply.",
+    )
+    # Staff sign in with a one-time code as well as the password (docs/decisions/0602-mfa.md).
+    mfa_required = models.BooleanField(
+        default=True,
+        help_text="Clinicians, supervisors and admins sign in with an authenticator app too.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -26,12 +26,14 @@ class Policy(StrEnum):
     CLINICAL = "clinical"  # clinicians and supervisors
     ORG_ADMIN = "org_admin"  # practice admins
     PORTAL = "portal"  # clients in the portal
+    OVERSIGHT = "oversight"  # supervisors and practice admins (compliance across the caseload)
 
 
 _ROLES: dict[Policy, frozenset[str]] = {
     Policy.CLINICAL: frozenset({Role.CLINICIAN, Role.SUPERVISOR}),
     Policy.ORG_ADMIN: frozenset({Role.ADMIN}),
     Policy.PORTAL: frozenset({Role.CLIENT}),
+    Policy.OVERSIGHT: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 View = Callable[..., HttpResponseBase]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from milepost.accounts import mfa
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import (
     CLINICAL_ROLES,
@@ -15,6 +22,7 @@ from milepost.accounts.models import (
     User,
 )
 from milepost.audit.services import audit_record
+from milepost.domain import compliance
 
 
 @transaction.atomic
@@ -148,3 +156,224 @@ def supervision_add(*, actor: User | None, supervisor: User, clinician: User) ->
         detail={"supervisor": supervisor.public_id},
     )
     return supervision
+
+
+@transaction.atomic
+def practice_profile_set(
+    *, actor: User | None, organization: Organization, payer_profile: str
+) -> None:
+    """A practice admin chooses the payer profile the linter applies (None: the system
+    itself, e.g. the demo data)."""
+    if actor is not None:
+        membership = require_membership(actor, Role.ADMIN)
+        if membership.organization_id != organization.pk:
+            raise PermissionDenied
+    if payer_profile not in compliance.all_profiles():
+        raise ValidationError({"payer_profile": "Choose one of the payer profiles listed."})
+    before = organization.payer_profile
+    if before == payer_profile:
+        return
+    organization.payer_profile = payer_profile
+    organization.save(update_fields=["payer_profile"])
+    audit_record(
+        action="organization.update",
+        actor=actor,
+        organization=organization,
+        object_type="organization",
+        object_id=organization.public_id,
+        detail={"payer_profile": [before, payer_profile]},
+    )
+
+
+@transaction.atomic
+def practice_mfa_set(*, actor: User | None, organization: Organization, mfa_required: bool) -> None:
+    """A practice admin requires (or stops requiring) two-factor sign-in for its staff."""
+    _check_admin_of(actor, organization)
+    before = organization.mfa_required
+    if before == mfa_required:
+        return
+    organization.mfa_required = mfa_required
+    organization.save(update_fields=["mfa_required"])
+    audit_record(
+        action="organization.update",
+        actor=actor,
+        organization=organization,
+        object_type="organization",
+        object_id=organization.public_id,
+        detail={"mfa_required": [before, mfa_required]},
+    )
+
+
+# Two-factor sign-in (docs/decisions/0602-mfa.md). The verifying services are not one
+# transaction: a wrong code must leave its mark (the device's throttle, the audit event)
+# even though the service then refuses with a ValidationError.
+
+WRONG_CODE = "That code does not match. Enter the 6-digit code your authenticator app shows now."
+
+
+def _organization_of(user: User) -> Organization | None:
+    try:
+        return user.membership.organization
+    except Membership.DoesNotExist:
+        return None
+
+
+def _audit_user(action: str, actor: User | None, user: User, **detail: object) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        organization=_organization_of(user),
+        object_type="user",
+        object_id=user.public_id,
+        detail=detail or None,
+    )
+
+
+def _throttled_message(device: Device) -> str | None:
+    allowed, info = device.verify_is_allowed()
+    if allowed:
+        return None
+    until = (info or {}).get("locked_until")
+    if until is not None:
+        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
+        return f"Too many wrong codes: wait {seconds} seconds, then try again."
+    return "Too many wrong codes: wait a little, then try again."
+
+
+def _verify_on(device: Device, code: str) -> bool:
+    """One attempt on one device, its row locked so two requests cannot both use a code."""
+    with transaction.atomic():
+        locked = type(device).objects.select_for_update().get(pk=device.pk)
+        return bool(locked.verify_token(code))
+
+
+def mfa_totp_check(*, user: User, code: object, field: str = "otp_code") -> TOTPDevice:
+    """A fresh code from the user's authenticator app, or a ValidationError naming `field`.
+
+    A code is good once: the device remembers the last time step it accepted.
+    """
+    device = mfa.totp_device_of(user)
+    if device is None:
+        raise ValidationError({field: "Set up two-factor sign-in first."})
+    typed = mfa.normalise_code(code)
+    if not mfa.is_totp_code(typed):
+        raise ValidationError({field: "Enter the 6 digits your authenticator app shows."})
+    throttled = _throttled_message(device)
+    if throttled:
+        raise ValidationError({field: throttled})
+    if not _verify_on(device, typed):
+        raise ValidationError({field: WRONG_CODE})
+    return device
+
+
+def mfa_setup_start(*, user: User) -> TOTPDevice:
+    """The authenticator device being set up: the same key until it is confirmed."""
+    if mfa.is_enrolled(user):
+        raise ValidationError({"otp_code": "Two-factor sign-in is already set up."})
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=mfa.TOTP_NAME, confirmed=False)
+    return device
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=mfa.RECOVERY_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.MFA_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def mfa_enrol(*, user: User, code: object) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the device being set up with a code from it; hand out recovery codes.
+
+    Returns the confirmed device (the session is then verified with it) and the
+    recovery codes, which are shown once and never again.
+    """
+    if mfa.is_enrolled(user):
+        raise ValidationError({"otp_code": "Two-factor sign-in is already set up."})
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        raise ValidationError({"otp_code": "Open the set-up page again for a new key."})
+    typed = mfa.normalise_code(code)
+    if not mfa.is_totp_code(typed):
+        raise ValidationError({"otp_code": "Enter the 6 digits your authenticator app shows."})
+    throttled = _throttled_message(device)
+    if throttled:
+        raise ValidationError({"otp_code": throttled})
+    if not _verify_on(device, typed):
+        raise ValidationError(
+            {"otp_code": WRONG_CODE + " Check that the phone's clock is set automatically."}
+        )
+    with transaction.atomic():
+        device.refresh_from_db()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        codes = _recovery_codes_replace(user)
+        _audit_user("mfa.enrol", user, user)
+    return device, codes
+
+
+def mfa_verify(*, user: User, code: object) -> Device:
+    """Sign-in's second step: a code from the app or a recovery code (used up by it).
+
+    Every attempt is audited (`mfa.verify`, `mfa.verify_failed`, with the kind of code).
+    """
+    typed = mfa.normalise_code(code)
+    device: Device | None
+    if mfa.is_totp_code(typed):
+        method, device = "totp", mfa.totp_device_of(user)
+    else:
+        method, device = "recovery_code", mfa.recovery_device_of(user)
+    if not typed:
+        raise ValidationError({"otp_code": "Enter the code from your authenticator app."})
+    throttled = _throttled_message(device) if device is not None else None
+    if device is None or throttled or not _verify_on(device, typed):
+        _audit_user("mfa.verify_failed", user, user, method=method)
+        raise ValidationError(
+            {
+                "otp_code": throttled
+                or (
+                    "That code does not match. Enter the 6-digit code your authenticator "
+                    "app shows now, or one of your recovery codes."
+                )
+            }
+        )
+    _audit_user("mfa.verify", user, user, method=method)
+    return device
+
+
+def mfa_recovery_codes_regenerate(*, user: User, code: object) -> tuple[TOTPDevice, list[str]]:
+    """New recovery codes for old ones (all of which stop working), on a current code."""
+    device = mfa_totp_check(user=user, code=code)
+    with transaction.atomic():
+        codes = _recovery_codes_replace(user)
+        _audit_user("mfa.recovery_codes", user, user, count=len(codes))
+    return device, codes
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User) -> int:
+    """A practice admin lifts django-axes' lockout of one of its users.
+
+    Returns how many attempt records were removed (0: the account was not locked).
+    """
+    _check_admin_of(actor, user.membership.organization)
+    removed = axes_reset(username=user.email)
+    _audit_user("user.unlock", actor, user, attempts=removed)
+    return removed
+
+
+@transaction.atomic
+def user_mfa_reset(*, actor: User, user: User) -> int:
+    """A practice admin removes a user's authenticator and recovery codes (a lost phone);
+    the user sets up two-factor sign-in again when they next sign in."""
+    _check_admin_of(actor, user.membership.organization)
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        devices = model.objects.filter(user=user)
+        removed += devices.count()
+        devices.delete()
+    _audit_user("mfa.reset", actor, user, devices=removed)
+    return removed

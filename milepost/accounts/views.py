@@ -1,16 +1,35 @@
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from milepost.accounts import services
+from milepost.accounts import mfa, services
 from milepost.accounts.access import org_user_get_for_admin, org_users_for_admin, require_membership
-from milepost.accounts.forms import LoginForm, UserCreateForm, UserUpdateForm
-from milepost.accounts.models import Role
+from milepost.accounts.forms import (
+    LoginForm,
+    MfaRecoveryCodesForm,
+    MfaSetupForm,
+    MfaVerifyForm,
+    PracticeSettingsForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from milepost.accounts.models import Role, User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.services import practice_mfa_set, practice_profile_set
+from milepost.domain.compliance import all_profiles
 from milepost.lib.forms import add_service_errors
 
 login = policy(Policy.PUBLIC)(
@@ -23,10 +42,22 @@ login = policy(Policy.PUBLIC)(
 logout = policy(Policy.AUTHENTICATED)(LogoutView.as_view())
 
 
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
 @policy(Policy.ORG_ADMIN)
 def users(request: HttpRequest) -> HttpResponseBase:
-    people = org_users_for_admin(request.user)  # type: ignore[arg-type]
-    return render(request, "accounts/users.html", {"people": people})
+    people = list(org_users_for_admin(_user(request)))
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "people": people,
+            "locked": mfa.locked_out_emails(p.email for p in people),
+            "enrolled": mfa.enrolled_user_ids(people),
+        },
+    )
 
 
 @policy(Policy.ORG_ADMIN)
@@ -73,4 +104,200 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponseBase:
             return redirect("accounts:users")
     return render(
         request, "accounts/user_form.html", {"form": form, "person": person, "creating": False}
+    )
+
+
+@policy(Policy.ORG_ADMIN)
+def practice_settings(request: HttpRequest) -> HttpResponseBase:
+    """The practice's payer profile (whose rules the compliance linter applies) and
+    whether its staff must sign in with two factors."""
+    membership = require_membership(request.user, Role.ADMIN)  # type: ignore[arg-type]
+    organization = membership.organization
+    form = PracticeSettingsForm(
+        request.POST or None,
+        initial={
+            "payer_profile": organization.payer_profile,
+            "mfa_required": organization.mfa_required,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice_profile_set(
+                actor=request.user,  # type: ignore[arg-type]
+                organization=organization,
+                payer_profile=form.cleaned_data["payer_profile"],
+            )
+            practice_mfa_set(
+                actor=_user(request),
+                organization=organization,
+                mfa_required=form.cleaned_data["mfa_required"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Saved the practice settings.")
+            return redirect("accounts:practice_settings")
+    return render(
+        request,
+        "accounts/practice_settings.html",
+        {"form": form, "organization": organization, "profiles": list(all_profiles().values())},
+    )
+
+
+@policy(Policy.ORG_ADMIN)
+@require_POST
+def user_unlock(request: HttpRequest, user_id: str) -> HttpResponseBase:
+    """Lift django-axes' lockout of a user of the admin's practice."""
+    person = org_user_get_for_admin(_user(request), user_id)
+    if services.user_unlock(actor=_user(request), user=person):
+        messages.success(request, f"{person.full_name} can sign in again.")
+    else:
+        messages.info(request, f"{person.full_name} was not locked out.")
+    return redirect("accounts:users")
+
+
+@policy(Policy.ORG_ADMIN)
+@require_POST
+def user_mfa_reset(request: HttpRequest, user_id: str) -> HttpResponseBase:
+    """Remove a user's authenticator and recovery codes (a lost phone)."""
+    person = org_user_get_for_admin(_user(request), user_id)
+    services.user_mfa_reset(actor=_user(request), user=person)
+    messages.success(
+        request,
+        f"Two-factor sign-in of {person.full_name} was reset; they set it up again when "
+        "they next sign in.",
+    )
+    return redirect("accounts:users")
+
+
+# Two-factor sign-in: set-up, the second step of signing in, recovery codes.
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go once the code is given: the page asked for, if it is one of ours."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("home")
+
+
+def _new_codes_page(request: HttpRequest, codes: list[str], *, enrolled: bool) -> HttpResponseBase:
+    """The recovery codes, shown this once: never stored where a page could show them again
+    (the views are `never_cache`: not kept by the browser either)."""
+    return render(
+        request,
+        "accounts/mfa_codes.html",
+        {
+            "codes": [f"{code[:4]}-{code[4:]}" for code in codes],
+            "enrolled": enrolled,
+            "next": _next_url(request),
+        },
+    )
+
+
+@never_cache
+@policy(Policy.AUTHENTICATED)
+def mfa_setup(request: HttpRequest) -> HttpResponseBase:
+    """Set up an authenticator app: its key, then a code from it to confirm."""
+    user = _user(request)
+    if mfa.is_enrolled(user):
+        if not user.is_verified():  # type: ignore[attr-defined]
+            return redirect("accounts:mfa_verify")
+        return redirect("accounts:mfa_recovery_codes")
+    device = services.mfa_setup_start(user=user)
+    form = MfaSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = services.mfa_enrol(user=user, code=form.cleaned_data["otp_code"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session.cycle_key()
+            otp_login(request, device)
+            return _new_codes_page(request, codes, enrolled=True)
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "key": mfa.key_groups(device),
+            "otpauth_uri": device.config_url,
+            "issuer": settings.MFA_ISSUER,
+            "required": mfa.mfa_required_for(user),
+            "next": _next_url(request),
+        },
+    )
+
+
+def _locked_out(request: HttpRequest) -> HttpResponseBase:
+    auth_logout(request)
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+
+
+@never_cache
+@policy(Policy.AUTHENTICATED)
+def mfa_verify(request: HttpRequest) -> HttpResponseBase:
+    """The second step of signing in. Wrong codes count toward the account's lockout,
+    as wrong passwords do (django-axes): at the limit the session is signed out."""
+    user = _user(request)
+    if not mfa.is_enrolled(user) or user.is_verified():  # type: ignore[attr-defined]
+        return HttpResponseRedirect(_next_url(request))
+    credentials = {"username": user.email}
+    form = MfaVerifyForm(request.POST or None)
+    if request.method == "POST":
+        if AxesProxyHandler.is_locked(request, credentials):
+            return _locked_out(request)
+        if form.is_valid():
+            try:
+                device = services.mfa_verify(user=user, code=form.cleaned_data["otp_code"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+                AxesProxyHandler.user_login_failed(
+                    sender=mfa_verify, credentials=credentials, request=request
+                )
+                if getattr(request, "axes_locked_out", False):
+                    return _locked_out(request)
+            else:
+                request.session.cycle_key()
+                otp_login(request, device)
+                if isinstance(device, StaticDevice):
+                    left = device.token_set.count()
+                    messages.warning(
+                        request,
+                        f"You used a recovery code; {left} left. Make new ones under "
+                        "Recovery codes if you are running short.",
+                    )
+                return HttpResponseRedirect(_next_url(request))
+    return render(
+        request,
+        "accounts/mfa_verify.html",
+        {"form": form, "next": _next_url(request)},
+    )
+
+
+@never_cache
+@policy(Policy.AUTHENTICATED)
+def mfa_recovery_codes(request: HttpRequest) -> HttpResponseBase:
+    """How many recovery codes are left; new ones, on a current code from the app."""
+    user = _user(request)
+    if not mfa.is_enrolled(user):
+        return redirect("accounts:mfa_setup")
+    form = MfaRecoveryCodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = services.mfa_recovery_codes_regenerate(
+                user=user, code=form.cleaned_data["otp_code"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            # The session may have been verified with an old recovery code, gone now.
+            otp_login(request, device)
+            return _new_codes_page(request, codes, enrolled=False)
+    return render(
+        request,
+        "accounts/mfa_recovery_codes.html",
+        {"form": form, "left": mfa.recovery_codes_left(user)},
     )

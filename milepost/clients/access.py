@@ -1,21 +1,26 @@
 """The only functions that fetch client data for a user. Every fetch is audited.
 
 Rules (docs/security.md): the care team and a supervisor of a clinician on that team
-may read a client; a client reads only their own record through the portal; practice
-admins and everyone outside the organization read nothing. A record the user may not
+may read a client, and so may a clinician of the practice who "broke the glass" (an
+emergency access with a stated reason, for a few hours); a client reads only their own
+record through the portal; practice admins and everyone outside the organization read
+nothing. A record the user may not
 see answers 404, as if it did not exist.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
-from milepost.clients.models import Client, ClientStatus
+from milepost.clients.models import Client, ClientStatus, EmergencyAccess
 from milepost.lib.public_id import is_public_id
 
 
@@ -27,9 +32,15 @@ def visible_clients(user: User) -> QuerySet[Client]:
         care_team__clinician__supervisors__supervisor=user,
         care_team__clinician__supervisors__supervisor__membership__role=Role.SUPERVISOR,
     )
+    # "Break the glass": a grant for a stated reason, until it expires or is ended.
+    emergency = Q(
+        emergency_accesses__clinician=user,
+        emergency_accesses__ended_at__isnull=True,
+        emergency_accesses__expires_at__gt=timezone.now(),
+    )
     ids = (
         Client.objects.filter(organization=membership.organization)
-        .filter(on_team | supervising)
+        .filter(on_team | supervising | emergency)
         .values("id")
     )
     return Client.objects.filter(id__in=ids)
@@ -128,3 +139,68 @@ def client_get_for_portal(user: User) -> Client:
 def care_team_of(client: Client) -> list[User]:
     """The care team of a client already fetched through this module."""
     return [m.clinician for m in client.care_team.select_related("clinician").all()]
+
+
+def emergency_client_lookup(
+    user: User, *, family_name: str, date_of_birth: dt.date, given_name: str = ""
+) -> list[Client]:
+    """The practice's clients with exactly this family name and date of birth (and given
+    name, when given), for an emergency access. Names never reach the audit trail: it records
+    the number of matches."""
+    membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
+    clients = Client.objects.filter(
+        organization=membership.organization,
+        family_name__iexact=family_name.strip(),
+        date_of_birth=date_of_birth,
+    )
+    if given_name.strip():
+        clients = clients.filter(
+            Q(given_name__iexact=given_name.strip()) | Q(preferred_name__iexact=given_name.strip())
+        )
+    found = list(clients[:5])
+    audit_record(
+        action="client.emergency_lookup",
+        actor=user,
+        organization=membership.organization,
+        object_type="client",
+        detail={"matches": len(found)},
+    )
+    return found
+
+
+def emergency_accesses_for_admin(user: User) -> list[EmergencyAccess]:
+    """Every emergency access of the practice, newest first, for its admins."""
+    membership = require_membership(user, Role.ADMIN)
+    grants = list(
+        EmergencyAccess.objects.filter(client__organization=membership.organization).select_related(
+            "client", "clinician"
+        )
+    )
+    audit_record(
+        action="emergency_access.list",
+        actor=user,
+        organization=membership.organization,
+        object_type="emergency_access",
+        detail={"grants": len(grants)},
+    )
+    return grants
+
+
+def emergency_accesses_for_clinician(user: User) -> list[EmergencyAccess]:
+    """The user's own emergency accesses of the last 30 days, newest first."""
+    membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
+    since = timezone.now() - dt.timedelta(days=30)
+    grants = list(
+        EmergencyAccess.objects.filter(
+            clinician=user, client__organization=membership.organization, granted_at__gte=since
+        ).select_related("client")
+    )
+    if grants:
+        audit_record(
+            action="emergency_access.list",
+            actor=user,
+            organization=membership.organization,
+            object_type="emergency_access",
+            detail={"clients": sorted({g.client.public_id for g in grants})},
+        )
+    return grants

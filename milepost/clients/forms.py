@@ -6,10 +6,12 @@ from django import forms
 
 from milepost.accounts.models import User
 from milepost.clients.models import ClientStatus
+from milepost.lib.concurrency import SeenField
 from milepost.lib.forms import DateInput
 
 
 class ClientForm(forms.Form):
+    last_seen = SeenField()  # optimistic concurrency: milepost.lib.concurrency
     given_name = forms.CharField(max_length=100)
     family_name = forms.CharField(max_length=100)
     preferred_name = forms.CharField(max_length=100, required=False)
@@ -57,3 +59,20 @@ class CareTeamAddForm(forms.Form):
 
 class CareTeamRemoveForm(forms.Form):
     clinician = forms.CharField(max_length=16)
+
+
+class EmergencyAccessForm(forms.Form):
+    """Find a client outside one's care team by family name and date of birth, and say why."""
+
+    family_name = forms.CharField(max_length=100)
+    date_of_birth = forms.DateField(widget=DateInput(), help_text="Year, month and day.")
+    given_name = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Needed only when two clients share the family name and date of birth.",
+    )
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why you need this record now. The practice's privacy officer reads it.",
+    )

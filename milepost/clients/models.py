@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -73,3 +75,33 @@ class CareTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clinician} on {self.client}'s care team"
+
+
+class EmergencyAccess(models.Model):
+    """ "Break the glass": a clinician outside the care team opens a client's record.
+
+    Granted for a stated reason and a limited time (settings.EMERGENCY_ACCESS_HOURS); every
+    read during it is audited as usual, and the practice's admins see every grant.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="emergency_accesses")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    reason = models.TextField()
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [
+            models.Index(fields=["clinician", "expires_at"], name="emergency_clinician_expiry")
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency access by {self.clinician} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def is_active(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.ended_at is None and self.expires_at > now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,8 +13,10 @@ from django.utils import timezone
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import CLINICAL_ROLES, Role, User
 from milepost.audit.services import audit_record
-from milepost.clients.access import require_client_in_reach
-from milepost.clients.models import CareTeamMember, Client, ClientStatus
+from milepost.clients.access import require_client_in_reach, visible_clients
+from milepost.clients.models import CareTeamMember, Client, ClientStatus, EmergencyAccess
+from milepost.lib.concurrency import check_unchanged
+from milepost.lib.validation import clean_text, raise_errors
 
 EDITABLE_FIELDS = (
     "given_name",
@@ -95,8 +98,9 @@ def client_create(
 
 
 @transaction.atomic
-def client_update(*, actor: User, client: Client, **changes: Any) -> Client:
-    """Change a client's details."""
+def client_update(*, actor: User, client: Client, seen: object = None, **changes: Any) -> Client:
+    """Change a client's details; `seen` refuses a save over someone else's (see
+    milepost.lib.concurrency)."""
     _clinical_actor(actor, client)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -107,6 +111,18 @@ def client_update(*, actor: User, client: Client, **changes: Any) -> Client:
     if "email" in changes:
         changes["email"] = str(changes["email"]).strip().lower()
     _validate(changes)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    check_unchanged(
+        client,
+        seen,
+        what="client's details",
+        shown={
+            "Preferred name": client.preferred_name,
+            "Email": client.email,
+            "Phone": client.phone,
+            "Status": client.get_status_display(),
+        },
+    )
     changed = [name for name, value in changes.items() if getattr(client, name) != value]
     for name in changed:
         setattr(client, name, changes[name])
@@ -204,3 +220,64 @@ def client_portal_link(*, actor: User | None, client: Client, portal_user: User)
         object_id=portal_user.public_id,
     )
     return client
+
+
+EMERGENCY_REASON_MIN = 15
+
+
+@transaction.atomic
+def emergency_access_open(*, actor: User, client: Client, reason: object) -> EmergencyAccess:
+    """ "Break the glass": open `client`'s record to a clinician outside its care team.
+
+    The reason is required (a sentence, not a word); the grant lasts
+    settings.EMERGENCY_ACCESS_HOURS and is shown to the practice's admins.
+    """
+    membership = require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
+    if client.organization_id != membership.organization_id:
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    text = clean_text(errors, "reason", reason, max_length=1000, required=True)
+    if not errors and len(text) < EMERGENCY_REASON_MIN:
+        errors["reason"] = (
+            f"Say why in a sentence (at least {EMERGENCY_REASON_MIN} characters): "
+            "the practice's privacy officer reads it."
+        )
+    raise_errors(errors)
+    if visible_clients(actor).filter(pk=client.pk).exists():
+        raise ValidationError({"family_name": "You can already open this client's record."})
+    now = timezone.now()
+    grant = EmergencyAccess.objects.create(
+        client=client,
+        clinician=actor,
+        reason=text,
+        granted_at=now,
+        expires_at=now + dt.timedelta(hours=settings.EMERGENCY_ACCESS_HOURS),
+    )
+    audit_record(
+        action="client.emergency_access",
+        actor=actor,
+        client=client,
+        object_type="emergency_access",
+        object_id=str(grant.pk),
+        detail={"expires_at": grant.expires_at.isoformat()},
+    )
+    return grant
+
+
+@transaction.atomic
+def emergency_access_end(*, actor: User, grant: EmergencyAccess) -> EmergencyAccess:
+    """The clinician closes their own emergency access before it expires."""
+    if grant.clinician_id != actor.pk:
+        raise PermissionDenied
+    grant = EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
+    if grant.is_active():
+        grant.ended_at = timezone.now()
+        grant.save(update_fields=["ended_at"])
+        audit_record(
+            action="client.emergency_access_end",
+            actor=actor,
+            client=grant.client,
+            object_type="emergency_access",
+            object_id=str(grant.pk),
+        )
+    return grant

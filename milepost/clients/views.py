@@ -1,24 +1,34 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
 from milepost.accounts.access import org_clinicians
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.clients import services
-from milepost.clients.access import care_team_of, client_get_for_user
+from milepost.clients.access import (
+    care_team_of,
+    client_get_for_user,
+    emergency_accesses_for_admin,
+    emergency_accesses_for_clinician,
+    emergency_client_lookup,
+)
 from milepost.clients.dashboard import caseload_dashboard
 from milepost.clients.forms import (
     CareTeamAddForm,
     CareTeamRemoveForm,
     CaseloadFilterForm,
     ClientForm,
+    EmergencyAccessForm,
 )
 from milepost.clients.models import ClientStatus
+from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
 from milepost.measures.access import open_alerts_for_client, open_alerts_for_user
 
@@ -62,7 +72,8 @@ def client_create(request: HttpRequest) -> HttpResponseBase:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            client = services.client_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            data = {k: v for k, v in form.cleaned_data.items() if k != SEEN}
+            client = services.client_create(actor=request.user, **data)  # type: ignore[arg-type]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -96,10 +107,12 @@ def client_edit(request: HttpRequest, client_id: str) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     client = client_get_for_user(user, client_id, purpose="edit")
     initial = {name: getattr(client, name) for name in services.EDITABLE_FIELDS}
-    form = ClientForm(request.POST or None, initial=initial)
+    form = ClientForm(request.POST or None, initial={**initial, SEEN: token(client)})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        seen = data.pop(SEEN, "")
         try:
-            services.client_update(actor=user, client=client, **form.cleaned_data)
+            services.client_update(actor=user, client=client, seen=seen, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -158,3 +171,70 @@ def care_team_remove(request: HttpRequest, client_id: str) -> HttpResponseBase:
     else:
         messages.success(request, f"Removed {member.full_name} from the care team.")
     return redirect("clients:detail", client_id=client.public_id)
+
+
+@policy(Policy.CLINICAL)
+def emergency_access(request: HttpRequest) -> HttpResponseBase:
+    """ "Break the glass": open a record outside one's care team, for a stated reason."""
+    user: User = request.user  # type: ignore[assignment]
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        found = emergency_client_lookup(
+            user,
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            given_name=data["given_name"],
+        )
+        if not found:
+            form.add_error(
+                "family_name", "No client of the practice has this family name and date of birth."
+            )
+        elif len(found) > 1:
+            form.add_error("given_name", "Two or more clients match: add the given name.")
+        else:
+            try:
+                grant = services.emergency_access_open(
+                    actor=user, client=found[0], reason=data["reason"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.warning(
+                    request,
+                    f"Emergency access is open until {timezone.localtime(grant.expires_at):%H:%M}. "
+                    "Every read is recorded and shown to the practice's privacy officer.",
+                )
+                return redirect("clients:detail", client_id=grant.client.public_id)
+    return render(
+        request,
+        "clients/emergency_access.html",
+        {
+            "form": form,
+            "grants": emergency_accesses_for_clinician(user),
+            "hours": settings.EMERGENCY_ACCESS_HOURS,
+        },
+    )
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def emergency_access_end(request: HttpRequest) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    client_id = request.POST.get("client", "")
+    for grant in emergency_accesses_for_clinician(user):
+        if grant.client.public_id == client_id and grant.is_active():
+            services.emergency_access_end(actor=user, grant=grant)
+            messages.success(request, "Emergency access ended.")
+    return redirect("clients:emergency_access")
+
+
+@require_safe
+@policy(Policy.ORG_ADMIN)
+def emergency_access_report(request: HttpRequest) -> HttpResponseBase:
+    grants = emergency_accesses_for_admin(request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "clients/emergency_access_report.html",
+        {"grants": grants, "now": timezone.now()},
+    )

@@ -15,14 +15,19 @@ from django.db import transaction
 
 from milepost.accounts import services as accounts
 from milepost.accounts.models import Organization, Role, User
+from milepost.accounts.services import practice_profile_set
 from milepost.clients import services as clients
 from milepost.clients.models import Client
 from milepost.demo.history import load_history
+from milepost.demo.invites import load_invites
 from milepost.demo.notes import load_notes
 from milepost.demo.plans import load_plans
+from milepost.demo.portal_plans import load_portal_plans
+from milepost.demo.portal_questionnaires import load_portal_questionnaires
 from milepost.demo.versions import load_versions
 
 ORGANIZATION_NAME = "Riverside Counseling (demo)"
+PAYER_PROFILE = "medicaid-90"
 DOMAIN = "demo.milepost.test"
 
 
@@ -128,6 +133,10 @@ def load() -> Organization:
     organization = Organization.objects.filter(name=ORGANIZATION_NAME).first()
     if organization is None:
         organization = accounts.organization_create(name=ORGANIZATION_NAME)
+    # A Medicaid practice: the compliance report then shows Tom's late review (PL-14).
+    practice_profile_set(actor=None, organization=organization, payer_profile=PAYER_PROFILE)
+    # Demo logins stay password-only; two-factor sign-in is there to try, not required.
+    accounts.practice_mfa_set(actor=None, organization=organization, mfa_required=False)
     staff = {p.key: _person(organization, p) for p in STAFF}
     for clinician in ("alice", "bob"):
         if not staff["sam"].supervisees.filter(clinician=staff[clinician]).exists():
@@ -164,4 +173,7 @@ def load() -> Organization:
         load_plans(client, staff[spec.team[0]])
         load_versions(client, staff[spec.team[0]], staff["sam"])
         load_notes(client, staff[spec.team[0]])
+        load_portal_questionnaires(client, staff[spec.team[0]])
+        load_portal_plans(client, staff[spec.team[0]])
+    load_invites(organization, staff["alice"])
     return organization

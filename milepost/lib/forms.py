@@ -5,8 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from milepost.lib.concurrency import keep_new_token
+
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    keep_new_token(form, error)
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             target = field if field in form.fields else None

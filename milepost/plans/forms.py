@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from milepost.accounts.models import User
 from milepost.domain import instruments, library
+from milepost.lib.concurrency import SeenField
 from milepost.lib.forms import DateInput
 from milepost.plans.models import (
     Comparator,
@@ -31,6 +32,7 @@ def _area(rows: int = 3, **attrs: str) -> forms.Textarea:
 
 
 class FormulationForm(forms.Form):
+    last_seen = SeenField()  # optimistic concurrency: milepost.lib.concurrency
     presenting_problems = forms.CharField(
         label="Presenting problems",
         required=False,
@@ -58,6 +60,7 @@ class FactorForm(forms.Form):
 
 
 class PlanDetailsForm(forms.Form):
+    last_seen = SeenField()  # optimistic concurrency: milepost.lib.concurrency
     strengths = forms.CharField(
         label="Strengths",
         required=False,
@@ -98,6 +101,7 @@ def _factor_choices(field: forms.Field, factors: QuerySet[FormulationFactor]) ->
 
 
 class GoalForm(forms.Form):
+    last_seen = SeenField()  # optimistic concurrency: milepost.lib.concurrency
     client_words = forms.CharField(
         label="In the client's own words",
         required=False,
@@ -130,6 +134,7 @@ class GoalForm(forms.Form):
 
 
 class ObjectiveForm(forms.Form):
+    last_seen = SeenField()  # optimistic concurrency: milepost.lib.concurrency
     statement = forms.CharField(
         label="Objective",
         max_length=LONG_TEXT,
@@ -139,6 +144,7 @@ class ObjectiveForm(forms.Form):
 
 
 class InterventionForm(forms.Form):
+    last_seen = SeenField()  # optimistic concurrency: milepost.lib.concurrency
     modality = forms.CharField(
         label="Modality or technique",
         max_length=200,
@@ -297,12 +303,26 @@ class SignForm(forms.Form):
         widget=_area(2),
         help_text="Only when the plan checks found errors; it is kept with the signature.",
     )
+    otp_code = forms.CharField(
+        label="Code from your authenticator app",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="You use two-factor sign-in, so signing asks for a fresh code too.",
+    )
 
 
 class CosignForm(forms.Form):
     password = forms.CharField(
         label="Your password",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    otp_code = forms.CharField(
+        label="Code from your authenticator app",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="You use two-factor sign-in, so signing asks for a fresh code too.",
     )
 
 

@@ -27,6 +27,7 @@ from milepost.clients.models import Client
 from milepost.domain import instruments, library, smart
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.plans import InvalidDiagnosisCode, normalise_icd10cm
+from milepost.lib.concurrency import check_unchanged
 from milepost.lib.validation import clean_text, raise_errors
 from milepost.measures.models import Administration
 from milepost.plans.models import (
@@ -193,8 +194,13 @@ def _formulation_of(client: Client) -> Formulation:
 
 
 @transaction.atomic
-def formulation_update(*, actor: User, client: Client, **changes: Any) -> Formulation:
-    """Write the presenting problems and the CBT cycle (the factors have their own services)."""
+def formulation_update(
+    *, actor: User, client: Client, seen: object = None, **changes: Any
+) -> Formulation:
+    """Write the presenting problems and the CBT cycle (the factors have their own services).
+
+    `seen` (the form's token, `milepost.lib.concurrency`) refuses a save over someone else's.
+    """
     _clinical_actor(actor, client)
     errors: dict[str, str] = {}
     unknown = set(changes) - set(FORMULATION_FIELDS)
@@ -204,7 +210,13 @@ def formulation_update(*, actor: User, client: Client, **changes: Any) -> Formul
         name: _text(errors, name, value) for name, value in changes.items() if name not in unknown
     }
     _raise(errors)
-    formulation = _formulation_of(client)
+    formulation = Formulation.objects.select_for_update().get(pk=_formulation_of(client).pk)
+    check_unchanged(
+        formulation,
+        seen,
+        what="formulation",
+        shown={"Presenting problems": formulation.presenting_problems},
+    )
     changed = [name for name, value in values.items() if getattr(formulation, name) != value]
     for name in changed:
         setattr(formulation, name, values[name])
@@ -340,12 +352,21 @@ def plan_create_draft(
 
 
 @transaction.atomic
-def plan_update(*, actor: User, plan: TreatmentPlan, **changes: Any) -> TreatmentPlan:
+def plan_update(
+    *, actor: User, plan: TreatmentPlan, seen: object = None, **changes: Any
+) -> TreatmentPlan:
     """Change the strengths, discharge criteria or review interval of a draft."""
     plan = _editable(actor, plan)
     errors: dict[str, str] = {}
     values = _plan_values(errors, changes)
     _raise(errors)
+    plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+    check_unchanged(
+        plan,
+        seen,
+        what="plan's details",
+        shown={"Strengths": plan.strengths, "Discharge criteria": plan.discharge_criteria},
+    )
     changed = [name for name, value in values.items() if getattr(plan, name) != value]
     for name in changed:
         setattr(plan, name, values[name])
@@ -435,9 +456,16 @@ def goal_update(
     client_words: str | None = None,
     status: str | None = None,
     factors: Sequence[FormulationFactor] | None = None,
+    seen: object = None,
 ) -> Goal:
     plan = _editable(actor, goal.plan)
-    goal = Goal.objects.get(pk=goal.pk)
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    check_unchanged(
+        goal,
+        seen,
+        what="goal",
+        shown={"In the client's words": goal.client_words, "Goal": goal.statement},
+    )
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     if statement is not None:
@@ -515,12 +543,15 @@ def objective_add(*, actor: User, goal: Goal, statement: str) -> Objective:
 
 
 @transaction.atomic
-def objective_update(*, actor: User, objective: Objective, statement: str) -> Objective:
+def objective_update(
+    *, actor: User, objective: Objective, statement: str, seen: object = None
+) -> Objective:
     plan = _editable(actor, objective.goal.plan)
     errors: dict[str, str] = {}
     clean = _text(errors, "statement", statement, required=True)
     _raise(errors)
-    objective = Objective.objects.get(pk=objective.pk)
+    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    check_unchanged(objective, seen, what="objective", shown={"Objective": objective.statement})
     changed = ["statement"] if objective.statement != clean else []
     objective.statement = clean
     _touch(objective, changed)
@@ -622,14 +653,26 @@ INTERVENTION_FIELDS = ("modality", "type", "frequency", "session_minutes", "resp
 
 
 @transaction.atomic
-def intervention_update(*, actor: User, intervention: Intervention, **changes: Any) -> Intervention:
+def intervention_update(
+    *, actor: User, intervention: Intervention, seen: object = None, **changes: Any
+) -> Intervention:
     plan = _editable(actor, intervention.objective.goal.plan)
     errors: dict[str, str] = {}
     for name in sorted(set(changes) - set(INTERVENTION_FIELDS)):
         errors[name] = "This field cannot be changed."
     values = _intervention_values(errors, plan, changes)
     _raise(errors)
-    intervention = Intervention.objects.get(pk=intervention.pk)
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    check_unchanged(
+        intervention,
+        seen,
+        what="intervention",
+        shown={
+            "Modality": intervention.modality,
+            "Frequency": intervention.frequency,
+            "Session minutes": intervention.session_minutes,
+        },
+    )
     changed = [name for name, value in values.items() if getattr(intervention, name) != value]
     for name in changed:
         setattr(intervention, name, values[name])

@@ -21,12 +21,16 @@ from django.utils import timezone
 
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
+from milepost.accounts.services import mfa_totp_check
+from milepost.accounts.stepup import step_up_needs_code
 from milepost.audit.services import audit_record
 from milepost.clients.models import Client
-from milepost.domain import plan_checks, plan_versions, target_progress
+from milepost.domain import plan_versions, target_progress
+from milepost.domain.compliance import Finding
 from milepost.measures.models import Administration
 from milepost.plans import services
 from milepost.plans.access import plans_with_parts
+from milepost.plans.compliance import compliance_errors
 from milepost.plans.models import (
     Diagnosis,
     Goal,
@@ -46,7 +50,6 @@ from milepost.plans.models import (
     TreatmentPlan,
 )
 from milepost.plans.selectors import (
-    plan_checks_for,
     plan_to_domain,
     series_by_measure,
     target_of,
@@ -74,9 +77,13 @@ def _hash(plan: TreatmentPlan) -> str:
     return plan_versions.content_hash(plan_to_domain(plan))
 
 
-def _check_password(actor: User, password: object) -> None:
+def _check_password(actor: User, password: object, otp_code: object = None) -> None:
+    """Step-up before signing: the password again, and a fresh authenticator code when the
+    signer uses two-factor sign-in (milepost.accounts.stepup)."""
     if not isinstance(password, str) or not password or not actor.check_password(password):
         raise ValidationError({"password": "That is not your password; enter it to sign."})
+    if step_up_needs_code(actor):
+        mfa_totp_check(user=actor, code=otp_code)
 
 
 def _audit(action: str, actor: User, plan: TreatmentPlan, **detail: Any) -> None:
@@ -90,16 +97,21 @@ def _audit(action: str, actor: User, plan: TreatmentPlan, **detail: Any) -> None
     )
 
 
-def plan_errors(plan: TreatmentPlan) -> list[plan_checks.PlanFinding]:
-    """The plan checks of severity error, which block signing unless a reason is given."""
-    plan = _fresh(plan)
-    formulation = getattr(plan.client, "formulation", None)
-    return [f for f in plan_checks_for(plan, formulation) if f.severity == "error"]
+def plan_errors(plan: TreatmentPlan, actor: User | None = None) -> list[Finding]:
+    """The compliance linter's errors under the practice's payer profile (plan_checks'
+    errors included), which block signing unless a reason is given. With `actor`, the
+    clinician about to sign, a draft is also checked for their credentials."""
+    return compliance_errors(_fresh(plan), signer=actor)
 
 
 @transaction.atomic
 def plan_sign(
-    *, actor: User, plan: TreatmentPlan, password: object, override_reason: str = ""
+    *,
+    actor: User,
+    plan: TreatmentPlan,
+    password: object,
+    override_reason: str = "",
+    otp_code: object = None,
 ) -> Signature:
     """The clinician signs a draft: it is frozen, hashed, and comes due for review.
 
@@ -111,11 +123,11 @@ def plan_sign(
     plan = _fresh(plan, lock=True)
     if plan.status != PlanStatus.DRAFT:
         raise services.PlanNotEditable(plan)
-    _check_password(actor, password)
+    _check_password(actor, password, otp_code)
     errors: dict[str, str] = {}
     reason = services._text(errors, "override_reason", override_reason, max_length=1000)
     services._raise(errors)
-    blocking = plan_errors(plan)
+    blocking = plan_errors(plan, actor=actor)
     if blocking and not reason:
         raise ValidationError(
             {
@@ -175,7 +187,9 @@ def _signed_and_intact(plan: TreatmentPlan) -> TreatmentPlan:
 
 
 @transaction.atomic
-def plan_cosign(*, actor: User, plan: TreatmentPlan, password: object) -> Signature:
+def plan_cosign(
+    *, actor: User, plan: TreatmentPlan, password: object, otp_code: object = None
+) -> Signature:
     """A supervisor of the signing clinician co-signs the exact signed version."""
     require_membership(actor, Role.SUPERVISOR)
     services._clinical_actor(actor, plan.client)
@@ -185,7 +199,7 @@ def plan_cosign(*, actor: User, plan: TreatmentPlan, password: object) -> Signat
         raise ValidationError({"plan": "The clinician has not signed this version."})
     if not actor.supervisees.filter(clinician=clinician.signer).exists():
         raise PermissionDenied
-    _check_password(actor, password)
+    _check_password(actor, password, otp_code)
     if plan.signatures.filter(role=SignatureRole.SUPERVISOR).exists():
         raise ValidationError({"plan": "This version is already co-signed."})
     signature = Signature.objects.create(
@@ -250,6 +264,47 @@ def plan_endorse_in_session(
         plan,
         method=SignatureMethod.IN_SESSION,
         content_hash=plan.content_hash,
+    )
+    return signature
+
+
+@transaction.atomic
+def plan_endorse_in_portal(
+    *, actor: User, plan: TreatmentPlan, typed_name: object, has_read: bool, password: object
+) -> Signature:
+    """The client endorses the signed version in the portal: their full name typed, "I have
+    read this plan" ticked, and their own password re-entered (decision 0702).
+
+    Bound to this version's hash like every signature; a later version needs its own.
+    """
+    require_membership(actor, Role.CLIENT)
+    if plan.client.portal_user_id != actor.pk:
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    name = services._text(errors, "typed_name", typed_name, required=True, max_length=200)
+    if not has_read:
+        errors["has_read"] = "Tick the box to say you have read the plan."
+    if not isinstance(password, str) or not password or not actor.check_password(password):
+        errors.update({"password": "That is not your password; enter the one you sign in with."})
+    services._raise(errors)
+    plan = _signed_and_intact(plan)
+    client = plan.client
+    if _fold(name) not in _names_of(client):
+        raise ValidationError(
+            {"typed_name": "Type your full name (first and last) as your therapist has it."}
+        )
+    if plan.signatures.filter(role=SignatureRole.CLIENT).exists():
+        raise ValidationError({"plan": "You have already endorsed this version of your plan."})
+    signature = Signature.objects.create(
+        plan=plan,
+        role=SignatureRole.CLIENT,
+        signer=actor,
+        signer_name=name,
+        method=SignatureMethod.PORTAL,
+        content_hash=plan.content_hash,
+    )
+    _audit(
+        "plan.endorse", actor, plan, method=SignatureMethod.PORTAL, content_hash=plan.content_hash
     )
     return signature
 

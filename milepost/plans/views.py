@@ -25,11 +25,13 @@ from django.views.decorators.http import require_POST
 from milepost.accounts.access import org_clinicians
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.stepup import step_up_needs_code
 from milepost.clients.access import client_get_for_user
 from milepost.clients.models import Client
 from milepost.domain import instruments, library, smart
-from milepost.domain.plan_checks import PlanFinding, findings_for
+from milepost.domain.compliance import Finding
 from milepost.domain.target_progress import TargetProgress, progress_in_words, target_words
+from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
 from milepost.measures.access import administrations_for_client
 from milepost.notes.access import unworked_objectives_for_plan
@@ -47,6 +49,7 @@ from milepost.plans.access import (
     plan_get_for_user,
     plans_for_client,
 )
+from milepost.plans.compliance import compliance_for
 from milepost.plans.forms import (
     NEW_METRIC,
     AmendForm,
@@ -74,7 +77,6 @@ from milepost.plans.models import (
     TreatmentPlan,
 )
 from milepost.plans.selectors import (
-    plan_checks_for,
     plan_to_domain,
     series_by_measure,
     target_of,
@@ -85,6 +87,11 @@ from milepost.plans.selectors import (
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+def findings_for(findings: list[Finding], where: str) -> tuple[Finding, ...]:
+    """The compliance findings about one element (the plan, a goal, an objective…)."""
+    return tuple(f for f in findings if f.where == where)
 
 
 def _purpose(request: HttpRequest) -> str:
@@ -123,10 +130,14 @@ def formulation_edit(request: HttpRequest, client_id: str) -> HttpResponseBase:
         name: getattr(formulation, name, "") if formulation else ""
         for name in services.FORMULATION_FIELDS
     }
+    if formulation is not None:
+        initial[SEEN] = token(formulation)
     form = FormulationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        seen = data.pop(SEEN, "")
         try:
-            services.formulation_update(actor=user, client=client, **form.cleaned_data)
+            services.formulation_update(actor=user, client=client, seen=seen, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -274,8 +285,8 @@ class TargetView:
 class ObjectiveView:
     objective: Objective
     target: TargetView | None
-    findings: tuple[PlanFinding, ...]
-    interventions: list[tuple[Intervention, tuple[PlanFinding, ...]]]
+    findings: tuple[Finding, ...]
+    interventions: list[tuple[Intervention, tuple[Finding, ...]]]
     intervention_form: InterventionForm
 
 
@@ -283,7 +294,7 @@ class ObjectiveView:
 class GoalView:
     goal: Goal
     target: TargetView | None
-    findings: tuple[PlanFinding, ...]
+    findings: tuple[Finding, ...]
     objective_form: ObjectiveForm
     objectives: list[ObjectiveView] = field(default_factory=list)
 
@@ -312,9 +323,12 @@ def _render_editor(
     user = _user(request)
     client = plan.client
     formulation = formulation_for_client(user, client)
-    checks = plan_checks_for(plan, formulation)
+    administrations = administrations_for_client(user, client)
+    profile, checks = compliance_for(
+        plan, user=user, formulation=formulation, administrations=administrations
+    )
     by_instrument, by_metric = series_by_measure(
-        administrations_for_client(user, client), observations_for_client(user, client)
+        administrations, observations_for_client(user, client)
     )
     clinicians = list(org_clinicians(user))
     objective_forms = forms.get("objective_forms", {})
@@ -374,6 +388,7 @@ def _render_editor(
         "goals": goals,
         "checks": [(f, _anchor(f, plan, anchors)) for f in checks],
         "plan_findings": findings_for(checks, plan.public_id),
+        "profile": profile,
         "errors": sum(1 for f in checks if f.severity == "error"),
         "warnings": sum(1 for f in checks if f.severity == "warning"),
         "review_due": domain_plan.review_due,
@@ -381,6 +396,7 @@ def _render_editor(
         "details_form": forms.get("details_form")
         or PlanDetailsForm(
             initial={
+                SEEN: token(plan),
                 "strengths": plan.strengths,
                 "discharge_criteria": plan.discharge_criteria,
                 "review_interval_days": plan.review_interval_days,
@@ -391,11 +407,17 @@ def _render_editor(
     return render(request, "plans/editor.html", context, status=status)
 
 
-def _anchor(finding: PlanFinding, plan: TreatmentPlan, anchors: dict[str, str]) -> str:
+def _anchor(finding: Finding, plan: TreatmentPlan, anchors: dict[str, str]) -> str:
     """Where on the editor page a finding's element is."""
     if finding.where in anchors:
         return anchors[finding.where]
-    return "diagnoses" if finding.code == "no-diagnosis" else "details"
+    if finding.code == "no-diagnosis":
+        return "diagnoses"
+    return "signatures" if finding.pl in _SIGNATURE_ITEMS else "details"
+
+
+# Checklist items whose findings are about the signatures (shown in the editor's own card).
+_SIGNATURE_ITEMS = frozenset({"PL-11", "PL-12", "PL-13", "PL-26"})
 
 
 @policy(Policy.CLINICAL)
@@ -464,7 +486,8 @@ def plan_details(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
     form = PlanDetailsForm(request.POST)
 
     def write(data: dict[str, Any]) -> tuple[str, str]:
-        services.plan_update(actor=user, plan=plan, **data)
+        seen = data.pop(SEEN, "")
+        services.plan_update(actor=user, plan=plan, seen=seen, **data)
         return "Plan details saved.", "details"
 
     return _editor_post(request, client_id, plan, form, write, details_form=form)
@@ -648,6 +671,7 @@ def goal_edit(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespons
         factors=_maintaining_factors(request, plan.client),
         with_status=True,
         initial={
+            SEEN: token(goal),
             "statement": goal.statement,
             "client_words": goal.client_words,
             "status": goal.status,
@@ -659,6 +683,7 @@ def goal_edit(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespons
             services.goal_update(
                 actor=user,
                 goal=goal,
+                seen=form.cleaned_data[SEEN],
                 statement=form.cleaned_data["statement"],
                 client_words=form.cleaned_data["client_words"],
                 status=form.cleaned_data["status"],
@@ -956,11 +981,16 @@ def _objective_page(
 def objective_edit(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
     user = _user(request)
     objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
-    form = ObjectiveForm(request.POST or None, initial={"statement": objective.statement})
+    form = ObjectiveForm(
+        request.POST or None, initial={SEEN: token(objective), "statement": objective.statement}
+    )
     if request.method == "POST" and "check" not in request.POST and form.is_valid():
         try:
             services.objective_update(
-                actor=user, objective=objective, statement=form.cleaned_data["statement"]
+                actor=user,
+                objective=objective,
+                statement=form.cleaned_data["statement"],
+                seen=form.cleaned_data[SEEN],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -1040,6 +1070,7 @@ def intervention_add(request: HttpRequest, client_id: str, objective_id: str) ->
     )
 
     def write(data: dict[str, Any]) -> tuple[str, str]:
+        data.pop(SEEN, None)
         services.intervention_add(actor=user, objective=objective, **data)
         return "Intervention added.", f"objective-{objective.public_id}"
 
@@ -1065,6 +1096,7 @@ def intervention_edit(
         request.POST or None,
         clinicians=list(org_clinicians(user)),
         initial={
+            SEEN: token(intervention),
             "modality": intervention.modality,
             "type": intervention.type,
             "frequency": intervention.frequency,
@@ -1075,7 +1107,9 @@ def intervention_edit(
     plan = intervention.objective.goal.plan
     if request.method == "POST" and form.is_valid():
         try:
-            services.intervention_update(actor=user, intervention=intervention, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            seen = data.pop(SEEN, "")
+            services.intervention_update(actor=user, intervention=intervention, seen=seen, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -1251,8 +1285,8 @@ def _plan_page(
     return render(request, template, {"client": plan.client, "plan": plan, **context})
 
 
-def _checks_of(request: HttpRequest, plan: TreatmentPlan) -> tuple[PlanFinding, ...]:
-    return plan_checks_for(plan, formulation_for_client(_user(request), plan.client))
+def _checks_of(request: HttpRequest, plan: TreatmentPlan) -> list[Finding]:
+    return compliance_for(plan, user=_user(request))[1]
 
 
 @policy(Policy.CLINICAL)
@@ -1264,6 +1298,8 @@ def plan_sign(request: HttpRequest, client_id: str, plan_id: str) -> HttpRespons
         messages.info(request, f"Version {plan.version} is already signed.")
         return redirect(_editor_url(plan))
     form = SignForm(request.POST or None)
+    if not step_up_needs_code(user):
+        del form.fields["otp_code"]
     if request.method == "POST" and form.is_valid():
         try:
             versions.plan_sign(actor=user, plan=plan, **form.cleaned_data)
@@ -1288,9 +1324,16 @@ def plan_cosign(request: HttpRequest, client_id: str, plan_id: str) -> HttpRespo
     user = _user(request)
     plan = plan_get_for_user(user, client_id, plan_id, purpose=_purpose(request))
     form = CosignForm(request.POST or None)
+    if not step_up_needs_code(user):
+        del form.fields["otp_code"]
     if request.method == "POST" and form.is_valid():
         try:
-            versions.plan_cosign(actor=user, plan=plan, password=form.cleaned_data["password"])
+            versions.plan_cosign(
+                actor=user,
+                plan=plan,
+                password=form.cleaned_data["password"],
+                otp_code=form.cleaned_data.get("otp_code"),
+            )
         except PermissionDenied:
             messages.error(request, "Only a supervisor of the signing clinician can co-sign.")
             return redirect(_editor_url(plan, "signatures"))

@@ -151,14 +151,15 @@ class DemoPlanTests:
         this_monday = today - dt.timedelta(days=today.weekday())
         for given_name, series in SERIES.items():
             client = _client(given_name)
-            assert Observation.objects.filter(client=client).count() == sum(
+            # The clinician's weekly values; the portal's log (demo/portal_plans.py) adds its own.
+            assert Observation.objects.filter(client=client, source="clinician").count() == sum(
                 len(values) for values in series.values()
             ), given_name
             for name, values in series.items():
                 observations = list(
-                    Observation.objects.filter(client=client, metric__name=name).order_by(
-                        "period_start"
-                    )
+                    Observation.objects.filter(
+                        client=client, metric__name=name, source="clinician"
+                    ).order_by("period_start")
                 )
                 assert [o.value for o in observations] == values
                 assert {o.period_start.weekday() for o in observations} == {0}

@@ -80,7 +80,7 @@ class PlanToDomainTests:
                 type="individual",
                 frequency="weekly",
                 session_minutes=50,
-                responsible="Alice Example",
+                responsible="Alice Example, LCSW",
                 responsible_id=personas.alice.public_id,
             ),
         )
