@@ -21,8 +21,6 @@ import datetime as dt
 import random
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.django_env import setup  # noqa: E402
-from bench.harness import Result  # noqa: E402
+from bench.harness import Result, elapsed_ms  # noqa: E402
 
 if TYPE_CHECKING:
     from milepost.accounts.models import User
@@ -245,12 +243,6 @@ def _build() -> User:
     return clinician
 
 
-def _elapsed_ms(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
-
-
 def run() -> list[Result]:
     setup("bench_dashboard")
     from django.db import connection
@@ -284,8 +276,8 @@ def run() -> list[Result]:
     timed: list[float] = []
     baseline: list[float] = []
     for _ in range(REPEAT):  # interleaved, so both see the same machine load
-        timed.append(_elapsed_ms(dashboard))
-        baseline.append(_elapsed_ms(raw))
+        timed.append(elapsed_ms(dashboard))
+        baseline.append(elapsed_ms(raw))
 
     value, base = statistics.median(timed), statistics.median(baseline)
     n, m = len(dashboard_queries), len(raw_queries)

@@ -17,19 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import statistics
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import Result  # noqa: E402
+from bench.django_env import setup  # noqa: E402
+from bench.harness import Result, elapsed_ms  # noqa: E402
 
 if TYPE_CHECKING:
     from milepost.accounts.models import User
@@ -55,26 +52,6 @@ RAW_SQL = [
     "SELECT * FROM measures_administration WHERE client_id = %(client)s ORDER BY administered_at",
     "SELECT * FROM plans_observation WHERE client_id = %(client)s ORDER BY period_start",
 ]
-
-
-def _django() -> None:
-    """Set Django up once per process; reuse the database of a bench module that already did."""
-    import django
-    from django.apps import apps
-
-    if apps.ready:
-        from django.conf import settings
-
-        if settings.SETTINGS_MODULE != "config.test_settings":
-            raise RuntimeError("bench_fhir runs only under config.test_settings")
-    else:
-        folder = tempfile.mkdtemp(prefix="milepost-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
-        django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _answers_for(instrument: Any, total: int) -> list[int]:
@@ -201,14 +178,8 @@ def _build() -> tuple[User, Client]:
     return clinician, client
 
 
-def _elapsed_ms(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
-
-
 def run() -> list[Result]:
-    _django()
+    setup("bench_fhir")
     from django.db import connection
 
     from milepost.interop.access import ClientRecord, plan_versions_for_client
@@ -255,10 +226,10 @@ def run() -> list[Result]:
         fn()
     timed, baseline, built, validated = [], [], [], []
     for _ in range(REPEAT):
-        timed.append(_elapsed_ms(fhir))
-        baseline.append(_elapsed_ms(raw))
-        built.append(_elapsed_ms(build_only))
-        validated.append(_elapsed_ms(build_and_validate))
+        timed.append(elapsed_ms(fhir))
+        baseline.append(elapsed_ms(raw))
+        built.append(elapsed_ms(build_only))
+        validated.append(elapsed_ms(build_and_validate))
     value, base = statistics.median(timed), statistics.median(baseline)
     v_with, v_without = statistics.median(validated), statistics.median(built)
     return [

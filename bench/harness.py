@@ -65,7 +65,7 @@ def throughput(
     )
 
 
-def _elapsed_ms(fn: Callable[[], object]) -> float:
+def elapsed_ms(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
     return (time.perf_counter() - start) * 1000
@@ -89,8 +89,8 @@ def median_ms(
     timed: list[float] = []
     baseline: list[float] = []
     for _ in range(repeat):  # interleaved, so both see the same machine load
-        timed.append(_elapsed_ms(fn))
-        baseline.append(_elapsed_ms(baseline_fn))
+        timed.append(elapsed_ms(fn))
+        baseline.append(elapsed_ms(baseline_fn))
     value, base = statistics.median(timed), statistics.median(baseline)
     return Result(
         name=name,

@@ -164,6 +164,10 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
 # "Break the glass": how long an emergency access to a client outside one's care team lasts.
 EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 4, minimum=1)
+# Retention: how long the practice must keep a discharged client's record (state laws differ;
+# HIPAA's own documentation rule is six years). Milepost deletes nothing; `milepost retention`
+# lists what is older, for the practice to decide.
+RETENTION_YEARS = env_int("RETENTION_YEARS", 7, minimum=1)
 # Portal: the address in invitation and reminder e-mails (else the request's own host), and
 # how long an invitation link stays valid.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "").rstrip("/")

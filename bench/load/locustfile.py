@@ -15,10 +15,22 @@ import os
 import random
 import re
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 SETUP = json.loads(os.environ["LOAD_SETUP"])
 _counter = itertools.count()
+# The ledger: the time of every submission sent, and of every one the server accepted (201),
+# written when the run ends so the checker can match them to the stored rows one by one.
+SENT: list[str] = []
+ACCEPTED: list[str] = []
+
+
+@events.quitting.add_listener
+def _write_ledger(environment: object, **kwargs: object) -> None:
+    with open(os.environ["LOAD_LEDGER"], "w", encoding="utf-8") as handle:
+        json.dump({"sent": SENT, "accepted": ACCEPTED}, handle)
+
+
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -38,12 +50,16 @@ class QuestionnaireUser(HttpUser):
         # A distinct time per submission (microseconds from the counter), never in the future.
         when = dt.datetime.now(dt.UTC) - dt.timedelta(days=1, microseconds=n)
         answers = [random.randint(0, 3) for _ in range(8)] + [0]
-        self.client.post(
+        stamp = when.isoformat()
+        SENT.append(stamp)
+        response = self.client.post(
             f"/api/v1/clients/{client_id}/administrations",
-            json={"instrument": "phq9", "answers": answers, "administered_at": when.isoformat()},
+            json={"instrument": "phq9", "answers": answers, "administered_at": stamp},
             headers={"Authorization": f"Bearer {self.token}"},
             name="POST administration",
         )
+        if response.status_code == 201:
+            ACCEPTED.append(stamp)
 
 
 class DashboardUser(HttpUser):

@@ -20,7 +20,30 @@ sys.path.insert(0, str(ROOT))
 EXTRA_CLIENTS = 40
 
 
-def count(after_id: int) -> int:
+def _ledger_check(after_id: int, path: str) -> dict[str, int]:
+    """Match the run's stored rows to the submissions the load sent and had accepted."""
+    import datetime as dt
+    from collections import Counter
+
+    from milepost.measures.models import Administration
+
+    with open(path, encoding="utf-8") as handle:
+        ledger = json.load(handle)
+    stored = Counter(
+        Administration.objects.filter(id__gt=after_id).values_list("administered_at", flat=True)
+    )
+    accepted = [dt.datetime.fromisoformat(t) for t in ledger["accepted"]]
+    sent = {dt.datetime.fromisoformat(t) for t in ledger["sent"]}
+    return {
+        "sent": len(sent),
+        "accepted": len(accepted),
+        "stored": sum(stored.values()),
+        "accepted_not_stored_once": sum(1 for t in accepted if stored[t] != 1),
+        "stored_not_sent": sum(n for t, n in stored.items() if t not in sent),
+    }
+
+
+def count(after_id: int, ledger: str = "") -> int:
     """Administrations (the last id, how many), submissions stored twice since `after_id`
     (the same client and time: each submission of the run has its own time), the audit chain."""
     from django.db.models import Count, Max
@@ -38,6 +61,7 @@ def count(after_id: int) -> int:
         .count()
     )
     chain = audit_verify()
+    matched = _ledger_check(after_id, ledger) if ledger else {}
     print(
         json.dumps(
             {
@@ -46,6 +70,7 @@ def count(after_id: int) -> int:
                 "duplicate_submissions": duplicates,
                 "audit_ok": chain.ok,
                 "audit_events": chain.checked,
+                **matched,
             }
         )
     )
@@ -58,7 +83,7 @@ def main() -> int:
 
     django.setup()
     if sys.argv[1:2] == ["count"]:
-        return count(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+        return count(int(sys.argv[2]) if len(sys.argv) > 2 else 0, *sys.argv[3:4])
     from django.conf import settings
     from django.core.management import call_command
 
@@ -68,6 +93,7 @@ def main() -> int:
     from milepost.clients.access import visible_clients
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
     call_command("demo", stdout=io.StringIO())
     alice = User.objects.get(email="alice@demo.milepost.test")
     for n in range(EXTRA_CLIENTS):
