@@ -60,8 +60,9 @@ def test_random_posts_never_fail_and_refusals_save_nothing(route_name):
     url = _url(route, personas)
     who = WHO[route.callback.access_policy]  # type: ignore[attr-defined]
     http = HttpClient()
-    if who is not None:
-        http.force_login(personas.by_name(who))
+    user = personas.by_name(who) if who is not None else None
+    if user is not None:
+        http.force_login(user)
 
     @settings(
         max_examples=6,
