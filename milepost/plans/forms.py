@@ -55,6 +55,7 @@ class FormulationForm(forms.Form):
 
 
 class FactorForm(forms.Form):
+    last_seen = SeenField()  # optimistic concurrency: milepost.lib.concurrency
     kind = forms.ChoiceField(label="Kind", choices=FactorKind.choices)
     text = forms.CharField(label="Factor", max_length=500)
 
@@ -197,6 +198,8 @@ def measure_choices(metrics: list[Metric]) -> list[tuple[str, Any]]:
 
 class TargetForm(forms.Form):
     """Bind a goal or objective to a questionnaire or a metric, with its target."""
+
+    last_seen = SeenField()  # optimistic concurrency: the target's token, or "new"
 
     measure = forms.ChoiceField(label="Measured by")
     new_metric_name = forms.CharField(

@@ -27,7 +27,7 @@ from milepost.clients.models import Client
 from milepost.domain import instruments, library, smart
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.plans import InvalidDiagnosisCode, normalise_icd10cm
-from milepost.lib.concurrency import check_unchanged
+from milepost.lib.concurrency import EditConflict, check_unchanged
 from milepost.lib.validation import clean_text, raise_errors
 from milepost.measures.models import Administration
 from milepost.plans.models import (
@@ -251,7 +251,12 @@ def formulation_factor_add(
 
 @transaction.atomic
 def formulation_factor_update(
-    *, actor: User, factor: FormulationFactor, kind: str | None = None, text: str | None = None
+    *,
+    actor: User,
+    factor: FormulationFactor,
+    kind: str | None = None,
+    text: str | None = None,
+    seen: object = None,
 ) -> FormulationFactor:
     """Reword or reclassify a factor, unless a plan that is no longer a draft links to it."""
     client = factor.formulation.client
@@ -266,6 +271,12 @@ def formulation_factor_update(
         values["text"] = _text(errors, "text", text, required=True, max_length=500)
     _raise(errors)
     factor = FormulationFactor.objects.select_for_update().get(pk=factor.pk)
+    check_unchanged(
+        factor,
+        seen,
+        what="factor",
+        shown={"Kind": factor.get_kind_display(), "Factor": factor.text},
+    )
     changed = [name for name, value in values.items() if getattr(factor, name) != value]
     if changed and factor.goals.exclude(plan__status=PlanStatus.DRAFT).exists():
         raise ValidationError(
@@ -735,8 +746,12 @@ def target_set(
     baseline: object = None,
     direction: str = "",
     confirmed: bool = False,
+    seen: object = None,
 ) -> Target:
     """Bind a goal or objective to an instrument or a custom metric, with its target.
+
+    `seen` is the form's token: the target's `updated_at` as shown, or "new" when the form
+    showed no target (someone binding it meanwhile is then a conflict too).
 
     The target and baseline must lie within the instrument's range. With an instrument
     and no baseline given, the baseline is the client's latest scored administration;
@@ -832,7 +847,18 @@ def target_set(
     assert isinstance(due_date, dt.date)
 
     owner_field = "goal" if isinstance(owner, Goal) else "objective"
-    target = Target.objects.filter(**{owner_field: owner}).first() or Target(**{owner_field: owner})
+    existing = Target.objects.select_for_update().filter(**{owner_field: owner}).first()
+    if existing is not None:
+        shown = {
+            "Measure": existing.instrument_code
+            or (existing.metric.name if existing.metric else ""),
+            "Target": f"{existing.comparator} {existing.target_value:g}",
+            "Due": existing.due_date.isoformat() if existing.due_date else "",
+        }
+        if seen == "new":
+            raise EditConflict("target", existing, shown)
+        check_unchanged(existing, seen, what="target", shown=shown)
+    target = existing or Target(**{owner_field: owner})
     target.instrument_code = instrument.code if instrument is not None else ""
     target.metric = metric if instrument is None else None
     target.baseline = start

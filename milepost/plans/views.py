@@ -162,6 +162,7 @@ def _formulation_page(
             "factor": f,
             "kind": editing["kind"] if editing.get("id") == f.public_id else f.kind,
             "text": editing["text"] if editing.get("id") == f.public_id else f.text,
+            "seen": editing["seen"] if editing.get("id") == f.public_id else token(f),
             "errors": editing["errors"] if editing.get("id") == f.public_id else [],
         }
         for f in (formulation.factors.all() if formulation else [])
@@ -192,7 +193,8 @@ def factor_add(request: HttpRequest, client_id: str) -> HttpResponseBase:
     factor_form = FactorForm(request.POST)
     if factor_form.is_valid():
         try:
-            services.formulation_factor_add(actor=user, client=client, **factor_form.cleaned_data)
+            data = {k: v for k, v in factor_form.cleaned_data.items() if k != SEEN}
+            services.formulation_factor_add(actor=user, client=client, **data)
         except ValidationError as error:
             add_service_errors(factor_form, error)
         else:
@@ -213,7 +215,9 @@ def factor_edit(request: HttpRequest, client_id: str, factor_id: str) -> HttpRes
     form = FactorForm(request.POST)
     if form.is_valid():
         try:
-            services.formulation_factor_update(actor=user, factor=factor, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            seen = data.pop(SEEN, "")
+            services.formulation_factor_update(actor=user, factor=factor, seen=seen, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -229,6 +233,7 @@ def factor_edit(request: HttpRequest, client_id: str, factor_id: str) -> HttpRes
         "id": factor.public_id,
         "kind": form.data.get("kind", factor.kind),
         "text": form.data.get("text", factor.text),
+        "seen": form.data.get(SEEN, ""),
         "errors": [
             f"{form.fields[k].label if k in form.fields else 'Factor'}: {e}"
             for k, errs in form.errors.items()
@@ -807,11 +812,12 @@ def _target_initial(owner: Goal | Objective, analysis: smart.Analysis | None) ->
             "direction": target.direction,
             "due_date": target.due_date,
             "confirmed": target.confirmed,
+            SEEN: token(target),
         }
     if analysis is None:
-        return {}
+        return {SEEN: "new"}
     st = analysis.structure
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = {SEEN: "new"}
     if st.measure:
         try:
             initial["measure"] = f"instrument:{instruments.get(st.measure).code}"
@@ -879,6 +885,7 @@ def _bind(user: User, owner: Goal | Objective, form: TargetForm, data: dict[str,
         direction=data["direction"],
         due_date=data["due_date"],
         confirmed=data["confirmed"],
+        seen=data.get(SEEN),
     )
 
 

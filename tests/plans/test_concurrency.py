@@ -145,3 +145,47 @@ def test_the_client_record_refuses_a_stale_save(personas, login_as):
     assert "555 0101" in response.content.decode()
     client.refresh_from_db()
     assert client.phone == "555 0101"
+
+
+def test_a_factor_saved_meanwhile_is_not_overwritten(personas, login_as):
+    parts = dana_plan(personas)
+    client = personas.dana_client
+    alice = login_as(personas.alice)
+    page = alice.get(reverse("plans:formulation", args=[client.public_id])).content.decode()
+    token_shown = token(parts.factor)
+    assert f'name="last_seen" value="{token_shown}"' in page  # the form carries it
+    plans.formulation_factor_update(actor=personas.bob, factor=parts.factor, text="Bob's words")
+    response = alice.post(
+        reverse("plans:factor_edit", args=[client.public_id, parts.factor.public_id]),
+        {"last_seen": token_shown, "kind": "perpetuating", "text": "Alice's words"},
+    )
+    assert response.status_code == 200
+    assert "Someone else saved this factor" in response.content.decode()
+    parts.factor.refresh_from_db()
+    assert parts.factor.text == "Bob's words"
+
+
+def test_a_target_form_that_showed_none_conflicts_with_one_bound_meanwhile(personas):
+    import datetime as dt
+
+    parts = dana_plan(personas)
+    metric = plans.metric_create(actor=personas.alice, name="Walks", unit="walks", period="week")
+    due = dt.date.today() + dt.timedelta(weeks=8)
+
+    def bind(value, seen):
+        return plans.target_set(
+            actor=personas.alice,
+            owner=parts.objective,
+            metric=metric,
+            target_value=value,
+            comparator=">=",
+            due_date=due,
+            seen=seen,
+        )
+
+    first = bind(5, "new")  # Bob's form showed no target and he saved first...
+    with pytest.raises(EditConflict):
+        bind(6, "new")  # ...Alice's form also showed none.
+    with pytest.raises(EditConflict):
+        bind(6, "2000-01-01T00:00:00+00:00")  # a stale token
+    assert bind(6, token(first)).target_value == 6  # the current token saves
