@@ -477,3 +477,10 @@ class HostileInputTests:
                     for response in (http.get(url, data), http.post(url, data)):
                         assert response.status_code < 500, f"{who} {route.name}"
                         assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_a_client_finds_optional_two_factor_from_the_portal(personas, login_as):
+    http = login_as(personas.dana)
+    home = http.get(reverse("portal:home")).content.decode()
+    assert reverse("accounts:mfa_setup") in home
+    assert http.get(reverse("accounts:mfa_setup")).status_code == 200
