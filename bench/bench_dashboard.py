@@ -22,13 +22,14 @@ import random
 import statistics
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.django_env import setup  # noqa: E402
 from bench.harness import Result, elapsed_ms  # noqa: E402
+from bench.rows import scored_administration  # noqa: E402
 
 if TYPE_CHECKING:
     from milepost.accounts.models import User
@@ -85,16 +86,6 @@ RAW_SQL = [
 ]
 # Only these constant subqueries are spliced in; the values travel as parameters.
 QUERIES = [sql.format(visible=_VISIBLE, goals=_GOALS.format(visible=_VISIBLE)) for sql in RAW_SQL]
-
-
-def _answers_for(instrument: Any, total: int) -> list[int]:
-    """Item values summing to `total`, filled from the first item (last item 0: no alert)."""
-    answers = [0] * len(instrument.items)
-    left = total
-    for i, item in enumerate(instrument.items[:-1]):
-        answers[i] = min(max(item.values), left)
-        left -= answers[i]
-    return answers
 
 
 def _build() -> User:
@@ -180,23 +171,14 @@ def _build() -> User:
             step = rng.choice((-1, -1, 0, 1))  # most improve; some stall or worsen
             baselines[(client.pk, instrument.code)] = start
             for week in range(WEEKS):
-                total = max(0, min(instrument.total_max - 3, start + step * week))
-                answers = _answers_for(instrument, total)
-                score = instruments.score(instrument, answers)
                 administrations.append(
-                    Administration(
-                        organization=org,
+                    scored_administration(
+                        org=org,
                         client=client,
-                        instrument_code=instrument.code,
-                        instrument_version=instrument.version,
-                        answers=answers,
-                        total=score.total,
-                        exact_total=score.exact_total,
-                        band_code=score.band.code if score.band else "",
-                        band_label=score.band.label if score.band else "",
-                        answered=score.answered,
-                        administered_at=now - dt.timedelta(weeks=WEEKS - week, hours=1),
-                        entered_by=clinician,
+                        clinician=clinician,
+                        instrument=instrument,
+                        total=max(0, min(instrument.total_max - 3, start + step * week)),
+                        at=now - dt.timedelta(weeks=WEEKS - week, hours=1),
                     )
                 )
     administrations = Administration.objects.bulk_create(administrations, batch_size=2000)

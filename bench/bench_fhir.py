@@ -20,13 +20,14 @@ import json
 import statistics
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.django_env import setup  # noqa: E402
 from bench.harness import Result, elapsed_ms  # noqa: E402
+from bench.rows import scored_administration  # noqa: E402
 
 if TYPE_CHECKING:
     from milepost.accounts.models import User
@@ -52,15 +53,6 @@ RAW_SQL = [
     "SELECT * FROM measures_administration WHERE client_id = %(client)s ORDER BY administered_at",
     "SELECT * FROM plans_observation WHERE client_id = %(client)s ORDER BY period_start",
 ]
-
-
-def _answers_for(instrument: Any, total: int) -> list[int]:
-    answers = [0] * len(instrument.items)
-    left = total
-    for i, item in enumerate(instrument.items[:-1]):
-        answers[i] = min(max(item.values), left)
-        left -= answers[i]
-    return answers
 
 
 def _build() -> tuple[User, Client]:
@@ -127,23 +119,14 @@ def _build() -> tuple[User, Client]:
     rows = []
     for instrument, start in ((phq9, 20), (gad7, 16)):
         for week in range(WEEKS):
-            total = max(2, start - week // 8)
-            answers = _answers_for(instrument, total)
-            score = instruments.score(instrument, answers)
             rows.append(
-                Administration(
-                    organization=org,
+                scored_administration(
+                    org=org,
                     client=client,
-                    instrument_code=instrument.code,
-                    instrument_version=instrument.version,
-                    answers=answers,
-                    total=score.total,
-                    exact_total=score.exact_total,
-                    band_code=score.band.code if score.band else "",
-                    band_label=score.band.label if score.band else "",
-                    answered=score.answered,
-                    administered_at=now - dt.timedelta(weeks=WEEKS - week, hours=1),
-                    entered_by=clinician,
+                    clinician=clinician,
+                    instrument=instrument,
+                    total=max(2, start - week // 8),
+                    at=now - dt.timedelta(weeks=WEEKS - week, hours=1),
                 )
             )
     Administration.objects.bulk_create(rows)
