@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.phi_logs import CAPTURE
+from tests.phi_logs import CAPTURE, client_names, leak_report
 
 # Django-dependent imports live inside the fixtures, so the pure domain tests also run
 # without the Django plugin: `pytest -p no:django tests/domain`.
@@ -33,6 +33,28 @@ def personas(db: None):
     from tests.base import make_personas
 
     return make_personas()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """A module's shared database world, made once per module and worker.
+
+    The fixture opens a transaction that lasts the whole module and is rolled back at its
+    end; each test's own `db` transaction is then a savepoint inside it, rolled back after
+    the test, so every test starts from exactly what the module's builder made. A module
+    opts in by overriding `personas` (see tests/test_access_matrix.py): the matrices make
+    the personas and every sample record once instead of once per case.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -62,7 +84,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session", autouse=True)
 def capture_logs():
-    """Keep every log record of the run for tests/test_phi_in_logs.py (which runs last)."""
+    """Keep every log record of this process's tests; when its session ends, no record may
+    name a client (tests/phi_logs.py: each xdist worker scans its own records)."""
     root = logging.getLogger()
     level = root.level
     root.addHandler(CAPTURE)
@@ -70,8 +93,6 @@ def capture_logs():
     yield CAPTURE
     root.removeHandler(CAPTURE)
     root.setLevel(level)
+    report = leak_report(CAPTURE.lines, client_names())
+    assert not report, "a client's name reached the logs:\n" + report
 
-
-def pytest_collection_modifyitems(config, items):
-    """Tests marked `run_last` run after all the others (they read what the others left)."""
-    items.sort(key=lambda item: item.get_closest_marker("run_last") is not None)

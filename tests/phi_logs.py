@@ -2,7 +2,12 @@
 
 The handler sits on the root logger from the first test to the last, at INFO (stricter than
 production's WARNING default), so request lines of the browser tests' live server, warnings
-and errors of every app all pass through it. `tests/test_phi_in_logs.py` runs last.
+and errors of every app all pass through it.
+
+Under pytest-xdist every worker is its own process with its own records, so each process scans
+what it captured when its session ends (the `capture_logs` fixture in tests/conftest.py): the
+union of the workers' records is every record of the run, whichever worker ran which test.
+A leak fails the run as an error at the teardown of that worker's last test.
 """
 
 from __future__ import annotations
@@ -28,6 +33,29 @@ class LogCapture(logging.Handler):
 
 
 CAPTURE = LogCapture()
+
+
+# Dana's and Chris's family names (tests/base.py); the demo's clients are added when Django
+# is set up (the pure domain run, `pytest -p no:django tests/domain`, never loads the demo).
+PERSONA_CLIENT_NAMES = ("Quillfeather", "Farshore")
+
+
+def client_names() -> list[str]:
+    """The family names of every client the suite's personas and the demo practice have."""
+    names = set(PERSONA_CLIENT_NAMES)
+    from django.apps import apps
+
+    if apps.ready:
+        from milepost.demo.data import CLIENTS
+
+        names.update(spec.family_name for spec in CLIENTS)
+    return sorted(names)
+
+
+def leak_report(lines: Iterable[str], names: Iterable[str]) -> str:
+    """An empty string when no line names a client; else one line per leak, for the failure."""
+    found = leaks(lines, names)
+    return "\n".join(f"{name}: {line[:300]}" for name, line in found)
 
 
 def leaks(lines: Iterable[str], names: Iterable[str]) -> list[tuple[str, str]]:

@@ -192,6 +192,27 @@ def test_the_matrix_covers_the_routes_we_know_of():
     assert len(admin_routes()) > 5
 
 
+def make_world(personas: Personas) -> Personas:
+    """Every sample record the routes name, made now (in SAMPLE_KWARGS's order)."""
+    for make in SAMPLE_KWARGS.values():
+        make(personas)
+    return personas
+
+
+@pytest.fixture(scope="module")
+def world(module_world) -> Personas:
+    """The personas and every sample, made once per module and worker (module_world)."""
+    from tests.base import make_personas
+
+    return make_world(make_personas())
+
+
+@pytest.fixture
+def personas(world, db) -> Personas:
+    """Each case runs in a savepoint inside the module's transaction: its changes go."""
+    return world
+
+
 def _cases() -> Iterator[tuple[str, str, str]]:
     for route in project_routes():
         for persona in PERSONA_NAMES:

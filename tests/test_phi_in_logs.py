@@ -1,4 +1,5 @@
-"""No client's name reaches the logs: the last test of the run reads every record it made.
+"""No client's name reaches the logs: every process of the run reads every record it made
+when its session ends (tests/conftest.py, capture_logs; tests/phi_logs.py).
 
 The names are those of the test personas' clients and of the demo practice's clients (the
 demo is loaded by the demo and browser tests). Staff names may appear; client names never.
@@ -8,18 +9,7 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
-from tests.phi_logs import CAPTURE, LogCapture, leaks
-
-
-def _client_names() -> list[str]:
-    from milepost.demo.data import CLIENTS
-
-    names = {"Quillfeather", "Farshore"}  # tests/base.py: Dana's and Chris's family names
-    for spec in CLIENTS:
-        names.add(spec.family_name)
-    return sorted(names)
+from tests.phi_logs import LogCapture, client_names, leak_report, leaks
 
 
 def test_the_scanner_finds_a_name_in_a_message_an_argument_or_a_traceback():
@@ -42,9 +32,15 @@ def test_the_scanner_finds_a_name_in_a_message_an_argument_or_a_traceback():
     assert [name for name, _ in found] == ["Quillfeather", "Farshore", "Quillfeather"]
 
 
-@pytest.mark.run_last
-def test_no_client_name_in_any_log_record_of_the_run():
-    names = _client_names()
+def test_the_end_of_session_check_names_every_client_and_reports_each_leak():
+    # tests/conftest.py's capture_logs runs this check on every process's records when its
+    # session ends (each xdist worker on its own share of the run).
+    names = client_names()
+    assert {"Quillfeather", "Farshore"} <= set(names)
+    from milepost.demo.data import CLIENTS
+
+    assert {spec.family_name for spec in CLIENTS} <= set(names)
     assert len(names) >= 6
-    found = leaks(CAPTURE.lines, names)
-    assert found == [], "\n".join(f"{name}: {line[:300]}" for name, line in found)
+    assert leak_report(["milepost.plans: saved", "django.server: GET /clients/"], names) == ""
+    report = leak_report(["milepost.plans: saved plan for quillfeather"], names)
+    assert report == "Quillfeather: milepost.plans: saved plan for quillfeather"
