@@ -44,14 +44,15 @@ class InvalidLexiconData(DomainError):
 class Shape:
     """What one list holds, and the Python value ``lexicon`` exposes for it.
 
-    ``row`` is empty for plain words; otherwise the types that follow the word in each
-    ``[word, value, …]`` row (``float`` also takes an integer, ``date`` is month and day).
+    ``row`` is empty for plain words; otherwise the type of what follows the word in each
+    ``[word, value]`` row (``float`` also takes an integer; ``date`` is a month and a day,
+    ``[word, month, day]``).
     ``container`` is ``tuple``, ``frozenset``, ``dict`` (word -> value, or -> (month, day)
     for dates) or ``pairs`` (a tuple of (word, value) in file order).
     """
 
     key: str = "words"  # "words" | "rules" | "groups"
-    row: tuple[str, ...] = ()  # "int" | "float" | "str" | "date"
+    row: str = ""  # "int" | "float" | "str" | "date"
     container: str = "tuple"
     choices: tuple[str, ...] = ()  # allowed values of a one-string row
     rule_value: str = ""  # the field beside ``keys`` in each rule
@@ -60,20 +61,20 @@ class Shape:
 
 _WORDS = Shape()
 _WORD_SET = Shape(container="frozenset")
-_COMPARATOR = Shape(row=("str",), container="pairs", choices=(">=", "<=", ">", "<", "="))
+_COMPARATOR = Shape(row="str", container="pairs", choices=(">=", "<=", ">", "<", "="))
 
 # Every list the engine reads. A file may hold any of them, but each exactly once.
 SHAPES: dict[str, Shape] = {
     # numbers.toml
-    "number_words": Shape(row=("int",), container="dict"),
-    "number_phrases": Shape(row=("str",), container="dict"),
-    "count_words": Shape(row=("int",), container="dict"),
+    "number_words": Shape(row="int", container="dict"),
+    "number_phrases": Shape(row="str", container="dict"),
+    "count_words": Shape(row="int", container="dict"),
     # time.toml
-    "days_per_unit": Shape(row=("float",), container="dict"),
-    "months": Shape(row=("int",), container="dict"),
+    "days_per_unit": Shape(row="float", container="dict"),
+    "months": Shape(row="int", container="dict"),
     "review_points": _WORDS,
     "frequency_words": _WORDS,
-    "named_days": Shape(row=("date",), container="dict"),
+    "named_days": Shape(row="date", container="dict"),
     "seasons": _WORDS,
     # comparators.toml
     "comparators_before": _COMPARATOR,
@@ -82,8 +83,8 @@ SHAPES: dict[str, Shape] = {
     "decrease_verbs": _WORDS,
     "increase_verbs": _WORDS,
     # measures.toml
-    "duration_units": Shape(row=("str",), container="dict"),
-    "period_units": Shape(row=("str",), container="dict"),
+    "duration_units": Shape(row="str", container="dict"),
+    "period_units": Shape(row="str", container="dict"),
     "log_words": _WORDS,
     "self_rating_words": _WORDS,
     "severity_bands": _WORDS,
@@ -260,7 +261,7 @@ def _words(table: _List, shape: Shape) -> tuple[tuple[str, ...], Any]:
         if not isinstance(row, list) or not row:
             raise table.error(f"words[{index}]: expected [word, value], got {row!r}")
         word = _word(table, row[0], shape, f"words[{index}]")
-        value = _row_value(table, shape.row[0], row[1:], word)
+        value = _row_value(table, shape.row, row[1:], word)
         if shape.choices and value not in shape.choices:
             raise table.error(f"{word!r}: {value!r} is not one of {', '.join(shape.choices)}")
         pairs.append((word, value))

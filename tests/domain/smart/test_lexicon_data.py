@@ -264,7 +264,7 @@ def _one_word_list(name: str, word: str) -> str:
     values = {"int": "1", "float": "1.0", "str": '"x"', "date": "1, 1"}
     if not shape.row:
         return head + f'words = ["{word}"]\n'
-    value = f'"{shape.choices[0]}"' if shape.choices else values[shape.row[0]]
+    value = f'"{shape.choices[0]}"' if shape.choices else values[shape.row]
     return head + f'words = [["{word}", {value}]]\n'
 
 
