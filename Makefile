@@ -9,7 +9,7 @@ PY := $(BIN)/python
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test test-domain lint format bench load-test eval-smart demo migrate install install-dev clean check-python
+.PHONY: run serve test test-domain test-sqlite lint format bench load-test eval-smart demo migrate install install-dev install-npm clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else "Milepost needs Python 3.12 or newer (Django 6); found %d.%d. Install python3.12 or select it with pyenv." % v[:2])'
@@ -23,14 +23,18 @@ $(VENV)/.installed-base: requirements/base.txt pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-dev: requirements/dev.txt package.json $(VENV)/.installed-base
+$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-base
 	$(PY) -m pip install --quiet -r requirements/dev.txt
-	@# axe-core, for the accessibility checks of the browser tests (no lock file: see README).
+	@touch $@
+
+# axe-core, for the accessibility checks of the browser tests (no lock file: see README).
+node_modules/.installed: package.json
 	npm install --no-package-lock --no-audit --no-fund --silent
 	@touch $@
 
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
+install-npm: node_modules/.installed
 
 var/secret_key:
 	@mkdir -p var
@@ -46,18 +50,33 @@ demo: migrate
 # Creates the virtualenv, installs, migrates the SQLite database under var/, loads the
 # demo practice, and serves on http://$(HOST):$(PORT)/.
 run: demo
+	@$(MAKE) --no-print-directory serve
+
+# Serves what is installed and migrated (no demo data is loaded): `make run` once, then
+# `make serve` to start again with the data as it was left.
+serve: migrate
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo ""
 	@echo "  Milepost is running at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@echo "  Sign in with one of the demo logins above, e.g. alice@demo.milepost.test"
+	@echo "  Demo logins (after make run): alice@demo.milepost.test, bob@, sam@, erin@, dana@;"
+	@echo "  password milepost-demo-2026"
 	@echo ""
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
-test: install-dev
-	$(BIN)/pytest
+# The whole suite on the database DATABASE_URL names (SQLite by default), in parallel on
+# every core (pytest-xdist); the slowest 15 tests are listed at the end.
+PYTEST_WORKERS ?= auto
+test: install-dev install-npm
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# The pure-Python domain tests: no database, no Django, no npm.
 test-domain: install-dev
-	$(BIN)/pytest tests/domain -q
+	$(BIN)/pytest -p no:django tests/domain -q
+
+# CI's second database: the tests that touch the database, on the embedded SQLite, without
+# the browser tests (they run once, in `make test`); see docs/decisions/0014-ci-split.md.
+test-sqlite: install-dev
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --database-tests-only -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -82,4 +101,4 @@ eval-smart: install-dev
 	$(PY) bench/eval_smart.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -96,3 +96,41 @@ def capture_logs():
     report = leak_report(CAPTURE.lines, client_names())
     assert not report, "a client's name reached the logs:\n" + report
 
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that touch the database (CI's second database run)",
+    )
+
+
+def _touches_database(item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    if "_django_db_helper" in getattr(item, "fixturenames", ()):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None:
+        from django.test import TransactionTestCase
+
+        return issubclass(cls, TransactionTestCase)
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests carry the `browser` mark (CI runs them once); `--database-tests-only`
+    keeps the tests that touch the database (docs/decisions/0014-ci-split.md)."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if ("page" in fixtures or "live_server" in fixtures) and not item.get_closest_marker(
+            "browser"
+        ):
+            raise pytest.UsageError(f"{item.nodeid} drives a browser: mark it `browser`")
+    if config.getoption("--database-tests-only"):
+        kept = [item for item in items if _touches_database(item)]
+        dropped = [item for item in items if not _touches_database(item)]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
