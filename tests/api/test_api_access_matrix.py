@@ -99,6 +99,23 @@ def test_every_operation_needs_authentication():
         assert security, f"{operation_id} is open to anyone"
 
 
+@pytest.fixture(scope="module")
+def world(module_world) -> Personas:
+    """The personas and every sample the paths name, made once per module and worker."""
+    from tests.base import make_personas
+
+    personas = make_personas()
+    for make in PATH_PARAMS.values():
+        make(personas)
+    return personas
+
+
+@pytest.fixture
+def personas(world, db) -> Personas:
+    """Each case runs in a savepoint inside the module's transaction: its changes go."""
+    return world
+
+
 def _cases() -> Iterator[tuple[str, str, str, str]]:
     for operation_id, method, path in schema_operations():
         for persona in PERSONA_NAMES:
