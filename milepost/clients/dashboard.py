@@ -124,8 +124,10 @@ def review_state(due: dt.date | None, *, today: dt.date) -> ReviewState:
     return "later"
 
 
-def plan_in_force(plans: Iterable[TreatmentPlan]) -> TreatmentPlan | None:
+def in_force_among(plans: Iterable[TreatmentPlan]) -> TreatmentPlan | None:
     """The newest signed version; else the draft; else None (superseded and closed never).
+
+    The rule of `plans.selectors.plan_in_force`, applied to versions already fetched.
 
     A draft beside a signed version is an amendment still being written: until it is
     signed, the signed version is what the client is being treated under.
@@ -281,7 +283,7 @@ def _plans_in_force(
     in_force: dict[int, TreatmentPlan] = {}
     drafts: dict[int, int] = {}
     for client_id, plans in versions.items():
-        plan = plan_in_force(plans)
+        plan = in_force_among(plans)
         if plan is None:
             continue
         in_force[client_id] = plan

@@ -33,7 +33,7 @@ from milepost.measures.models import (
     Source,
 )
 from milepost.measures.services import administration_submit, risk_alert_raise_early
-from milepost.notes.selectors import plan_in_force
+from milepost.plans.selectors import plan_in_force
 
 # How far ahead a start or session date may be set: far enough for any real plan.
 _FURTHEST_AHEAD = dt.timedelta(days=366)

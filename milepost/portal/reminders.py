@@ -35,8 +35,8 @@ from milepost.domain import schedules
 from milepost.domain.schedules import Occurrence
 from milepost.measures.access import assignments_for_reminders
 from milepost.measures.assignments import assignment_next_due
-from milepost.notes.selectors import plan_in_force
 from milepost.plans.models import GoalStatus, Observation, Target
+from milepost.plans.selectors import plan_in_force
 from milepost.portal.models import Reminder, ReminderChannel
 
 logger = logging.getLogger(__name__)
