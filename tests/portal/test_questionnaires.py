@@ -17,6 +17,7 @@ from milepost.clients import services as clients
 from milepost.measures import assignments
 from milepost.measures.access import open_alerts_for_user
 from milepost.measures.models import Administration, Assignment, PortalResponseDraft, RiskAlert
+from milepost.portal import questionnaires
 from milepost.portal.models import CrisisResources
 from tests.base import PASSWORD
 from tests.portal.questionnaire_helpers import dana_assignment
@@ -166,7 +167,7 @@ class OneQuestionPerScreenTests:
         http = login_as(personas.dana)
         response = http.post(_question(assignment, 1), {"nav": "skip"})
         assert response["Location"] == _question(assignment, 2)
-        assert assignments.draft_answers(assignment) == {1: None}
+        assert questionnaires.draft_answers(assignment) == {1: None}
 
     def test_a_previous_answer_is_shown_checked(self, personas, login_as):
         assignment = dana_assignment(personas)
