@@ -30,7 +30,7 @@ from milepost.clients.forms import (
 from milepost.clients.models import ClientStatus
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
-from milepost.measures.access import open_alerts_for_client, open_alerts_for_user
+from milepost.measures.access import open_alerts_for_user
 
 _CASELOAD_FILTERS = "caseload_filters"
 
@@ -97,7 +97,6 @@ def client_detail(request: HttpRequest, client_id: str) -> HttpResponseBase:
             "client": client,
             "team": team,
             "add_form": add_form,
-            "alerts": open_alerts_for_client(user, client),
         },
     )
 
