@@ -10,7 +10,7 @@ urlpatterns = [
     path("accounts/login/", account_views.login, name="login"),
     path("accounts/logout/", account_views.logout, name="logout"),
     path("practice/", include("milepost.accounts.urls")),
-    path("practice/", include("milepost.audit.urls")),
+    path("practice/", include("milepost.reports.audit_urls")),
     path("practice/", include("milepost.clients.practice_urls")),
     path("clients/", include("milepost.clients.urls")),
     path("clients/", include("milepost.measures.urls")),

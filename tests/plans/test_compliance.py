@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from milepost.accounts import services as accounts
 from milepost.accounts.models import Organization, Role
-from milepost.audit.access import AuditFilters, audit_events_for_admin
 from milepost.audit.models import AuditEvent
 from milepost.clients import services as clients
 from milepost.domain.compliance import get_profile
@@ -30,6 +29,7 @@ from milepost.plans.compliance import (
     record_for,
 )
 from milepost.plans.models import Goal, Signature, TreatmentPlan
+from milepost.reports.audit_trail import AuditFilters, audit_events_for_admin
 from tests.base import PASSWORD, dana_note, dana_plan
 from tests.plans.test_versions import complete, signed
 from tests.test_access_matrix import DANA_SECRETS
