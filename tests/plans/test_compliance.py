@@ -335,7 +335,7 @@ class ReportTests:
         assert "review-late" not in found
 
     def test_the_navigation_links_it_for_supervisors_and_admins_only(self, personas, login_as):
-        home = reverse("clients:caseload")
+        home = reverse("reports:caseload")
         assert REPORT.encode() in login_as(personas.sam).get(home).content
         assert REPORT.encode() not in login_as(personas.alice).get(home).content
         assert REPORT.encode() in login_as(personas.erin).get(reverse("accounts:users")).content

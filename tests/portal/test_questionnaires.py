@@ -277,7 +277,7 @@ class CrisisTests:
         assert alert.is_open
         assert alert in open_alerts_for_user(personas.alice)
         assert alert in open_alerts_for_user(personas.bob)
-        caseload = login_as(personas.alice).get(reverse("clients:caseload")).content.decode()
+        caseload = login_as(personas.alice).get(reverse("reports:caseload")).content.decode()
         assert "2 urgent risk alerts need action" in caseload
 
     def test_the_care_team_is_alerted_as_soon_as_the_answer_is_saved(self, personas, login_as):
@@ -289,7 +289,7 @@ class CrisisTests:
         alert = RiskAlert.objects.get(assignment=assignment, administration=None)
         assert alert.code == "self-harm"
         assert alert in open_alerts_for_user(personas.alice)
-        caseload = login_as(personas.alice).get(reverse("clients:caseload")).content.decode()
+        caseload = login_as(personas.alice).get(reverse("reports:caseload")).content.decode()
         assert "not sent yet" in caseload
         page = login_as(personas.alice).get(
             reverse("measures:alert", args=[personas.dana_client.public_id, alert.public_id])

@@ -9,6 +9,9 @@ caseload: each kind of record (plans, signatures, targets, administrations, obse
 alerts) is fetched for every listed client in one query and grouped in Python, and progress
 toward each target is computed from those values by the same domain code the plan editor
 uses (docs/decisions/0330-caseload-dashboard.md).
+
+It reads clients, plans and measures alike, so it lives in reports, above all three
+(docs/decisions/0013-layers-and-read-models.md).
 """
 
 from __future__ import annotations
