@@ -230,7 +230,7 @@ def run() -> list[Result]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from milepost.clients.dashboard import caseload_dashboard
+    from milepost.reports.dashboard import caseload_dashboard
 
     clinician = _build()
     params = {"org": clinician.membership.organization_id, "user": clinician.pk}

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "milepost.api",
     "milepost.portal",
     "milepost.invites",
+    "milepost.reports",
     "milepost.web",
     "milepost.demo",
 ]

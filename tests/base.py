@@ -190,8 +190,8 @@ def dana_note(p: Personas) -> SessionNote:
     """A session note of dana's, written by alice, citing the objectives of her plan in
     force; made on first use, with her plan (the access matrix names it in URLs)."""
     from milepost.notes import services as notes
-    from milepost.notes.selectors import plan_in_force
     from milepost.plans.models import GoalStatus
+    from milepost.plans.selectors import plan_in_force
 
     cached = _DANA_NOTES.get(id(p))
     if cached is not None and cached[0] is p:

@@ -188,7 +188,7 @@ def test_every_project_route_is_named_and_declares_a_policy():
 def test_the_matrix_covers_the_routes_we_know_of():
     # A guard that enumeration works at all: these must be among the routes found.
     names = {r.name for r in project_routes()}
-    assert {"login", "home", "clients:caseload", "clients:detail", "accounts:users"} <= names
+    assert {"login", "home", "reports:caseload", "clients:detail", "accounts:users"} <= names
     assert len(admin_routes()) > 5
 
 

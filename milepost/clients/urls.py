@@ -6,7 +6,6 @@ from milepost.clients import views
 
 app_name = "clients"
 urlpatterns = [
-    path("", views.caseload, name="caseload"),
     path("new/", views.client_create, name="create"),
     # Before "<client_id>/": "emergency" is not a client id.
     path("emergency/", views.emergency_access, name="emergency_access"),

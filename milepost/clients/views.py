@@ -19,52 +19,14 @@ from milepost.clients.access import (
     emergency_accesses_for_clinician,
     emergency_client_lookup,
 )
-from milepost.clients.dashboard import caseload_dashboard
 from milepost.clients.forms import (
     CareTeamAddForm,
     CareTeamRemoveForm,
-    CaseloadFilterForm,
     ClientForm,
     EmergencyAccessForm,
 )
-from milepost.clients.models import ClientStatus
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
-from milepost.measures.access import open_alerts_for_client, open_alerts_for_user
-
-_CASELOAD_FILTERS = "caseload_filters"
-
-
-@policy(Policy.CLINICAL)
-def caseload(request: HttpRequest) -> HttpResponseBase:
-    # The search names clients, so it never travels in the URL (logs, history, `next=`):
-    # it is posted, kept in the session, and the page redirects to itself.
-    saved = request.session.get(_CASELOAD_FILTERS, {"status": "active", "q": ""})
-    filters = CaseloadFilterForm(request.POST if request.method == "POST" else saved)
-    status, search = "active", ""
-    if filters.is_valid():
-        status = filters.cleaned_data["status"] or "active"
-        search = filters.cleaned_data["q"]
-        if request.method == "POST":
-            request.session[_CASELOAD_FILTERS] = {"status": status, "q": search}
-            return redirect("clients:caseload")
-    dashboard = caseload_dashboard(
-        request.user,  # type: ignore[arg-type]
-        status=None if status == "all" else status,
-        search=search,
-    )
-    return render(
-        request,
-        "clients/caseload.html",
-        {
-            "alerts": open_alerts_for_user(request.user),  # type: ignore[arg-type]
-            "dashboard": dashboard,
-            "status": status,
-            "search": search,
-            "statuses": [("all", "All"), *ClientStatus.choices],
-            "filters": filters,
-        },
-    )
 
 
 @policy(Policy.CLINICAL)
@@ -97,7 +59,6 @@ def client_detail(request: HttpRequest, client_id: str) -> HttpResponseBase:
             "client": client,
             "team": team,
             "add_form": add_form,
-            "alerts": open_alerts_for_client(user, client),
         },
     )
 

@@ -19,8 +19,8 @@ from milepost.accounts.models import User
 from milepost.clients.models import Client
 from milepost.notes import services as notes
 from milepost.notes.models import Progress, SessionNote, SessionSetting, SessionType
-from milepost.notes.selectors import plan_in_force
 from milepost.plans.models import GoalStatus, Objective
+from milepost.plans.selectors import plan_in_force
 
 WEEK = dt.timedelta(weeks=1)
 # The latest notes that leave the plan's last objective uncited.

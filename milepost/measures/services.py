@@ -54,7 +54,7 @@ def administration_submit(
     """Validate, score and store one completed questionnaire; raise alerts for urgent flags.
 
     Invalid answers raise ValidationError naming the item (`item_3`); nothing is saved.
-    `assignment` is the portal assignment the answers complete (measures/assignments.py).
+    `assignment` is the portal assignment the answers complete (portal/questionnaires.py).
     """
     _check_actor(actor, client, source)
     try:

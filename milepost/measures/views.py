@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from milepost.accounts.models import User
@@ -18,7 +17,6 @@ from milepost.domain.errors import UnknownInstrument
 from milepost.domain.instruments import Instrument
 from milepost.domain.narrative import change_in_words
 from milepost.domain.progress import change
-from milepost.domain.schedules import Occurrence
 from milepost.lib.forms import add_service_errors
 from milepost.measures import assignments, services
 from milepost.measures.access import (
@@ -26,10 +24,8 @@ from milepost.measures.access import (
     administrations_for_client,
     alert_get_for_user,
     assignment_get_for_user,
-    assignments_for_client,
     open_alerts_for_client,
 )
-from milepost.measures.assignments import assignment_next_due
 from milepost.measures.charts import score_chart_svg
 from milepost.measures.forms import (
     AdministrationForm,
@@ -38,7 +34,7 @@ from milepost.measures.forms import (
     EnteredInErrorForm,
     NextSessionForm,
 )
-from milepost.measures.models import Administration, Assignment
+from milepost.measures.models import Administration
 
 
 def _instrument_or_404(code: str) -> Instrument:
@@ -81,29 +77,6 @@ def _summaries(items: list[Administration]) -> list[InstrumentSummary]:
     return summaries
 
 
-@dataclass(frozen=True)
-class AssignmentRow:
-    assignment: Assignment
-    next_due: Occurrence | None
-    status: str
-
-
-def _assignment_rows(user: User, client: Client) -> list[AssignmentRow]:
-    today = timezone.localdate()
-    rows = []
-    for assignment in assignments_for_client(user, client):
-        occurrence = assignment_next_due(assignment, today=today)
-        rows.append(
-            AssignmentRow(
-                assignment,
-                occurrence,
-                occurrence.status(today).value if occurrence is not None else "",
-            )
-        )
-    # Active first, each group in the order assigned.
-    return sorted(rows, key=lambda row: not row.assignment.active)
-
-
 def _measures_page(
     request: HttpRequest, user: User, client: Client, assign_form: AssignmentForm
 ) -> HttpResponse:
@@ -116,7 +89,6 @@ def _measures_page(
             "summaries": summaries,
             "alerts": open_alerts_for_client(user, client),
             "all_instruments": instruments.all_instruments(),
-            "assignments": _assignment_rows(user, client),
             "assign_form": assign_form,
         },
     )

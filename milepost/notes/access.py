@@ -23,8 +23,8 @@ from milepost.clients.models import Client
 from milepost.lib.public_id import is_public_id
 from milepost.notes import thread
 from milepost.notes.models import NoteObjective, SessionNote
-from milepost.notes.selectors import objective_number, plan_in_force
 from milepost.plans.models import Goal, GoalStatus, Objective, TreatmentPlan
+from milepost.plans.selectors import objective_number, plan_in_force
 
 # Newest first: by day, then by the time the session started.
 NEWEST_FIRST = ("-held_on", "-started_at", "-id")
@@ -99,7 +99,7 @@ def note_get_for_user(
 
 
 def plan_in_force_for_client(user: User, client: Client) -> PlanInForce | None:
-    """The plan version sessions work to (notes/selectors.py), with its active goals and
+    """The plan version sessions work to (plans/selectors.py), with its active goals and
     their objectives; None when the client has no plan yet."""
     plan = plan_in_force(client)
     goals: list[Goal] = []

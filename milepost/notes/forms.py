@@ -11,9 +11,9 @@ from django import forms
 
 from milepost.lib.forms import DateInput
 from milepost.notes.models import Progress, SessionSetting, SessionType
-from milepost.notes.selectors import objective_number
 from milepost.notes.services import COMMENT_MAX, NARRATIVE_MAX, REASON_MAX, citation_field
 from milepost.plans.models import Goal, Objective
+from milepost.plans.selectors import objective_number
 
 
 class TimeInput(forms.TimeInput):

@@ -23,8 +23,8 @@ from milepost.clients.access import require_client_in_reach
 from milepost.clients.models import Client
 from milepost.lib.validation import clean_text, raise_errors
 from milepost.notes.models import NoteObjective, Progress, SessionNote, SessionSetting, SessionType
-from milepost.notes.selectors import objective_number, plan_in_force
 from milepost.plans.models import GoalStatus, Objective, TreatmentPlan
+from milepost.plans.selectors import objective_number, plan_in_force
 
 NARRATIVE_MAX = 20_000  # several pages; beyond it is a paste gone wrong
 COMMENT_MAX = 500
@@ -156,7 +156,7 @@ def note_create(
     """Record a session: when, how, and which objectives of the plan in force it worked on.
 
     `objectives` holds (objective, progress word, comment) for each objective cited;
-    only objectives under an active goal of the plan in force (notes/selectors.py) may be
+    only objectives under an active goal of the plan in force (plans/selectors.py) may be
     cited, each once. The note is tied to that plan version.
     """
     _clinical_actor(actor, client)

@@ -1,6 +1,8 @@
-"""Plans as the domain's plain dataclasses, for the plan linter, exports and the assistant.
+"""Unaudited reads of plans: plans as the domain's plain dataclasses (for the plan linter,
+exports and the assistant), the plan in force, and progress toward targets.
 
-The plan must already have been fetched through plans/access.py (which audits the read).
+The plan (or client) must already have been fetched through plans/access.py or
+clients/access.py (which audit the read); the callers audit what they then do with it.
 """
 
 from __future__ import annotations
@@ -11,10 +13,38 @@ from typing import Any
 
 from django.utils import timezone
 
+from milepost.clients.models import Client
 from milepost.domain import instruments, library, plan_checks, target_progress
 from milepost.domain import plans as domain
 from milepost.measures.models import Administration
-from milepost.plans.models import Formulation, Goal, Objective, Observation, Target, TreatmentPlan
+from milepost.plans.models import (
+    Formulation,
+    Goal,
+    Objective,
+    Observation,
+    PlanStatus,
+    Target,
+    TreatmentPlan,
+)
+
+
+def plan_in_force(client: Client) -> TreatmentPlan | None:
+    """The plan version sessions work to: the newest signed version, else the draft.
+
+    A signed version is what the client agreed to; while none exists the draft being
+    written is the plan (early sessions work on it). Superseded and closed versions are
+    never in force; a client without a plan has none.
+    """
+    plans = TreatmentPlan.objects.filter(client=client)
+    signed = plans.filter(status=PlanStatus.SIGNED).order_by("-version").first()
+    if signed is not None:
+        return signed
+    return plans.filter(status=PlanStatus.DRAFT).first()
+
+
+def objective_number(objective: Objective) -> str:
+    """The objective's number as the plan editor shows it: goal 2, objective 1 is "2.1"."""
+    return f"{objective.goal.order}.{objective.order}"
 
 
 def target_to_domain(target: Target | None) -> domain.Target | None:

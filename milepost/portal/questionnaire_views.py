@@ -1,7 +1,7 @@
 """Questionnaires in the portal: what is due, one question per screen, review, send.
 
 Works without JavaScript: every screen is a plain form that posts and redirects. The
-answers so far are saved with each screen (measures.assignments.portal_answer_save), so
+answers so far are saved with each screen (portal.questionnaires.portal_answer_save), so
 the client can stop at any point and carry on where they left off. An answer that raises
 an urgent flag (PHQ-9 item 9 above "Not at all") is followed at once by the crisis
 screen; sending answers with such a flag ends on it too. No total or severity band is
@@ -24,10 +24,10 @@ from milepost.clients.access import care_team_of, client_get_for_portal
 from milepost.domain import schedules
 from milepost.domain.instruments import Instrument, Item
 from milepost.domain.schedules import Occurrence
-from milepost.measures import assignments as service
 from milepost.measures.access import portal_assignment_get, portal_assignments
 from milepost.measures.forms import PortalItemForm
 from milepost.measures.models import Assignment
+from milepost.portal import questionnaires as service
 from milepost.portal.crisis import crisis_text_for
 
 # What each questionnaire is about, said plainly; the short name is shown beside it.

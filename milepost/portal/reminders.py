@@ -34,10 +34,10 @@ from milepost.clients.models import Client, ClientStatus
 from milepost.domain import schedules
 from milepost.domain.schedules import Occurrence
 from milepost.measures.access import assignments_for_reminders
-from milepost.measures.assignments import assignment_next_due
-from milepost.notes.selectors import plan_in_force
 from milepost.plans.models import GoalStatus, Observation, Target
+from milepost.plans.selectors import plan_in_force
 from milepost.portal.models import Reminder, ReminderChannel
+from milepost.portal.questionnaires import assignment_next_due
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
         return redirect("accounts:users")
     if membership.role == Role.CLIENT:
         return redirect("portal:home")
-    return redirect("clients:caseload")
+    return redirect("reports:caseload")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -21,7 +21,7 @@ class LoginTests:
         response = client.post(
             reverse("login"), {"username": "alice@example.org", "password": PASSWORD}, follow=True
         )
-        assert response.redirect_chain[-1][0] == reverse("clients:caseload")
+        assert response.redirect_chain[-1][0] == reverse("reports:caseload")
         assert b"Quillfeather" in response.content
 
     def test_the_email_is_not_case_sensitive(self, personas, client):
@@ -59,7 +59,7 @@ class LoginTests:
         assert http.get(reverse("logout")).status_code == 405
         response = http.post(reverse("logout"))
         assert response.status_code == 302
-        assert http.get(reverse("clients:caseload")).status_code == 302
+        assert http.get(reverse("reports:caseload")).status_code == 302
 
 
 @pytest.mark.django_db
@@ -99,28 +99,28 @@ class IdleTimeoutTests:
 
     def test_an_idle_session_is_signed_out(self, personas, login_as):
         http = login_as(personas.alice)
-        assert http.get(reverse("clients:caseload")).status_code == 200
+        assert http.get(reverse("reports:caseload")).status_code == 200
         self._age_session(http, settings.SESSION_IDLE_TIMEOUT + 5)
-        response = http.get(reverse("clients:caseload"))
+        response = http.get(reverse("reports:caseload"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
         # Signed out for good, not only redirected once.
-        assert http.get(reverse("clients:caseload")).status_code == 302
+        assert http.get(reverse("reports:caseload")).status_code == 302
 
     def test_a_recently_active_session_stays(self, personas, login_as):
         http = login_as(personas.alice)
-        http.get(reverse("clients:caseload"))
+        http.get(reverse("reports:caseload"))
         self._age_session(http, settings.SESSION_IDLE_TIMEOUT - 60)
-        assert http.get(reverse("clients:caseload")).status_code == 200
+        assert http.get(reverse("reports:caseload")).status_code == 200
 
     def test_the_last_seen_time_is_rewritten_at_most_every_30_seconds(self, personas, login_as):
         http = login_as(personas.alice)
-        http.get(reverse("clients:caseload"))
+        http.get(reverse("reports:caseload"))
         first = http.session["milepost_last_seen"]
-        http.get(reverse("clients:caseload"))
+        http.get(reverse("reports:caseload"))
         assert http.session["milepost_last_seen"] == first
         self._age_session(http, 45)
-        http.get(reverse("clients:caseload"))
+        http.get(reverse("reports:caseload"))
         assert http.session["milepost_last_seen"] > time.time() - 5
 
     def test_passwords_are_hashed_with_argon2_in_production(self):

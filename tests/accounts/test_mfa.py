@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 SETUP = reverse("accounts:mfa_setup")
 VERIFY = reverse("accounts:mfa_verify")
 RECOVERY = reverse("accounts:mfa_recovery_codes")
-CASELOAD = reverse("clients:caseload")
+CASELOAD = reverse("reports:caseload")
 
 
 def fresh_code(device: TOTPDevice) -> str:

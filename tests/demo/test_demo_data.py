@@ -46,7 +46,7 @@ class DemoDataTests:
         response = client.post(
             reverse("login"), {"username": email, "password": password}, follow=True
         )
-        assert response.redirect_chain[-1][0] == reverse("clients:caseload")
+        assert response.redirect_chain[-1][0] == reverse("reports:caseload")
         for name in (b"Whitfield", b"Hale", b"Okafor"):
             assert name in response.content
         # Priya is bob's client only; alice does not see her.
@@ -56,7 +56,7 @@ class DemoDataTests:
         data.load()
         sam = User.objects.get(email=f"sam@{data.DOMAIN}")
         client.force_login(sam)
-        response = client.get(reverse("clients:caseload"))
+        response = client.get(reverse("reports:caseload"))
         for name in (b"Whitfield", b"Hale", b"Natarajan", b"Okafor"):
             assert name in response.content
 

@@ -43,7 +43,7 @@ def answers_for(n_items: int, total: int, top: int) -> list[int]:
 
 
 def build_record(p: Personas) -> DanaRecord:
-    # The plan checks refuse a signer without credentials (plans/compliance.py).
+    # The plan checks refuse a signer without credentials (reports/compliance.py).
     p.alice.credentials = "LCSW"
     p.alice.save(update_fields=["credentials"])
     dp = dana_plan(p)

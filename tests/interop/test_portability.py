@@ -173,7 +173,7 @@ class ArchiveTests:
         }
 
     def test_the_archive_shows_in_the_clients_own_access_history(self, two_orgs):
-        from milepost.audit.access import AuditFilters, audit_events_for_admin
+        from milepost.reports.audit_trail import AuditFilters, audit_events_for_admin
 
         record, _ = two_orgs
         p = record.p

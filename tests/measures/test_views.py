@@ -93,14 +93,14 @@ class RiskAlertViewTests:
 
     def test_the_alert_is_on_the_caseload_and_the_client_page(self, personas, login_as):
         http = login_as(personas.alice)
-        caseload = http.get(reverse("clients:caseload")).content.decode()
+        caseload = http.get(reverse("reports:caseload")).content.decode()
         assert 'role="alert"' in caseload
         assert self._url(personas) in caseload
         detail = http.get(reverse("clients:detail", args=[personas.dana_client.public_id]))
         assert self._url(personas) in detail.content.decode()
 
     def test_the_supervisor_sees_it_too(self, personas, login_as):
-        caseload = login_as(personas.sam).get(reverse("clients:caseload")).content.decode()
+        caseload = login_as(personas.sam).get(reverse("reports:caseload")).content.decode()
         assert self._url(personas) in caseload
 
     def test_acknowledging_without_an_action_explains_and_keeps_it_open(self, personas, login_as):
@@ -116,7 +116,7 @@ class RiskAlertViewTests:
             self._url(personas), {"action": "contacted", "note": "Called; safe; plan reviewed."}
         )
         assert response.status_code == 302
-        caseload = http.get(reverse("clients:caseload")).content.decode()
+        caseload = http.get(reverse("reports:caseload")).content.decode()
         assert self._url(personas) not in caseload
         page = http.get(self._url(personas)).content.decode()
         assert "Contacted the client and assessed risk" in page

@@ -15,9 +15,9 @@ from milepost.audit.services import audit_verify
 from milepost.clients import services as clients
 from milepost.notes import services
 from milepost.notes.models import NoteObjective, SessionNote
-from milepost.notes.selectors import plan_in_force
 from milepost.plans import services as plans
 from milepost.plans.models import Goal, GoalStatus, Objective, PlanStatus, TreatmentPlan
+from milepost.plans.selectors import plan_in_force
 from tests.base import dana_plan
 from tests.notes.conftest import amend_by_hand, write_note
 

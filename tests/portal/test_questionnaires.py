@@ -17,6 +17,7 @@ from milepost.clients import services as clients
 from milepost.measures import assignments
 from milepost.measures.access import open_alerts_for_user
 from milepost.measures.models import Administration, Assignment, PortalResponseDraft, RiskAlert
+from milepost.portal import questionnaires
 from milepost.portal.models import CrisisResources
 from tests.base import PASSWORD
 from tests.portal.questionnaire_helpers import dana_assignment
@@ -166,7 +167,7 @@ class OneQuestionPerScreenTests:
         http = login_as(personas.dana)
         response = http.post(_question(assignment, 1), {"nav": "skip"})
         assert response["Location"] == _question(assignment, 2)
-        assert assignments.draft_answers(assignment) == {1: None}
+        assert questionnaires.draft_answers(assignment) == {1: None}
 
     def test_a_previous_answer_is_shown_checked(self, personas, login_as):
         assignment = dana_assignment(personas)
@@ -276,7 +277,7 @@ class CrisisTests:
         assert alert.is_open
         assert alert in open_alerts_for_user(personas.alice)
         assert alert in open_alerts_for_user(personas.bob)
-        caseload = login_as(personas.alice).get(reverse("clients:caseload")).content.decode()
+        caseload = login_as(personas.alice).get(reverse("reports:caseload")).content.decode()
         assert "2 urgent risk alerts need action" in caseload
 
     def test_the_care_team_is_alerted_as_soon_as_the_answer_is_saved(self, personas, login_as):
@@ -288,7 +289,7 @@ class CrisisTests:
         alert = RiskAlert.objects.get(assignment=assignment, administration=None)
         assert alert.code == "self-harm"
         assert alert in open_alerts_for_user(personas.alice)
-        caseload = login_as(personas.alice).get(reverse("clients:caseload")).content.decode()
+        caseload = login_as(personas.alice).get(reverse("reports:caseload")).content.decode()
         assert "not sent yet" in caseload
         page = login_as(personas.alice).get(
             reverse("measures:alert", args=[personas.dana_client.public_id, alert.public_id])

@@ -15,7 +15,7 @@ from django.utils import timezone
 from milepost.audit.models import AuditEvent
 from milepost.measures import assignments
 from milepost.plans import services as plans
-from milepost.portal import reminders
+from milepost.portal import questionnaires, reminders
 from milepost.portal.models import Reminder
 from tests.base import dana_plan
 from tests.portal.questionnaire_helpers import dana_assignment
@@ -100,10 +100,10 @@ class QuestionnaireReminderTests:
     def test_a_completed_questionnaire_sends_nothing(self, personas):
         assignment = dana_assignment(personas)
         for number in range(1, 10):
-            assignments.portal_answer_save(
+            questionnaires.portal_answer_save(
                 actor=personas.dana, assignment=assignment, question=number, answer=0
             )
-        assignments.portal_submit(actor=personas.dana, assignment=assignment)
+        questionnaires.portal_submit(actor=personas.dana, assignment=assignment)
         assert reminders.remind(include_logs=False).sent == 0
         assert mail.outbox == []
 

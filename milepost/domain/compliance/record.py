@@ -1,6 +1,6 @@
 """What the compliance linter reads beyond the plan: signatures, reviews, session notes,
-administrations and the dates around them. Frozen dataclasses the plans app fills in
-(milepost/plans/compliance.py); the tests build them by hand.
+administrations and the dates around them. Frozen dataclasses the reports app fills in
+(milepost/reports/compliance.py); the tests build them by hand.
 
 Only what the data model really holds is here. What it lacks — a functional level, other
 treating providers, a documented reason the client could not sign, the technique used in a

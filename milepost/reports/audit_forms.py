@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from milepost.audit.access import AuditFilters
 from milepost.lib.public_id import is_public_id
+from milepost.reports.audit_trail import AuditFilters
 
 _ACTION = re.compile(r"^[a-z_.]{1,60}$")
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from milepost.accounts import services as accounts
 from milepost.accounts.models import Organization, Role
-from milepost.audit.access import AuditFilters, audit_events_for_admin
 from milepost.audit.models import AuditEvent
 from milepost.clients import services as clients
 from milepost.domain.compliance import get_profile
@@ -23,13 +22,14 @@ from milepost.measures import services as measures
 from milepost.measures.models import Administration, Source
 from milepost.notes.models import SessionNote
 from milepost.plans import services, versions
-from milepost.plans.compliance import (
+from milepost.plans.models import Goal, Signature, TreatmentPlan
+from milepost.reports.audit_trail import AuditFilters, audit_events_for_admin
+from milepost.reports.compliance import (
     Inputs,
     caseload_compliance,
     compliance_for,
     record_for,
 )
-from milepost.plans.models import Goal, Signature, TreatmentPlan
 from tests.base import PASSWORD, dana_note, dana_plan
 from tests.plans.test_versions import complete, signed
 from tests.test_access_matrix import DANA_SECRETS
@@ -335,7 +335,7 @@ class ReportTests:
         assert "review-late" not in found
 
     def test_the_navigation_links_it_for_supervisors_and_admins_only(self, personas, login_as):
-        home = reverse("clients:caseload")
+        home = reverse("reports:caseload")
         assert REPORT.encode() in login_as(personas.sam).get(home).content
         assert REPORT.encode() not in login_as(personas.alice).get(home).content
         assert REPORT.encode() in login_as(personas.erin).get(reverse("accounts:users")).content
@@ -551,7 +551,7 @@ class ReportQueryTests:
         assert "IN (SELECT" in notes_sql.upper()
 
     def test_each_plan_is_turned_into_the_domain_once(self, personas, monkeypatch):
-        from milepost.plans import compliance as module
+        from milepost.reports import compliance as module
 
         dp = signed(personas)  # a signed version is hashed as well as linted
         _caseload(personas, 2)

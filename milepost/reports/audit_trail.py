@@ -3,6 +3,10 @@
 An admin sees the events of their own practice only, filtered by who acted, which client
 the event concerns (by the client's public id), a date range and an action prefix.
 Opening or exporting a report is itself an audit event, with the filters it used.
+
+It reads people and clients as well as events, so it sits here in reports, above accounts
+and clients, and the audit app below them keeps only the chain itself
+(docs/decisions/0013-layers-and-read-models.md).
 """
 
 from __future__ import annotations

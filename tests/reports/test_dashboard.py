@@ -14,14 +14,6 @@ from django.utils import timezone
 
 from milepost.audit.models import AuditEvent
 from milepost.clients import services as clients
-from milepost.clients.dashboard import (
-    CaseloadRow,
-    Dashboard,
-    caseload_dashboard,
-    is_off_track,
-    measures_for_clients,
-    review_state,
-)
 from milepost.clients.models import Client
 from milepost.domain.progress import Projection
 from milepost.domain.target_progress import TargetProgress
@@ -39,6 +31,14 @@ from milepost.plans.models import (
     TreatmentPlan,
 )
 from milepost.plans.selectors import series_by_measure
+from milepost.reports.dashboard import (
+    CaseloadRow,
+    Dashboard,
+    caseload_dashboard,
+    is_off_track,
+    measures_for_clients,
+    review_state,
+)
 from tests.base import Personas, dana_plan
 
 TODAY = dt.date(2026, 5, 20)
@@ -547,7 +547,7 @@ class CaseloadPageTests:
             personas.dana_client, personas.alice, version=1, status="signed", review_due_on=due
         )
         _sign(plan, SignatureRole.CLINICIAN)
-        response = login_as(personas.alice).get(reverse("clients:caseload"))
+        response = login_as(personas.alice).get(reverse("reports:caseload"))
         assert response.status_code == 200
         assert isinstance(response.context["dashboard"], Dashboard)
         html = response.content.decode()
@@ -562,20 +562,20 @@ class CaseloadPageTests:
         assert 'style="' not in html
 
     def test_without_reviews_due_the_section_says_so(self, personas, login_as):
-        html = login_as(personas.alice).get(reverse("clients:caseload")).content.decode()
+        html = login_as(personas.alice).get(reverse("reports:caseload")).content.decode()
         assert "No review is overdue or due in the next 14 days" in html
         assert "No plan" in html
 
     def test_an_outsider_cannot_see_dana(self, personas, login_as):
         for outsider in (personas.charlie, personas.frank):
-            response = login_as(outsider).get(reverse("clients:caseload"))
+            response = login_as(outsider).get(reverse("reports:caseload"))
             assert response.status_code == 200
             html = response.content.decode()
             assert "Quillfeather" not in html
             assert personas.dana_client.public_id not in html
-        charlie = login_as(personas.charlie).get(reverse("clients:caseload"))
+        charlie = login_as(personas.charlie).get(reverse("reports:caseload"))
         assert b"Farshore" in charlie.content
 
     def test_the_page_is_refused_to_a_practice_admin(self, personas, login_as):
-        response = login_as(personas.erin).get(reverse("clients:caseload"))
+        response = login_as(personas.erin).get(reverse("reports:caseload"))
         assert response.status_code == 403

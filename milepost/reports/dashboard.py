@@ -9,6 +9,9 @@ caseload: each kind of record (plans, signatures, targets, administrations, obse
 alerts) is fetched for every listed client in one query and grouped in Python, and progress
 toward each target is computed from those values by the same domain code the plan editor
 uses (docs/decisions/0330-caseload-dashboard.md).
+
+It reads clients, plans and measures alike, so it lives in reports, above all three
+(docs/decisions/0013-layers-and-read-models.md).
 """
 
 from __future__ import annotations
@@ -124,8 +127,10 @@ def review_state(due: dt.date | None, *, today: dt.date) -> ReviewState:
     return "later"
 
 
-def plan_in_force(plans: Iterable[TreatmentPlan]) -> TreatmentPlan | None:
+def in_force_among(plans: Iterable[TreatmentPlan]) -> TreatmentPlan | None:
     """The newest signed version; else the draft; else None (superseded and closed never).
+
+    The rule of `plans.selectors.plan_in_force`, applied to versions already fetched.
 
     A draft beside a signed version is an amendment still being written: until it is
     signed, the signed version is what the client is being treated under.
@@ -281,7 +286,7 @@ def _plans_in_force(
     in_force: dict[int, TreatmentPlan] = {}
     drafts: dict[int, int] = {}
     for client_id, plans in versions.items():
-        plan = plan_in_force(plans)
+        plan = in_force_among(plans)
         if plan is None:
             continue
         in_force[client_id] = plan

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.domain.compliance import RULES
-from milepost.plans.compliance import Report, caseload_compliance
+from milepost.reports.compliance import Report, caseload_compliance
 
 SEVERITY_CHOICES = [
     ("", "Any severity"),
@@ -95,7 +95,7 @@ def _page(
     if report is not None:
         context["errors"] = sum(r.errors for r in report.rows)
         context["warnings"] = sum(r.warnings for r in report.rows)
-    return render(request, "plans/compliance_report.html", context, status=status)
+    return render(request, "reports/compliance.html", context, status=status)
 
 
 @require_safe

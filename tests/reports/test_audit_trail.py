@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from milepost.audit.access import AuditFilters, audit_events_for_admin
 from milepost.audit.models import AuditEvent
 from milepost.audit.services import audit_record
 from milepost.clients.access import client_get_for_user
+from milepost.reports.audit_trail import AuditFilters, audit_events_for_admin
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_safe
 from milepost.accounts.access import org_users_for_admin
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
-from milepost.audit.access import audit_events_for_admin
-from milepost.audit.forms import AuditFilterForm
 from milepost.audit.models import AuditEvent
+from milepost.reports.audit_forms import AuditFilterForm
+from milepost.reports.audit_trail import audit_events_for_admin
 
 PAGE_SIZE = 100
 CSV_COLUMNS = (
@@ -71,7 +71,7 @@ class _Echo:
 def report(request: HttpRequest) -> HttpResponseBase:
     form = _form(request)
     if request.GET and not form.is_valid():
-        return render(request, "audit/report.html", {"form": form, "page": None}, status=400)
+        return render(request, "reports/audit_trail.html", {"form": form, "page": None}, status=400)
     filters = form.filters() if request.GET else AuditFilterForm.empty_filters()
     events = audit_events_for_admin(request.user, filters)  # type: ignore[arg-type]
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -79,7 +79,7 @@ def report(request: HttpRequest) -> HttpResponseBase:
     query.pop("page", None)
     return render(
         request,
-        "audit/report.html",
+        "reports/audit_trail.html",
         {"form": form, "page": page, "rows": [_row(e) for e in page], "query": query.urlencode()},
     )
 
@@ -89,7 +89,7 @@ def report(request: HttpRequest) -> HttpResponseBase:
 def report_csv(request: HttpRequest) -> HttpResponseBase:
     form = _form(request)
     if request.GET and not form.is_valid():
-        return render(request, "audit/report.html", {"form": form, "page": None}, status=400)
+        return render(request, "reports/audit_trail.html", {"form": form, "page": None}, status=400)
     filters = form.filters() if request.GET else AuditFilterForm.empty_filters()
     events = audit_events_for_admin(request.user, filters, purpose="export")  # type: ignore[arg-type]
     writer = csv.writer(_Echo())
