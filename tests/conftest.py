@@ -97,7 +97,6 @@ def capture_logs():
     assert not report, "a client's name reached the logs:\n" + report
 
 
-
 def pytest_addoption(parser):
     parser.addoption(
         "--database-tests-only",
