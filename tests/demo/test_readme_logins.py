@@ -32,5 +32,8 @@ def test_the_readme_table_lists_every_demo_login_once_and_unbroken():
 
 
 def test_a_table_broken_by_a_paragraph_is_caught():
-    broken = "| who | email | sees |\n| --- | --- | --- |\n| A | `a@x.test` | a |\n\ntext\n| B | `b@x.test` | b |\n"
+    broken = (
+        "| who | email | sees |\n| --- | --- | --- |\n| A | `a@x.test` | a |\n"
+        "\ntext\n| B | `b@x.test` | b |\n"
+    )
     assert _table_emails(broken) == ["a@x.test"]
