@@ -21,9 +21,9 @@ Signing, co-signing, endorsing, amending and reviewing versions are in plans/ver
 
 from __future__ import annotations
 
+from milepost.domain.targets import MAX_METRIC_VALUE
 from milepost.plans.services._common import (
     LONG_TEXT,
-    MAX_METRIC_VALUE,
     REVIEW_INTERVAL_DAYS,
     SESSION_MINUTES,
     PlanNotEditable,

@@ -29,9 +29,6 @@ from milepost.plans.models import FactorKind, FormulationFactor, PlanStatus, Tre
 LONG_TEXT = 4000  # a paragraph or several; TextFields have no length of their own
 REVIEW_INTERVAL_DAYS = (7, 366)
 SESSION_MINUTES = (5, 480)
-# No self-monitored count, duration or rating comes near this; beyond it is a typing slip
-# (and sums of squares in the projection would overflow).
-MAX_METRIC_VALUE = 1_000_000
 # A form filled in on a device whose clock runs a little fast is still "today".
 _CLOCK_SKEW = dt.timedelta(days=1)
 

@@ -14,12 +14,12 @@ from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.models import Client
-from milepost.domain import instruments
+from milepost.domain import instruments, targets
 from milepost.domain.errors import UnknownInstrument
+from milepost.domain.instruments import Instrument
+from milepost.domain.targets import MAX_METRIC_VALUE
 from milepost.lib.concurrency import EditConflict, check_unchanged
 from milepost.plans.models import (
-    Comparator,
-    Direction,
     Goal,
     Metric,
     MetricPeriod,
@@ -27,10 +27,10 @@ from milepost.plans.models import (
     Observation,
     ObservationSource,
     Target,
+    TreatmentPlan,
 )
 from milepost.plans.services._common import (
     _CLOCK_SKEW,
-    MAX_METRIC_VALUE,
     _audit,
     _clinical_actor,
     _editable,
@@ -49,12 +49,31 @@ def _latest_observation(client: Client, metric: Metric) -> Observation | None:
     )
 
 
-def _implied_direction(comparator: str) -> str | None:
-    if comparator in (Comparator.AT_MOST, Comparator.BELOW):
-        return Direction.DECREASE
-    if comparator in (Comparator.AT_LEAST, Comparator.ABOVE):
-        return Direction.INCREASE
-    return None
+def _measure(
+    plan: TreatmentPlan, instrument_code: str, metric: Metric | None
+) -> tuple[Instrument | None, str | None, dict[str, str]]:
+    """The instrument, or the unit of the metric, a target counts in; and what is wrong.
+
+    The unit is given when the metric is this practice's and no instrument was found; with
+    neither, the values are judged without a range.
+    """
+    errors: dict[str, str] = {}
+    instrument = None
+    if bool(instrument_code) == (metric is not None):
+        errors["measure"] = "Choose an instrument or a custom metric (one of the two)."
+    elif instrument_code:
+        try:
+            instrument = instruments.get(str(instrument_code))
+        except UnknownInstrument as error:
+            errors["instrument_code"] = str(error)
+    elif metric is not None and metric.organization_id != plan.organization_id:
+        errors["metric"] = "Choose a metric of this practice."
+    unit = (
+        metric.unit
+        if instrument is None and metric is not None and "metric" not in errors
+        else None
+    )
+    return instrument, unit, errors
 
 
 @transaction.atomic
@@ -77,96 +96,37 @@ def target_set(
     `seen` is the form's token: the target's `updated_at` as shown, or "new" when the form
     showed no target (someone binding it meanwhile is then a conflict too).
 
-    The target and baseline must lie within the instrument's range. With an instrument
-    and no baseline given, the baseline is the client's latest scored administration;
-    with a metric, the latest observation.
+    The rules on the values (range, due date, direction) are milepost.domain.targets'. With
+    an instrument and no baseline given, the baseline is the client's latest scored
+    administration; with a metric, the latest observation.
     """
     goal = owner if isinstance(owner, Goal) else owner.goal
     plan = _editable(actor, goal.plan)
     client = plan.client
-    errors: dict[str, str] = {}
-    instrument = None
-    if bool(instrument_code) == (metric is not None):
-        errors["measure"] = "Choose an instrument or a custom metric (one of the two)."
-    elif instrument_code:
-        try:
-            instrument = instruments.get(str(instrument_code))
-        except UnknownInstrument as error:
-            errors["instrument_code"] = str(error)
-    elif metric is not None and metric.organization_id != plan.organization_id:
-        errors["metric"] = "Choose a metric of this practice."
-    value = _number(errors, "target_value", target_value)
-    if value is None and "target_value" not in errors:
-        errors["target_value"] = "Enter the value to reach."
-    start = _number(errors, "baseline", baseline)
-    if comparator not in Comparator.values:
-        errors["comparator"] = "Choose how the value compares with the target (≤, <, ≥, >, =)."
-    if direction and direction not in Direction.values:
-        errors["direction"] = "Choose decrease, increase or maintain."
-    if not isinstance(due_date, dt.date) or isinstance(due_date, dt.datetime):
-        errors["due_date"] = "Enter the date the target is due."
-    elif due_date < timezone.localdate() - _CLOCK_SKEW:
-        errors["due_date"] = "The due date cannot be in the past."
-
+    instrument, unit, errors = _measure(plan, instrument_code, metric)
     baseline_administration = None
-    if instrument is not None:
-        low, high = instrument.total_min, instrument.total_max
-        for field, number in (("target_value", value), ("baseline", start)):
-            if number is not None and not low <= number <= high:
-                errors[field] = (
-                    f"{instrument.short_name} totals run from {low} to {high}; "
-                    f"{number:g} is outside that range."
-                )
-        if start is None and "baseline" not in errors:
+    latest = None
+    if targets.is_blank(baseline):
+        if instrument is not None:
             baseline_administration = _latest_administration(client, instrument.code)
             if baseline_administration is not None:
-                start = float(baseline_administration.total)  # type: ignore[arg-type]
-    elif metric is not None and "metric" not in errors:
-        for field, number in (("target_value", value), ("baseline", start)):
-            if number is not None and number < 0:
-                errors[field] = f"A count of {metric.unit} cannot be negative."
-            elif number is not None and number > MAX_METRIC_VALUE:
-                errors[field] = f"Enter a value up to {MAX_METRIC_VALUE:,}."
-        if start is None and "baseline" not in errors:
-            latest = _latest_observation(client, metric)
-            if latest is not None:
-                start = latest.value
-
-    # The comparator says which way the value should go ("≤ 9" is a decrease), even when
-    # the baseline already meets the target; only "=" is read from baseline and target.
-    # A direction the clinician chose must agree with baseline and target.
-    chosen = bool(direction)
-    implied = _implied_direction(comparator) if "comparator" not in errors else None
-    if chosen and implied and direction in Direction.values and direction != implied:
-        errors["direction"] = (
-            f"“{comparator}” means the value should {implied}; "
-            f"choose {Direction(implied).label} or change how it compares."
-        )
-    if not direction and "comparator" not in errors:
-        direction = implied or ""
-        if not direction and start is not None and value is not None:
-            if start == value:
-                direction = Direction.MAINTAIN
-            else:
-                direction = Direction.DECREASE if value < start else Direction.INCREASE
-        if not direction:
-            errors["direction"] = "Say whether the value should decrease, increase or stay."
-    if (
-        chosen
-        and start is not None
-        and value is not None
-        and not errors.get("target_value")
-        and direction in (Direction.DECREASE, Direction.INCREASE)
-    ):
-        if direction == Direction.DECREASE and value > start:
-            errors["target_value"] = (
-                f"To decrease from a baseline of {start:g}, the target must be lower."
-            )
-        if direction == Direction.INCREASE and value < start:
-            errors["target_value"] = (
-                f"To increase from a baseline of {start:g}, the target must be higher."
-            )
-    _raise(errors)
+                latest = float(baseline_administration.total)  # type: ignore[arg-type]
+        elif unit is not None and metric is not None:
+            observation = _latest_observation(client, metric)
+            latest = observation.value if observation is not None else None
+    checked = targets.check_target(
+        target_value=target_value,
+        baseline=baseline,
+        comparator=comparator,
+        direction=direction,
+        due_date=due_date,
+        today=timezone.localdate(),
+        instrument=instrument,
+        metric_unit=unit,
+        latest=latest,
+    )
+    _raise({**errors, **checked.errors})
+    value, start = checked.target_value, checked.baseline
     assert value is not None
     assert isinstance(due_date, dt.date)
 
@@ -189,7 +149,7 @@ def target_set(
     target.baseline_administration = baseline_administration
     target.comparator = comparator
     target.target_value = value
-    target.direction = direction
+    target.direction = checked.direction
     target.due_date = due_date
     now = timezone.now()
     target.confirmed = bool(confirmed)
