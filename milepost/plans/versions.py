@@ -48,6 +48,7 @@ from milepost.plans.models import (
     Target,
     TreatmentPlan,
 )
+from milepost.plans.permissions import version_actions
 from milepost.plans.selectors import (
     plan_to_domain,
     series_by_measure,
@@ -123,6 +124,8 @@ def plan_sign(
     plan = _fresh(plan, lock=True)
     if plan.status != PlanStatus.DRAFT:
         raise PlanNotEditable(plan)
+    if not version_actions(actor, plan).sign:
+        raise PermissionDenied
     _check_password(actor, password, otp_code)
     errors: dict[str, str] = {}
     reason = _text(errors, "override_reason", override_reason, max_length=1000)
@@ -190,18 +193,20 @@ def _signed_and_intact(plan: TreatmentPlan) -> TreatmentPlan:
 def plan_cosign(
     *, actor: User, plan: TreatmentPlan, password: object, otp_code: object = None
 ) -> Signature:
-    """A supervisor of the signing clinician co-signs the exact signed version."""
-    require_membership(actor, Role.SUPERVISOR)
+    """A supervisor of the signing clinician co-signs the exact signed version.
+
+    Who may is plans/permissions.py's rule; what is wrong with the version is said first.
+    """
     _clinical_actor(actor, plan.client)
     plan = _signed_and_intact(plan)
     clinician = plan.signatures.filter(role=SignatureRole.CLINICIAN).first()
     if clinician is None or clinician.signer is None:
         raise ValidationError({"plan": "The clinician has not signed this version."})
-    if not actor.supervisees.filter(clinician=clinician.signer).exists():
-        raise PermissionDenied
-    _check_password(actor, password, otp_code)
     if plan.signatures.filter(role=SignatureRole.SUPERVISOR).exists():
         raise ValidationError({"plan": "This version is already co-signed."})
+    if not version_actions(actor, plan).cosign:
+        raise PermissionDenied
+    _check_password(actor, password, otp_code)
     signature = Signature.objects.create(
         plan=plan,
         role=SignatureRole.SUPERVISOR,
@@ -249,6 +254,8 @@ def plan_endorse_in_session(
         )
     if plan.signatures.filter(role=SignatureRole.CLIENT).exists():
         raise ValidationError({"plan": "The client has already endorsed this version."})
+    if not version_actions(actor, plan).endorse:
+        raise PermissionDenied
     signature = Signature.objects.create(
         plan=plan,
         role=SignatureRole.CLIENT,
@@ -295,6 +302,8 @@ def plan_endorse_in_portal(
         )
     if plan.signatures.filter(role=SignatureRole.CLIENT).exists():
         raise ValidationError({"plan": "You have already endorsed this version of your plan."})
+    if not version_actions(actor, plan).endorse:
+        raise PermissionDenied
     signature = Signature.objects.create(
         plan=plan,
         role=SignatureRole.CLIENT,

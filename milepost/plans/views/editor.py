@@ -44,6 +44,7 @@ from milepost.plans.forms import (
     PlanDetailsForm,
 )
 from milepost.plans.models import Goal, Intervention, Objective, Target, TreatmentPlan
+from milepost.plans.permissions import version_actions
 from milepost.plans.selectors import (
     plan_to_domain,
     series_by_measure,
@@ -193,9 +194,7 @@ def _render_editor(
         "needs_cosign": plan.status == "signed"
         and "supervisor" not in roles
         and plan.organization.cosign_required,
-        "may_cosign": plan.status == "signed"
-        and "supervisor" not in roles
-        and user.membership.role == "supervisor",
+        "actions": version_actions(user, plan, signatures=signatures),
         "reviews": list(plan.reviews.select_related("created_by", "next_plan")),
         "unworked": unworked_objectives_for_plan(user, plan) if plan.status != "superseded" else [],
         "amend_form": forms.get("amend_form") or AmendForm(),
