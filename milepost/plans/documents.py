@@ -1,7 +1,7 @@
 """PDF documents of a plan version: the plan itself and its progress report.
 
 Both are Django templates rendered by WeasyPrint, so they say what the web pages say:
-the progress report takes its words and its charts from plans/progress_views.py (the
+the progress report takes its words and its charts from plans/views/progress.py (the
 charts are the same SVG documents, embedded as data-URI images, which WeasyPrint draws
 without the log noise of inline SVG). Black text and greys only: every status is a word,
 never only a colour, so the documents read the same printed in black and white.
@@ -25,8 +25,8 @@ from milepost.accounts.models import User
 from milepost.domain import instruments
 from milepost.domain.target_progress import target_words
 from milepost.plans.models import Goal, Intervention, Objective, TreatmentPlan
-from milepost.plans.progress_views import ItemReport, PlanProgress, plan_progress_for, target_of
 from milepost.plans.selectors import target_to_domain
+from milepost.plans.views.progress import ItemReport, PlanProgress, plan_progress_for, target_of
 
 # WeasyPrint and fontTools log every font subset and ignored CSS property at INFO/WARNING.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)

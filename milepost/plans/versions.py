@@ -28,7 +28,6 @@ from milepost.clients.models import Client
 from milepost.domain import plan_versions, target_progress
 from milepost.domain.compliance import Finding
 from milepost.measures.models import Administration
-from milepost.plans import services
 from milepost.plans.access import plans_with_parts
 from milepost.plans.compliance import compliance_errors
 from milepost.plans.models import (
@@ -49,6 +48,7 @@ from milepost.plans.models import (
     Target,
     TreatmentPlan,
 )
+from milepost.plans.permissions import version_actions
 from milepost.plans.selectors import (
     plan_to_domain,
     series_by_measure,
@@ -56,6 +56,7 @@ from milepost.plans.selectors import (
     target_progress_for,
     target_to_domain,
 )
+from milepost.plans.services._common import PlanNotEditable, _clinical_actor, _raise, _text
 
 # Goal status a review decision leaves the goal with in the next version.
 _STATUS_AFTER = {
@@ -119,14 +120,16 @@ def plan_sign(
     plan is signed anyway; the reason is kept on the signature. The version signed before
     it, if any, is superseded.
     """
-    services._clinical_actor(actor, plan.client)
+    _clinical_actor(actor, plan.client)
     plan = _fresh(plan, lock=True)
     if plan.status != PlanStatus.DRAFT:
-        raise services.PlanNotEditable(plan)
+        raise PlanNotEditable(plan)
+    if not version_actions(actor, plan).sign:
+        raise PermissionDenied
     _check_password(actor, password, otp_code)
     errors: dict[str, str] = {}
-    reason = services._text(errors, "override_reason", override_reason, max_length=1000)
-    services._raise(errors)
+    reason = _text(errors, "override_reason", override_reason, max_length=1000)
+    _raise(errors)
     blocking = plan_errors(plan, actor=actor)
     if blocking and not reason:
         raise ValidationError(
@@ -190,18 +193,20 @@ def _signed_and_intact(plan: TreatmentPlan) -> TreatmentPlan:
 def plan_cosign(
     *, actor: User, plan: TreatmentPlan, password: object, otp_code: object = None
 ) -> Signature:
-    """A supervisor of the signing clinician co-signs the exact signed version."""
-    require_membership(actor, Role.SUPERVISOR)
-    services._clinical_actor(actor, plan.client)
+    """A supervisor of the signing clinician co-signs the exact signed version.
+
+    Who may is plans/permissions.py's rule; what is wrong with the version is said first.
+    """
+    _clinical_actor(actor, plan.client)
     plan = _signed_and_intact(plan)
     clinician = plan.signatures.filter(role=SignatureRole.CLINICIAN).first()
     if clinician is None or clinician.signer is None:
         raise ValidationError({"plan": "The clinician has not signed this version."})
-    if not actor.supervisees.filter(clinician=clinician.signer).exists():
-        raise PermissionDenied
-    _check_password(actor, password, otp_code)
     if plan.signatures.filter(role=SignatureRole.SUPERVISOR).exists():
         raise ValidationError({"plan": "This version is already co-signed."})
+    if not version_actions(actor, plan).cosign:
+        raise PermissionDenied
+    _check_password(actor, password, otp_code)
     signature = Signature.objects.create(
         plan=plan,
         role=SignatureRole.SUPERVISOR,
@@ -235,12 +240,12 @@ def plan_endorse_in_session(
     The clinician witnesses it and confirms they read the plan through together. A later
     version needs its own endorsement: the signature is bound to this version's hash.
     """
-    services._clinical_actor(actor, plan.client)
+    _clinical_actor(actor, plan.client)
     errors: dict[str, str] = {}
-    name = services._text(errors, "typed_name", typed_name, required=True, max_length=200)
+    name = _text(errors, "typed_name", typed_name, required=True, max_length=200)
     if not read_together:
         errors["read_together"] = "Confirm that you read the plan through with the client."
-    services._raise(errors)
+    _raise(errors)
     plan = _signed_and_intact(plan)
     client = plan.client
     if _fold(name) not in _names_of(client):
@@ -249,6 +254,8 @@ def plan_endorse_in_session(
         )
     if plan.signatures.filter(role=SignatureRole.CLIENT).exists():
         raise ValidationError({"plan": "The client has already endorsed this version."})
+    if not version_actions(actor, plan).endorse:
+        raise PermissionDenied
     signature = Signature.objects.create(
         plan=plan,
         role=SignatureRole.CLIENT,
@@ -281,12 +288,12 @@ def plan_endorse_in_portal(
     if plan.client.portal_user_id != actor.pk:
         raise PermissionDenied
     errors: dict[str, str] = {}
-    name = services._text(errors, "typed_name", typed_name, required=True, max_length=200)
+    name = _text(errors, "typed_name", typed_name, required=True, max_length=200)
     if not has_read:
         errors["has_read"] = "Tick the box to say you have read the plan."
     if not isinstance(password, str) or not password or not actor.check_password(password):
         errors.update({"password": "That is not your password; enter the one you sign in with."})
-    services._raise(errors)
+    _raise(errors)
     plan = _signed_and_intact(plan)
     client = plan.client
     if _fold(name) not in _names_of(client):
@@ -295,6 +302,8 @@ def plan_endorse_in_portal(
         )
     if plan.signatures.filter(role=SignatureRole.CLIENT).exists():
         raise ValidationError({"plan": "You have already endorsed this version of your plan."})
+    if not version_actions(actor, plan).endorse:
+        raise PermissionDenied
     signature = Signature.objects.create(
         plan=plan,
         role=SignatureRole.CLIENT,
@@ -394,10 +403,10 @@ def _copy(
 @transaction.atomic
 def plan_amend(*, actor: User, plan: TreatmentPlan, reason: str) -> TreatmentPlan:
     """A new draft version from a signed one, carrying the reason for the change."""
-    services._clinical_actor(actor, plan.client)
+    _clinical_actor(actor, plan.client)
     errors: dict[str, str] = {}
-    clean = services._text(errors, "reason", reason, required=True, max_length=1000)
-    services._raise(errors)
+    clean = _text(errors, "reason", reason, required=True, max_length=1000)
+    _raise(errors)
     # Lock the client: two amendments at once must not make two drafts.
     Client.objects.select_for_update().filter(pk=plan.client_id).first()
     plan = _fresh(plan, lock=True)
@@ -459,15 +468,15 @@ def review_record(
     needs one. With every goal continued and `new_version` not asked for, no version is
     made and the next review falls one interval after this one.
     """
-    services._clinical_actor(actor, plan.client)
+    _clinical_actor(actor, plan.client)
     errors: dict[str, str] = {}
-    who = services._text(errors, "participants", participants, required=True, max_length=1000)
-    words = services._text(errors, "summary", summary)
+    who = _text(errors, "participants", participants, required=True, max_length=1000)
+    words = _text(errors, "summary", summary)
     if not isinstance(held_on, dt.date) or isinstance(held_on, dt.datetime):
         errors["held_on"] = "Enter the date of the review."
     elif held_on > timezone.localdate():
         errors["held_on"] = "A review cannot be dated in the future."
-    services._raise(errors)
+    _raise(errors)
     assert isinstance(held_on, dt.date)
     Client.objects.select_for_update().filter(pk=plan.client_id).first()
     plan = _fresh(plan, lock=True)
@@ -483,8 +492,8 @@ def review_record(
         if decision not in ReviewDecision.values:
             errors[f"decision_{goal.public_id}"] = f"Choose a decision for goal {goal.order}."
             continue
-        chosen[goal.pk] = (decision, services._text(errors, f"note_{goal.public_id}", note))
-    services._raise(errors)
+        chosen[goal.pk] = (decision, _text(errors, f"note_{goal.public_id}", note))
+    _raise(errors)
     review = Review.objects.create(
         plan=plan, held_on=held_on, participants=who, summary=words, created_by=actor
     )

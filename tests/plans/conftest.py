@@ -3,8 +3,28 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from milepost.accounts import services as accounts
+from milepost.accounts.models import Role
 from milepost.plans import services
 from milepost.plans.models import PlanStatus, TreatmentPlan
+from tests.base import PASSWORD
+
+
+@pytest.fixture
+def sue(personas):
+    """A supervisor of bob only. Bob is on dana's care team, so sue may read dana's plan;
+    alice signs it, and sue does not supervise alice."""
+    sue = accounts.user_create(
+        actor=None,
+        organization=personas.org,
+        email="sue@example.org",
+        full_name="Sue Example",
+        role=Role.SUPERVISOR,
+        password=PASSWORD,
+        credentials="LMFT",
+    )
+    accounts.supervision_add(actor=None, supervisor=sue, clinician=personas.bob)
+    return sue
 
 
 @pytest.fixture

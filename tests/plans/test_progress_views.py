@@ -18,7 +18,7 @@ from milepost.domain.target_progress import target_progress
 from milepost.measures import services as measures
 from milepost.plans import services as plans
 from milepost.plans.models import Metric
-from milepost.plans.progress_views import due_words, on_track_words
+from milepost.plans.views.progress import due_words, on_track_words
 from tests.base import Personas, dana_plan, dana_target
 
 pytestmark = pytest.mark.django_db

@@ -73,6 +73,23 @@ class SignPageTests:
         login_as(personas.sam).post(url, {"password": PASSWORD})
         assert Signature.objects.filter(plan=dp.plan, role="supervisor").exists()
 
+    def test_only_the_signers_supervisor_sees_the_cosign_action(self, personas, sue, login_as):
+        dp = signed(personas)
+        editor = _url_of("plans:editor", personas, dp.plan)
+        cosign = _url_of("plans:cosign", personas, dp.plan)
+        assert f'href="{cosign}"' in login_as(personas.sam).get(editor).content.decode()
+        for user in (sue, personas.bob, personas.alice):
+            assert f'href="{cosign}"' not in login_as(user).get(editor).content.decode()
+        refused = login_as(sue).post(cosign, {"password": PASSWORD}, follow=True)
+        assert "Only a supervisor of the signing clinician can co-sign." in (
+            refused.content.decode()
+        )
+        assert not Signature.objects.filter(plan=dp.plan, role="supervisor").exists()
+        login_as(personas.sam).post(cosign, {"password": PASSWORD})
+        assert Signature.objects.filter(plan=dp.plan, role="supervisor").exists()
+        page = login_as(personas.sam).get(editor).content.decode()
+        assert f'href="{cosign}"' not in page  # co-signed once
+
 
 class AmendCompareReviewPageTests:
     def test_amending_then_comparing(self, personas, login_as):

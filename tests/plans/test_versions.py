@@ -154,6 +154,12 @@ class CosignAndEndorseTests:
         with pytest.raises(PermissionDenied):
             versions.plan_cosign(actor=personas.bob, plan=dp.plan, password=PASSWORD)
 
+    def test_a_supervisor_who_does_not_supervise_the_signer_cannot_cosign(self, personas, sue):
+        dp = signed(personas)
+        with pytest.raises(PermissionDenied):
+            versions.plan_cosign(actor=sue, plan=dp.plan, password=PASSWORD)
+        assert not Signature.objects.filter(plan=dp.plan, role="supervisor").exists()
+
     def test_a_draft_cannot_be_cosigned_or_endorsed(self, personas):
         dp = complete(personas)
         with pytest.raises(ValidationError):

@@ -24,7 +24,7 @@ from milepost.plans.models import (
     SignatureRole,
     TreatmentPlan,
 )
-from milepost.plans.progress_views import plan_progress_for
+from milepost.plans.views.progress import plan_progress_for
 from milepost.portal import access, services
 from milepost.portal.models import LogEntry, ProposalStatus
 from milepost.portal.selectors import hidden_goal_ids, period_start

@@ -43,13 +43,10 @@ from milepost.plans.selectors import (
     target_series,
     target_to_domain,
 )
+from milepost.plans.views._common import _user
 
 # The summary always counts these, in this order; other statuses only when they occur.
 SUMMARY_STATUSES = ("achieved", "improving", "worsening", "no-data")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _baseline_on(target: Target) -> dt.date | None:

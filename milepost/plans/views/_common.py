@@ -1,0 +1,142 @@
+"""Helpers every plans view shares: the signed-in user, the editor's URL, a refusal turned
+into a message, the SMART analysis shaped for its fragment.
+
+The module is the package's own; its names keep the leading underscore they had when the
+views were one module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+
+from milepost.accounts.models import User
+from milepost.clients.models import Client
+from milepost.domain import instruments, smart
+from milepost.domain.compliance import Finding
+from milepost.plans.access import maintaining_factors_for_client
+from milepost.plans.models import Target, TreatmentPlan
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def findings_for(findings: list[Finding], where: str) -> tuple[Finding, ...]:
+    """The compliance findings about one element (the plan, a goal, an objective…)."""
+    return tuple(f for f in findings if f.where == where)
+
+
+def _purpose(request: HttpRequest) -> str:
+    """How a read is named in the audit trail: to change a record, or to look at it."""
+    return "edit" if request.method == "POST" else "view"
+
+
+def _editor_url(plan: TreatmentPlan, anchor: str = "") -> str:
+    url = reverse("plans:editor", args=[plan.client.public_id, plan.public_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _maintaining_factors(request: HttpRequest, client: Client) -> Any:
+    return maintaining_factors_for_client(_user(request), client)
+
+
+def _measure_name(target: Target | None) -> str:
+    if target is None:
+        return ""
+    if target.instrument_code:
+        return instruments.get(target.instrument_code).short_name
+    return str(target.metric)
+
+
+def _draft_or_back(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _attempt(request: HttpRequest, change: Callable[[], object], success: str = "") -> None:
+    """Run one change of a plan; its refusal (e.g. a signed plan) becomes a message."""
+    try:
+        change()
+    except ValidationError as error:
+        _draft_or_back(request, error)
+    else:
+        if success:
+            messages.success(request, success)
+
+
+def _move(items: list[Any], public_id: str, direction: str) -> list[str] | None:
+    if direction not in ("up", "down"):
+        return None
+    ids = [item.public_id for item in items]
+    index = ids.index(public_id)
+    swap = index - 1 if direction == "up" else index + 1
+    if not 0 <= swap < len(ids):
+        return None
+    ids[index], ids[swap] = ids[swap], ids[index]
+    return ids
+
+
+_CRITERIA = (
+    ("specific", "Specific"),
+    ("measurable", "Measurable"),
+    ("achievable", "Achievable"),
+    ("relevant", "Relevant"),
+    ("time_bound", "Time-bound"),
+)
+_STATE_WORDS = {"met": "met", "unmet": "not met", "open": "cannot judge yet"}
+
+
+def _smart_context(analysis: smart.Analysis | None) -> dict[str, Any] | None:
+    """The analysis shaped for the feedback fragment."""
+    if analysis is None:
+        return None
+    criteria = []
+    for key, label in _CRITERIA:
+        criterion = getattr(analysis.criteria, key)
+        state = "open" if criterion.met is None else ("met" if criterion.met else "unmet")
+        criteria.append(
+            {
+                "key": key,
+                "label": label,
+                "state": state,
+                "state_words": _STATE_WORDS[state],
+                "why": criterion.why,
+            }
+        )
+    st = analysis.structure
+    structure = []
+    if st.measure:
+        structure.append(("Measure", st.measure))
+    if st.baseline is not None:
+        structure.append(("Baseline", f"{st.baseline:g}"))
+    if st.target is not None:
+        comparator = {"<=": "≤", ">=": "≥"}.get(st.comparator or "", st.comparator or "")
+        structure.append(("Target", f"{comparator} {st.target:g}".strip()))
+    if st.direction:
+        structure.append(("Direction", st.direction))
+    if st.deadline is not None:
+        when = st.deadline.text
+        if st.deadline.days is not None:
+            when += f" ({st.deadline.days} days)"
+        structure.append(("Deadline", when))
+    return {
+        "criteria": criteria,
+        "met": sum(1 for c in criteria if c["state"] == "met"),
+        "positive": analysis.positive,
+        "findings": analysis.findings,
+        # A rewrite is offered to mend something: not for a goal that is already SMART.
+        "rewrite": analysis.rewrite
+        if analysis.rewrite.strip() != analysis.text.strip()
+        and (
+            not analysis.positive.met
+            or any(c["state"] == "unmet" for c in criteria if c["key"] != "relevant")
+        )
+        else "",
+        "structure": structure,
+    }

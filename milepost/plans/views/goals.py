@@ -1,0 +1,245 @@
+"""A goal's own page: its words with live SMART feedback, its order, its removal and its
+target.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from milepost.accounts.policies import Policy, policy
+from milepost.domain import smart
+from milepost.lib.concurrency import SEEN, token
+from milepost.lib.forms import add_service_errors
+from milepost.plans import services
+from milepost.plans.access import goal_get_for_user, metrics_for_user, plan_get_for_user
+from milepost.plans.forms import GoalForm, TargetForm
+from milepost.plans.models import Goal, TreatmentPlan
+from milepost.plans.selectors import target_of
+from milepost.plans.views._common import (
+    _attempt,
+    _editor_url,
+    _maintaining_factors,
+    _measure_name,
+    _move,
+    _purpose,
+    _smart_context,
+    _user,
+)
+from milepost.plans.views.targets import _save_target, _target_form_for, _target_remove
+
+
+def _goal_page(
+    request: HttpRequest,
+    plan: TreatmentPlan,
+    form: GoalForm,
+    *,
+    goal: Goal | None = None,
+    analysis: smart.Analysis | None = None,
+    target_form: TargetForm | None = None,
+) -> HttpResponse:
+    if goal is not None and target_form is None:
+        target_form = _target_form_for(request, goal, analysis)
+    return render(
+        request,
+        "plans/goal_form.html",
+        {
+            "client": plan.client,
+            "plan": plan,
+            "goal": goal,
+            "form": form,
+            "smart": _smart_context(analysis),
+            "target_form": target_form,
+            "target": target_of(goal) if goal is not None else None,
+            "target_measure": _measure_name(target_of(goal)) if goal is not None else "",
+            "has_factors": form.fields["factors"].queryset.exists(),  # type: ignore[attr-defined]
+        },
+    )
+
+
+def _analyse_form(
+    request: HttpRequest, plan: TreatmentPlan, form: GoalForm, goal: Goal | None
+) -> smart.Analysis | None:
+    """Feedback for what the form holds, or None when it cannot be read yet."""
+    text = form.data.get("statement", "") if form.is_bound else (goal.statement if goal else "")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    factors = form.cleaned_data.get("factors") if form.is_bound and form.is_valid() else None
+    words = form.data.get("client_words") if form.is_bound else None
+    try:
+        return services.smart_feedback(
+            actor=_user(request),
+            plan=plan,
+            goal=goal,
+            text=text,
+            client_words=words if isinstance(words, str) else None,
+            factors=list(factors) if factors is not None else None,
+        )
+    except ValidationError:
+        return None
+
+
+@policy(Policy.CLINICAL)
+def goal_new(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = _user(request)
+    plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
+    form = GoalForm(
+        request.POST or None, factors=_maintaining_factors(request, plan.client), with_status=False
+    )
+    if request.method == "POST" and "check" not in request.POST and form.is_valid():
+        try:
+            goal = services.goal_add(
+                actor=user,
+                plan=plan,
+                statement=form.cleaned_data["statement"],
+                client_words=form.cleaned_data["client_words"],
+                factors=list(form.cleaned_data["factors"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Goal {goal.order} added. Now bind it to a measure.")
+            return redirect("plans:goal", client_id=plan.client.public_id, goal_id=goal.public_id)
+    analysis = _analyse_form(request, plan, form, None) if request.method == "POST" else None
+    return _goal_page(request, plan, form, analysis=analysis)
+
+
+@policy(Policy.CLINICAL)
+def goal_edit(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    user = _user(request)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
+    plan = goal.plan
+    form = GoalForm(
+        request.POST or None,
+        factors=_maintaining_factors(request, plan.client),
+        with_status=True,
+        initial={
+            SEEN: token(goal),
+            "statement": goal.statement,
+            "client_words": goal.client_words,
+            "status": goal.status,
+            "factors": list(goal.factors.all()),
+        },
+    )
+    if request.method == "POST" and "check" not in request.POST and form.is_valid():
+        try:
+            services.goal_update(
+                actor=user,
+                goal=goal,
+                seen=form.cleaned_data[SEEN],
+                statement=form.cleaned_data["statement"],
+                client_words=form.cleaned_data["client_words"],
+                status=form.cleaned_data["status"],
+                factors=list(form.cleaned_data["factors"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Goal {goal.order} saved.")
+            return redirect(_editor_url(plan, f"goal-{goal.public_id}"))
+    return _goal_page(
+        request, plan, form, goal=goal, analysis=_analyse_form(request, plan, form, goal)
+    )
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def smart_check(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    """Live SMART feedback on what is being typed: the fragment HTMX swaps in.
+
+    One transaction for the whole keystroke: its audit events commit together.
+    """
+    with transaction.atomic():
+        return _smart_check(request, client_id, plan_id)
+
+
+def _smart_check(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponse:
+    user = _user(request)
+    plan = plan_get_for_user(user, client_id, plan_id, with_parts=False)
+    goal = None
+    goal_id = request.POST.get("goal", "")
+    if goal_id:
+        goal = goal_get_for_user(user, client_id, goal_id, purpose="view")
+        if goal.plan_id != plan.pk:
+            raise Http404
+    if request.POST.get("kind") == "objective" and goal is not None:
+        # An objective is judged in its goal's context (its factors and client's words).
+        text = request.POST.get("statement", "")
+        try:
+            analysis = (
+                services.smart_feedback(actor=user, plan=plan, goal=goal, text=text)
+                if text.strip()
+                else None
+            )
+        except ValidationError:
+            analysis = None
+    else:
+        form = GoalForm(
+            request.POST, factors=_maintaining_factors(request, plan.client), with_status=False
+        )
+        analysis = _analyse_form(request, plan, form, goal)
+    return render(
+        request,
+        "plans/_smart_feedback.html",
+        {"smart": _smart_context(analysis)},
+    )
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def goal_move(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    user = _user(request)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
+    order = _move(list(goal.plan.goals.all()), goal.public_id, request.POST.get("direction", ""))
+    if order is not None:
+        _attempt(request, lambda: services.goal_reorder(actor=user, plan=goal.plan, goal_ids=order))
+    return redirect(_editor_url(goal.plan, f"goal-{goal.public_id}"))
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def goal_remove(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    user = _user(request)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
+    _attempt(
+        request,
+        lambda: services.goal_remove(actor=user, goal=goal),
+        f"Goal {goal.order} removed, with its objectives.",
+    )
+    return redirect(_editor_url(goal.plan, "goals"))
+
+
+@policy(Policy.CLINICAL)
+def goal_target(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    user = _user(request)
+    goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
+    if request.method == "POST":
+        form = TargetForm(request.POST, metrics=metrics_for_user(user))
+        if _save_target(request, goal, form):
+            messages.success(request, f"Goal {goal.order} is bound to its measure.")
+            return redirect(_editor_url(goal.plan, f"goal-{goal.public_id}"))
+    else:
+        return redirect("plans:goal", client_id=client_id, goal_id=goal_id)
+    goal_form = GoalForm(
+        factors=_maintaining_factors(request, goal.plan.client),
+        with_status=True,
+        initial={
+            "statement": goal.statement,
+            "client_words": goal.client_words,
+            "status": goal.status,
+            "factors": list(goal.factors.all()),
+        },
+    )
+    return _goal_page(request, goal.plan, goal_form, goal=goal, target_form=form)
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def goal_target_remove(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    goal = goal_get_for_user(_user(request), client_id, goal_id, purpose=_purpose(request))
+    _target_remove(request, goal, f"Goal {goal.order} is no longer bound to a measure.")
+    return redirect(_editor_url(goal.plan, f"goal-{goal.public_id}"))
