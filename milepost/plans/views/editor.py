@@ -26,7 +26,6 @@ from milepost.domain.target_progress import TargetProgress, progress_in_words, t
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
 from milepost.measures.access import administrations_for_client
-from milepost.notes.access import unworked_objectives_for_plan
 from milepost.plans import services
 from milepost.plans.access import (
     diagnosis_get_for_user,
@@ -196,7 +195,6 @@ def _render_editor(
         and plan.organization.cosign_required,
         "actions": version_actions(user, plan, signatures=signatures),
         "reviews": list(plan.reviews.select_related("created_by", "next_plan")),
-        "unworked": unworked_objectives_for_plan(user, plan) if plan.status != "superseded" else [],
         "amend_form": forms.get("amend_form") or AmendForm(),
         "versions": plans_for_client(user, client),
         "goals": goals,
