@@ -55,6 +55,19 @@ def mfa_required_for(user: User) -> bool:
     )
 
 
+def pending_step(user: User) -> str | None:
+    """The URL name of the two-factor step this signed-in session still owes, or None.
+
+    A session that gave only its password has not signed in as far as client data goes: the
+    pages send it to this step (accounts/middleware.py) and the JSON API refuses it (api/auth.py).
+    """
+    if user.is_verified():  # type: ignore[attr-defined]
+        return None
+    if is_enrolled(user):
+        return "accounts:mfa_verify"
+    return "accounts:mfa_setup" if mfa_required_for(user) else None
+
+
 def key_groups(device: TOTPDevice) -> str:
     """The secret in base32, as authenticator apps ask for it, in groups of four."""
     key = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")

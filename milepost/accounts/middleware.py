@@ -73,18 +73,10 @@ class MfaMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not request.path_info.startswith(_mfa_exempt_prefixes()):
-            target = _mfa_step_for(user)
+            target = mfa.pending_step(user)
             if target is not None:
                 return _send_to(request, target)
         return self.get_response(request)
-
-
-def _mfa_step_for(user: User) -> str | None:
-    if user.is_verified():  # type: ignore[attr-defined]
-        return None
-    if mfa.is_enrolled(user):
-        return "accounts:mfa_verify"
-    return "accounts:mfa_setup" if mfa.mfa_required_for(user) else None
 
 
 def _send_to(request: HttpRequest, name: str) -> HttpResponse:

@@ -2,7 +2,9 @@
 
 A request that presents a token is judged by the token alone: a wrong, revoked or
 expired one answers 401 even if a session cookie came with it. A session is accepted
-as it is for the pages, and an unsafe method (POST, PATCH…) also needs Django's CSRF
+only as far as the pages accept it: one that has given its password but still owes its
+second factor (a code to verify, or a set-up the practice requires) answers 401, as the
+pages send it to that step; an unsafe method (POST, PATCH…) also needs Django's CSRF
 token, as any form of the site does (docs/decisions/0530-json-api.md).
 """
 
@@ -17,6 +19,7 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
+from milepost.accounts import mfa
 from milepost.api.services import api_token_authenticate
 
 
@@ -55,6 +58,10 @@ class Session(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        if mfa.pending_step(user) is not None:
+            raise AuthenticationError(
+                message="Finish two-factor sign-in on the site first, or send a bearer token."
+            )
         if check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
         return user
