@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from milepost.accounts import mfa
-from milepost.accounts.models import User
 
 _LAST_SEEN = "milepost_last_seen"
 # The last-seen time is rewritten at most this often: every request writing the session
