@@ -68,4 +68,3 @@ def test_a_bearer_token_works_without_a_session_code(personas):
     enrol(personas.alice)
     require_mfa(personas.org)
     assert api_as(personas.alice).get(_dana_url(personas)).status_code == 200
-
