@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "milepost.audit.middleware.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Nothing a page, partial, download or API answer shows is kept by a browser or a proxy
+    # (static files are answered above, by WhiteNoise, with their own headers).
+    "milepost.lib.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -182,7 +185,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Transport and headers.
 SECURE_SSL_REDIRECT = env_bool("HTTPS", False)
-SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0, minimum=0)
+# HTTPS=true alone turns HSTS on for a year (the security guide's setting); HSTS_SECONDS
+# overrides it (0 turns it off, e.g. while trying HTTPS out).
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if SECURE_SSL_REDIRECT else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Preloading asks browsers never to try plain HTTP; on by default for a year or more of HSTS.
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31_536_000)

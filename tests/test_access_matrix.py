@@ -238,6 +238,10 @@ def test_each_persona_gets_exactly_what_it_may(personas, route_name, persona, me
     assert _outcome(response) == expected, (
         f"{persona} {method.upper()} {route_name}: got {response.status_code}, expected {expected}"
     )
+    # No answer (page, partial, chart, PDF, CSV, redirect, error) may be cached anywhere.
+    cache_control = response.get("Cache-Control", "")
+    assert "no-store" in cache_control, route_name
+    assert "private" in cache_control, route_name
     if response.get("Content-Type", "").startswith("text/html"):
         # Every page, error pages included, carries the strict policy (no inline script).
         csp = response.get("Content-Security-Policy", "")

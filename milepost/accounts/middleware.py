@@ -20,10 +20,16 @@ _LAST_SEEN = "milepost_last_seen"
 _TOUCH_SECONDS = 30
 
 
-class IdleTimeoutMiddleware:
-    """Log a user out after SESSION_IDLE_TIMEOUT seconds without a request.
+_SIGNED_IN_AT = "milepost_signed_in_at"
 
-    The absolute lifetime is SESSION_COOKIE_AGE, which Django enforces itself.
+
+class IdleTimeoutMiddleware:
+    """Log a user out after SESSION_IDLE_TIMEOUT seconds without a request, and after
+    SESSION_COOKIE_AGE (`SESSION_MAX_HOURS`) since sign-in however active the session is.
+
+    Django's own expiry slides: every write of the session (the last-seen time below) moves
+    it on. So the time of sign-in is kept in the session, stamped on its first request, and
+    checked on every request.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -32,6 +38,14 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = time.time()
+            signed_in_at = request.session.get(_SIGNED_IN_AT)
+            if not isinstance(signed_in_at, int | float):
+                request.session[_SIGNED_IN_AT] = now
+            elif now - signed_in_at > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                hours = settings.SESSION_COOKIE_AGE // 3600
+                messages.info(request, f"You were signed out {hours} hours after signing in.")
+                return redirect_to_login(request.get_full_path())
             last_seen = request.session.get(_LAST_SEEN)
             if (
                 isinstance(last_seen, int | float)

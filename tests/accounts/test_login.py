@@ -123,6 +123,37 @@ class IdleTimeoutTests:
         http.get(reverse("reports:caseload"))
         assert http.session["milepost_last_seen"] > time.time() - 5
 
+    def _signed_in_ago(self, http, seconds: float) -> None:
+        session = http.session
+        session["milepost_signed_in_at"] = time.time() - seconds
+        session["milepost_last_seen"] = time.time()  # active a moment ago
+        session.save()
+
+    def test_an_active_session_ends_at_its_absolute_lifetime(self, personas, login_as):
+        # SESSION_MAX_HOURS holds however busy the session is: the last-seen writes slide
+        # Django's own expiry, the time of sign-in does not move.
+        http = login_as(personas.alice)
+        assert http.get(reverse("reports:caseload")).status_code == 200
+        self._signed_in_ago(http, settings.SESSION_COOKIE_AGE + 5)
+        response = http.get(reverse("reports:caseload"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+        assert http.get(reverse("reports:caseload")).status_code == 302
+
+    def test_an_active_session_within_its_lifetime_stays(self, personas, login_as):
+        http = login_as(personas.alice)
+        http.get(reverse("reports:caseload"))
+        self._signed_in_ago(http, settings.SESSION_COOKIE_AGE - 60)
+        assert http.get(reverse("reports:caseload")).status_code == 200
+
+    def test_the_time_of_sign_in_is_stamped_once(self, personas, login_as):
+        http = login_as(personas.alice)
+        http.get(reverse("reports:caseload"))
+        first = http.session["milepost_signed_in_at"]
+        self._age_session(http, 45)  # a last-seen write happens on the next request
+        http.get(reverse("reports:caseload"))
+        assert http.session["milepost_signed_in_at"] == first
+
     def test_passwords_are_hashed_with_argon2_in_production(self):
         from config import settings as production
 

@@ -142,6 +142,7 @@ def test_each_persona_gets_exactly_what_it_may(personas, operation_id, method, p
         f"{persona} {method.upper()} {operation_id}: got {status} {response.content[:200]!r}, "
         f"expected {expected[persona]}"
     )
+    assert "no-store" in response.get("Cache-Control", ""), operation_id
     payload = response.json()
     if outcome != ALLOWED:
         assert set(payload) == {"message", "field"}

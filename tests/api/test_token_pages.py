@@ -20,7 +20,7 @@ class TokenPageTests:
         http = login_as(personas.alice)
         response = http.post(reverse("tokens:list"), {"name": "EHR sync", "lifetime": "30"})
         assert response.status_code == 201
-        assert response["Cache-Control"] == "no-store"
+        assert response["Cache-Control"] == "no-store, private"
         token = ApiToken.objects.get(user=personas.alice)
         secret = response.context["secret"]
         assert secret.startswith(token.prefix)

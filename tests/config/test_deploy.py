@@ -63,3 +63,27 @@ def test_the_console_mailer_is_flagged_in_production(tmp_path):
     )
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+def test_https_alone_turns_on_a_year_of_hsts(tmp_path):
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 60,
+        "HTTPS": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/hsts.sqlite3",
+        "MILEPOST_VAR_DIR": str(tmp_path),
+    }
+    env.pop("HSTS_SECONDS", None)
+    code = (
+        "from config import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.split() == ["31536000", "True", "True"], result.stderr
+    env["HTTPS"] = "false"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.split() == ["0", "False", "False"], result.stderr
