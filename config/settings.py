@@ -177,6 +177,11 @@ RETENTION_YEARS = env_int("RETENTION_YEARS", 7, minimum=1)
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "").rstrip("/")
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600
+# Password reset links work once and for an hour; requests are limited per hour per address
+# and per e-mail (milepost/accounts/password_views.py).
+PASSWORD_RESET_TIMEOUT = 3600
+PASSWORD_RESET_PER_ADDRESS = env_int("PASSWORD_RESET_PER_ADDRESS", 10, minimum=1)
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3, minimum=1)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

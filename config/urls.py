@@ -3,12 +3,39 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from milepost.accounts import password_views
 from milepost.accounts import views as account_views
 
 urlpatterns = [
     path("", include("milepost.web.urls")),
     path("accounts/login/", account_views.login, name="login"),
     path("accounts/logout/", account_views.logout, name="logout"),
+    path(
+        "accounts/password/change/",
+        password_views.PasswordChange.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        password_views.PasswordChangeDone.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", password_views.PasswordReset.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        password_views.PasswordResetSent.as_view(),
+        name="password_reset_sent",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        password_views.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        password_views.PasswordResetComplete.as_view(),
+        name="password_reset_complete",
+    ),
     path("practice/", include("milepost.accounts.urls")),
     path("practice/", include("milepost.reports.audit_urls")),
     path("practice/", include("milepost.clients.practice_urls")),

@@ -90,6 +90,7 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "note_id": lambda p: dana_note(p).public_id,
     "target_id": lambda p: dana_target(p).public_id,
     "token": lambda p: "made-up-invitation-token-0000000000000000000",  # answers "expired"
+    "uidb64": lambda p: "MQ",  # a password reset link's user part; with the token: invalid
     "assignment_id": lambda p: dana_assignment(p).public_id,
     "question": lambda p: "1",
     "portal_target_id": lambda p: dana_portal(p).goal_target.public_id,

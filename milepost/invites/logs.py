@@ -24,7 +24,11 @@ from typing import Any
 
 # "/invite/<token>" at the start of a path: after a space, a quote, the message's start or
 # a URL's host. The clinicians' "/clients/<id>/invite/" routes hold no token and are kept.
-_TOKEN_PATH = re.compile(r"""((?:^|[\s"'(=:]|https?://[^/\s]+)/invite/)[^/\s?#"']+""")
+# A password reset link ("/accounts/password/reset/<uid>/<token>/") is a token path too.
+_TOKEN_PATH = re.compile(
+    r"""((?:^|[\s"'(=:]|https?://[^/\s]+)(?:/invite/|/accounts/password/reset/[^/\s?#"']+/))"""
+    r"""[^/\s?#"']+"""
+)
 REDACTED = "[token]"
 
 
