@@ -15,7 +15,7 @@ def test_reports_registers_its_builder_when_django_starts():
 
 def test_without_a_builder_signing_cannot_skip_the_checks(monkeypatch):
     monkeypatch.setattr(port, "_builder", None)
-    with pytest.raises(ImproperlyConfigured, match="milepost.reports"):
+    with pytest.raises(ImproperlyConfigured, match=r"milepost\.reports"):
         port.compliance_errors(object())  # type: ignore[arg-type]
     with pytest.raises(ImproperlyConfigured):
         port.compliance_for(object(), user=object())  # type: ignore[arg-type]
