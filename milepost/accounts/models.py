@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from milepost.domain.compliance import DEFAULT_PROFILE, profile_choices
-from milepost.lib.public_id import new_public_id
+from milepost.lib.fields import PublicIdField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -40,7 +40,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     Milepost comes from their Membership.
     """
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150)
     credentials = models.CharField(
@@ -70,7 +70,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Organization(models.Model):
     """A practice. Nothing — no record, no list, no report — ever crosses it."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     name = models.CharField(max_length=200)
     # Plan rules of the practice (its payers' and accreditors' rules; see docs/decisions/0310).
     review_interval_days = models.PositiveSmallIntegerField(

@@ -3,6 +3,8 @@
 `@policy(Policy.CLINICAL)` checks the role before the view runs (403 otherwise,
 a redirect to the login page for anonymous users). Object-level checks — is this
 client on the user's caseload? — happen in the apps' access.py on top of it.
+A view behind any policy but PUBLIC types its request as `SignedInRequest`
+(requests.py): by the time it runs, `request.user` is a signed-in `User`.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from milepost.accounts.models import (
 )
 from milepost.audit.services import audit_record
 from milepost.domain import compliance
+from milepost.lib.models import apply_changes
 
 
 @transaction.atomic
@@ -105,14 +106,14 @@ def user_update(
         raise ValidationError(
             {"role": "A client account cannot become a staff account, nor the reverse."}
         )
-    changed = []
-    for field, value in (("full_name", full_name.strip()), ("credentials", credentials.strip())):
-        if getattr(user, field) != value:
-            setattr(user, field, value)
-            changed.append(field)
-    if user.is_active != is_active:
-        user.is_active = is_active
-        changed.append("is_active")
+    changed = apply_changes(
+        user,
+        {
+            "full_name": full_name.strip(),
+            "credentials": credentials.strip(),
+            "is_active": is_active,
+        },
+    )
     if changed:
         user.save(update_fields=changed)
     if membership.role != role:

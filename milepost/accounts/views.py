@@ -26,8 +26,9 @@ from milepost.accounts.forms import (
     UserCreateForm,
     UserUpdateForm,
 )
-from milepost.accounts.models import Role, User
+from milepost.accounts.models import Role
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.accounts.services import practice_mfa_set, practice_profile_set
 from milepost.domain.compliance import all_profiles
 from milepost.lib.forms import add_service_errors
@@ -42,13 +43,9 @@ login = policy(Policy.PUBLIC)(
 logout = policy(Policy.AUTHENTICATED)(LogoutView.as_view())
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @policy(Policy.ORG_ADMIN)
-def users(request: HttpRequest) -> HttpResponseBase:
-    people = list(org_users_for_admin(_user(request)))
+def users(request: SignedInRequest) -> HttpResponseBase:
+    people = list(org_users_for_admin(request.user))
     return render(
         request,
         "accounts/users.html",
@@ -61,13 +58,13 @@ def users(request: HttpRequest) -> HttpResponseBase:
 
 
 @policy(Policy.ORG_ADMIN)
-def user_create(request: HttpRequest) -> HttpResponseBase:
-    membership = require_membership(request.user, Role.ADMIN)  # type: ignore[arg-type]
+def user_create(request: SignedInRequest) -> HttpResponseBase:
+    membership = require_membership(request.user, Role.ADMIN)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organization=membership.organization,
                 **form.cleaned_data,
             )
@@ -80,8 +77,8 @@ def user_create(request: HttpRequest) -> HttpResponseBase:
 
 
 @policy(Policy.ORG_ADMIN)
-def user_edit(request: HttpRequest, user_id: str) -> HttpResponseBase:
-    person = org_user_get_for_admin(request.user, user_id)  # type: ignore[arg-type]
+def user_edit(request: SignedInRequest, user_id: str) -> HttpResponseBase:
+    person = org_user_get_for_admin(request.user, user_id)
     client_account = person.membership.role == Role.CLIENT
     initial = {
         "full_name": person.full_name,
@@ -93,7 +90,7 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 user=person,
                 **form.cleaned_data,
             )
@@ -108,10 +105,10 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponseBase:
 
 
 @policy(Policy.ORG_ADMIN)
-def practice_settings(request: HttpRequest) -> HttpResponseBase:
+def practice_settings(request: SignedInRequest) -> HttpResponseBase:
     """The practice's payer profile (whose rules the compliance linter applies) and
     whether its staff must sign in with two factors."""
-    membership = require_membership(request.user, Role.ADMIN)  # type: ignore[arg-type]
+    membership = require_membership(request.user, Role.ADMIN)
     organization = membership.organization
     form = PracticeSettingsForm(
         request.POST or None,
@@ -123,12 +120,12 @@ def practice_settings(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             practice_profile_set(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organization=organization,
                 payer_profile=form.cleaned_data["payer_profile"],
             )
             practice_mfa_set(
-                actor=_user(request),
+                actor=request.user,
                 organization=organization,
                 mfa_required=form.cleaned_data["mfa_required"],
             )
@@ -146,10 +143,10 @@ def practice_settings(request: HttpRequest) -> HttpResponseBase:
 
 @policy(Policy.ORG_ADMIN)
 @require_POST
-def user_unlock(request: HttpRequest, user_id: str) -> HttpResponseBase:
+def user_unlock(request: SignedInRequest, user_id: str) -> HttpResponseBase:
     """Lift django-axes' lockout of a user of the admin's practice."""
-    person = org_user_get_for_admin(_user(request), user_id)
-    if services.user_unlock(actor=_user(request), user=person):
+    person = org_user_get_for_admin(request.user, user_id)
+    if services.user_unlock(actor=request.user, user=person):
         messages.success(request, f"{person.full_name} can sign in again.")
     else:
         messages.info(request, f"{person.full_name} was not locked out.")
@@ -158,10 +155,10 @@ def user_unlock(request: HttpRequest, user_id: str) -> HttpResponseBase:
 
 @policy(Policy.ORG_ADMIN)
 @require_POST
-def user_mfa_reset(request: HttpRequest, user_id: str) -> HttpResponseBase:
+def user_mfa_reset(request: SignedInRequest, user_id: str) -> HttpResponseBase:
     """Remove a user's authenticator and recovery codes (a lost phone)."""
-    person = org_user_get_for_admin(_user(request), user_id)
-    services.user_mfa_reset(actor=_user(request), user=person)
+    person = org_user_get_for_admin(request.user, user_id)
+    services.user_mfa_reset(actor=request.user, user=person)
     messages.success(
         request,
         f"Two-factor sign-in of {person.full_name} was reset; they set it up again when "
@@ -199,9 +196,9 @@ def _new_codes_page(request: HttpRequest, codes: list[str], *, enrolled: bool) -
 
 @never_cache
 @policy(Policy.AUTHENTICATED)
-def mfa_setup(request: HttpRequest) -> HttpResponseBase:
+def mfa_setup(request: SignedInRequest) -> HttpResponseBase:
     """Set up an authenticator app: its key, then a code from it to confirm."""
-    user = _user(request)
+    user = request.user
     if mfa.is_enrolled(user):
         if not user.is_verified():  # type: ignore[attr-defined]
             return redirect("accounts:mfa_verify")
@@ -238,10 +235,10 @@ def _locked_out(request: HttpRequest) -> HttpResponseBase:
 
 @never_cache
 @policy(Policy.AUTHENTICATED)
-def mfa_verify(request: HttpRequest) -> HttpResponseBase:
+def mfa_verify(request: SignedInRequest) -> HttpResponseBase:
     """The second step of signing in. Wrong codes count toward the account's lockout,
     as wrong passwords do (django-axes): at the limit the session is signed out."""
-    user = _user(request)
+    user = request.user
     if not mfa.is_enrolled(user) or user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(_next_url(request))
     credentials = {"username": user.email}
@@ -279,9 +276,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponseBase:
 
 @never_cache
 @policy(Policy.AUTHENTICATED)
-def mfa_recovery_codes(request: HttpRequest) -> HttpResponseBase:
+def mfa_recovery_codes(request: SignedInRequest) -> HttpResponseBase:
     """How many recovery codes are left; new ones, on a current code from the app."""
-    user = _user(request)
+    user = request.user
     if not mfa.is_enrolled(user):
         return redirect("accounts:mfa_setup")
     form = MfaRecoveryCodesForm(request.POST or None)

@@ -20,7 +20,15 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from milepost.accounts import mfa
+from milepost.accounts.models import User
 from milepost.api.services import api_token_authenticate
+
+
+class ApiRequest(HttpRequest):
+    """A request an operation receives: every operation needs one of the two schemes below
+    (main.py), and ninja sets `auth` to what the scheme returned, the calling user."""
+
+    auth: User
 
 
 class BearerToken(HttpBearer):

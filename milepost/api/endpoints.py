@@ -7,10 +7,9 @@ answers 404 as on the pages; a role without clinical access 403.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 from pydantic import Field
@@ -18,6 +17,7 @@ from pydantic import Field
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
 from milepost.api import presenters
+from milepost.api.auth import ApiRequest
 from milepost.api.errors import error_responses
 from milepost.api.schemas import (
     AdministrationIn,
@@ -61,12 +61,8 @@ router = Router()
 PathId = Annotated[str, Field(max_length=32)]
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-def _clinical(request: HttpRequest) -> User:
-    user = _user(request)
+def _clinical(request: ApiRequest) -> User:
+    user = request.auth
     require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
     return user
 
@@ -76,7 +72,7 @@ def _clinical(request: HttpRequest) -> User:
 
 @router.get("/clients", response=error_responses(_200=list[ClientOut]), tags=["clients"])
 def client_list(
-    request: HttpRequest,
+    request: ApiRequest,
     status: Annotated[
         str | None,
         Query(description="One of " + ", ".join(ClientStatus.values), max_length=20),
@@ -97,8 +93,8 @@ def client_list(
 @router.get(
     "/clients/{client_id}", response=error_responses(_200=ClientDetailOut), tags=["clients"]
 )
-def client_detail(request: HttpRequest, client_id: PathId) -> Any:
-    client = client_get_for_user(_user(request), client_id)
+def client_detail(request: ApiRequest, client_id: PathId) -> Any:
+    client = client_get_for_user(request.auth, client_id)
     return presenters.client_out(client, detail=True)
 
 
@@ -110,9 +106,9 @@ def client_detail(request: HttpRequest, client_id: PathId) -> Any:
     response=error_responses(_200=list[PlanSummaryOut]),
     tags=["plans"],
 )
-def plan_list(request: HttpRequest, client_id: PathId) -> Any:
+def plan_list(request: ApiRequest, client_id: PathId) -> Any:
     """Every version of the client's plan, newest first."""
-    user = _user(request)
+    user = request.auth
     client = client_get_for_user(user, client_id)
     return [presenters.plan_summary_out(p) for p in plans_for_client(user, client)]
 
@@ -120,9 +116,9 @@ def plan_list(request: HttpRequest, client_id: PathId) -> Any:
 @router.get(
     "/clients/{client_id}/plans/{plan_id}", response=error_responses(_200=PlanOut), tags=["plans"]
 )
-def plan_detail(request: HttpRequest, client_id: PathId, plan_id: PathId) -> Any:
+def plan_detail(request: ApiRequest, client_id: PathId, plan_id: PathId) -> Any:
     """One plan version with its diagnoses, goals → objectives → interventions, targets."""
-    plan = plan_get_for_user(_user(request), client_id, plan_id)
+    plan = plan_get_for_user(request.auth, client_id, plan_id)
     return presenters.plan_out(plan)
 
 
@@ -141,8 +137,8 @@ def _objective_with_parts(objective: Objective) -> Objective:
 @router.get(
     "/clients/{client_id}/goals/{goal_id}", response=error_responses(_200=GoalOut), tags=["plans"]
 )
-def goal_detail(request: HttpRequest, client_id: PathId, goal_id: PathId) -> Any:
-    goal = goal_get_for_user(_user(request), client_id, goal_id)
+def goal_detail(request: ApiRequest, client_id: PathId, goal_id: PathId) -> Any:
+    goal = goal_get_for_user(request.auth, client_id, goal_id)
     return presenters.goal_out(_goal_with_parts(goal), plan_id=goal.plan.public_id)
 
 
@@ -162,9 +158,9 @@ def _factors(user: User, plan: TreatmentPlan, ids: list[str]) -> list[Formulatio
     response=error_responses(_201=GoalOut),
     tags=["plans"],
 )
-def goal_create(request: HttpRequest, client_id: PathId, plan_id: PathId, payload: GoalIn) -> Any:
+def goal_create(request: ApiRequest, client_id: PathId, plan_id: PathId, payload: GoalIn) -> Any:
     """Add a goal to a draft plan (a signed version never changes: 400 with field "plan")."""
-    user = _user(request)
+    user = request.auth
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit", with_parts=False)
     goal = plans.goal_add(
         actor=user,
@@ -179,11 +175,9 @@ def goal_create(request: HttpRequest, client_id: PathId, plan_id: PathId, payloa
 @router.patch(
     "/clients/{client_id}/goals/{goal_id}", response=error_responses(_200=GoalOut), tags=["plans"]
 )
-def goal_update(
-    request: HttpRequest, client_id: PathId, goal_id: PathId, payload: GoalPatch
-) -> Any:
+def goal_update(request: ApiRequest, client_id: PathId, goal_id: PathId, payload: GoalPatch) -> Any:
     """Change a goal of a draft plan; fields left out stay as they are."""
-    user = _user(request)
+    user = request.auth
     goal = goal_get_for_user(user, client_id, goal_id, purpose="edit")
     factors = None if payload.factors is None else _factors(user, goal.plan, payload.factors)
     updated = plans.goal_update(
@@ -202,8 +196,8 @@ def goal_update(
     response=error_responses(_200=ObjectiveOut),
     tags=["plans"],
 )
-def objective_detail(request: HttpRequest, client_id: PathId, objective_id: PathId) -> Any:
-    objective = objective_get_for_user(_user(request), client_id, objective_id)
+def objective_detail(request: ApiRequest, client_id: PathId, objective_id: PathId) -> Any:
+    objective = objective_get_for_user(request.auth, client_id, objective_id)
     return presenters.objective_out(
         _objective_with_parts(objective), goal_id=objective.goal.public_id
     )
@@ -215,10 +209,10 @@ def objective_detail(request: HttpRequest, client_id: PathId, objective_id: Path
     tags=["plans"],
 )
 def objective_create(
-    request: HttpRequest, client_id: PathId, goal_id: PathId, payload: ObjectiveIn
+    request: ApiRequest, client_id: PathId, goal_id: PathId, payload: ObjectiveIn
 ) -> Any:
     """Add an objective to a goal of a draft plan."""
-    user = _user(request)
+    user = request.auth
     goal = goal_get_for_user(user, client_id, goal_id, purpose="edit")
     objective = plans.objective_add(actor=user, goal=goal, statement=payload.statement)
     return Status(
@@ -232,10 +226,10 @@ def objective_create(
     tags=["plans"],
 )
 def objective_update(
-    request: HttpRequest, client_id: PathId, objective_id: PathId, payload: ObjectiveIn
+    request: ApiRequest, client_id: PathId, objective_id: PathId, payload: ObjectiveIn
 ) -> Any:
     """Reword an objective of a draft plan."""
-    user = _user(request)
+    user = request.auth
     objective = objective_get_for_user(user, client_id, objective_id, purpose="edit")
     updated = plans.objective_update(actor=user, objective=objective, statement=payload.statement)
     return presenters.objective_out(
@@ -252,14 +246,14 @@ def objective_update(
     tags=["measures"],
 )
 def administration_list(
-    request: HttpRequest,
+    request: ApiRequest,
     client_id: PathId,
     instrument: Annotated[
         str | None, Query(description="e.g. phq9", pattern=r"^[a-z0-9_-]{1,20}$")
     ] = None,
 ) -> Any:
     """The client's questionnaires, oldest first (entered-in-error ones too, marked)."""
-    user = _user(request)
+    user = request.auth
     client = client_get_for_user(user, client_id)
     items = administrations_for_client(user, client, instrument_code=instrument)
     return [presenters.administration_out(a) for a in items]
@@ -270,10 +264,8 @@ def administration_list(
     response=error_responses(_200=AdministrationOut),
     tags=["measures"],
 )
-def administration_detail(
-    request: HttpRequest, client_id: PathId, administration_id: PathId
-) -> Any:
-    administration = administration_get_for_user(_user(request), client_id, administration_id)
+def administration_detail(request: ApiRequest, client_id: PathId, administration_id: PathId) -> Any:
+    administration = administration_get_for_user(request.auth, client_id, administration_id)
     return presenters.administration_out(administration)
 
 
@@ -282,13 +274,11 @@ def administration_detail(
     response=error_responses(_201=AdministrationOut),
     tags=["measures"],
 )
-def administration_submit(
-    request: HttpRequest, client_id: PathId, payload: AdministrationIn
-) -> Any:
+def administration_submit(request: ApiRequest, client_id: PathId, payload: AdministrationIn) -> Any:
     """Submit a completed questionnaire: it is scored, and an urgent flag (PHQ-9 item 9
     above 0) raises a risk alert for the care team. A wrong answer names its item
     (`item_3`)."""
-    user = _user(request)
+    user = request.auth
     client = client_get_for_user(user, client_id, purpose="edit")
     administration = measures.administration_submit(
         actor=user,
@@ -306,14 +296,14 @@ def administration_submit(
     tags=["measures"],
 )
 def observation_list(
-    request: HttpRequest,
+    request: ApiRequest,
     client_id: PathId,
     metric: Annotated[
         str | None, Query(description="A metric's id", pattern=r"^[0-9a-z]{16}$")
     ] = None,
 ) -> Any:
     """The client's self-monitoring values, oldest first."""
-    user = _user(request)
+    user = request.auth
     client = client_get_for_user(user, client_id)
     chosen = metric_get_for_user(user, metric) if metric is not None else None
     return [
@@ -327,11 +317,11 @@ def observation_list(
     tags=["measures"],
 )
 def observation_record(
-    request: HttpRequest, client_id: PathId, target_id: PathId, payload: ObservationIn
+    request: ApiRequest, client_id: PathId, target_id: PathId, payload: ObservationIn
 ) -> Any:
     """Record one value of the custom metric a target measures (e.g. 3 activities in the
     week starting `period_start`). A target bound to an instrument takes administrations."""
-    user = _user(request)
+    user = request.auth
     target = target_get_for_user(user, client_id, target_id, purpose="edit")
     if target.metric is None:
         raise ValidationError(
@@ -354,7 +344,7 @@ def observation_record(
 
 
 @router.post("/smart", response=error_responses(_200=SmartOut), tags=["smart"])
-def smart_check(request: HttpRequest, payload: SmartIn) -> Any:
+def smart_check(request: ApiRequest, payload: SmartIn) -> Any:
     """Check a goal's wording: the same JSON as `milepost smart "TEXT" --json`."""
     _clinical(request)
     today = payload.today or timezone.localdate()

@@ -8,14 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from milepost.lib.public_id import new_public_id
+from milepost.lib.fields import PublicIdField
 
 
 class ApiToken(models.Model):
     """A bearer token of one user. The secret is shown once, when made, and never stored:
     `token_hash` is its SHA-256, `prefix` its first characters (to tell tokens apart)."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens"
     )

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.api import services
 from milepost.api.access import token_get_for_user, tokens_for_user
 from milepost.api.forms import TokenCreateForm
@@ -27,10 +27,6 @@ _ASSETS = Path(ninja.__file__).parent / "static" / "ninja"
 _ASSET_NAMES = frozenset(
     {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-init.js", "favicon.png"}
 )
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @policy(Policy.PUBLIC)
@@ -44,10 +40,10 @@ def docs_asset(request: HttpRequest, name: str) -> HttpResponseBase:
 
 
 @policy(Policy.CLINICAL)
-def tokens(request: HttpRequest) -> HttpResponseBase:
+def tokens(request: SignedInRequest) -> HttpResponseBase:
     """The user's tokens, and a form for a new one. The secret is shown once, on this
     response only: never in a message (messages are stored) nor in a URL."""
-    user = _user(request)
+    user = request.user
     form = TokenCreateForm(request.POST or None)
     secret = None
     status = 200
@@ -77,9 +73,9 @@ def tokens(request: HttpRequest) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.CLINICAL)
-def token_revoke(request: HttpRequest) -> HttpResponseBase:
+def token_revoke(request: SignedInRequest) -> HttpResponseBase:
     """Revoke one of the user's tokens, named by its id in the form."""
-    user = _user(request)
+    user = request.user
     token_id = request.POST.get("token", "")
     try:
         token = token_get_for_user(user, token_id)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from milepost.lib.public_id import new_public_id
+from milepost.lib.fields import PublicIdField
 
 
 class ClientStatus(models.TextChoices):
@@ -19,7 +19,7 @@ class ClientStatus(models.TextChoices):
 
 
 class Client(models.Model):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="clients"
     )

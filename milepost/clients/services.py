@@ -16,6 +16,7 @@ from milepost.audit.services import audit_record
 from milepost.clients.access import require_client_in_reach, visible_clients
 from milepost.clients.models import CareTeamMember, Client, ClientStatus, EmergencyAccess
 from milepost.lib.concurrency import check_unchanged
+from milepost.lib.models import apply_changes
 from milepost.lib.validation import clean_text, raise_errors
 
 EDITABLE_FIELDS = (
@@ -123,9 +124,7 @@ def client_update(*, actor: User, client: Client, seen: object = None, **changes
             "Status": client.get_status_display(),
         },
     )
-    changed = [name for name, value in changes.items() if getattr(client, name) != value]
-    for name in changed:
-        setattr(client, name, changes[name])
+    changed = apply_changes(client, changes)
     if changed:
         client.updated_at = timezone.now()
         client.save(update_fields=[*changed, "updated_at"])

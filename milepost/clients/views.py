@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from milepost.accounts.access import org_clinicians
-from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients import services
 from milepost.clients.access import (
     care_team_of,
@@ -30,12 +30,12 @@ from milepost.lib.forms import add_service_errors
 
 
 @policy(Policy.CLINICAL)
-def client_create(request: HttpRequest) -> HttpResponseBase:
+def client_create(request: SignedInRequest) -> HttpResponseBase:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             data = {k: v for k, v in form.cleaned_data.items() if k != SEEN}
-            client = services.client_create(actor=request.user, **data)  # type: ignore[arg-type]
+            client = services.client_create(actor=request.user, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -45,8 +45,8 @@ def client_create(request: HttpRequest) -> HttpResponseBase:
 
 
 @policy(Policy.CLINICAL)
-def client_detail(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def client_detail(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id)
     team = list(client.care_team.select_related("clinician"))
     add_form = CareTeamAddForm(
@@ -64,8 +64,8 @@ def client_detail(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 
 @policy(Policy.CLINICAL)
-def client_edit(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def client_edit(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="edit")
     initial = {name: getattr(client, name) for name in services.EDITABLE_FIELDS}
     form = ClientForm(request.POST or None, initial={**initial, SEEN: token(client)})
@@ -86,8 +86,8 @@ def client_edit(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.CLINICAL)
-def care_team_add(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def care_team_add(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="edit")
     form = CareTeamAddForm(request.POST, clinicians=org_clinicians(user))
     if form.is_valid():
@@ -111,8 +111,8 @@ def care_team_add(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.CLINICAL)
-def care_team_remove(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def care_team_remove(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="edit")
     form = CareTeamRemoveForm(request.POST)
     member = None
@@ -135,9 +135,9 @@ def care_team_remove(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 
 @policy(Policy.CLINICAL)
-def emergency_access(request: HttpRequest) -> HttpResponseBase:
+def emergency_access(request: SignedInRequest) -> HttpResponseBase:
     """ "Break the glass": open a record outside one's care team, for a stated reason."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -180,8 +180,8 @@ def emergency_access(request: HttpRequest) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.CLINICAL)
-def emergency_access_end(request: HttpRequest) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def emergency_access_end(request: SignedInRequest) -> HttpResponseBase:
+    user = request.user
     client_id = request.POST.get("client", "")
     for grant in emergency_accesses_for_clinician(user):
         if grant.client.public_id == client_id and grant.is_active():
@@ -192,8 +192,8 @@ def emergency_access_end(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 @policy(Policy.ORG_ADMIN)
-def emergency_access_report(request: HttpRequest) -> HttpResponseBase:
-    grants = emergency_accesses_for_admin(request.user)  # type: ignore[arg-type]
+def emergency_access_report(request: SignedInRequest) -> HttpResponseBase:
+    grants = emergency_accesses_for_admin(request.user)
     return render(
         request,
         "clients/emergency_access_report.html",

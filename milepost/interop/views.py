@@ -10,7 +10,7 @@ import json
 import tempfile
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from milepost.accounts.forms import StepUpCodeMixin
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
 from milepost.interop.access import organization_records_for_admin
 from milepost.interop.fhir.export import client_bundle
@@ -44,15 +45,11 @@ class _ArchiveStepUpForm(StepUpCodeMixin, ArchiveForm):
         self.add_step_up_code(user)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @require_safe
 @policy(Policy.CLINICAL)
-def client_fhir(request: HttpRequest, client_id: str) -> HttpResponseBase:
+def client_fhir(request: SignedInRequest, client_id: str) -> HttpResponseBase:
     """The client's record as one FHIR Bundle (JSON)."""
-    user = _user(request)
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="export")
     bundle = client_bundle(user, client)
     response = HttpResponse(json.dumps(bundle, ensure_ascii=False), content_type=FHIR_JSON)
@@ -63,7 +60,7 @@ def client_fhir(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 @policy(Policy.CLINICAL)
 @csrf_exempt  # checked by _client_fhir_import, once the upload handlers are in place
-def client_fhir_import(request: HttpRequest, client_id: str) -> HttpResponseBase:
+def client_fhir_import(request: SignedInRequest, client_id: str) -> HttpResponseBase:
     """Upload a Bundle of questionnaire responses from another system.
 
     The size limit holds before and while the body is read: a request that says it is too
@@ -81,13 +78,13 @@ def client_fhir_import(request: HttpRequest, client_id: str) -> HttpResponseBase
 
 
 def _import_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     client_id: str,
     *,
     refused: str = "",
     limit: BundleSizeLimit | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     posting = request.method == "POST" and not refused
     client = client_get_for_user(user, client_id, purpose="import" if posting else "view")
     if posting and limit is not None:
@@ -119,17 +116,17 @@ def _import_page(
 
 @csrf_protect
 def _client_fhir_import(
-    request: HttpRequest, client_id: str, *, limit: BundleSizeLimit | None = None
+    request: SignedInRequest, client_id: str, *, limit: BundleSizeLimit | None = None
 ) -> HttpResponse:
     return _import_page(request, client_id, limit=limit)
 
 
 @policy(Policy.ORG_ADMIN)
-def archive(request: HttpRequest) -> HttpResponseBase:
+def archive(request: SignedInRequest) -> HttpResponseBase:
     """The whole organization as one zip, after the admin re-enters their password and,
     when they have an authenticator, a fresh code (an audited read of every client's
     record)."""
-    user = _user(request)
+    user = request.user
     posting = request.method == "POST"
     locked = archive_lock_message(request.session)
     form = _ArchiveStepUpForm(user, request.POST if posting else None, locked=locked)

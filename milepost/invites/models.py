@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from milepost.lib.public_id import new_public_id
+from milepost.lib.fields import PublicIdField
 
 
 def invitation_days() -> int:
@@ -36,7 +36,7 @@ class InvitationState(models.TextChoices):
 
 
 class Invitation(models.Model):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="invitations"
     )

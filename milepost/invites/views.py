@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
 from milepost.clients.models import Client
 from milepost.invites import logs, services
@@ -88,9 +89,9 @@ def _invite_page(
 
 
 @policy(Policy.CLINICAL)
-def invite(request: HttpRequest, client_id: str) -> HttpResponseBase:
+def invite(request: SignedInRequest, client_id: str) -> HttpResponseBase:
     """GET: the invitation's state with the send form; POST: send (or resend) it."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="invite")
     if request.method != "POST":
         latest = invitation_latest(client)
@@ -115,8 +116,8 @@ def invite(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.CLINICAL)
-def revoke(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def revoke(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="invite")
     invitation = invitation_open(client)
     if invitation is None:

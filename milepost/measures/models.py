@@ -15,7 +15,7 @@ from django.utils import timezone
 from milepost.domain import instruments
 from milepost.domain.instruments import Instrument
 from milepost.domain.schedules import Schedule
-from milepost.lib.public_id import new_public_id
+from milepost.lib.fields import PublicIdField
 
 
 class Source(models.TextChoices):
@@ -25,7 +25,7 @@ class Source(models.TextChoices):
 
 
 class Administration(models.Model):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -96,7 +96,7 @@ class AlertAction(models.TextChoices):
 class RiskAlert(models.Model):
     """An urgent flag from a questionnaire. It stays open until a clinician records an action."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -156,7 +156,7 @@ class Assignment(models.Model):
     what was asked, by whom and when. Its completions are the administrations that name it.
     """
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
 from milepost.clients.models import Client
 from milepost.domain import instruments
@@ -95,16 +96,16 @@ def _measures_page(
 
 
 @policy(Policy.CLINICAL)
-def client_measures(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def client_measures(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id)
     return _measures_page(request, user, client, AssignmentForm())
 
 
 @policy(Policy.CLINICAL)
-def assignment_create(request: HttpRequest, client_id: str) -> HttpResponseBase:
+def assignment_create(request: SignedInRequest, client_id: str) -> HttpResponseBase:
     """Assign a questionnaire to the portal; the form lives on the measures page."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="edit")
     if request.method != "POST":
         return redirect("measures:client_measures", client_id=client.public_id)
@@ -133,8 +134,10 @@ def assignment_create(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.CLINICAL)
-def assignment_end(request: HttpRequest, client_id: str, assignment_id: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def assignment_end(
+    request: SignedInRequest, client_id: str, assignment_id: str
+) -> HttpResponseBase:
+    user = request.user
     assignment = assignment_get_for_user(user, client_id, assignment_id, purpose="edit")
     try:
         assignments.assignment_end(actor=user, assignment=assignment)
@@ -151,9 +154,9 @@ def assignment_end(request: HttpRequest, client_id: str, assignment_id: str) -> 
 @require_POST
 @policy(Policy.CLINICAL)
 def assignment_next_session(
-    request: HttpRequest, client_id: str, assignment_id: str
+    request: SignedInRequest, client_id: str, assignment_id: str
 ) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     assignment = assignment_get_for_user(user, client_id, assignment_id, purpose="edit")
     form = NextSessionForm(request.POST)
     if not form.is_valid():
@@ -174,8 +177,8 @@ def assignment_next_session(
 
 
 @policy(Policy.CLINICAL)
-def administer(request: HttpRequest, client_id: str, instrument: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def administer(request: SignedInRequest, client_id: str, instrument: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="edit")
     definition = _instrument_or_404(instrument)
     form = AdministrationForm(request.POST or None, instrument=definition)
@@ -216,8 +219,8 @@ def administer(request: HttpRequest, client_id: str, instrument: str) -> HttpRes
 
 
 @policy(Policy.CLINICAL)
-def chart(request: HttpRequest, client_id: str, instrument: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def chart(request: SignedInRequest, client_id: str, instrument: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id)
     definition = _instrument_or_404(instrument)
     rows = administrations_for_client(user, client, instrument_code=definition.code)
@@ -228,8 +231,8 @@ def chart(request: HttpRequest, client_id: str, instrument: str) -> HttpResponse
 
 
 @policy(Policy.CLINICAL)
-def alert_acknowledge(request: HttpRequest, client_id: str, alert_id: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def alert_acknowledge(request: SignedInRequest, client_id: str, alert_id: str) -> HttpResponseBase:
+    user = request.user
     alert = alert_get_for_user(user, client_id, alert_id)
     form = AlertAcknowledgeForm(request.POST or None)
     if request.method == "POST" and alert.is_open and form.is_valid():
@@ -250,9 +253,9 @@ def alert_acknowledge(request: HttpRequest, client_id: str, alert_id: str) -> Ht
 @require_POST
 @policy(Policy.CLINICAL)
 def entered_in_error(
-    request: HttpRequest, client_id: str, administration_id: str
+    request: SignedInRequest, client_id: str, administration_id: str
 ) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     administration = administration_get_for_user(user, client_id, administration_id)
     form = EnteredInErrorForm(request.POST)
     if form.is_valid():

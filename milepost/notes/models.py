@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from milepost.lib.public_id import new_public_id
+from milepost.lib.fields import PublicIdField
 
 
 class SessionType(models.TextChoices):
@@ -43,7 +43,7 @@ class Progress(models.TextChoices):
 class SessionNote(models.Model):
     """One session: when, how, what was worked on, by whom."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )

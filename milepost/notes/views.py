@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
 from milepost.lib.forms import add_service_errors
 from milepost.notes import services
@@ -31,14 +31,10 @@ from milepost.notes.models import SessionType
 UNWORKED_AFTER = 3
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @require_GET
 @policy(Policy.CLINICAL)
-def note_list(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user = _user(request)
+def note_list(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id)
     notes = notes_for_client(user, client)
     in_force = plan_in_force_for_client(user, client)
@@ -58,8 +54,8 @@ def note_list(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 
 @policy(Policy.CLINICAL)
-def note_new(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user = _user(request)
+def note_new(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     purpose = "edit" if request.method == "POST" else "view"
     client = client_get_for_user(user, client_id, purpose=purpose)
     in_force = plan_in_force_for_client(user, client)
@@ -89,8 +85,8 @@ def note_new(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 @require_GET
 @policy(Policy.CLINICAL)
-def note_detail(request: HttpRequest, client_id: str, note_id: str) -> HttpResponseBase:
-    user = _user(request)
+def note_detail(request: SignedInRequest, client_id: str, note_id: str) -> HttpResponseBase:
+    user = request.user
     note = note_get_for_user(user, client_id, note_id)
     return render(
         request,
@@ -101,8 +97,10 @@ def note_detail(request: HttpRequest, client_id: str, note_id: str) -> HttpRespo
 
 @require_POST
 @policy(Policy.CLINICAL)
-def note_entered_in_error(request: HttpRequest, client_id: str, note_id: str) -> HttpResponseBase:
-    user = _user(request)
+def note_entered_in_error(
+    request: SignedInRequest, client_id: str, note_id: str
+) -> HttpResponseBase:
+    user = request.user
     note = note_get_for_user(user, client_id, note_id, purpose="edit")
     form = EnteredInErrorForm(request.POST)
     if form.is_valid():

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from milepost.lib.public_id import new_public_id
+from milepost.lib.fields import PublicIdField
 
 
 class FactorKind(models.TextChoices):
@@ -25,7 +25,7 @@ class FactorKind(models.TextChoices):
 class Formulation(models.Model):
     """One per client: the shared understanding the plan's goals are built on."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -51,7 +51,7 @@ class Formulation(models.Model):
 class FormulationFactor(models.Model):
     """One of the 5 Ps, as its own row so that goals can link to it."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     formulation = models.ForeignKey(Formulation, on_delete=models.PROTECT, related_name="factors")
     kind = models.CharField(max_length=20, choices=FactorKind.choices)
     text = models.CharField(max_length=500)
@@ -80,7 +80,7 @@ class PlanStatus(models.TextChoices):
 class TreatmentPlan(models.Model):
     """One version of a client's plan. Only a draft may change."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -142,7 +142,7 @@ class TreatmentPlan(models.Model):
 
 
 class Diagnosis(models.Model):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="diagnoses")
     origin = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
@@ -170,7 +170,7 @@ class GoalStatus(models.TextChoices):
 
 
 class Goal(models.Model):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="goals")
     # The goal of the previous version this one was copied from (amendments, reviews):
     # how versions are compared and how a goal's history is followed across them.
@@ -193,7 +193,7 @@ class Goal(models.Model):
 
 
 class Objective(models.Model):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="objectives")
     origin = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
@@ -217,7 +217,7 @@ class InterventionType(models.TextChoices):
 
 
 class Intervention(models.Model):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="interventions")
     origin = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
@@ -254,7 +254,7 @@ class MetricPeriod(models.TextChoices):
 class Metric(models.Model):
     """A custom measure of the organization, e.g. "pleasurable activities" per week."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="metrics"
     )
@@ -295,7 +295,7 @@ class Direction(models.TextChoices):
 class Target(models.Model):
     """The structured, tracked form of one goal or one objective."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     goal = models.OneToOneField(
         Goal, null=True, blank=True, on_delete=models.CASCADE, related_name="target"
     )
@@ -356,7 +356,7 @@ class Observation(models.Model):
     Never edited or deleted: a mistaken one is marked entered in error.
     """
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -407,7 +407,7 @@ class Signature(models.Model):
     Never edited or deleted.
     """
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="signatures")
     role = models.CharField(max_length=20, choices=SignatureRole.choices)
     signer = models.ForeignKey(
@@ -445,7 +445,7 @@ class ReviewDecision(models.TextChoices):
 class Review(models.Model):
     """A reassessment of a signed plan version, with the data as it stood that day."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField()
     participants = models.TextField(help_text="Who took part, e.g. the client and the clinician.")

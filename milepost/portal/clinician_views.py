@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
 from milepost.lib.forms import add_service_errors
 from milepost.plans.access import goal_get_for_user, plans_for_client
@@ -22,22 +22,18 @@ from milepost.portal.forms import AdoptForm, AnswerForm, DeclineForm
 from milepost.portal.models import ChangeRequest, GoalProposal
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _inbox_url(client_id: str) -> str:
     return reverse("portal_clinician:inbox", kwargs={"client_id": client_id})
 
 
 def _render_inbox(
-    request: HttpRequest,
+    request: SignedInRequest,
     client_id: str,
     *,
     bound: dict[str, object] | None = None,
     status: int = 200,
 ) -> HttpResponseBase:
-    user = _user(request)
+    user = request.user
     client = client_get_for_user(user, client_id)
     proposals = access.proposals_for_client(user, client)
     changes = access.change_requests_for_client(user, client)
@@ -76,20 +72,20 @@ def _render_inbox(
 
 @require_safe
 @policy(Policy.CLINICAL)
-def inbox(request: HttpRequest, client_id: str) -> HttpResponseBase:
+def inbox(request: SignedInRequest, client_id: str) -> HttpResponseBase:
     """What reached the care team from the client's portal."""
     return _render_inbox(request, client_id)
 
 
-def _proposal(request: HttpRequest, client_id: str, proposal_id: str) -> GoalProposal:
-    return access.proposal_get_for_user(_user(request), client_id, proposal_id, purpose="edit")
+def _proposal(request: SignedInRequest, client_id: str, proposal_id: str) -> GoalProposal:
+    return access.proposal_get_for_user(request.user, client_id, proposal_id, purpose="edit")
 
 
 @require_POST
 @policy(Policy.CLINICAL)
-def proposal_adopt(request: HttpRequest, client_id: str, proposal_id: str) -> HttpResponseBase:
+def proposal_adopt(request: SignedInRequest, client_id: str, proposal_id: str) -> HttpResponseBase:
     """Make the proposal a goal of the draft plan, with the client's words kept."""
-    user = _user(request)
+    user = request.user
     found = _proposal(request, client_id, proposal_id)
     form = AdoptForm(request.POST, auto_id=f"id_adopt_{found.public_id}_%s")
     if form.is_valid():
@@ -107,8 +103,10 @@ def proposal_adopt(request: HttpRequest, client_id: str, proposal_id: str) -> Ht
 
 @require_POST
 @policy(Policy.CLINICAL)
-def proposal_decline(request: HttpRequest, client_id: str, proposal_id: str) -> HttpResponseBase:
-    user = _user(request)
+def proposal_decline(
+    request: SignedInRequest, client_id: str, proposal_id: str
+) -> HttpResponseBase:
+    user = request.user
     found = _proposal(request, client_id, proposal_id)
     form = DeclineForm(request.POST, auto_id=f"id_decline_{found.public_id}_%s")
     if form.is_valid():
@@ -126,8 +124,10 @@ def proposal_decline(request: HttpRequest, client_id: str, proposal_id: str) -> 
 
 @require_POST
 @policy(Policy.CLINICAL)
-def change_answer(request: HttpRequest, client_id: str, change_request_id: str) -> HttpResponseBase:
-    user = _user(request)
+def change_answer(
+    request: SignedInRequest, client_id: str, change_request_id: str
+) -> HttpResponseBase:
+    user = request.user
     found: ChangeRequest = access.change_request_get_for_user(
         user, client_id, change_request_id, purpose="edit"
     )
@@ -147,9 +147,9 @@ def change_answer(request: HttpRequest, client_id: str, change_request_id: str) 
 
 @require_POST
 @policy(Policy.CLINICAL)
-def goal_visibility(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+def goal_visibility(request: SignedInRequest, client_id: str, goal_id: str) -> HttpResponseBase:
     """Keep a draft's goal out of the client's portal (hidden=1) or show it (hidden=0)."""
-    user = _user(request)
+    user = request.user
     goal = goal_get_for_user(user, client_id, goal_id, purpose="edit")
     choice = request.POST.get("hidden", "")
     if choice not in ("0", "1"):

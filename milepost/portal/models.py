@@ -11,7 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from milepost.lib.public_id import new_public_id
+from milepost.lib.fields import PublicIdField
 
 # --------------------------------------------------------------------------- the plan side
 # Goals the client drafts, their endorsement requests, self-monitoring logs and journal
@@ -27,7 +27,7 @@ class ProposalStatus(models.TextChoices):
 class GoalProposal(models.Model):
     """A goal the client drafted in their own words ("imagine life when things are better")."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -69,7 +69,7 @@ class ChangeRequestStatus(models.TextChoices):
 class ChangeRequest(models.Model):
     """The client asks for a change to one exact plan version instead of endorsing it."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -122,7 +122,7 @@ class LogEntry(models.Model):
     Never edited or deleted: a mistaken one is marked entered in error.
     """
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
@@ -161,7 +161,7 @@ class LogEntry(models.Model):
 class JournalEntry(models.Model):
     """Free text the client writes for themselves; private until they share it."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = PublicIdField()
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )

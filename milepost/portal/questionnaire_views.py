@@ -18,8 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import care_team_of, client_get_for_portal
 from milepost.domain import schedules
 from milepost.domain.instruments import Instrument, Item
@@ -55,10 +55,6 @@ class DueRow:
     total: int
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _question_number(raw: str, instrument: Instrument) -> int:
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= len(instrument.items):
         raise Http404
@@ -79,8 +75,8 @@ def _is_due(assignment: Assignment) -> bool:
 
 
 @policy(Policy.PORTAL)
-def questionnaire_list(request: HttpRequest) -> HttpResponseBase:
-    client, items = portal_assignments(_user(request))
+def questionnaire_list(request: SignedInRequest) -> HttpResponseBase:
+    client, items = portal_assignments(request.user)
     today = timezone.localdate()
     rows = []
     for assignment in items:
@@ -112,9 +108,9 @@ def questionnaire_list(request: HttpRequest) -> HttpResponseBase:
 
 
 @policy(Policy.PORTAL)
-def questionnaire_start(request: HttpRequest, assignment_id: str) -> HttpResponseBase:
+def questionnaire_start(request: SignedInRequest, assignment_id: str) -> HttpResponseBase:
     """Begin, or carry on where the client left off: the first question not yet reached."""
-    assignment = portal_assignment_get(_user(request), assignment_id)
+    assignment = portal_assignment_get(request.user, assignment_id)
     if not _is_due(assignment):
         return _not_ready(request)
     given = service.draft_answers(assignment)
@@ -130,10 +126,10 @@ def questionnaire_start(request: HttpRequest, assignment_id: str) -> HttpRespons
 
 @policy(Policy.PORTAL)
 def questionnaire_question(
-    request: HttpRequest, assignment_id: str, question: str
+    request: SignedInRequest, assignment_id: str, question: str
 ) -> HttpResponseBase:
     """One question: its answers as large radio buttons, Next, Skip and a way back."""
-    user = _user(request)
+    user = request.user
     assignment = portal_assignment_get(user, assignment_id)
     instrument = assignment.instrument
     number = _question_number(question, instrument)
@@ -207,9 +203,9 @@ class ReviewRow:
 
 
 @policy(Policy.PORTAL)
-def questionnaire_review(request: HttpRequest, assignment_id: str) -> HttpResponseBase:
+def questionnaire_review(request: SignedInRequest, assignment_id: str) -> HttpResponseBase:
     """Every answer, with a way to change each, and the button that sends them."""
-    user = _user(request)
+    user = request.user
     assignment = portal_assignment_get(user, assignment_id)
     instrument = assignment.instrument
     if not _is_due(assignment):
@@ -254,12 +250,12 @@ def questionnaire_review(request: HttpRequest, assignment_id: str) -> HttpRespon
 
 
 def _crisis(
-    request: HttpRequest, organization_of: Assignment | None, *, resume: Assignment | None
+    request: SignedInRequest, organization_of: Assignment | None, *, resume: Assignment | None
 ) -> HttpResponse:
     if organization_of is not None:
         organization = organization_of.client.organization
     else:
-        organization = client_get_for_portal(_user(request)).organization
+        organization = client_get_for_portal(request.user).organization
     return render(
         request,
         "portal/crisis.html",
@@ -271,13 +267,13 @@ def _crisis(
 
 
 @policy(Policy.PORTAL)
-def crisis(request: HttpRequest) -> HttpResponseBase:
+def crisis(request: SignedInRequest) -> HttpResponseBase:
     """Help right now: the practice's crisis resources. Open at any time."""
     return _crisis(request, None, resume=None)
 
 
 @policy(Policy.PORTAL)
-def crisis_during(request: HttpRequest, assignment_id: str) -> HttpResponseBase:
+def crisis_during(request: SignedInRequest, assignment_id: str) -> HttpResponseBase:
     """The crisis resources, shown straight after an urgent answer, with a way to carry on."""
-    assignment = portal_assignment_get(_user(request), assignment_id)
+    assignment = portal_assignment_get(request.user, assignment_id)
     return _crisis(request, assignment, resume=assignment)

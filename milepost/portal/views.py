@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import care_team_of
 from milepost.clients.models import Client
 from milepost.domain import instruments
@@ -45,18 +45,14 @@ from milepost.portal.forms import (
 from milepost.portal.models import ProposalStatus
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _client(request: HttpRequest) -> Client:
-    return access.portal_client(_user(request))
+def _client(request: SignedInRequest) -> Client:
+    return access.portal_client(request.user)
 
 
 @require_safe
 @policy(Policy.PORTAL)
-def home(request: HttpRequest) -> HttpResponseBase:
-    user = _user(request)
+def home(request: SignedInRequest) -> HttpResponseBase:
+    user = request.user
     client = access.portal_client(user)
     shown = access.portal_plan_for(user, client)
     return render(
@@ -121,10 +117,10 @@ def _progress(
 
 @require_safe
 @policy(Policy.PORTAL)
-def goals(request: HttpRequest) -> HttpResponseBase:
+def goals(request: SignedInRequest) -> HttpResponseBase:
     """Each goal in the client's own words, the clinical wording beneath, the steps, and
     how it is going."""
-    user = _user(request)
+    user = request.user
     client = access.portal_client(user)
     shown = access.portal_plan_for(user, client)
     views: list[GoalView] = []
@@ -155,9 +151,9 @@ def goals(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 @policy(Policy.PORTAL)
-def goal_chart(request: HttpRequest, portal_target_id: str) -> HttpResponseBase:
+def goal_chart(request: SignedInRequest, portal_target_id: str) -> HttpResponseBase:
     """One chart of the My goals page, as its own SVG (the page's CSP forbids inline SVG)."""
-    user = _user(request)
+    user = request.user
     client = access.portal_client(user)
     target = access.portal_target_get(user, client, portal_target_id)
     by_instrument, by_metric = access.portal_series(user, client)
@@ -185,10 +181,10 @@ def goal_chart(request: HttpRequest, portal_target_id: str) -> HttpResponseBase:
 
 
 @policy(Policy.PORTAL)
-def propose(request: HttpRequest) -> HttpResponseBase:
+def propose(request: SignedInRequest) -> HttpResponseBase:
     """The seed's exercise: imagine life when things are better. "See ideas" shows the
     gentle feedback without sending; "Send" sends the proposal to the care team."""
-    user = _user(request)
+    user = request.user
     client = access.portal_client(user)
     form = ProposalForm(request.POST or None)
     feedback = None
@@ -221,8 +217,8 @@ def propose(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 @policy(Policy.PORTAL)
-def proposal(request: HttpRequest, proposal_id: str) -> HttpResponseBase:
-    user = _user(request)
+def proposal(request: SignedInRequest, proposal_id: str) -> HttpResponseBase:
+    user = request.user
     client = access.portal_client(user)
     found = access.proposal_get_for_portal(user, client, proposal_id)
     return render(
@@ -243,9 +239,9 @@ def proposal(request: HttpRequest, proposal_id: str) -> HttpResponseBase:
 
 @require_safe
 @policy(Policy.PORTAL)
-def plan(request: HttpRequest) -> HttpResponseBase:
+def plan(request: SignedInRequest) -> HttpResponseBase:
     """The plan in force in plain words, printable, with its endorsement."""
-    user = _user(request)
+    user = request.user
     client = access.portal_client(user)
     return render(
         request,
@@ -259,9 +255,9 @@ def plan(request: HttpRequest) -> HttpResponseBase:
 
 
 @policy(Policy.PORTAL)
-def endorse(request: HttpRequest) -> HttpResponseBase:
+def endorse(request: SignedInRequest) -> HttpResponseBase:
     """Endorse the version in force with an electronic signature, or ask for a change."""
-    user = _user(request)
+    user = request.user
     client = access.portal_client(user)
     shown = access.portal_plan_for(user, client)
     form = EndorseForm(request.POST or None)
@@ -286,9 +282,9 @@ def endorse(request: HttpRequest) -> HttpResponseBase:
 
 
 @policy(Policy.PORTAL)
-def change_request(request: HttpRequest) -> HttpResponseBase:
+def change_request(request: SignedInRequest) -> HttpResponseBase:
     """Ask for a change to the version in force, with a comment."""
-    user = _user(request)
+    user = request.user
     client = access.portal_client(user)
     shown = access.portal_plan_for(user, client)
     form = ChangeRequestForm(request.POST or None)
@@ -329,9 +325,9 @@ def _log_forms(measures: list, bound: LogForm | None = None) -> list[tuple[objec
 
 
 @policy(Policy.PORTAL)
-def log(request: HttpRequest) -> HttpResponseBase:
+def log(request: SignedInRequest) -> HttpResponseBase:
     """One card per thing the plan asks the client to log: one tap logs one now."""
-    user = _user(request)
+    user = request.user
     client = access.portal_client(user)
     measures = access.log_measures_for(user, client)
     bound = None
@@ -378,9 +374,9 @@ def log(request: HttpRequest) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.PORTAL)
-def log_entry_remove(request: HttpRequest, log_entry_id: str) -> HttpResponseBase:
+def log_entry_remove(request: SignedInRequest, log_entry_id: str) -> HttpResponseBase:
     """Take back an entry logged by mistake (it stays on record, marked as a mistake)."""
-    user = _user(request)
+    user = request.user
     client = access.portal_client(user)
     entry = access.log_entry_get_for_portal(user, client, log_entry_id)
     try:
@@ -396,8 +392,8 @@ def log_entry_remove(request: HttpRequest, log_entry_id: str) -> HttpResponseBas
 
 
 @policy(Policy.PORTAL)
-def journal(request: HttpRequest) -> HttpResponseBase:
-    user = _user(request)
+def journal(request: SignedInRequest) -> HttpResponseBase:
+    user = request.user
     client = access.portal_client(user)
     form = JournalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -417,9 +413,9 @@ def journal(request: HttpRequest) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.PORTAL)
-def journal_share(request: HttpRequest, journal_entry_id: str) -> HttpResponseBase:
+def journal_share(request: SignedInRequest, journal_entry_id: str) -> HttpResponseBase:
     """Share one entry with the care team (action=share) or make it private (unshare)."""
-    user = _user(request)
+    user = request.user
     client = access.portal_client(user)
     entry = access.journal_entry_get_for_portal(user, client, journal_entry_id)
     action = request.POST.get("action", "")

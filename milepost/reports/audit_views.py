@@ -6,14 +6,14 @@ import csv
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from milepost.accounts.access import org_users_for_admin
-from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.audit.models import AuditEvent
 from milepost.reports.audit_forms import AuditFilterForm
 from milepost.reports.audit_trail import audit_events_for_admin
@@ -33,8 +33,8 @@ CSV_COLUMNS = (
 )
 
 
-def _form(request: HttpRequest) -> AuditFilterForm:
-    user: User = request.user  # type: ignore[assignment]
+def _form(request: SignedInRequest) -> AuditFilterForm:
+    user = request.user
     people = [(p.public_id, p.display_name) for p in org_users_for_admin(user)]
     return AuditFilterForm(request.GET or None, people=people)
 
@@ -68,12 +68,12 @@ class _Echo:
 
 @require_safe
 @policy(Policy.ORG_ADMIN)
-def report(request: HttpRequest) -> HttpResponseBase:
+def report(request: SignedInRequest) -> HttpResponseBase:
     form = _form(request)
     if request.GET and not form.is_valid():
         return render(request, "reports/audit_trail.html", {"form": form, "page": None}, status=400)
     filters = form.filters() if request.GET else AuditFilterForm.empty_filters()
-    events = audit_events_for_admin(request.user, filters)  # type: ignore[arg-type]
+    events = audit_events_for_admin(request.user, filters)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -86,12 +86,12 @@ def report(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 @policy(Policy.ORG_ADMIN)
-def report_csv(request: HttpRequest) -> HttpResponseBase:
+def report_csv(request: SignedInRequest) -> HttpResponseBase:
     form = _form(request)
     if request.GET and not form.is_valid():
         return render(request, "reports/audit_trail.html", {"form": form, "page": None}, status=400)
     filters = form.filters() if request.GET else AuditFilterForm.empty_filters()
-    events = audit_events_for_admin(request.user, filters, purpose="export")  # type: ignore[arg-type]
+    events = audit_events_for_admin(request.user, filters, purpose="export")
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:

@@ -20,8 +20,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.domain.compliance import RULES
 from milepost.reports.compliance import Report, caseload_compliance
 
@@ -100,11 +100,11 @@ def _page(
 
 @require_safe
 @policy(Policy.OVERSIGHT)
-def report(request: HttpRequest) -> HttpResponseBase:
+def report(request: SignedInRequest) -> HttpResponseBase:
     form, filters = _filters(request)
     if filters is None:
         return _page(request, form, None, status=400)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     return _page(
         request, form, caseload_compliance(user, severity=filters["severity"], pl=filters["pl"])
     )
@@ -112,11 +112,11 @@ def report(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 @policy(Policy.OVERSIGHT)
-def report_csv(request: HttpRequest) -> HttpResponseBase:
+def report_csv(request: SignedInRequest) -> HttpResponseBase:
     form, filters = _filters(request)
     if filters is None:
         return _page(request, form, None, status=400)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     found = caseload_compliance(user, severity=filters["severity"], pl=filters["pl"], purpose="csv")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.forms import CaseloadFilterForm
 from milepost.clients.models import ClientStatus
 from milepost.measures.access import open_alerts_for_user
@@ -16,7 +17,7 @@ _CASELOAD_FILTERS = "caseload_filters"
 
 
 @policy(Policy.CLINICAL)
-def caseload(request: HttpRequest) -> HttpResponseBase:
+def caseload(request: SignedInRequest) -> HttpResponseBase:
     # The search names clients, so it never travels in the URL (logs, history, `next=`):
     # it is posted, kept in the session, and the page redirects to itself.
     saved = request.session.get(_CASELOAD_FILTERS, {"status": "active", "q": ""})
@@ -29,7 +30,7 @@ def caseload(request: HttpRequest) -> HttpResponseBase:
             request.session[_CASELOAD_FILTERS] = {"status": status, "q": search}
             return redirect("reports:caseload")
     dashboard = caseload_dashboard(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         status=None if status == "all" else status,
         search=search,
     )
@@ -37,7 +38,7 @@ def caseload(request: HttpRequest) -> HttpResponseBase:
         request,
         "reports/dashboard.html",
         {
-            "alerts": open_alerts_for_user(request.user),  # type: ignore[arg-type]
+            "alerts": open_alerts_for_user(request.user),
             "dashboard": dashboard,
             "status": status,
             "search": search,

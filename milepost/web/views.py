@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from milepost.accounts.access import membership_of
 from milepost.accounts.models import Role
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 
 
 @policy(Policy.AUTHENTICATED)
-def home(request: HttpRequest) -> HttpResponseBase:
-    membership = membership_of(request.user)  # type: ignore[arg-type]
+def home(request: SignedInRequest) -> HttpResponseBase:
+    membership = membership_of(request.user)
     if membership is None:
         return render(request, "web/no_membership.html", status=403)
     if membership.role == Role.ADMIN:

@@ -39,7 +39,7 @@ def _reset_link(email: str) -> str:
     before = len(mail.outbox)
     HttpClient().post(reverse("password_reset"), {"email": email})
     assert len(mail.outbox) == before + 1
-    match = LINK.search(mail.outbox[-1].body)
+    match = LINK.search(str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match.group(1)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from milepost.accounts.models import User
 from milepost.clients.models import Client
 from milepost.lib.concurrency import check_unchanged
+from milepost.lib.models import apply_changes
 from milepost.plans.models import FactorKind, Formulation, FormulationFactor, PlanStatus
 from milepost.plans.services._common import (
     _audit,
@@ -54,9 +55,7 @@ def formulation_update(
         what="formulation",
         shown={"Presenting problems": formulation.presenting_problems},
     )
-    changed = [name for name, value in values.items() if getattr(formulation, name) != value]
-    for name in changed:
-        setattr(formulation, name, values[name])
+    changed = apply_changes(formulation, values)
     if changed:
         formulation.updated_by = actor
         _touch(formulation, [*changed, "updated_by"])
@@ -114,7 +113,8 @@ def formulation_factor_update(
         what="factor",
         shown={"Kind": factor.get_kind_display(), "Factor": factor.text},
     )
-    changed = [name for name, value in values.items() if getattr(factor, name) != value]
+    # A refusal below rolls back and drops this locked copy, so setting first changes nothing.
+    changed = apply_changes(factor, values)
     if changed and factor.goals.exclude(plan__status=PlanStatus.DRAFT).exists():
         raise ValidationError(
             {
@@ -126,8 +126,6 @@ def formulation_factor_update(
         raise ValidationError(
             {"kind": "Goals link to this maintaining factor; unlink them before reclassifying."}
         )
-    for name in changed:
-        setattr(factor, name, values[name])
     _touch(factor, changed)
     _audit("formulation_factor.update", actor, client, factor, fields=changed)
     return factor

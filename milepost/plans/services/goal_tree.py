@@ -14,6 +14,7 @@ from django.utils import timezone
 from milepost.accounts.models import CLINICAL_ROLES, User
 from milepost.audit.services import audit_record
 from milepost.lib.concurrency import check_unchanged
+from milepost.lib.models import apply_changes
 from milepost.plans.models import (
     FormulationFactor,
     Goal,
@@ -97,9 +98,7 @@ def goal_update(
         values["status"] = status
     linked = _factors(errors, plan, factors) if factors is not None else None
     _raise(errors)
-    changed = [name for name, value in values.items() if getattr(goal, name) != value]
-    for name in changed:
-        setattr(goal, name, values[name])
+    changed = apply_changes(goal, values)
     if linked is not None and {f.pk for f in linked} != set(
         goal.factors.values_list("pk", flat=True)
     ):
@@ -171,8 +170,7 @@ def objective_update(
     _raise(errors)
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
     check_unchanged(objective, seen, what="objective", shown={"Objective": objective.statement})
-    changed = ["statement"] if objective.statement != clean else []
-    objective.statement = clean
+    changed = apply_changes(objective, {"statement": clean})
     _touch(objective, changed)
     _audit("objective.update", actor, plan.client, objective, fields=changed)
     return objective
@@ -292,9 +290,7 @@ def intervention_update(
             "Session minutes": intervention.session_minutes,
         },
     )
-    changed = [name for name, value in values.items() if getattr(intervention, name) != value]
-    for name in changed:
-        setattr(intervention, name, values[name])
+    changed = apply_changes(intervention, values)
     _touch(intervention, changed)
     _audit("intervention.update", actor, plan.client, intervention, fields=changed)
     return intervention

@@ -13,6 +13,7 @@ from milepost.accounts.models import User
 from milepost.clients.models import Client
 from milepost.domain.plans import InvalidDiagnosisCode, normalise_icd10cm
 from milepost.lib.concurrency import check_unchanged
+from milepost.lib.models import apply_changes
 from milepost.plans.models import Diagnosis, PlanStatus, TreatmentPlan
 from milepost.plans.services._common import (
     REVIEW_INTERVAL_DAYS,
@@ -106,9 +107,7 @@ def plan_update(
         what="plan's details",
         shown={"Strengths": plan.strengths, "Discharge criteria": plan.discharge_criteria},
     )
-    changed = [name for name, value in values.items() if getattr(plan, name) != value]
-    for name in changed:
-        setattr(plan, name, values[name])
+    changed = apply_changes(plan, values)
     _touch(plan, changed)
     _audit("plan.update", actor, plan.client, plan, fields=changed)
     return plan

@@ -1,4 +1,4 @@
-"""Helpers every plans view shares: the signed-in user, the editor's URL, a refusal turned
+"""Helpers every plans view shares: the editor's URL, a refusal turned
 into a message, the SMART analysis shaped for its fragment.
 
 The module is the package's own; its names keep the leading underscore they had when the
@@ -15,16 +15,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
-from milepost.accounts.models import User
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.models import Client
 from milepost.domain import instruments, smart
 from milepost.domain.compliance import Finding
 from milepost.plans.access import maintaining_factors_for_client
 from milepost.plans.models import Target, TreatmentPlan
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def findings_for(findings: list[Finding], where: str) -> tuple[Finding, ...]:
@@ -42,8 +38,8 @@ def _editor_url(plan: TreatmentPlan, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _maintaining_factors(request: HttpRequest, client: Client) -> Any:
-    return maintaining_factors_for_client(_user(request), client)
+def _maintaining_factors(request: SignedInRequest, client: Client) -> Any:
+    return maintaining_factors_for_client(request.user, client)
 
 
 def _measure_name(target: Target | None) -> str:

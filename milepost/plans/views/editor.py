@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from milepost.accounts.access import org_clinicians
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
 from milepost.domain import instruments
 from milepost.domain.compliance import Finding
@@ -56,15 +57,14 @@ from milepost.plans.views._common import (
     _draft_or_back,
     _editor_url,
     _purpose,
-    _user,
     findings_for,
 )
 
 
 @policy(Policy.CLINICAL)
-def plan_current(request: HttpRequest, client_id: str) -> HttpResponseBase:
+def plan_current(request: SignedInRequest, client_id: str) -> HttpResponseBase:
     """The draft when there is one, else the newest version, else a page to start one."""
-    user = _user(request)
+    user = request.user
     client = client_get_for_user(user, client_id)
     plans = plans_for_client(user, client)
     if plans:
@@ -75,8 +75,8 @@ def plan_current(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.CLINICAL)
-def plan_start(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user = _user(request)
+def plan_start(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="edit")
     try:
         plan = services.plan_create_draft(actor=user, client=client)
@@ -133,9 +133,9 @@ def _target_view(
 
 
 def _render_editor(
-    request: HttpRequest, plan: TreatmentPlan, *, status: int = 200, **forms: Any
+    request: SignedInRequest, plan: TreatmentPlan, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     client = plan.client
     formulation = formulation_for_client(user, client)
     administrations = administrations_for_client(user, client)
@@ -233,8 +233,8 @@ _SIGNATURE_ITEMS = frozenset({"PL-11", "PL-12", "PL-13", "PL-26"})
 
 
 @policy(Policy.CLINICAL)
-def plan_editor(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
-    plan = plan_get_for_user(_user(request), client_id, plan_id)
+def plan_editor(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    plan = plan_get_for_user(request.user, client_id, plan_id)
     return _render_editor(request, plan)
 
 
@@ -250,7 +250,7 @@ def _refused_as_signed(
 
 
 def _editor_post(
-    request: HttpRequest,
+    request: SignedInRequest,
     client_id: str,
     plan: TreatmentPlan,
     form: forms.Form,
@@ -270,14 +270,14 @@ def _editor_post(
         else:
             messages.success(request, message)
             return redirect(_editor_url(plan, anchor))
-    fresh = plan_get_for_user(_user(request), client_id, plan.public_id)
+    fresh = plan_get_for_user(request.user, client_id, plan.public_id)
     return _render_editor(request, fresh, **rebound)
 
 
 @require_POST
 @policy(Policy.CLINICAL)
-def plan_details(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
-    user = _user(request)
+def plan_details(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
     form = PlanDetailsForm(request.POST)
 
@@ -291,8 +291,8 @@ def plan_details(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
 
 @require_POST
 @policy(Policy.CLINICAL)
-def diagnosis_add(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
-    user = _user(request)
+def diagnosis_add(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
     form = DiagnosisForm(request.POST)
 
@@ -306,9 +306,9 @@ def diagnosis_add(request: HttpRequest, client_id: str, plan_id: str) -> HttpRes
 @require_POST
 @policy(Policy.CLINICAL)
 def diagnosis_remove(
-    request: HttpRequest, client_id: str, plan_id: str, diagnosis_id: str
+    request: SignedInRequest, client_id: str, plan_id: str, diagnosis_id: str
 ) -> HttpResponseBase:
-    user = _user(request)
+    user = request.user
     diagnosis = diagnosis_get_for_user(user, client_id, diagnosis_id, purpose=_purpose(request))
     if diagnosis.plan.public_id != plan_id:
         raise Http404

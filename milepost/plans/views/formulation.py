@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
 from milepost.clients.models import Client
 from milepost.lib.concurrency import SEEN, token
@@ -20,12 +21,11 @@ from milepost.plans import services
 from milepost.plans.access import factor_get_for_user, formulation_for_client
 from milepost.plans.forms import FactorForm, FormulationForm
 from milepost.plans.models import FactorKind
-from milepost.plans.views._common import _user
 
 
 @policy(Policy.CLINICAL)
-def formulation_edit(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user = _user(request)
+def formulation_edit(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(
         user, client_id, purpose="edit" if request.method == "POST" else "view"
     )
@@ -91,8 +91,8 @@ def _formulation_page(
 
 @require_POST
 @policy(Policy.CLINICAL)
-def factor_add(request: HttpRequest, client_id: str) -> HttpResponseBase:
-    user = _user(request)
+def factor_add(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    user = request.user
     client = client_get_for_user(user, client_id, purpose="edit")
     factor_form = FactorForm(request.POST)
     if factor_form.is_valid():
@@ -113,8 +113,8 @@ def factor_add(request: HttpRequest, client_id: str) -> HttpResponseBase:
 
 @require_POST
 @policy(Policy.CLINICAL)
-def factor_edit(request: HttpRequest, client_id: str, factor_id: str) -> HttpResponseBase:
-    user = _user(request)
+def factor_edit(request: SignedInRequest, client_id: str, factor_id: str) -> HttpResponseBase:
+    user = request.user
     factor = factor_get_for_user(user, client_id, factor_id, purpose="edit")
     form = FactorForm(request.POST)
     if form.is_valid():

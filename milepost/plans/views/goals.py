@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.domain import smart
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
@@ -28,13 +29,12 @@ from milepost.plans.views._common import (
     _move,
     _purpose,
     _smart_context,
-    _user,
 )
 from milepost.plans.views.targets import _save_target, _target_form_for, _target_remove
 
 
 def _goal_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     plan: TreatmentPlan,
     form: GoalForm,
     *,
@@ -62,7 +62,7 @@ def _goal_page(
 
 
 def _analyse_form(
-    request: HttpRequest, plan: TreatmentPlan, form: GoalForm, goal: Goal | None
+    request: SignedInRequest, plan: TreatmentPlan, form: GoalForm, goal: Goal | None
 ) -> smart.Analysis | None:
     """Feedback for what the form holds, or None when it cannot be read yet."""
     text = form.data.get("statement", "") if form.is_bound else (goal.statement if goal else "")
@@ -72,7 +72,7 @@ def _analyse_form(
     words = form.data.get("client_words") if form.is_bound else None
     try:
         return services.smart_feedback(
-            actor=_user(request),
+            actor=request.user,
             plan=plan,
             goal=goal,
             text=text,
@@ -84,8 +84,8 @@ def _analyse_form(
 
 
 @policy(Policy.CLINICAL)
-def goal_new(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
-    user = _user(request)
+def goal_new(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
     form = GoalForm(
         request.POST or None, factors=_maintaining_factors(request, plan.client), with_status=False
@@ -109,8 +109,8 @@ def goal_new(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponse
 
 
 @policy(Policy.CLINICAL)
-def goal_edit(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
-    user = _user(request)
+def goal_edit(request: SignedInRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    user = request.user
     goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     plan = goal.plan
     form = GoalForm(
@@ -148,7 +148,7 @@ def goal_edit(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespons
 
 @require_POST
 @policy(Policy.CLINICAL)
-def smart_check(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+def smart_check(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     """Live SMART feedback on what is being typed: the fragment HTMX swaps in.
 
     One transaction for the whole keystroke: its audit events commit together.
@@ -157,8 +157,8 @@ def smart_check(request: HttpRequest, client_id: str, plan_id: str) -> HttpRespo
         return _smart_check(request, client_id, plan_id)
 
 
-def _smart_check(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponse:
-    user = _user(request)
+def _smart_check(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponse:
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, with_parts=False)
     goal = None
     goal_id = request.POST.get("goal", "")
@@ -191,8 +191,8 @@ def _smart_check(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
 
 @require_POST
 @policy(Policy.CLINICAL)
-def goal_move(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
-    user = _user(request)
+def goal_move(request: SignedInRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    user = request.user
     goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     order = _move(list(goal.plan.goals.all()), goal.public_id, request.POST.get("direction", ""))
     if order is not None:
@@ -202,8 +202,8 @@ def goal_move(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespons
 
 @require_POST
 @policy(Policy.CLINICAL)
-def goal_remove(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
-    user = _user(request)
+def goal_remove(request: SignedInRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    user = request.user
     goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     _attempt(
         request,
@@ -214,8 +214,8 @@ def goal_remove(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespo
 
 
 @policy(Policy.CLINICAL)
-def goal_target(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
-    user = _user(request)
+def goal_target(request: SignedInRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    user = request.user
     goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     if request.method == "POST":
         form = TargetForm(request.POST, metrics=metrics_for_user(user))
@@ -239,7 +239,7 @@ def goal_target(request: HttpRequest, client_id: str, goal_id: str) -> HttpRespo
 
 @require_POST
 @policy(Policy.CLINICAL)
-def goal_target_remove(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
-    goal = goal_get_for_user(_user(request), client_id, goal_id, purpose=_purpose(request))
+def goal_target_remove(request: SignedInRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    goal = goal_get_for_user(request.user, client_id, goal_id, purpose=_purpose(request))
     _target_remove(request, goal, f"Goal {goal.order} is no longer bound to a measure.")
     return redirect(_editor_url(goal.plan, f"goal-{goal.public_id}"))

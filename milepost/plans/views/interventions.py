@@ -6,25 +6,28 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from milepost.accounts.access import org_clinicians
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
 from milepost.plans import services
 from milepost.plans.access import intervention_get_for_user, objective_get_for_user
 from milepost.plans.forms import InterventionForm
-from milepost.plans.views._common import _attempt, _editor_url, _purpose, _user
+from milepost.plans.views._common import _attempt, _editor_url, _purpose
 from milepost.plans.views.editor import _editor_post
 
 
 @require_POST
 @policy(Policy.CLINICAL)
-def intervention_add(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
-    user = _user(request)
+def intervention_add(
+    request: SignedInRequest, client_id: str, objective_id: str
+) -> HttpResponseBase:
+    user = request.user
     objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     form = InterventionForm(
         request.POST,
@@ -49,9 +52,9 @@ def intervention_add(request: HttpRequest, client_id: str, objective_id: str) ->
 
 @policy(Policy.CLINICAL)
 def intervention_edit(
-    request: HttpRequest, client_id: str, intervention_id: str
+    request: SignedInRequest, client_id: str, intervention_id: str
 ) -> HttpResponseBase:
-    user = _user(request)
+    user = request.user
     intervention = intervention_get_for_user(
         user, client_id, intervention_id, purpose=_purpose(request)
     )
@@ -94,9 +97,9 @@ def intervention_edit(
 @require_POST
 @policy(Policy.CLINICAL)
 def intervention_remove(
-    request: HttpRequest, client_id: str, intervention_id: str
+    request: SignedInRequest, client_id: str, intervention_id: str
 ) -> HttpResponseBase:
-    user = _user(request)
+    user = request.user
     intervention = intervention_get_for_user(
         user, client_id, intervention_id, purpose=_purpose(request)
     )

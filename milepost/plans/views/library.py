@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.domain import library
 from milepost.plans import services
 from milepost.plans.access import goal_get_for_user, objective_get_for_user, plan_get_for_user
 from milepost.plans.forms import LibrarySearchForm
 from milepost.plans.models import Goal, Objective, TreatmentPlan
-from milepost.plans.views._common import _editor_url, _user
+from milepost.plans.views._common import _editor_url
 
 
 @policy(Policy.CLINICAL)
-def library_browse(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+def library_browse(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     """Search the library; insert a goal into the plan or an objective/intervention into
     a chosen goal/objective. HTMX swaps only the results while typing."""
-    user = _user(request)
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id)
     form = LibrarySearchForm(request.GET or None)
     items: tuple[library.LibraryItem, ...] = ()
@@ -45,15 +46,15 @@ def library_browse(request: HttpRequest, client_id: str, plan_id: str) -> HttpRe
         "objectives": [(g, o) for g in plan.goals.all() for o in g.objectives.all()],
     }
     template = "plans/library.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#library-results"
     return render(request, template, context)
 
 
 @require_POST
 @policy(Policy.CLINICAL)
-def library_insert(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
-    user = _user(request)
+def library_insert(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
     item_id = request.POST.get("item", "")
     into = request.POST.get("into", "")

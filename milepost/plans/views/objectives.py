@@ -8,11 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
 from milepost.plans import services
@@ -27,7 +28,6 @@ from milepost.plans.views._common import (
     _move,
     _purpose,
     _smart_context,
-    _user,
 )
 from milepost.plans.views.editor import _editor_post
 from milepost.plans.views.targets import _save_target, _target_form_for, _target_remove
@@ -35,8 +35,8 @@ from milepost.plans.views.targets import _save_target, _target_form_for, _target
 
 @require_POST
 @policy(Policy.CLINICAL)
-def objective_add(request: HttpRequest, client_id: str, goal_id: str) -> HttpResponseBase:
-    user = _user(request)
+def objective_add(request: SignedInRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    user = request.user
     goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     form = ObjectiveForm(request.POST, auto_id=f"id_o_{goal.public_id}_%s")
 
@@ -53,12 +53,12 @@ def objective_add(request: HttpRequest, client_id: str, goal_id: str) -> HttpRes
 
 
 def _objective_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     objective: Objective,
     form: ObjectiveForm,
     target_form: TargetForm | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     analysis = None
     text = form.data.get("statement") if form.is_bound else objective.statement
     if isinstance(text, str) and text.strip():
@@ -86,8 +86,8 @@ def _objective_page(
 
 
 @policy(Policy.CLINICAL)
-def objective_edit(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
-    user = _user(request)
+def objective_edit(request: SignedInRequest, client_id: str, objective_id: str) -> HttpResponseBase:
+    user = request.user
     objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     form = ObjectiveForm(
         request.POST or None, initial={SEEN: token(objective), "statement": objective.statement}
@@ -110,8 +110,10 @@ def objective_edit(request: HttpRequest, client_id: str, objective_id: str) -> H
 
 @require_POST
 @policy(Policy.CLINICAL)
-def objective_target(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
-    user = _user(request)
+def objective_target(
+    request: SignedInRequest, client_id: str, objective_id: str
+) -> HttpResponseBase:
+    user = request.user
     objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     form = TargetForm(request.POST, metrics=metrics_for_user(user))
     if _save_target(request, objective, form):
@@ -125,10 +127,10 @@ def objective_target(request: HttpRequest, client_id: str, objective_id: str) ->
 @require_POST
 @policy(Policy.CLINICAL)
 def objective_target_remove(
-    request: HttpRequest, client_id: str, objective_id: str
+    request: SignedInRequest, client_id: str, objective_id: str
 ) -> HttpResponseBase:
     objective = objective_get_for_user(
-        _user(request), client_id, objective_id, purpose=_purpose(request)
+        request.user, client_id, objective_id, purpose=_purpose(request)
     )
     _target_remove(request, objective, "The objective is no longer bound to a measure.")
     return redirect(_editor_url(objective.goal.plan, f"objective-{objective.public_id}"))
@@ -136,8 +138,8 @@ def objective_target_remove(
 
 @require_POST
 @policy(Policy.CLINICAL)
-def objective_move(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
-    user = _user(request)
+def objective_move(request: SignedInRequest, client_id: str, objective_id: str) -> HttpResponseBase:
+    user = request.user
     objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     goal = objective.goal
     direction = request.POST.get("direction", "")
@@ -152,8 +154,10 @@ def objective_move(request: HttpRequest, client_id: str, objective_id: str) -> H
 
 @require_POST
 @policy(Policy.CLINICAL)
-def objective_remove(request: HttpRequest, client_id: str, objective_id: str) -> HttpResponseBase:
-    user = _user(request)
+def objective_remove(
+    request: SignedInRequest, client_id: str, objective_id: str
+) -> HttpResponseBase:
+    user = request.user
     objective = objective_get_for_user(user, client_id, objective_id, purpose=_purpose(request))
     _attempt(
         request,

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
 from milepost.lib.forms import add_service_errors
 from milepost.plans import services
 from milepost.plans.access import metrics_for_user, observations_for_client
 from milepost.plans.forms import ObservationForm
-from milepost.plans.views._common import _user
 
 
 @policy(Policy.CLINICAL)
-def observations(request: HttpRequest, client_id: str) -> HttpResponseBase:
+def observations(request: SignedInRequest, client_id: str) -> HttpResponseBase:
     """Self-monitoring values the clinician enters (the client's portal comes later)."""
-    user = _user(request)
+    user = request.user
     client = client_get_for_user(
         user, client_id, purpose="edit" if request.method == "POST" else "view"
     )

@@ -14,13 +14,14 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.audit.services import audit_record
 from milepost.domain import instruments
 from milepost.domain.instruments import Instrument
@@ -43,7 +44,6 @@ from milepost.plans.selectors import (
     target_series,
     target_to_domain,
 )
-from milepost.plans.views._common import _user
 
 # The summary always counts these, in this order; other statuses only when they occur.
 SUMMARY_STATUSES = ("achieved", "improving", "worsening", "no-data")
@@ -347,8 +347,8 @@ def target_chart_for(
 
 @require_safe
 @policy(Policy.CLINICAL)
-def plan_progress(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
-    user = _user(request)
+def plan_progress(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id)
     progress = plan_progress_for(user, plan, today=timezone.localdate())
     width, height = TARGET_CHART_SIZE
@@ -371,8 +371,8 @@ def plan_progress(request: HttpRequest, client_id: str, plan_id: str) -> HttpRes
 
 @require_safe
 @policy(Policy.CLINICAL)
-def target_chart(request: HttpRequest, client_id: str, target_id: str) -> HttpResponseBase:
-    user = _user(request)
+def target_chart(request: SignedInRequest, client_id: str, target_id: str) -> HttpResponseBase:
+    user = request.user
     target = target_get_for_user(user, client_id, target_id)
     # The plan came with the target, which target_get_for_user found within this client.
     if target.goal is not None:
@@ -403,11 +403,13 @@ def target_chart(request: HttpRequest, client_id: str, target_id: str) -> HttpRe
 # ---------------------------------------------------------------- PDF documents
 
 
-def _pdf_response(request: HttpRequest, client_id: str, plan_id: str, *, kind: str) -> HttpResponse:
+def _pdf_response(
+    request: SignedInRequest, client_id: str, plan_id: str, *, kind: str
+) -> HttpResponse:
     # Imported here: WeasyPrint takes over a second to import, and only these views need it.
     from milepost.plans import documents
 
-    user = _user(request)
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose="export")
     pdf = (
         documents.plan_pdf(plan, user=user)
@@ -431,13 +433,13 @@ def _pdf_response(request: HttpRequest, client_id: str, plan_id: str, *, kind: s
 
 @require_safe
 @policy(Policy.CLINICAL)
-def plan_pdf(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+def plan_pdf(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     """The plan version as a PDF: everything payers look for, with its signatures."""
     return _pdf_response(request, client_id, plan_id, kind="plan")
 
 
 @require_safe
 @policy(Policy.CLINICAL)
-def progress_pdf(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+def progress_pdf(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     """The progress report of a plan version as a PDF, with the page's charts."""
     return _pdf_response(request, client_id, plan_id, kind="progress")

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from milepost.accounts.models import User
+from milepost.accounts.requests import SignedInRequest
 from milepost.domain import instruments, smart
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
@@ -23,7 +23,7 @@ from milepost.plans.access import metrics_for_user
 from milepost.plans.forms import NEW_METRIC, TargetForm
 from milepost.plans.models import Goal, Objective
 from milepost.plans.selectors import target_of
-from milepost.plans.views._common import _attempt, _user
+from milepost.plans.views._common import _attempt
 
 # A deadline read from the words is offered as a due date up to ten years ahead.
 _PREFILL_DAYS = 3653
@@ -78,15 +78,15 @@ def _target_initial(owner: Goal | Objective, analysis: smart.Analysis | None) ->
 
 
 def _target_form_for(
-    request: HttpRequest, owner: Goal | Objective, analysis: smart.Analysis | None
+    request: SignedInRequest, owner: Goal | Objective, analysis: smart.Analysis | None
 ) -> TargetForm:
     return TargetForm(
-        metrics=metrics_for_user(_user(request)), initial=_target_initial(owner, analysis)
+        metrics=metrics_for_user(request.user), initial=_target_initial(owner, analysis)
     )
 
 
-def _save_target(request: HttpRequest, owner: Goal | Objective, form: TargetForm) -> bool:
-    user = _user(request)
+def _save_target(request: SignedInRequest, owner: Goal | Objective, form: TargetForm) -> bool:
+    user = request.user
     if not form.is_valid():
         return False
     data = form.cleaned_data
@@ -128,9 +128,9 @@ def _bind(user: User, owner: Goal | Objective, form: TargetForm, data: dict[str,
     )
 
 
-def _target_remove(request: HttpRequest, owner: Goal | Objective, success: str) -> None:
+def _target_remove(request: SignedInRequest, owner: Goal | Objective, success: str) -> None:
     target = target_of(owner)
     if target is not None:
         _attempt(
-            request, lambda: services.target_remove(actor=_user(request), target=target), success
+            request, lambda: services.target_remove(actor=request.user, target=target), success
         )

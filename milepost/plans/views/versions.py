@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
 from milepost.accounts.stepup import step_up_needs_code
 from milepost.domain.compliance import Finding
 from milepost.lib.forms import add_service_errors
@@ -25,7 +26,7 @@ from milepost.plans.compliance import compliance_for
 from milepost.plans.forms import AmendForm, CosignForm, EndorseForm, ReviewForm, SignForm
 from milepost.plans.models import TreatmentPlan
 from milepost.plans.selectors import series_by_measure
-from milepost.plans.views._common import _draft_or_back, _editor_url, _purpose, _user
+from milepost.plans.views._common import _draft_or_back, _editor_url, _purpose
 from milepost.plans.views.editor import _render_editor, _target_view
 
 
@@ -35,14 +36,14 @@ def _plan_page(
     return render(request, template, {"client": plan.client, "plan": plan, **context})
 
 
-def _checks_of(request: HttpRequest, plan: TreatmentPlan) -> list[Finding]:
-    return compliance_for(plan, user=_user(request))[1]
+def _checks_of(request: SignedInRequest, plan: TreatmentPlan) -> list[Finding]:
+    return compliance_for(plan, user=request.user)[1]
 
 
 @policy(Policy.CLINICAL)
-def plan_sign(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+def plan_sign(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     """The clinician reads the checks and signs with their password (step-up)."""
-    user = _user(request)
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose=_purpose(request))
     if not plan.is_draft:
         messages.info(request, f"Version {plan.version} is already signed.")
@@ -70,8 +71,8 @@ def plan_sign(request: HttpRequest, client_id: str, plan_id: str) -> HttpRespons
 
 
 @policy(Policy.CLINICAL)
-def plan_cosign(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
-    user = _user(request)
+def plan_cosign(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose=_purpose(request))
     form = CosignForm(request.POST or None)
     if not step_up_needs_code(user):
@@ -96,9 +97,9 @@ def plan_cosign(request: HttpRequest, client_id: str, plan_id: str) -> HttpRespo
 
 
 @policy(Policy.CLINICAL)
-def plan_endorse(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+def plan_endorse(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     """In session: the client reads the plan with the clinician and types their name."""
-    user = _user(request)
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose=_purpose(request))
     form = EndorseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,8 +117,8 @@ def plan_endorse(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
 
 @require_POST
 @policy(Policy.CLINICAL)
-def plan_amend(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
-    user = _user(request)
+def plan_amend(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
     form = AmendForm(request.POST)
     if not form.is_valid():
@@ -132,9 +133,9 @@ def plan_amend(request: HttpRequest, client_id: str, plan_id: str) -> HttpRespon
 
 
 @policy(Policy.CLINICAL)
-def plan_compare(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+def plan_compare(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     """Two versions side by side: the one in the URL against `?with=` (default: its previous)."""
-    user = _user(request)
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id)
     other_id = request.GET.get("with", "")
     if other_id:
@@ -157,9 +158,9 @@ def plan_compare(request: HttpRequest, client_id: str, plan_id: str) -> HttpResp
 
 
 @policy(Policy.CLINICAL)
-def plan_review(request: HttpRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+def plan_review(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     """The review form, pre-filled with each objective's progress from the data."""
-    user = _user(request)
+    user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose=_purpose(request))
     goals = [g for g in plan.goals.all() if g.status == "active"]
     form = ReviewForm(
