@@ -49,6 +49,17 @@ def _membership_org(user: User) -> Organization | None:
     return membership.organization if membership is not None else None
 
 
+def _audit_own(action: str, user: User) -> None:
+    """An event of a person acting on their own account (no e-mail address in it)."""
+    audit_record(
+        action=action,
+        actor=user,
+        organization=_membership_org(user),
+        object_type="user",
+        object_id=user.public_id,
+    )
+
+
 @method_decorator(policy(Policy.AUTHENTICATED), name="dispatch")
 class PasswordChange(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
@@ -58,13 +69,7 @@ class PasswordChange(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         user = self.request.user
         assert isinstance(user, User)
-        audit_record(
-            action="password.change",
-            actor=user,
-            organization=_membership_org(user),
-            object_type="user",
-            object_id=user.public_id,
-        )
+        _audit_own("password.change", user)
         return response
 
 
@@ -113,14 +118,7 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        user = form.user
-        audit_record(
-            action="password.reset",
-            actor=user,
-            organization=_membership_org(user),
-            object_type="user",
-            object_id=user.public_id,
-        )
+        _audit_own("password.reset", form.user)
         return response
 
 
