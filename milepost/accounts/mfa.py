@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 
+import segno
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -66,6 +67,12 @@ def pending_step(user: User) -> str | None:
     if is_enrolled(user):
         return "accounts:mfa_verify"
     return "accounts:mfa_setup" if mfa_required_for(user) else None
+
+
+def qr_data_uri(uri: str) -> str:
+    """The set-up address as a QR code: an SVG `data:` URI for an <img> in the page itself
+    (no URL of the site holds the key; the CSP allows `data:` images)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=4, border=4)
 
 
 def key_groups(device: TOTPDevice) -> str:

@@ -221,6 +221,7 @@ def mfa_setup(request: SignedInRequest) -> HttpResponseBase:
             "form": form,
             "key": mfa.key_groups(device),
             "otpauth_uri": device.config_url,
+            "qr_data_uri": mfa.qr_data_uri(device.config_url),
             "issuer": settings.MFA_ISSUER,
             "required": mfa.mfa_required_for(user),
             "next": _next_url(request),

@@ -135,6 +135,22 @@ class MfaRequiredTests:
 
 
 class EnrolmentTests:
+    def test_the_setup_page_shows_a_qr_code_of_the_set_up_address(self, personas, login_as):
+        import html
+
+        import segno
+
+        body = login_as(personas.alice).get(SETUP).content.decode()
+        device = TOTPDevice.objects.get(user=personas.alice, confirmed=False)
+        found = re.search(r'<img class="mp-qr" src="([^"]+)"', body)
+        assert found is not None, "no QR code on the set-up page"
+        src = html.unescape(found.group(1))
+        assert src.startswith("data:image/svg+xml")  # in the page: no URL of the site holds it
+        # segno is deterministic: the same address gives the same image, another does not.
+        assert src == segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=4)
+        other = device.config_url.replace("secret=", "secret=A")
+        assert src != segno.make(other, error="m").svg_data_uri(scale=4, border=4)
+
     def test_the_setup_page_shows_the_key_and_the_otpauth_address(self, personas, login_as):
         require_mfa(personas.org)
         body = login_as(personas.alice).get(SETUP).content.decode()
