@@ -74,9 +74,10 @@ test-domain: install-dev
 	$(BIN)/pytest -p no:django tests/domain -q
 
 # CI's second database: the tests that touch the database, on the embedded SQLite, without
-# the browser tests (they run once, in `make test`); see docs/decisions/0014-ci-split.md.
+# the browser tests and the route sweeps (they run once, in `make test`); see
+# docs/decisions/0014-ci-split.md.
 test-sqlite: install-dev
-	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --database-tests-only -m "not browser" $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --database-tests-only -m "not browser and not sweep" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -26,6 +26,9 @@ from tests.portal_fixtures import (
     dana_proposal,
 )
 
+# A route sweep: CI runs it once, on PostgreSQL (docs/decisions/0014-ci-split.md).
+pytestmark = pytest.mark.sweep
+
 # What each outcome means for a response.
 ALLOWED = "allowed"  # the view runs: not 403/404, not sent to the login page
 LOGIN = "login"  # sent to the login page

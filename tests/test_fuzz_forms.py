@@ -21,6 +21,9 @@ from tests.base import make_personas
 from tests.test_access_matrix import _url, project_routes
 from tests.test_hostile_input import FIELDS
 
+# A route sweep: CI runs it once, on PostgreSQL (docs/decisions/0014-ci-split.md).
+pytestmark = pytest.mark.sweep
+
 WHO = {
     Policy.PUBLIC: None,
     Policy.AUTHENTICATED: "alice",

@@ -15,6 +15,9 @@ from django.urls import reverse
 from tests.base import Personas
 from tests.test_access_matrix import SAMPLE_KWARGS, _url, project_routes
 
+# A route sweep: CI runs it once, on PostgreSQL (docs/decisions/0014-ci-split.md).
+pytestmark = pytest.mark.sweep
+
 FIELDS = (
     "username",
     "password",

@@ -17,6 +17,9 @@ from tests.api.helpers import api_as, dana_metric_target
 from tests.base import PERSONA_NAMES, Personas, dana_plan
 from tests.test_access_matrix import DANA_SECRETS
 
+# A route sweep: CI runs it once, on PostgreSQL (docs/decisions/0014-ci-split.md).
+pytestmark = pytest.mark.sweep
+
 ALLOWED = "allowed"  # 200 or 201
 UNAUTHENTICATED = 401
 FORBIDDEN = 403

@@ -30,6 +30,9 @@ from config.wsgi import application
 from tests.api.helpers import dana_metric_target, token_for
 from tests.base import Personas, dana_plan
 
+# A route sweep: CI runs it once, on PostgreSQL (docs/decisions/0014-ci-split.md).
+pytestmark = pytest.mark.sweep
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 

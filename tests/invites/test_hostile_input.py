@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.test_hostile_input import FIELDS, HOSTILE, WHO
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.invites.urls")]
+pytestmark = [pytest.mark.sweep, pytest.mark.django_db, pytest.mark.urls("tests.invites.urls")]
 
 ROUTES = ("invites:accept", "invites_clinician:invite", "invites_clinician:revoke")
 

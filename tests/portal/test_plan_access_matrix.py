@@ -17,7 +17,7 @@ from tests.test_access_matrix import (
     project_routes,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.plan_urls")]
+pytestmark = [pytest.mark.sweep, pytest.mark.django_db, pytest.mark.urls("tests.portal.plan_urls")]
 
 
 def _routes():

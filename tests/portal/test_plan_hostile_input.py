@@ -9,7 +9,7 @@ from django.test import Client as HttpClient
 from tests.test_access_matrix import _url, project_routes
 from tests.test_hostile_input import FIELDS, HOSTILE
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.plan_urls")]
+pytestmark = [pytest.mark.sweep, pytest.mark.django_db, pytest.mark.urls("tests.portal.plan_urls")]
 
 OUR_FIELDS = (
     "typed_name",
