@@ -24,7 +24,10 @@ OUR_FIELDS = (
     "proposal",
     "entry",
 )
-MODULES = ("milepost.portal.views", "milepost.portal.clinician_views")
+MODULES = tuple(
+    f"milepost.portal.views.{name}"
+    for name in ("home", "goals", "proposals", "plan", "logs", "journal", "clinician")
+)
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
