@@ -64,3 +64,9 @@ def login_name(request: object, credentials: dict[str, object] | None) -> str | 
         post = getattr(request, "POST", None)
         raw = post.get("username") if post is not None else None
     return str(raw).strip().lower() if raw else None
+
+
+def active_user_with_email(email: str) -> User | None:
+    """The active account signed in with `email` (any case), or None: for the password reset
+    flow, which names the account in its audit event and tells the requester nothing."""
+    return User.objects.filter(email__iexact=email, is_active=True).first()

@@ -23,7 +23,7 @@ from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
-from milepost.accounts.access import membership_of
+from milepost.accounts.access import active_user_with_email, membership_of
 from milepost.accounts.models import Organization, User
 from milepost.accounts.policies import Policy, policy
 from milepost.audit.context import current_origin
@@ -94,7 +94,7 @@ class PasswordReset(auth_views.PasswordResetView):
             audit_record(action="password.reset_throttled", actor=None)
             # The same answer as a sent link: nothing tells the requester it was held back.
             return super(auth_views.PasswordResetView, self).form_valid(form)
-        known = User.objects.filter(email__iexact=email, is_active=True).first()
+        known = active_user_with_email(email)
         audit_record(
             action="password.reset_requested",
             actor=None,

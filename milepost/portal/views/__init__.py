@@ -6,5 +6,5 @@ client_get_for_portal); records named in a URL are looked up within it, so anoth
 client's id answers 404. A service's ValidationError lands on the field it names.
 
 One module per part of the portal (urls.py, questionnaire_urls.py and clinician_urls.py
-name them); what they share is in _common.py. Decision 0704 has the map.
+name them). Decision 0704 has the map.
 """
