@@ -67,7 +67,7 @@ serve: migrate
 # every core (pytest-xdist); the slowest 15 tests are listed at the end.
 PYTEST_WORKERS ?= auto
 test: install-dev install-npm
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The pure-Python domain tests: no database, no Django, no npm.
 test-domain: install-dev
@@ -77,7 +77,7 @@ test-domain: install-dev
 # the browser tests and the route sweeps (they run once, in `make test`); see
 # docs/decisions/0014-ci-split.md.
 test-sqlite: install-dev
-	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --database-tests-only -m "not browser and not sweep" $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --database-tests-only -m "not browser and not sweep" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -77,6 +77,14 @@ def _counts() -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _demo_loaded_once(module_world):
+    """The demo practice, loaded once per module and worker inside the module's transaction;
+    each test's own `data.load()` then finds everything there (a second load adds nothing:
+    tests/demo/test_demo_plans_reload.py checks that from an empty database)."""
+    data.load()
+
+
 @pytest.mark.django_db
 class DemoPlanTests:
     def test_each_client_has_a_first_plan_of_the_expected_shape(self):
@@ -189,12 +197,6 @@ class DemoPlanTests:
         assert goal.client_words == ""
         assert goal.objectives.filter(interventions=None).exists()
         assert Target.objects.filter(goal__plan=plan, confirmed=False).exists()
-
-    def test_loading_twice_creates_nothing_new(self):
-        data.load()
-        counts = _counts()
-        data.load()
-        assert _counts() == counts
 
     def test_a_signed_demo_plan_is_not_replaced_by_a_new_draft(self):
         data.load()
