@@ -94,13 +94,14 @@ def is_totp_code(code: str) -> bool:
 
 
 def locked_out_emails(emails: Iterable[str]) -> set[str]:
-    """Which of these accounts django-axes has locked (per account; decision 0006)."""
+    """Which of these accounts django-axes has locked at one address or more (it locks an
+    account per address; decision 0006)."""
     attempts = AccessAttempt.objects.filter(username__in=list(emails))
     cool_off = get_cool_off()
     if cool_off is not None:  # None: a lockout lasts until an admin lifts it
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
     rows = (
-        attempts.values("username")
+        attempts.values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
     )
