@@ -242,6 +242,10 @@ STORAGES = {
 
 # E-mail (Django 6.1 MAILERS): the console by default; SMTP when EMAIL_BACKEND says so.
 EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if env_bool("HTTPS", False) and EMAIL_BACKEND_PATH.endswith("console.EmailBackend"):
+    # A deployment never prints one-time links to its logs (milepost/invites/mail.py);
+    # `check --deploy` refuses this backend (milepost.E001).
+    EMAIL_BACKEND_PATH = "milepost.invites.mail.RedactingConsoleBackend"
 _mail_options: dict[str, object] = {}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     _mail_options = {

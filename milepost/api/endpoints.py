@@ -24,6 +24,7 @@ from milepost.api.schemas import (
     AdministrationOut,
     ClientDetailOut,
     ClientOut,
+    ClientSearchIn,
     GoalIn,
     GoalOut,
     GoalPatch,
@@ -70,6 +71,19 @@ def _clinical(request: ApiRequest) -> User:
 # ---------------------------------------------------------------- clients
 
 
+_NAME_IN_URL = (
+    "A name never goes in a URL, where servers and proxies log it: POST /api/v1/clients/search "
+    'with {"search": "..."} instead.'
+)
+
+
+def _caseload(request: ApiRequest, status: str | None, search: str) -> list[Any]:
+    user = _clinical(request)
+    if status is not None and status not in ClientStatus.values:
+        raise ValidationError({"status": "Choose a status from the list."})
+    return [presenters.client_out(c) for c in caseload_for_user(user, status=status, search=search)]
+
+
 @router.get("/clients", response=error_responses(_200=list[ClientOut]), tags=["clients"])
 def client_list(
     request: ApiRequest,
@@ -77,17 +91,29 @@ def client_list(
         str | None,
         Query(description="One of " + ", ".join(ClientStatus.values), max_length=20),
     ] = None,
-    search: Annotated[Text | None, Query(description="Words of a name", max_length=100)] = None,
+    search: Annotated[
+        Text | None,
+        Query(
+            description="Refused: a name is searched with POST /clients/search, never in a URL.",
+            max_length=100,
+            deprecated=True,
+        ),
+    ] = None,
 ) -> Any:
     """The caller's caseload: the clients of their care teams (and, for a supervisor,
-    of the teams of the clinicians they supervise)."""
-    user = _clinical(request)
-    if status is not None and status not in ClientStatus.values:
-        raise ValidationError({"status": "Choose a status from the list."})
-    return [
-        presenters.client_out(c)
-        for c in caseload_for_user(user, status=status, search=search or "")
-    ]
+    of the teams of the clinicians they supervise). To search by name, POST
+    /clients/search: a name never goes in a URL."""
+    if search:
+        _clinical(request)
+        raise ValidationError({"search": _NAME_IN_URL})
+    return _caseload(request, status, "")
+
+
+@router.post("/clients/search", response=error_responses(_200=list[ClientOut]), tags=["clients"])
+def client_search(request: ApiRequest, payload: ClientSearchIn) -> Any:
+    """The caller's caseload clients whose name holds these words. The name travels in
+    the request's body, which nothing logs, not in its URL."""
+    return _caseload(request, payload.status, payload.search)
 
 
 @router.get(

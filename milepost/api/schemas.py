@@ -99,6 +99,11 @@ class ObservationIn(Body):
     period_start: IsoDate
 
 
+class ClientSearchIn(Body):
+    search: Annotated[Text, Field(min_length=1, max_length=100)]
+    status: Annotated[str | None, Field(max_length=20)] = None
+
+
 class SmartIn(Body):
     text: Annotated[Text, Field(max_length=LONG_TEXT)]
     today: IsoDate | None = None

@@ -9,6 +9,7 @@ class InvitesConfig(AppConfig):
     verbose_name = "Portal invitations"
 
     def ready(self) -> None:
-        from milepost.invites import logs
+        from milepost.invites import checks, logs
 
         logs.install()
+        del checks  # imported for its check --deploy registration

@@ -30,10 +30,13 @@ _TOKEN_PATH = re.compile(
     r"""[^/\s?#"']+"""
 )
 REDACTED = "[token]"
+# A name searched in a query string ("?search=Quillfeather"): the API refuses it, but the
+# request line is logged before it is refused.
+_NAME_QUERY = re.compile(r"""([?&](?:search|q|name)=)[^&\s#"']*""", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
-    return _TOKEN_PATH.sub(rf"\g<1>{REDACTED}", text)
+    return _NAME_QUERY.sub(r"\g<1>[redacted]", _TOKEN_PATH.sub(rf"\g<1>{REDACTED}", text))
 
 
 # The loggers Django gives a request (`extra={"request": …}`): 4xx/5xx responses, CSRF
@@ -56,11 +59,14 @@ def _redact_arg(value: Any) -> Any:
 
 
 def _names_a_token(request: Any) -> bool:
+    """Does the request's path hold a token, or its query string a name?"""
     for name in ("path", "path_info", "requestline"):
         value = getattr(request, name, "")
         if isinstance(value, str) and redact(value) != value:
             return True
-    return False
+    meta = getattr(request, "META", None)
+    query = meta.get("QUERY_STRING", "") if isinstance(meta, dict) else ""
+    return isinstance(query, str) and redact(f"?{query}") != f"?{query}"
 
 
 def redact_record(record: logging.LogRecord) -> None:
@@ -74,7 +80,7 @@ def redact_record(record: logging.LogRecord) -> None:
         message = record.getMessage()
     except Exception:  # a record that does not format is left to the handler
         return
-    if "/invite/" in message and redact(message) != message:
+    if redact(message) != message:
         record.msg = redact(message)
         record.args = None
     request = getattr(record, "request", None)

@@ -49,6 +49,7 @@ Body = Callable[[Personas], dict[str, Any]] | None
 # The specification: operation id -> (who may, a valid body). A new operation needs a line.
 OPERATIONS: dict[str, tuple[dict[str, object], Body]] = {
     "client_list": (CLINICAL, None),
+    "client_search": (CLINICAL, lambda p: {"search": "quill"}),
     "client_detail": (RECORD, None),
     "plan_list": (RECORD, None),
     "plan_detail": (RECORD, None),

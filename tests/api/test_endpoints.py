@@ -39,9 +39,26 @@ class ClientReadTests:
 
     def test_the_caseload_filters_by_status_and_name(self, personas):
         alice = api_as(personas.alice)
-        assert len(alice.get("/clients", status="active", search="quill").json()) == 1
+        found = alice.post("/clients/search", {"search": "quill", "status": "active"})
+        assert [c["id"] for c in found.json()] == [personas.dana_client.public_id]
         assert alice.get("/clients", status="discharged").json() == []
-        assert alice.get("/clients", search="nobody").json() == []
+        assert alice.post("/clients/search", {"search": "nobody"}).json() == []
+
+    def test_a_name_in_the_url_is_refused_and_names_the_field(self, personas):
+        response = api_as(personas.alice).get("/clients", search="quill")
+        assert response.status_code == 400
+        assert response.json()["field"] == "search"
+        assert "POST /api/v1/clients/search" in response.json()["message"]
+
+    def test_the_search_needs_words_and_a_known_status(self, personas):
+        alice = api_as(personas.alice)
+        assert alice.post("/clients/search", {"search": ""}).json()["field"] == "search"
+        bad = alice.post("/clients/search", {"search": "quill", "status": "gone"})
+        assert bad.status_code == 400
+        assert bad.json()["field"] == "status"
+
+    def test_the_search_is_for_clinicians(self, personas):
+        assert api_as(personas.dana).post("/clients/search", {"search": "q"}).status_code == 403
 
     def test_one_client_in_detail_is_audited(self, personas):
         dana_id = personas.dana_client.public_id

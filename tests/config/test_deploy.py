@@ -62,7 +62,7 @@ def test_the_console_mailer_is_flagged_in_production(tmp_path):
         {**PRODUCTION, "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, tmp_path
     )
     assert result.returncode != 0
-    assert "mail.E001" in result.stderr
+    assert "milepost.E001" in result.stderr
 
 
 def test_https_alone_turns_on_a_year_of_hsts(tmp_path):

@@ -8,7 +8,7 @@ import logging
 import pytest
 from django.urls import reverse
 
-from milepost.invites.logs import redact
+from milepost.invites.logs import redact, redact_record
 from tests.invites.helpers import new_client, token_from_outbox
 from tests.phi_logs import CAPTURE
 
@@ -29,6 +29,17 @@ TOKEN = "Zq3-made_up_but_token_shaped_0123456789abcd"
         # The clinicians' routes carry a client id, never a token: kept as they are.
         ("Forbidden: /clients/k3j4/invite/", "Forbidden: /clients/k3j4/invite/"),
         ("Not Found: /clients/k3j4/invite/revoke/", "Not Found: /clients/k3j4/invite/revoke/"),
+        # A name in a query string (the API refuses it, after the line is logged).
+        (
+            '"GET /api/v1/clients?search=Quillfeather HTTP/1.1" 400 99',
+            '"GET /api/v1/clients?search=[redacted] HTTP/1.1" 400 99',
+        ),
+        (
+            "GET /api/v1/clients?status=active&search=Dana%20Q",
+            "GET /api/v1/clients?status=active&search=[redacted]",
+        ),
+        ("GET /x?Q=Dana&status=active", "GET /x?Q=[redacted]&status=active"),
+        ("GET /api/v1/clients?status=active", "GET /api/v1/clients?status=active"),
     ],
 )
 def test_redact(line, expected):
@@ -121,6 +132,12 @@ def test_a_request_record_carries_no_token_in_its_args_or_request(status):
     # The request (mail_admins and error trackers read its path and META) is dropped.
     assert getattr(record, "request", "missing") is None
     assert getattr(record, "status_code", None) == status
+
+
+def test_a_request_record_with_a_name_in_its_query_loses_its_request():
+    record = _request_record(400, "/api/v1/clients?search=Quillfeather")
+    redact_record(record)
+    assert record.request is None
 
 
 def test_a_request_record_of_another_path_keeps_its_request():
