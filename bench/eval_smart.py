@@ -1,4 +1,13 @@
-"""`make eval-smart`: score the SMART engine against the labelled goal set.
+"""`make eval-smart`: score the SMART engine against the labelled goal sets.
+
+First and foremost the published corpus (tests/domain/cases/smart/published/): statements other
+people published, on sites split into a tuning part and a held-out part by a hash of the site's
+name (bench/smart_corpus.py). Its table gives, per criterion, precision, recall, F1 and the
+counts behind them, and per slot the accuracy on the statements whose label has a value, with
+the spurious values the engine gave where the label has none. ``--errors`` lists mismatches of
+the tuning sites only; held-out statements are only ever counted.
+
+Then the older team-labelled set:
 
 Prints per-criterion precision, recall and F1 and per-slot exact-match accuracy on the
 train and held-out splits of tests/domain/cases/smart/goals.jsonl. The held-out split is
@@ -23,6 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import smart_corpus as corpus  # noqa: E402
 from milepost.domain import smart  # noqa: E402
 
 CASES = ROOT / "tests" / "domain" / "cases" / "smart" / "goals.jsonl"
@@ -146,10 +156,129 @@ def _table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
+def predict_published(text: str) -> dict[str, Any]:
+    a = smart.analyse(text, today=TODAY)
+    st = a.structure
+    return {
+        "specific": a.criteria.specific.met,
+        "measurable": a.criteria.measurable.met,
+        "time_bound": a.criteria.time_bound.met,
+        "positive": a.positive.met,
+        "measure": st.measure,
+        "baseline": st.baseline,
+        "target": st.target,
+        "comparator": st.comparator,
+        "direction": st.direction,
+        "unit": st.unit,
+        "days": st.deadline.days if st.deadline else None,
+    }
+
+
+def published_results(
+    statements: list[corpus.Statement], labels: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    rows = [(s, labels[s.id], predict_published(s.text)) for s in statements if s.id in labels]
+    scores: dict[str, Any] = {"statements": len(rows), "sites": len({s.site for s, _, _ in rows})}
+    for name, (key, positive_class) in CRITERIA.items():
+        scores[name] = corpus.criterion_score(
+            (gold[key] == positive_class, got[key] == positive_class) for _, gold, got in rows
+        )
+    for field in corpus.SLOT_FIELDS:
+        scores[field] = corpus.slot_score(
+            field, ((gold[field], got[field]) for _, gold, got in rows)
+        )
+    return scores
+
+
+def published_table(results: dict[str, dict[str, Any]]) -> str:
+    splits = list(results)
+    lines = ["Published corpus: statements other people wrote, split by site"]
+    lines.append(
+        "  "
+        + ", ".join(
+            f"{s}: {results[s]['statements']} statements from {results[s]['sites']} sites"
+            for s in splits
+        )
+    )
+    head = f"  {'criterion':<17}" + "".join(
+        f"{s + '  P     R     F1   tp/fp/fn/tn':>44}" for s in splits
+    )
+    lines.append(head)
+    for name in CRITERIA:
+        row = f"  {name:<17}"
+        for s in splits:
+            c: corpus.CriterionScore = results[s][name]
+            counts = f"{c.tp}/{c.fp}/{c.fn}/{c.tn}"
+            row += f"{c.precision:>14.3f}{c.recall:>6.3f}{c.f1:>6.3f}{counts:>18}"
+        lines.append(row)
+    lines.append("")
+    head = f"  {'slot':<17}" + "".join(f"{s + '  right/labelled  spurious':>44}" for s in splits)
+    lines.append(head)
+    for field in corpus.SLOT_FIELDS:
+        row = f"  {field:<17}"
+        for s in splits:
+            sl: corpus.SlotScore = results[s][field]
+            share = f"{sl.right}/{sl.labelled}"
+            row += f"{sl.accuracy_on_labelled:>14.3f}{share:>14}{sl.spurious:>16}"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def agreement_table(first: dict[str, Any], second: dict[str, Any]) -> str:
+    rows = corpus.agreement(first, second)
+    if not rows or rows[0].n == 0:
+        return ""
+    lines = [f"Agreement of the two labelling passes ({rows[0].n} statements both labelled)"]
+    lines.append(f"  {'field':<12}{'agree':>10}{'kappa':>8}")
+    for r in rows:
+        kappa = "  n/a" if r.kappa is None else f"{r.kappa:>8.3f}"
+        lines.append(f"  {r.field:<12}{f'{r.agree}/{r.n}':>10}{kappa:>8}")
+    return "\n".join(lines)
+
+
+def published_errors(statements: list[corpus.Statement], labels: dict[str, Any]) -> None:
+    print("\ntuning-site mismatches (held-out sites are never listed):")
+    for s in statements:
+        if s.split != "tune" or s.id not in labels:
+            continue
+        gold, got = labels[s.id], predict_published(s.text)
+        wrong = [
+            f"{k}: gold={gold[k]!r} got={got[k]!r}"
+            for k in corpus.LABEL_FIELDS
+            if k not in ("unit", "direction") and not corpus.same_slot(k, gold[k], got[k])
+        ]
+        if wrong:
+            print(f"- {s.id} [{s.site}] {s.text}\n    " + "\n    ".join(wrong))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--errors", action="store_true", help="list train-split mismatches")
+    parser.add_argument(
+        "--published-errors",
+        action="store_true",
+        help="list mismatches on the published corpus's tuning sites",
+    )
     args = parser.parse_args(argv)
+    statements = corpus.load_statements()
+    labels = corpus.load_labels()
+    if statements and labels:
+        published = {
+            "tune": published_results([s for s in statements if s.split == "tune"], labels),
+            "heldout": published_results([s for s in statements if s.split == "heldout"], labels),
+        }
+        print(published_table(published))
+        kappa = agreement_table(
+            corpus.load_labels("labels-first"), corpus.load_labels("labels-second")
+        )
+        if kappa:
+            print()
+            print(kappa)
+        if args.published_errors:
+            published_errors(statements, labels)
+            return 0
+        print()
+        print("Team-labelled set (tests/domain/cases/smart/goals.jsonl, fresh.jsonl)")
     cases = load_cases()
     by_split = {
         "train": [c for c in cases if c.split == "train"],
