@@ -2,7 +2,8 @@
 
 Files (tests/domain/cases/smart/published/, see its README):
 
-- ``statements.jsonl``: ``{"id", "text", "url", "site", "topic", "kind"}``, verbatim as published;
+- ``statements.jsonl``: ``{"id", "text", "url", "site", "source", "topic", "kind"}``, verbatim
+  as published; ``source`` is the site, or one name for sites that copy the same pages;
 - ``labels-first.jsonl``: the first labelling pass, every statement;
 - ``labels-second.jsonl``: the independent second pass (a rater who saw only the rubric and the
   text), a sample;
@@ -12,8 +13,9 @@ Files (tests/domain/cases/smart/published/, see its README):
 Each labels file holds ``{"id", "labels": {...}}`` with the rubric's fields (LABEL_FIELDS).
 
 The split is by **site**: a site's statements are all held out or all available for tuning,
-decided by a hash of the site's name alone (``split_for``), fixed before the engine was run on
-any of them.
+decided by a hash of its source's name alone (``split_for``), fixed before the engine was run on
+any of them. Sites that copy one another's pages share a source, so a copy never lands on the
+other side of the split.
 """
 
 from __future__ import annotations
@@ -49,12 +51,13 @@ class Statement:
     text: str
     url: str
     site: str
+    source: str
     topic: str = ""
     kind: str = ""
 
     @property
     def split(self) -> str:
-        return split_for(self.site)
+        return split_for(self.source)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -70,6 +73,7 @@ def load_statements(folder: Path = CORPUS) -> list[Statement]:
             row["text"],
             row["url"],
             row["site"],
+            row.get("source") or row["site"],
             row.get("topic", ""),
             row.get("kind", ""),
         )

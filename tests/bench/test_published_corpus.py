@@ -1,0 +1,48 @@
+"""The published corpus is what the issue asks of it: many statements from many sites,
+each with its page, no duplicates, and (once labelled) every field of every label."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bench import smart_corpus as corpus
+
+STATEMENTS = corpus.load_statements()
+
+
+def test_at_least_1000_statements_from_at_least_150_sites():
+    assert len(STATEMENTS) >= 1000
+    assert len({s.site for s in STATEMENTS}) >= 150
+
+
+def test_every_statement_has_an_id_text_and_page():
+    ids = [s.id for s in STATEMENTS]
+    assert len(ids) == len(set(ids))
+    for s in STATEMENTS:
+        assert s.text, s.id
+        assert s.text.strip() == s.text, s.id
+        assert re.match(r"https?://", s.url), s.id
+        assert re.fullmatch(r"[a-z0-9.-]+|github\.com/[\w.-]+/[\w.-]+", s.site), s.id
+        assert not s.site.startswith("www."), s.id
+
+
+def test_no_statement_twice():
+    def norm(text: str) -> str:
+        return re.sub(r"\W+", " ", text.lower()).strip()
+
+    counts = Counter(norm(s.text) for s in STATEMENTS)
+    assert [t for t, n in counts.items() if n > 1] == []
+
+
+def test_no_site_dominates():
+    """Each collector took at most 12 statements from a site; a site that several of them
+    reached may hold more, but never more than 3 % of the corpus."""
+    counts = Counter(s.site for s in STATEMENTS)
+    assert max(counts.values()) <= 0.03 * len(STATEMENTS)
+
+
+def test_both_sides_of_the_split_hold_many_sources():
+    sources = {s.source: s.split for s in STATEMENTS}
+    assert sum(v == "heldout" for v in sources.values()) >= 60
+    assert sum(v == "tune" for v in sources.values()) >= 60
