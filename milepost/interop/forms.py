@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from milepost.accounts.models import User
+from milepost.interop.fhir.import_ import MISMATCH_REASON_MAX
 from milepost.interop.uploads import MAX_BUNDLE_BYTES, TOO_LARGE
 
 
@@ -23,12 +24,14 @@ class BundleUploadForm(forms.Form):
     )
 
     @classmethod
-    def refusing(cls, message: str) -> BundleUploadForm:
-        """The form showing `message` on the bundle field, for an upload never read."""
+    def refusing(cls, *messages: str) -> BundleUploadForm:
+        """The form showing `messages` on the bundle field, for an upload never read (or
+        a kept one: interop/pending.py)."""
         form = cls(data=QueryDict(), files=MultiValueDict())
         form.full_clean()
         form.errors.clear()  # not "This field is required.": the file was sent, and refused
-        form.add_error("bundle", message)
+        for message in messages:
+            form.add_error("bundle", message)
         return form
 
     def clean_bundle(self) -> bytes:
@@ -42,6 +45,31 @@ class BundleUploadForm(forms.Form):
         if len(data) > MAX_BUNDLE_BYTES:
             raise forms.ValidationError(TOO_LARGE)
         return bytes(data)
+
+
+class MismatchConfirmForm(forms.Form):
+    """Import a Bundle whose Patient is not the client: an explicit tick and a reason.
+
+    `pending` is the opaque token of the kept upload (interop/pending.py); the reason's
+    length is the service's rule (fhir/import_.py), so it holds for every caller.
+    """
+
+    pending = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    confirm = forms.BooleanField(
+        label="Import into this client anyway",
+        error_messages={
+            "required": "Tick this box to import a file whose patient is not this client."
+        },
+    )
+    reason = forms.CharField(
+        label="Why this file belongs to this client",
+        max_length=MISMATCH_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "E.g. the client's family name changed, or the other system has a wrong birth "
+            "date. It is kept on the audit trail."
+        ),
+    )
 
 
 class ArchiveForm(forms.Form):

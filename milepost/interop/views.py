@@ -10,6 +10,7 @@ import json
 import tempfile
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -20,10 +21,17 @@ from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
+from milepost.clients.models import Client
 from milepost.interop.access import organization_records_for_admin
 from milepost.interop.fhir.export import client_bundle
-from milepost.interop.fhir.import_ import BundleImportError, ImportResult, bundle_import
-from milepost.interop.forms import ArchiveForm, BundleUploadForm
+from milepost.interop.fhir.import_ import (
+    BundleImportError,
+    PatientMismatch,
+    bundle_import,
+    bundle_patient_check,
+)
+from milepost.interop.forms import ArchiveForm, BundleUploadForm, MismatchConfirmForm
+from milepost.interop.pending import PENDING_MINUTES, pending_drop, pending_keep, pending_take
 from milepost.interop.portability import archive_file_name, archive_write
 from milepost.interop.step_up import (
     LOCKOUT,
@@ -33,6 +41,7 @@ from milepost.interop.step_up import (
     archive_step_up_passed,
 )
 from milepost.interop.uploads import TOO_LARGE, BundleSizeLimit, too_large
+from milepost.lib.forms import add_service_errors
 
 FHIR_JSON = "application/fhir+json; fhirVersion=4.3"
 
@@ -77,6 +86,12 @@ def client_fhir_import(request: SignedInRequest, client_id: str) -> HttpResponse
     return _client_fhir_import(request, client_id, limit=limit)
 
 
+GONE = (
+    "The file you chose before is no longer kept (it is kept for {minutes} minutes, for you "
+    "and this client only, until it is imported): choose it again."
+)
+
+
 def _import_page(
     request: SignedInRequest,
     client_id: str,
@@ -92,25 +107,92 @@ def _import_page(
         if limit.exceeded:
             refused = TOO_LARGE
             posting = False
+    if posting and "pending" in request.POST:
+        return _confirm_page(request, client)
     if refused:
         form = BundleUploadForm.refusing(refused)
     else:
         form = BundleUploadForm(
             request.POST if posting else None, request.FILES if posting else None
         )
-    result: ImportResult | None = None
+    page: dict[str, Any] = {}
     if posting and form.is_valid():
+        content = form.cleaned_data["bundle"]
         try:
-            result = bundle_import(user, client, form.cleaned_data["bundle"])
+            page["result"] = bundle_import(user, client, content)
         except BundleImportError as error:
-            for problem in error.errors[:20]:
-                form.add_error("bundle", str(problem))
-            if len(error.errors) > 20:
-                form.add_error("bundle", f"… and {len(error.errors) - 20} more problems.")
-        else:
+            _show_errors(form, error)
+        except PatientMismatch as mismatch:
+            # Nothing was saved; the file waits for the clinician's decision.
+            token = pending_keep(session=request.session, user=user, client=client, content=content)
+            page["mismatch"] = mismatch.match
+            page["mismatch_result"] = mismatch.result
+            page["confirm_form"] = MismatchConfirmForm(initial={"pending": token})
             form = BundleUploadForm()
+        else:
+            pending_drop(session=request.session, user=user, client=client)
+            form = BundleUploadForm()
+    return _render(request, client, form, **page)
+
+
+def _confirm_page(request: SignedInRequest, client: Client) -> HttpResponse:
+    """The clinician's answer to "this file names someone else": import it anyway, with a
+    reason, from the file kept at upload."""
+    user = request.user
+    confirm_form = MismatchConfirmForm(request.POST)
+    content = pending_take(
+        session=request.session, user=user, client=client, token=request.POST.get("pending")
+    )
+    if content is None:
+        return _render(
+            request,
+            client,
+            BundleUploadForm.refusing(GONE.format(minutes=PENDING_MINUTES)),
+        )
+    if confirm_form.is_valid():
+        try:
+            result = bundle_import(
+                user, client, content, mismatch_reason=confirm_form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(confirm_form, error)
+        except BundleImportError as error:
+            pending_drop(session=request.session, user=user, client=client)
+            return _render(request, client, BundleUploadForm.refusing(*_problems(error)))
+        else:
+            pending_drop(session=request.session, user=user, client=client)
+            return _render(request, client, BundleUploadForm(), result=result)
+    # Asked again: the differences as the kept file gives them.
+    match, facts = bundle_patient_check(client, content)
+    return _render(
+        request,
+        client,
+        BundleUploadForm(),
+        mismatch=match,
+        mismatch_result=facts,
+        confirm_form=confirm_form,
+    )
+
+
+def _problems(error: BundleImportError) -> list[str]:
+    shown = [str(problem) for problem in error.errors[:20]]
+    if len(error.errors) > 20:
+        shown.append(f"… and {len(error.errors) - 20} more problems.")
+    return shown
+
+
+def _show_errors(form: BundleUploadForm, error: BundleImportError) -> None:
+    for message in _problems(error):
+        form.add_error("bundle", message)
+
+
+def _render(
+    request: SignedInRequest, client: Client, form: BundleUploadForm, **page: Any
+) -> HttpResponse:
     return render(
-        request, "interop/import.html", {"client": client, "form": form, "result": result}
+        request,
+        "interop/import.html",
+        {"client": client, "form": form, "pending_minutes": PENDING_MINUTES, **page},
     )
 
 

@@ -9,6 +9,7 @@ import threading
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from milepost.accounts import services as accounts
@@ -17,12 +18,15 @@ from milepost.audit.models import AuditEvent
 from milepost.clients import services as clients
 from milepost.clients.models import Client
 from milepost.interop.fhir.export import client_bundle
-from milepost.interop.fhir.import_ import BundleImportError, bundle_import
+from milepost.interop.fhir.import_ import BundleImportError, PatientMismatch, bundle_import
 from milepost.measures.models import Administration, RiskAlert, Source
 
 pytestmark = pytest.mark.django_db
 
 PHQ9 = "https://milepost.org/fhir/Questionnaire/phq9"
+# Dana's record moves from another practice: its Bundle names her by that practice's client
+# reference and her former family name, so the import needs a confirmation and a reason.
+MOVED = "Dana moved here from the Quillfeather practice; same person, new family name"
 
 
 @pytest.fixture
@@ -80,7 +84,7 @@ class RoundTripTests:
     ):
         clinician, client = elsewhere
         bundle = client_bundle(record.p.alice, record.p.dana_client)
-        result = bundle_import(clinician, client, json.dumps(bundle))
+        result = bundle_import(clinician, client, json.dumps(bundle), mismatch_reason=MOVED)
         original = scores(record.p.dana_client)
         assert result.created == len(original) == 16  # 17 made, one entered in error
         assert scores(client) == original
@@ -100,8 +104,8 @@ class RoundTripTests:
     def test_importing_the_same_bundle_twice_saves_it_once(self, record, elsewhere):
         clinician, client = elsewhere
         bundle = client_bundle(record.p.alice, record.p.dana_client)
-        bundle_import(clinician, client, json.dumps(bundle))
-        again = bundle_import(clinician, client, json.dumps(bundle))
+        bundle_import(clinician, client, json.dumps(bundle), mismatch_reason=MOVED)
+        again = bundle_import(clinician, client, json.dumps(bundle), mismatch_reason=MOVED)
         assert (again.created, again.duplicates) == (0, 16)
         assert Administration.objects.filter(client=client).count() == 16
 
@@ -398,21 +402,11 @@ class SubjectTests:
     def test_the_result_names_the_bundles_patient(self, record, elsewhere):
         clinician, client = elsewhere
         bundle = client_bundle(record.p.alice, record.p.dana_client)
-        result = bundle_import(clinician, client, json.dumps(bundle))
+        result = bundle_import(clinician, client, json.dumps(bundle), mismatch_reason=MOVED)
         assert (result.patient_name, result.patient_birth_date) == (
             "Dana Quillfeather",
             "1990-04-01",
         )
-        assert not any("born" in w for w in result.warnings)
-
-    def test_a_birth_date_other_than_the_clients_is_a_warning(self, elsewhere):
-        clinician, client = elsewhere
-        bundle = bundle_of(
-            patient("a", "Other", born="1971-01-01"), about(phq9_response([0] * 9), "Patient/a")
-        )
-        result = bundle_import(clinician, client, bundle)
-        assert result.patient_birth_date == "1971-01-01"
-        assert "born on 1971-01-01" in result.warnings[0]
 
 
 class ConcurrencyTests:
@@ -459,3 +453,141 @@ def test_two_uploads_of_one_bundle_at_once_save_it_once(elsewhere):
         thread.join(timeout=60)
     assert sorted(outcomes) == ["0 created", "2 created"]
     assert Administration.objects.filter(client=client).count() == 2
+
+
+class PatientMatchTests:
+    """A Bundle whose Patient is not the client stops before anything is saved (0521)."""
+
+    def _refused(self, elsewhere, bundle):
+        clinician, client = elsewhere
+        with pytest.raises(PatientMismatch) as caught:
+            bundle_import(clinician, client, bundle)
+        assert not Administration.objects.filter(client=client).exists()
+        assert not AuditEvent.objects.filter(action="client.import_fhir").exists()
+        return caught.value
+
+    def test_another_birth_date_is_refused_and_saves_nothing(self, elsewhere):
+        bundle = bundle_of(
+            patient("a", "Moved", born="1991-04-01"), about(phq9_response([0] * 9), "Patient/a")
+        )
+        refused = self._refused(elsewhere, bundle)
+        (difference,) = refused.match.differences
+        assert str(difference) == (
+            "Birth date: the file says 1991-04-01; this client's is 1990-04-01"
+        )
+
+    def test_another_family_name_is_refused(self, elsewhere):
+        bundle = bundle_of(patient("a", "Other"), about(phq9_response([0] * 9), "Patient/a"))
+        refused = self._refused(elsewhere, bundle)
+        assert refused.match.fields == ["family_name"]
+        assert "Family name: the file says Dana Other; this client's is Moved" in [
+            str(d) for d in refused.match.differences
+        ]
+
+    def test_a_patient_without_a_subject_pointing_at_it_is_compared_too(self, elsewhere):
+        bundle = bundle_of(patient("a", "Other"), phq9_response([0] * 9))
+        assert self._refused(elsewhere, bundle).match.fields == ["family_name"]
+
+    def test_two_different_patients_are_refused_even_when_one_is_the_client(self, elsewhere):
+        bundle = bundle_of(
+            patient("a", "Moved"),
+            patient("b", "Other", born="1971-01-01"),
+            about(phq9_response([0] * 9), "Patient/a"),
+        )
+        refused = self._refused(elsewhere, bundle)
+        assert refused.match.fields[0] == "patients"
+
+    def test_another_milepost_client_reference_is_refused(self, elsewhere):
+        other = {
+            **patient("a", "Moved"),
+            "identifier": [{"system": "https://milepost.org/fhir/sid/client", "value": "x" * 16}],
+        }
+        refused = self._refused(elsewhere, bundle_of(other, phq9_response([0] * 9)))
+        assert refused.match.fields == ["identifier"]
+
+    def test_the_refusal_is_audited_with_field_names_and_no_values(self, elsewhere):
+        bundle = bundle_of(patient("a", "Other", born="1971-01-01"), phq9_response([0] * 9))
+        refused = self._refused(elsewhere, bundle)
+        event = AuditEvent.objects.get(action="client.import_fhir_refused")
+        assert event.detail == {
+            "reason": "patient_mismatch",
+            "fields": ["family_name", "birth_date"],
+        }
+        assert "Other" not in json.dumps(event.detail)
+        assert "1971" not in json.dumps(event.detail)
+        assert "Other" not in str(refused)
+        assert "1971" not in str(refused)
+
+    def test_a_name_in_other_case_and_accents_with_middle_names_is_the_client(self, elsewhere):
+        clinician, _ = elsewhere
+        client = clients.client_create(
+            actor=clinician,
+            given_name="Zoë",
+            family_name="Núñez",
+            date_of_birth=dt.date(1988, 7, 9),
+        )
+        file_patient = {
+            "resourceType": "Patient",
+            "id": "z",
+            "name": [{"family": "NUNEZ", "given": ["zoe", "Ann"]}],
+            "birthDate": "1988-07-09",
+        }
+        result = bundle_import(
+            clinician, client, bundle_of(file_patient, about(phq9_response([0] * 9), "Patient/z"))
+        )
+        assert result.created == 1
+        assert result.mismatch_fields == []
+        event = AuditEvent.objects.get(action="client.import_fhir")
+        assert event.detail["patient"] == "matched"
+
+    def test_a_confirmed_mismatch_saves_and_audits_the_fields_and_the_reason(self, elsewhere):
+        clinician, client = elsewhere
+        bundle = bundle_of(
+            patient("a", "Other", born="1971-01-01"), about(phq9_response([0] * 9), "Patient/a")
+        )
+        reason = "Her family name changed; the other clinic has a wrong birth date"
+        result = bundle_import(clinician, client, bundle, mismatch_reason=reason)
+        assert result.created == 1
+        assert result.mismatch_fields == ["family_name", "birth_date"]
+        event = AuditEvent.objects.get(action="client.import_fhir")
+        assert event.detail["patient"] == "confirmed_mismatch"
+        assert event.detail["mismatch_fields"] == ["family_name", "birth_date"]
+        assert event.detail["mismatch_reason"] == reason
+        assert "1971" not in json.dumps(event.detail)
+
+    @pytest.mark.parametrize(
+        ("reason", "message"),
+        [
+            ("", "This field is required."),
+            ("   ", "This field is required."),
+            ("same", "at least 15 characters"),
+            ("x" * 1001, "Keep this under 1000 characters"),
+            (["a list"], "Enter text."),
+        ],
+    )
+    def test_a_confirmation_needs_a_reason_of_a_sentence(self, elsewhere, reason, message):
+        clinician, client = elsewhere
+        bundle = bundle_of(patient("a", "Other"), phq9_response([0] * 9))
+        with pytest.raises(ValidationError) as caught:
+            bundle_import(clinician, client, bundle, mismatch_reason=reason)
+        assert message in caught.value.message_dict["reason"][0]
+        assert not Administration.objects.filter(client=client).exists()
+
+    def test_a_bundle_without_a_patient_is_imported_and_says_so(self, elsewhere):
+        clinician, client = elsewhere
+        result = bundle_import(clinician, client, bundle_of(phq9_response([0] * 9)))
+        assert result.created == 1
+        assert not result.patient_named
+        assert AuditEvent.objects.get(action="client.import_fhir").detail["patient"] == "none"
+
+    def test_this_clients_own_reference_lets_a_changed_name_through_with_a_note(self, personas):
+        client = personas.dana_client
+        own = {
+            **patient("a", "Maidenname"),
+            "identifier": [
+                {"system": "https://milepost.org/fhir/sid/client", "value": client.public_id}
+            ],
+        }
+        result = bundle_import(personas.alice, client, bundle_of(own, phq9_response([0] * 9)))
+        assert result.created == 1
+        assert "Family name" in result.warnings[0]

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from milepost.audit.models import AuditEvent
 from milepost.interop.fhir.validation import validate_resource
+from milepost.interop.models import PendingImport
+from milepost.interop.pending import PENDING_MINUTES
 from milepost.interop.step_up import LOCKOUT, MAX_FAILURES
 from milepost.interop.uploads import BundleSizeLimit
 from milepost.measures.models import Administration
@@ -278,3 +280,160 @@ class HostileInputTests:
                         assert response.status_code < 500, f"{name} {route.name}"
                         if not response.streaming:
                             assert b"<script>alert(1)</script>" not in response.content
+
+
+def other_patient_bundle(born="1971-01-01"):
+    """A Bundle naming someone other than Dana Quillfeather (born 1990-04-01)."""
+    return bundle_of(
+        {
+            "resourceType": "Patient",
+            "id": "p1",
+            "name": [{"family": "Quillfeather", "given": ["Dana"]}],
+            "birthDate": born,
+        },
+        {**phq9_response([2, 1, 1, 1, 1, 1, 1, 1, 0]), "subject": {"reference": "Patient/p1"}},
+    )
+
+
+REASON = "The other clinic recorded her birth date wrongly; confirmed with her today"
+
+
+class ImportMismatchTests:
+    """Another patient's Bundle: nothing saved, the differences shown, an explicit
+    confirmation with a reason imports the file kept from the upload (decision 0521)."""
+
+    def url(self, personas):
+        return reverse("interop:client_fhir_import", args=[personas.dana_client.public_id])
+
+    def count(self, personas):
+        return Administration.objects.filter(client=personas.dana_client).count()
+
+    def upload_mismatch(self, personas, http):
+        response = http.post(self.url(personas), {"bundle": upload(other_patient_bundle())})
+        assert response.status_code == 200
+        return response, response.context["confirm_form"].initial["pending"]
+
+    def test_another_birth_date_is_shown_and_nothing_is_saved(self, personas, login_as):
+        before = self.count(personas)
+        response, token = self.upload_mismatch(personas, login_as(personas.alice))
+        content = response.content.decode()
+        assert "nothing was imported" in content
+        assert "Birth date: the file says 1971-01-01; this client&#x27;s is 1990-04-01" in content
+        assert "Import into this client anyway" in content
+        assert f'value="{token}"' in content
+        assert self.count(personas) == before
+        assert not AuditEvent.objects.filter(action="client.import_fhir").exists()
+        refused = AuditEvent.objects.get(action="client.import_fhir_refused")
+        assert refused.detail["fields"] == ["birth_date"]
+        assert PendingImport.objects.filter(user=personas.alice).count() == 1
+        assert token not in PendingImport.objects.get().token_hash
+
+    def test_the_confirmation_imports_the_kept_file_and_audits_it(self, personas, login_as):
+        http = login_as(personas.alice)
+        before = self.count(personas)
+        _, token = self.upload_mismatch(personas, http)
+        response = http.post(
+            self.url(personas), {"pending": token, "confirm": "on", "reason": REASON}
+        )
+        assert response.status_code == 200
+        assert b"New administrations" in response.content
+        assert b"Imported although the file" in response.content
+        assert self.count(personas) == before + 1
+        newest = Administration.objects.filter(client=personas.dana_client).latest("id")
+        assert newest.answers == [2, 1, 1, 1, 1, 1, 1, 1, 0]
+        event = AuditEvent.objects.get(action="client.import_fhir")
+        assert event.detail["mismatch_fields"] == ["birth_date"]
+        assert event.detail["mismatch_reason"] == REASON
+        assert not PendingImport.objects.exists()
+        # Used once: the same token again finds nothing.
+        again = http.post(self.url(personas), {"pending": token, "confirm": "on", "reason": REASON})
+        assert b"is no longer kept" in again.content
+        assert self.count(personas) == before + 1
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (
+                {"confirm": "on", "reason": ""},
+                b"Why this file belongs to this client: This field is required.",
+            ),
+            (
+                {"confirm": "on", "reason": "ok"},
+                b"Why this file belongs to this client: Say why in a sentence",
+            ),
+            ({"reason": REASON}, b"Import into this client anyway: Tick this box"),
+        ],
+        ids=["no reason", "a word for a reason", "no tick"],
+    )
+    def test_a_confirmation_without_tick_or_reason_is_refused_by_name(
+        self, personas, login_as, data, message
+    ):
+        http = login_as(personas.alice)
+        before = self.count(personas)
+        _, token = self.upload_mismatch(personas, http)
+        response = http.post(self.url(personas), {"pending": token, **data})
+        assert response.status_code == 200
+        assert message in response.content
+        # Asked again, with the differences and what was typed; the file is still kept.
+        assert b"Birth date: the file says 1971-01-01" in response.content
+        assert response.context["confirm_form"]["reason"].value() == data["reason"]
+        assert self.count(personas) == before
+        assert PendingImport.objects.count() == 1
+        assert not AuditEvent.objects.filter(action="client.import_fhir").exists()
+
+    @pytest.mark.parametrize(
+        "token",
+        ["", "tampered", "x" * 500, "<script>alert(1)</script>"],
+    )
+    def test_a_tampered_token_names_the_file_field(self, personas, login_as, token):
+        http = login_as(personas.alice)
+        before = self.count(personas)
+        self.upload_mismatch(personas, http)
+        response = http.post(
+            self.url(personas), {"pending": token, "confirm": "on", "reason": REASON}
+        )
+        assert response.status_code == 200
+        assert b"FHIR Bundle (.json): The file you chose before is no longer kept" in (
+            response.content
+        )
+        assert b"<script>alert(1)</script>" not in response.content
+        assert self.count(personas) == before
+
+    def test_another_user_cannot_use_the_kept_file(self, personas, login_as):
+        _, token = self.upload_mismatch(personas, login_as(personas.alice))
+        before = self.count(personas)
+        # Bob is on Dana's care team too, and has the token (say, read over a shoulder).
+        response = login_as(personas.bob).post(
+            self.url(personas), {"pending": token, "confirm": "on", "reason": REASON}
+        )
+        assert b"is no longer kept" in response.content
+        assert b"Birth date: the file says" not in response.content
+        assert self.count(personas) == before
+        assert PendingImport.objects.count() == 1
+
+    def test_the_kept_file_expires(self, personas, login_as):
+        http = login_as(personas.alice)
+        _, token = self.upload_mismatch(personas, http)
+        later = timezone.now() + dt.timedelta(minutes=PENDING_MINUTES, seconds=1)
+        with mock.patch("milepost.interop.pending.timezone.now", return_value=later):
+            response = http.post(
+                self.url(personas), {"pending": token, "confirm": "on", "reason": REASON}
+            )
+        assert b"is no longer kept" in response.content
+
+    def test_a_new_upload_replaces_the_kept_file(self, personas, login_as):
+        http = login_as(personas.alice)
+        _, first = self.upload_mismatch(personas, http)
+        _, second = self.upload_mismatch(personas, http)
+        assert PendingImport.objects.count() == 1
+        stale = http.post(self.url(personas), {"pending": first, "confirm": "on", "reason": REASON})
+        assert b"is no longer kept" in stale.content
+        fresh = http.post(
+            self.url(personas), {"pending": second, "confirm": "on", "reason": REASON}
+        )
+        assert b"New administrations" in fresh.content
+
+    def test_the_token_is_never_in_a_url(self, personas, login_as):
+        response, token = self.upload_mismatch(personas, login_as(personas.alice))
+        assert f"?pending={token}".encode() not in response.content
+        assert b'<form method="post" class="mp-form" novalidate>' in response.content

@@ -23,7 +23,14 @@ Rules (docs/fhir.md, decision 0520):
 - One patient per Bundle: every response's and observation's ``subject`` is absent or
   names the same Patient entry of the Bundle; anything else is an error naming the entry
   and ``subject``. That Patient's name and birth date are returned for the clinician to
-  check (a birth date other than the client's is a warning).
+  see.
+- Whose data (decision 0521): every Patient of the Bundle is compared with the client
+  (``milepost.domain.patient_match``: names, birth date, Milepost's client reference). Any
+  difference, or two different Patients, stops the import with ``PatientMismatch`` before
+  anything is saved, unless the call passes ``mismatch_reason`` (the clinician confirmed,
+  and said why); the refusal and the confirmed import are audited with the names of the
+  fields that differ, never their values. A Bundle without a Patient is imported, and the
+  result says the file named no patient.
 - Hostile files are errors, never crashes: JSON nested too deeply, numbers of thousands of
   digits, items nested more than MAX_ITEM_DEPTH deep.
 - The client's row is locked for the transaction, so two uploads of one Bundle at once
@@ -51,8 +58,16 @@ from milepost.clients.models import Client
 from milepost.domain import instruments
 from milepost.domain.errors import InvalidAnswers, UnknownInstrument
 from milepost.domain.instruments import Instrument, Item
+from milepost.domain.patient_match import (
+    ClientIdentity,
+    FilePatient,
+    PatientMatch,
+    PersonName,
+    patient_differences,
+)
 from milepost.interop.fhir import codes
 from milepost.interop.fhir.validation import InvalidResource, validate_resource
+from milepost.lib.validation import clean_text, raise_errors
 from milepost.measures import services as measures
 from milepost.measures.access import administrations_for_client
 from milepost.measures.models import Source
@@ -69,6 +84,9 @@ MAX_JSON_DEPTH = 64
 # A Milepost answer code: the option's value, at most three digits (ASCII only: "²" is a
 # digit to str.isdigit() and not to int()).
 ANSWER_CODE = re.compile(r"-?[0-9]{1,3}")
+# Importing into a client the file does not name needs a reason: a sentence, not a word.
+MISMATCH_REASON_MIN = 15
+MISMATCH_REASON_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,19 @@ class BundleImportError(Exception):
         super().__init__("; ".join(str(e) for e in errors[:5]))
 
 
+class PatientMismatch(Exception):
+    """The Bundle's Patient is not the client (or the Bundle names two patients); nothing
+    was saved. ``match.differences`` name each field for the clinician; ``str()`` names
+    the fields only, so a log line never carries a name or a date."""
+
+    def __init__(self, match: PatientMatch, result: ImportResult) -> None:
+        self.match = match
+        self.result = result
+        super().__init__(
+            "the Bundle's patient differs from the client in: " + ", ".join(match.fields)
+        )
+
+
 @dataclass
 class ImportResult:
     created: int = 0
@@ -110,6 +141,11 @@ class ImportResult:
     # clinician to check against the client; empty when the Bundle has no Patient.
     patient_name: str = ""
     patient_birth_date: str = ""
+    # Whether any Patient of the Bundle says who it is; False: the file named no patient.
+    patient_named: bool = False
+    # The fields in which the Bundle's Patient differs from the client, imported because the
+    # clinician confirmed (empty when it matched).
+    mismatch_fields: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -589,10 +625,57 @@ def _patient_facts(resource: Mapping[str, Any]) -> tuple[str, str]:
     return shown[:120], born[:10] if isinstance(born, str) else ""
 
 
+def _strings(values: object) -> tuple[str, ...]:
+    if not isinstance(values, list):
+        return ()
+    return tuple(v for v in values if isinstance(v, str))
+
+
+def _file_patient(resource: Mapping[str, Any]) -> FilePatient:
+    """What a Patient resource says about who it is, for the domain to compare."""
+    names = []
+    for name in resource.get("name") or []:
+        if not isinstance(name, Mapping):
+            continue
+        family = name.get("family")
+        text = name.get("text")
+        names.append(
+            PersonName(
+                family=family if isinstance(family, str) else "",
+                given=_strings(name.get("given")),
+                text=text if isinstance(text, str) else "",
+            )
+        )
+    identifiers = tuple(
+        (str(i.get("system", "")), str(i.get("value", "")))
+        for i in resource.get("identifier") or []
+        if isinstance(i, Mapping)
+    )
+    born = resource.get("birthDate")
+    return FilePatient(
+        names=tuple(names),
+        birth_date=born if isinstance(born, str) else "",
+        identifiers=identifiers,
+    )
+
+
+def client_identity(client: Client) -> ClientIdentity:
+    """The client as the domain compares it with a file's Patient."""
+    return ClientIdentity(
+        family_name=client.family_name,
+        given_name=client.given_name,
+        preferred_name=client.preferred_name,
+        birth_date=client.date_of_birth,
+        identifiers={codes.PATIENT_ID: client.public_id},
+    )
+
+
 # ---------------------------------------------------------------- the use case
 
 
-def _read(entries: list[Any], result: ImportResult) -> list[_Response]:
+def _read(
+    entries: list[Any], result: ImportResult
+) -> tuple[list[_Response], list[Mapping[str, Any]]]:
     errors: list[EntryError] = []
     responses: list[_Response] = []
     totals: list[tuple[int, Mapping[str, Any], Instrument]] = []
@@ -648,7 +731,7 @@ def _read(entries: list[Any], result: ImportResult) -> list[_Response]:
     if patient is not None:
         result.patient_name, result.patient_birth_date = _patient_facts(patients.resources[patient])
     _match_totals(totals, responses, result)
-    return responses
+    return responses, list(patients.resources.values())
 
 
 def _service_error(response: _Response, error: ValidationError) -> BundleImportError:
@@ -661,27 +744,84 @@ def _service_error(response: _Response, error: ValidationError) -> BundleImportE
     return BundleImportError(errors)
 
 
-@transaction.atomic
+def _whose(client: Client, patients: list[Mapping[str, Any]], result: ImportResult) -> PatientMatch:
+    identity = client_identity(client)
+    files = [_file_patient(p) for p in patients]
+    result.patient_named = any(p.says_who(frozenset(identity.identifiers)) for p in files)
+    return patient_differences(files, identity)
+
+
+def bundle_patient_check(
+    client: Client, bundle_json: str | bytes | Mapping[str, Any]
+) -> tuple[PatientMatch, ImportResult]:
+    """How the Bundle's Patient compares with `client` (already fetched for the user), and
+    what the Bundle says about whose it is; saves and records nothing. Raises
+    BundleImportError as `bundle_import` does."""
+    result = ImportResult()
+    _, patients = _read(_entries(_parse(bundle_json)), result)
+    return _whose(client, patients, result), result
+
+
+def _mismatch_reason(reason: object) -> str:
+    errors: dict[str, str] = {}
+    text = clean_text(errors, "reason", reason, max_length=MISMATCH_REASON_MAX, required=True)
+    if not errors and len(text) < MISMATCH_REASON_MIN:
+        errors["reason"] = (
+            f"Say why in a sentence (at least {MISMATCH_REASON_MIN} characters): the file "
+            "names someone else, and the audit trail keeps your reason."
+        )
+    raise_errors(errors)
+    return text
+
+
 def bundle_import(
-    actor: User, client: Client, bundle_json: str | bytes | Mapping[str, Any]
+    actor: User,
+    client: Client,
+    bundle_json: str | bytes | Mapping[str, Any],
+    *,
+    mismatch_reason: object = None,
 ) -> ImportResult:
     """Record the administrations of a Bundle for `client` (already fetched for `actor`).
 
     Raises BundleImportError, naming each entry and field, and saves nothing, when any
-    entry cannot be imported.
+    entry cannot be imported. Raises PatientMismatch, and saves nothing, when the Bundle's
+    Patient is not the client, unless `mismatch_reason` says why to import it all the
+    same (a ValidationError on "reason" when that reason is blank or too short).
     """
     require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
     require_client_in_reach(actor, client)
     result = ImportResult()
     entries = _entries(_parse(bundle_json))
-    responses = _read(entries, result)
-    born = client.date_of_birth.isoformat()
-    if result.patient_birth_date and result.patient_birth_date != born:
-        result.warnings.insert(
-            0,
-            f"The Bundle's Patient was born on {result.patient_birth_date}, this client on "
-            f"{born}: check that this is the right client's data.",
-        )
+    responses, patients = _read(entries, result)
+    match = _whose(client, patients, result)
+    result.warnings[:0] = match.notes
+    reason = ""
+    if match.differences:
+        if mismatch_reason is None:
+            audit_record(
+                action="client.import_fhir_refused",
+                actor=actor,
+                client=client,
+                object_type="client",
+                object_id=client.public_id,
+                detail={"reason": "patient_mismatch", "fields": match.fields},
+            )
+            raise PatientMismatch(match, result)
+        reason = _mismatch_reason(mismatch_reason)
+        result.mismatch_fields = match.fields
+    return _save(actor, client, responses, result, entries=len(entries), reason=reason)
+
+
+@transaction.atomic
+def _save(
+    actor: User,
+    client: Client,
+    responses: list[_Response],
+    result: ImportResult,
+    *,
+    entries: int,
+    reason: str,
+) -> ImportResult:
     # Two uploads of one Bundle at once: the second waits here until the first commits,
     # then finds its administrations already recorded (duplicates), so it saves none.
     Client.objects.select_for_update().get(pk=client.pk)
@@ -715,6 +855,19 @@ def bundle_import(
         client=client,
         object_type="client",
         object_id=client.public_id,
-        detail={**result.as_dict(), "entries": len(entries)},
+        detail={
+            **result.as_dict(),
+            "entries": entries,
+            "patient": (
+                "confirmed_mismatch"
+                if result.mismatch_fields
+                else ("matched" if result.patient_named else "none")
+            ),
+            **(
+                {"mismatch_fields": result.mismatch_fields, "mismatch_reason": reason}
+                if result.mismatch_fields
+                else {}
+            ),
+        },
     )
     return result
