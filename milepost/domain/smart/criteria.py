@@ -280,9 +280,7 @@ def _instrument_topics(text: str) -> list[tuple[str, str]]:
 def _topic_in(topics: list[tuple[str, str]], other: str) -> str | None:
     lowered = other.lower()
     for short_name, key in topics:
-        # Short keys ("low", "sad") must be whole words; longer ones are stems ("depress").
-        ending = r"\b" if len(key) < 5 else ""
-        if re.search(rf"\b{re.escape(key)}{ending}", lowered):
+        if lexicon.topic_key_in(key, lowered):
             return f"{short_name} ~ {key}"
     return None
 

@@ -14,8 +14,9 @@ ACTIVE_GOALS_RANGE = (2, 4)
 
 
 def suggested_scale(s: str) -> Scale | None:
+    lowered = s.lower()
     for keys, code in lexicon.SUGGESTED_INSTRUMENTS:
-        if any(k in s for k in keys):
+        if any(lexicon.topic_key_in(k, lowered) for k in keys):
             scale = scale_for_code(code)
             if scale is not None:
                 return scale

@@ -13,6 +13,8 @@ joins the alternatives into one pattern.
 
 from __future__ import annotations
 
+import re
+
 from milepost.domain.smart.loader import load_bundled
 
 _LISTS = load_bundled()
@@ -68,4 +70,13 @@ SUGGESTED_INSTRUMENTS: tuple[tuple[tuple[str, ...], str], ...] = _LISTS[
     "suggested_instruments"
 ].value
 RELATED_TERMS: tuple[frozenset[str], ...] = _LISTS["related_terms"].value
+
+
+def topic_key_in(key: str, lowered: str) -> bool:
+    """Does lowercased text hold this topic key? Keys match at the start of a word; keys of
+    three letters or fewer ("low", "sad") only as whole words, so "follow" is not "low"."""
+    ending = r"\b" if len(key) <= 3 else ""
+    return re.search(rf"\b{re.escape(key)}{ending}", lowered) is not None
+
+
 STOPWORDS: frozenset[str] = _LISTS["stopwords"].value

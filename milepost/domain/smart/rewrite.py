@@ -34,8 +34,17 @@ def _core(r: Reading, fix_numbers: dict[int, str]) -> str:
     return core.strip(" .,;:")
 
 
+_PLACEHOLDER = re.compile(r"\[[^\[\]]{1,40}\]")
+
+
 def rewrite(r: Reading, criteria: Criteria, pos: Positive, findings: list[Finding]) -> str:
-    """A suggested SMART wording: the client's words kept, what is missing as placeholders."""
+    """A suggested SMART wording: the client's words kept, what is missing as placeholders.
+
+    Text that still holds placeholders (a rewrite taken but not yet filled in) is returned as
+    it is: the next step is to fill them, and new ones would only stack up.
+    """
+    if _PLACEHOLDER.search(r.norm.original):
+        return r.norm.original.strip().rstrip(" .") + "."
     st = r.structure
     if pos.met is False and pos.reframe:
         return pos.reframe

@@ -85,3 +85,43 @@ def test_every_rewrite_in_the_labelled_set_passes_once_filled():
         if problems := passes(filled(rewrite)):
             failures[case.id] = (rewrite, problems)
     assert failures == {}
+
+
+def _texts() -> list[str]:
+    """The team-labelled set and the published corpus's tuning sites (never held-out ones)."""
+    from bench import smart_corpus
+
+    published = [s.text for s in smart_corpus.load_statements() if s.split == "tune"]
+    return [case.text for case in load_cases()] + published
+
+
+def test_taking_a_rewrite_never_stacks_placeholders():
+    stacked = {}
+    for text in _texts():
+        once = smart.analyse(text, today=TODAY).rewrite
+        twice = smart.analyse(once, today=TODAY).rewrite
+        if twice.count("[") > once.count("["):
+            stacked[text] = (once, twice)
+    assert stacked == {}
+
+
+def test_a_rewrite_with_placeholders_is_left_for_filling():
+    once = smart.analyse("Go for walks", today=TODAY).rewrite
+    assert "[" in once
+    assert smart.analyse(once, today=TODAY).rewrite == once
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("Follow classroom rules and be cooperative", None),  # "low" inside "follow"
+        ("Feel less low", "PHQ-9"),
+        ("Feel less anxious", "GAD-7"),
+        ("Be less sad", "PHQ-9"),
+    ],
+)
+def test_a_suggested_scale_needs_its_topic_word(text, suggested):
+    from milepost.domain.smart.findings import suggested_scale
+
+    scale = suggested_scale(text)
+    assert (scale.short_name if scale else None) == suggested
