@@ -46,3 +46,41 @@ def test_both_sides_of_the_split_hold_many_sources():
     sources = {s.source: s.split for s in STATEMENTS}
     assert sum(v == "heldout" for v in sources.values()) >= 60
     assert sum(v == "tune" for v in sources.values()) >= 60
+
+
+FINAL = corpus.load_labels()
+FIRST = corpus.load_labels("labels-first")
+SECOND = corpus.load_labels("labels-second")
+
+
+def test_every_statement_is_labelled_with_every_field():
+    assert set(FINAL) == {s.id for s in STATEMENTS} == set(FIRST)
+    for labels in (FINAL, FIRST, SECOND):
+        for sid, fields in labels.items():
+            assert set(fields) == set(corpus.LABEL_FIELDS), sid
+            for name in corpus.BOOLEAN_FIELDS:
+                assert isinstance(fields[name], bool), (sid, name)
+            for name in ("baseline", "target", "days"):
+                value = fields[name]
+                assert value is None or type(value) in (int, float), (sid, name)
+            assert fields["comparator"] in (None, ">=", "<=", ">", "<", "="), sid
+            assert fields["direction"] in (None, "increase", "decrease", "maintain"), sid
+
+
+def test_a_second_pass_of_at_least_200():
+    assert len(SECOND) >= 200
+    assert set(SECOND) <= set(FIRST)
+
+
+def test_the_final_labels_differ_from_the_first_pass_only_where_the_passes_disagreed():
+    """The final labels are the first pass, with disagreements settled by the rubric."""
+    disagreed = {
+        sid
+        for sid in SECOND
+        if any(
+            not corpus.same_slot(name, FIRST[sid][name], SECOND[sid][name])
+            for name in corpus.LABEL_FIELDS
+        )
+    }
+    changed = {sid for sid in FINAL if FINAL[sid] != FIRST[sid]}
+    assert changed <= disagreed
