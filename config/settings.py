@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "milepost.accounts",
     "milepost.audit",
     "milepost.clients",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "milepost.accounts.context_processors.membership",
+                "milepost.accounts.context_processors.mfa_suggestion",
             ],
         },
     },
@@ -161,6 +163,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS: list[str] = []
+# No PASSKEY_ORIGINS: PasskeyHelper takes the request's own origin (see below).
+if not env_list("PASSKEY_ORIGINS", []):
+    SILENCED_SYSTEM_CHECKS.append("otp_webauthn.E030")
 # A typed one-time code never reaches axes' record of a failed attempt.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_code"]
 
@@ -172,6 +178,25 @@ OTP_TOTP_ISSUER = MFA_ISSUER
 MFA_RECOVERY_CODES = 10
 # Django's admin never shows a device's secret key.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Codes: one 30-second step either side of the server's clock, always (docs/decisions/0605).
+# django-otp's drift learning would shift that window after one late code, so it is off, and
+# so is its throttle (a right code right after a wrong one waited): the services keep their
+# own, which starts after MFA_FREE_TRIES wrong codes in a row on a device and then doubles.
+OTP_TOTP_SYNC = False
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+MFA_FREE_TRIES = 3
+# Passkeys (django-otp-webauthn) as a second factor only, never instead of the password.
+# The relying party ID is the site's domain (PASSKEY_RP_ID, else the request's host name):
+# a passkey works only under the domain it was made for. The origins a passkey may be used
+# from are PASSKEY_ORIGINS, else the request's own origin (its host already passed
+# ALLOWED_HOSTS); milepost/accounts/passkeys.py.
+PASSKEY_RP_ID = env_str("PASSKEY_RP_ID", "")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "milepost.accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = MFA_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("PASSKEY_ORIGINS", [])
+OTP_WEBAUTHN_HELPER_CLASS = "milepost.accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Sessions: an idle timeout (IdleTimeoutMiddleware) inside an absolute lifetime.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60

@@ -2,14 +2,16 @@
 
 Reads only; the writes (enrol, verify, regenerate, reset, unlock) are services in
 services.py. A user is *enrolled* when they have a confirmed TOTP device (an
-authenticator app); their recovery codes live on a StaticDevice beside it.
-See docs/decisions/0602-mfa.md.
+authenticator app); their recovery codes live on a StaticDevice beside it. Passkeys
+(django-otp-webauthn) come on top of an enrolment, as another way through the second step.
+See docs/decisions/0602-mfa.md and 0605-mfa-passkeys.md.
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 import segno
 from axes.helpers import get_cool_off
@@ -19,6 +21,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from milepost.accounts.access import membership_of
 from milepost.accounts.models import Role, User
@@ -26,6 +29,8 @@ from milepost.accounts.models import Role, User
 STAFF_ROLES = frozenset({Role.CLINICIAN, Role.SUPERVISOR, Role.ADMIN})
 TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
+# The session key that puts the suggestion to set up two-factor sign-in away.
+SUGGESTION_DISMISSED = "milepost_mfa_suggestion_dismissed"
 
 
 def totp_device_of(user: User) -> TOTPDevice | None:
@@ -35,6 +40,22 @@ def totp_device_of(user: User) -> TOTPDevice | None:
 
 def is_enrolled(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def passkeys_of(user: User) -> list[WebAuthnCredential]:
+    """The user's passkeys, the newest first."""
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("-pk"))
+
+
+def has_second_factor(user: User) -> bool:
+    """Any confirmed way through the second step: an authenticator app or a passkey.
+
+    Passkeys are only offered once an authenticator app is set up, but a passkey alone
+    (one added some other way) must still be asked for, never skipped.
+    """
+    return (
+        is_enrolled(user) or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def recovery_device_of(user: User) -> StaticDevice | None:
@@ -64,9 +85,35 @@ def pending_step(user: User) -> str | None:
     """
     if user.is_verified():  # type: ignore[attr-defined]
         return None
-    if is_enrolled(user):
+    if has_second_factor(user):
         return "accounts:mfa_verify"
     return "accounts:mfa_setup" if mfa_required_for(user) else None
+
+
+def recommended_for(user: User) -> bool:
+    """Staff of a practice that does not require two-factor sign-in, who have none: the
+    pages suggest it (a banner they can put away for the session)."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role in STAFF_ROLES
+        and not membership.organization.mfa_required
+        and not has_second_factor(user)
+    )
+
+
+def code_retry_at(failures: int, last_failure: datetime | None) -> datetime | None:
+    """When a device may next be given a code, after `failures` wrong ones in a row; None
+    when it may be now, whatever the clock says.
+
+    The first MFA_FREE_TRIES wrong codes cost nothing, so a right code right after a typo is
+    accepted; after them each wait doubles (1, 2, 4 … seconds), with no upper bound: the
+    count lives on the device, so signing in with the password again does not reset it.
+    """
+    free = settings.MFA_FREE_TRIES
+    if last_failure is None or failures < free:
+        return None
+    return last_failure + timedelta(seconds=2 ** (failures - free))
 
 
 def qr_data_uri(uri: str) -> str:
@@ -111,6 +158,14 @@ def locked_out_emails(emails: Iterable[str]) -> set[str]:
 def enrolled_user_ids(users: Iterable[User]) -> set[int]:
     return set(
         TOTPDevice.objects.filter(user__in=list(users), confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def passkey_user_ids(users: Iterable[User]) -> set[int]:
+    return set(
+        WebAuthnCredential.objects.filter(user__in=list(users), confirmed=True).values_list(
             "user_id", flat=True
         )
     )

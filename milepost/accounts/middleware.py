@@ -63,6 +63,9 @@ def _mfa_exempt_prefixes() -> tuple[str, ...]:
     return (
         reverse("accounts:mfa_setup"),
         reverse("accounts:mfa_verify"),
+        # The second step with a passkey instead of a code (its two JSON calls).
+        reverse("accounts:passkey_verify_begin"),
+        reverse("accounts:passkey_verify_complete"),
         reverse("login"),
         reverse("logout"),
         "/" + settings.STATIC_URL.lstrip("/"),

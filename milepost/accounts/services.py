@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from milepost.accounts import mfa
 from milepost.accounts.access import require_membership
@@ -231,20 +232,28 @@ def _audit_user(action: str, actor: User | None, user: User, **detail: object) -
 
 
 def _throttled_message(device: Device) -> str | None:
-    allowed, info = device.verify_is_allowed()
-    if allowed:
+    """Why this device may not be given a code now, or None (mfa.code_retry_at)."""
+    until = mfa.code_retry_at(
+        getattr(device, "throttling_failure_count", 0),
+        getattr(device, "throttling_failure_timestamp", None),
+    )
+    now = timezone.now()
+    if until is None or until <= now:
         return None
-    until = (info or {}).get("locked_until")
-    if until is not None:
-        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
-        return f"Too many wrong codes: wait {seconds} seconds, then try again."
-    return "Too many wrong codes: wait a little, then try again."
+    seconds = max(1, int((until - now).total_seconds()) + 1)
+    return f"Too many wrong codes: wait {seconds} seconds, then try again."
 
 
 def _verify_on(device: Device, code: str) -> bool:
-    """One attempt on one device, its row locked so two requests cannot both use a code."""
+    """One attempt on one device, its row locked so two requests cannot both use a code.
+
+    An authenticator code is looked for one step either side of the server's clock, always:
+    a drift that django-otp learnt before decision 0605 turned its learning off is dropped.
+    """
     with transaction.atomic():
         locked = type(device).objects.select_for_update().get(pk=device.pk)
+        if isinstance(locked, TOTPDevice) and locked.drift:
+            locked.drift = 0
         return bool(locked.verify_token(code))
 
 
@@ -273,7 +282,9 @@ def mfa_setup_start(*, user: User) -> TOTPDevice:
         raise ValidationError({"otp_code": "Two-factor sign-in is already set up."})
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=mfa.TOTP_NAME, confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=user, name=mfa.TOTP_NAME, confirmed=False, tolerance=1
+        )
     return device
 
 
@@ -354,6 +365,40 @@ def mfa_recovery_codes_regenerate(*, user: User, code: object) -> tuple[TOTPDevi
     return device, codes
 
 
+# Passkeys (docs/decisions/0605-mfa-passkeys.md). django-otp-webauthn checks and stores the
+# passkey itself; these record what happened, and remove one.
+
+
+def mfa_passkey_registered(*, user: User, passkey: WebAuthnCredential) -> None:
+    _audit_user("mfa.passkey_register", user, user, passkey=passkey.pk)
+
+
+def mfa_passkey_verified(*, user: User, passkey: WebAuthnCredential) -> None:
+    _audit_user("mfa.passkey_verify", user, user, passkey=passkey.pk)
+
+
+def mfa_passkey_failed(*, user: User, step: str, reason: str) -> None:
+    """A passkey ceremony that did not succeed: `step` is register or verify, `reason` the
+    package's error code (no credential data)."""
+    _audit_user(f"mfa.passkey_{step}_failed", user, user, reason=reason[:64])
+
+
+@transaction.atomic
+def mfa_passkey_remove(*, user: User, passkey_id: object) -> None:
+    """The user removes one of their own passkeys."""
+    raw = str(passkey_id or "")
+    passkey = (
+        WebAuthnCredential.objects.filter(user=user, pk=int(raw)).first()
+        if raw.isascii() and raw.isdigit() and len(raw) < 19
+        else None
+    )
+    if passkey is None:
+        raise ValidationError({"passkey": "Choose one of your passkeys to remove."})
+    removed = passkey.pk
+    passkey.delete()
+    _audit_user("mfa.passkey_remove", user, user, passkey=removed)
+
+
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> int:
     """A practice admin lifts django-axes' lockout of one of its users.
@@ -368,11 +413,11 @@ def user_unlock(*, actor: User, user: User) -> int:
 
 @transaction.atomic
 def user_mfa_reset(*, actor: User, user: User) -> int:
-    """A practice admin removes a user's authenticator and recovery codes (a lost phone);
-    the user sets up two-factor sign-in again when they next sign in."""
+    """A practice admin removes a user's authenticator, recovery codes and passkeys (a lost
+    phone); the user sets up two-factor sign-in again when they next sign in."""
     _check_admin_of(actor, user.membership.organization)
     removed = 0
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
         devices = model.objects.filter(user=user)
         removed += devices.count()
         devices.delete()

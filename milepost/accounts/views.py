@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from milepost.accounts import mfa, services
+from milepost.accounts import mfa, passkeys, services
 from milepost.accounts.access import org_user_get_for_admin, org_users_for_admin, require_membership
 from milepost.accounts.forms import (
     LoginForm,
@@ -53,6 +53,7 @@ def users(request: SignedInRequest) -> HttpResponseBase:
             "people": people,
             "locked": mfa.locked_out_emails(p.email for p in people),
             "enrolled": mfa.enrolled_user_ids(people),
+            "with_passkeys": mfa.passkey_user_ids(people),
         },
     )
 
@@ -156,7 +157,7 @@ def user_unlock(request: SignedInRequest, user_id: str) -> HttpResponseBase:
 @policy(Policy.ORG_ADMIN)
 @require_POST
 def user_mfa_reset(request: SignedInRequest, user_id: str) -> HttpResponseBase:
-    """Remove a user's authenticator and recovery codes (a lost phone)."""
+    """Remove a user's authenticator, recovery codes and passkeys (a lost phone)."""
     person = org_user_get_for_admin(request.user, user_id)
     services.user_mfa_reset(actor=request.user, user=person)
     messages.success(
@@ -167,7 +168,49 @@ def user_mfa_reset(request: SignedInRequest, user_id: str) -> HttpResponseBase:
     return redirect("accounts:users")
 
 
-# Two-factor sign-in: set-up, the second step of signing in, recovery codes.
+# Two-factor sign-in: the page of one's own, set-up, the second step of signing in,
+# recovery codes, passkeys.
+
+
+@never_cache
+@policy(Policy.AUTHENTICATED)
+def mfa_overview(request: SignedInRequest) -> HttpResponseBase:
+    """Two-factor sign-in, from the account menu: whether it is on, recovery codes, passkeys."""
+    user = request.user
+    enrolled = mfa.is_enrolled(user)
+    return render(
+        request,
+        "accounts/mfa.html",
+        {
+            "enrolled": enrolled,
+            "required": mfa.mfa_required_for(user),
+            "recovery_left": mfa.recovery_codes_left(user) if enrolled else 0,
+            "passkeys": mfa.passkeys_of(user),
+            "passkey_config": passkeys.browser_config(request) if enrolled else None,
+        },
+    )
+
+
+@policy(Policy.AUTHENTICATED)
+@require_POST
+def mfa_banner_dismiss(request: SignedInRequest) -> HttpResponseBase:
+    """Put the suggestion to set up two-factor sign-in away until the next sign-in."""
+    request.session[mfa.SUGGESTION_DISMISSED] = True
+    return HttpResponseRedirect(_next_url(request))
+
+
+@policy(Policy.AUTHENTICATED)
+@require_POST
+def passkey_remove(request: SignedInRequest) -> HttpResponseBase:
+    """Remove one of one's own passkeys (another person's answers as if it were not there)."""
+    try:
+        services.mfa_passkey_remove(user=request.user, passkey_id=request.POST.get("passkey"))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "The passkey was removed. It no longer signs you in.")
+    return redirect("accounts:mfa")
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -240,7 +283,7 @@ def mfa_verify(request: SignedInRequest) -> HttpResponseBase:
     """The second step of signing in. Wrong codes count toward the account's lockout,
     as wrong passwords do (django-axes): at the limit the session is signed out."""
     user = request.user
-    if not mfa.is_enrolled(user) or user.is_verified():  # type: ignore[attr-defined]
+    if not mfa.has_second_factor(user) or user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(_next_url(request))
     credentials = {"username": user.email}
     form = MfaVerifyForm(request.POST or None)
@@ -268,10 +311,16 @@ def mfa_verify(request: SignedInRequest) -> HttpResponseBase:
                         "Recovery codes if you are running short.",
                     )
                 return HttpResponseRedirect(_next_url(request))
+    has_passkeys = bool(mfa.passkeys_of(user))
     return render(
         request,
         "accounts/mfa_verify.html",
-        {"form": form, "next": _next_url(request)},
+        {
+            "form": form,
+            "next": _next_url(request),
+            "passkey_config": passkeys.browser_config(request) if has_passkeys else None,
+            "has_totp": mfa.is_enrolled(user),
+        },
     )
 
 

@@ -7,6 +7,8 @@ Codes are computed the way an authenticator app computes them, from the device's
 from __future__ import annotations
 
 import re
+import time
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -39,6 +41,35 @@ def fresh_code(device: TOTPDevice) -> str:
     ahead = max(0, device.last_t + 1 - now_t)
     value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead)
     return f"{value:0{device.digits}d}"
+
+
+def code_at(device: TOTPDevice, when: float) -> str:
+    """The code an authenticator app whose clock reads `when` shows."""
+    app = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+    app.time = when
+    return f"{app.token():0{device.digits}d}"
+
+
+class TotpClock:
+    """The server's clock as django-otp reads it, held still; `advance` moves it on."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, steps: int = 1) -> None:
+        self.now += 30 * steps
+
+
+@pytest.fixture
+def totp_clock(monkeypatch) -> TotpClock:
+    # In the middle of a 30-second step, so that no step boundary falls inside a test.
+    clock = TotpClock((int(time.time()) // 30) * 30 + 15.0)
+    monkeypatch.setattr("django_otp.oath.time", clock.time)
+    monkeypatch.setattr("django_otp.plugins.otp_totp.models.time", SimpleNamespace(time=clock.time))
+    return clock
 
 
 def wrong_code(device: TOTPDevice) -> str:
@@ -80,7 +111,13 @@ class MfaRequiredTests:
         from tests.test_access_matrix import _url, project_routes
 
         require_mfa(personas.org)
-        exempt = (SETUP, VERIFY, reverse("login"), reverse("logout"), "/invite/")
+        # The passkey's two JSON calls are the second step too (they verify nothing by
+        # themselves: tests/accounts/test_passkey_views.py).
+        passkey_steps = (
+            reverse("accounts:passkey_verify_begin"),
+            reverse("accounts:passkey_verify_complete"),
+        )
+        exempt = (SETUP, VERIFY, reverse("login"), reverse("logout"), "/invite/", *passkey_steps)
         checked = 0
         for who in (personas.alice, personas.sam, personas.erin):
             http = login_as(who)
@@ -278,12 +315,21 @@ class VerifyTests:
         assert AuditEvent.objects.get(action="mfa.verify_failed").detail == {"method": "totp"}
         assert http.get(CASELOAD).status_code == 302
 
-    def test_a_wrong_code_makes_the_next_one_wait(self, personas):
+    def test_a_right_code_right_after_a_wrong_one_is_accepted(self, personas):
         device, _ = enrol(personas.alice)
         http = sign_in("alice@example.org")
         http.post(VERIFY, {"otp_code": wrong_code(device)})
+        response = http.post(VERIFY, {"otp_code": fresh_code(device), "next": CASELOAD})
+        assert response.status_code == 302, response.content.decode()
+        assert http.get(CASELOAD).status_code == 200
+
+    def test_after_the_free_tries_the_next_code_waits(self, personas):
+        device, _ = enrol(personas.alice)
+        http = sign_in("alice@example.org")
+        for _ in range(settings.MFA_FREE_TRIES):
+            http.post(VERIFY, {"otp_code": wrong_code(device)})
         response = http.post(VERIFY, {"otp_code": fresh_code(device)})
-        assert "Too many wrong codes: wait" in response.content.decode()
+        assert "Too many wrong codes: wait 1 seconds" in response.content.decode()
         assert http.get(CASELOAD).status_code == 302
 
     def test_repeated_wrong_codes_lock_the_account(self, personas):
@@ -314,9 +360,10 @@ class VerifyTests:
 
 
 class RecoveryCodesTests:
-    def test_new_codes_need_a_current_code_and_replace_the_old(self, personas):
+    def test_new_codes_need_a_current_code_and_replace_the_old(self, personas, totp_clock):
         device, old = enrol(personas.alice)
         http = verified(personas.alice)
+        totp_clock.advance()  # a third code: the next step's
         page = http.get(RECOVERY).content.decode()
         assert "You have 10 unused recovery codes." in page
         refused = http.post(RECOVERY, {"otp_code": old[0]})
@@ -375,9 +422,10 @@ class StepUpTests:
             check_step_up(personas.alice, PASSWORD, code)  # the same code, again
         assert "otp_code" in error.value.message_dict
 
-    def test_the_practice_archive_asks_an_enrolled_admin_for_a_code(self, personas):
+    def test_the_practice_archive_asks_an_enrolled_admin_for_a_code(self, personas, totp_clock):
         device, _ = enrol(personas.erin)
         http = verified(personas.erin)
+        totp_clock.advance()  # a third code: the next step's
         url = reverse("portability:archive")
         assert "Code from your authenticator app" in http.get(url).content.decode()
         response = http.post(url, {"password": PASSWORD})
@@ -504,3 +552,153 @@ def test_a_client_finds_optional_two_factor_from_the_portal(personas, login_as):
     home = http.get(reverse("portal:home")).content.decode()
     assert reverse("accounts:mfa_setup") in home
     assert http.get(reverse("accounts:mfa_setup")).status_code == 200
+
+
+class ClockDriftTests:
+    """A code from one 30-second step either side of the server's clock is accepted, two
+    steps are not; always relative to the clock, whatever was accepted before."""
+
+    @pytest.mark.parametrize(
+        ("steps", "accepted"), [(-1, True), (1, True), (-2, False), (2, False)]
+    )
+    def test_one_step_either_side_is_accepted_and_two_are_not(
+        self, personas, totp_clock, steps, accepted
+    ):
+        device, _ = enrol(personas.alice)
+        totp_clock.advance(5)  # well past the step of the enrolment code
+        code = code_at(device, totp_clock.now + 30 * steps)
+        if accepted:
+            assert services.mfa_verify(user=personas.alice, code=code) == device
+        else:
+            with pytest.raises(ValidationError):
+                services.mfa_verify(user=personas.alice, code=code)
+
+    def test_a_late_code_does_not_move_the_window(self, personas, totp_clock):
+        # django-otp's drift learning (OTP_TOTP_SYNC) moved the window a step back after a
+        # late code, and then refused a phone running a step ahead.
+        device, _ = enrol(personas.alice)
+        totp_clock.advance(5)
+        services.mfa_verify(user=personas.alice, code=code_at(device, totp_clock.now - 30))
+        totp_clock.advance(1)
+        code = code_at(device, totp_clock.now + 30)
+        assert services.mfa_verify(user=personas.alice, code=code) == device
+        device.refresh_from_db()
+        assert device.drift == 0
+
+    def test_a_drift_learnt_before_is_dropped(self, personas, totp_clock):
+        device, _ = enrol(personas.alice)
+        TOTPDevice.objects.filter(pk=device.pk).update(drift=-1)
+        totp_clock.advance(5)
+        code = code_at(device, totp_clock.now + 30)
+        assert services.mfa_verify(user=personas.alice, code=code) == device
+
+    def test_new_devices_tolerate_one_step(self, personas):
+        assert services.mfa_setup_start(user=personas.alice).tolerance == 1
+
+
+class WrongThenRightTests:
+    """A typo costs nothing: the right code right after it is accepted. Guessing is still
+    bounded: after MFA_FREE_TRIES wrong codes in a row on a device, each try waits twice as
+    long as the one before, and the count survives signing in again with the password."""
+
+    def test_a_right_code_right_after_a_wrong_one(self, personas, totp_clock):
+        device, _ = enrol(personas.alice)
+        totp_clock.advance(5)
+        with pytest.raises(ValidationError):
+            services.mfa_verify(user=personas.alice, code=code_at(device, totp_clock.now + 90))
+        right = code_at(device, totp_clock.now)
+        assert services.mfa_verify(user=personas.alice, code=right) == device
+        device.refresh_from_db()
+        assert device.throttling_failure_count == 0
+
+    def test_a_right_recovery_code_right_after_a_wrong_one(self, personas):
+        _, codes = enrol(personas.alice)
+        with pytest.raises(ValidationError):
+            services.mfa_verify(user=personas.alice, code="aaaabbbb")
+        device = services.mfa_verify(user=personas.alice, code=codes[1])
+        assert isinstance(device, StaticDevice)
+
+    def test_recovery_codes_wait_after_the_free_tries_too(self, personas):
+        _, codes = enrol(personas.alice)
+        for _ in range(settings.MFA_FREE_TRIES):
+            with pytest.raises(ValidationError):
+                services.mfa_verify(user=personas.alice, code="aaaabbbb")
+        with pytest.raises(ValidationError) as error:
+            services.mfa_verify(user=personas.alice, code=codes[1])
+        assert "Too many wrong codes" in str(error.value)
+
+    def test_the_wait_doubles_and_survives_a_new_sign_in(self, personas, totp_clock):
+        device, _ = enrol(personas.alice)
+        totp_clock.advance(5)
+        for _ in range(settings.MFA_FREE_TRIES + 2):
+            TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+            with pytest.raises(ValidationError):
+                services.mfa_verify(user=personas.alice, code=wrong_code(device))
+        # Five wrong in a row: the next try waits 2 ** (5 - 3) = 4 seconds, in any session.
+        http = sign_in("alice@example.org")
+        response = http.post(VERIFY, {"otp_code": code_at(device, totp_clock.now)})
+        assert "Too many wrong codes: wait 4 seconds" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("failures", "wait"),
+    [
+        (0, None),
+        (1, None),  # a typo
+        (2, None),
+        (3, 1),  # MFA_FREE_TRIES used up
+        (4, 2),
+        (10, 128),
+    ],
+)
+def test_the_wait_after_wrong_codes(failures, wait):
+    from datetime import UTC, datetime, timedelta
+
+    from milepost.accounts.mfa import code_retry_at
+
+    assert settings.MFA_FREE_TRIES == 3
+    last = datetime(2026, 1, 1, tzinfo=UTC)
+    expected = None if wait is None else last + timedelta(seconds=wait)
+    assert code_retry_at(failures, last) == expected
+    assert code_retry_at(failures, None) is None
+
+
+class TwoFactorPageTests:
+    """The account menu's "Two-factor sign-in": the state, and the way to each step."""
+
+    MFA_PAGE = reverse("accounts:mfa")
+
+    @pytest.mark.parametrize("who", ["alice", "sam", "erin", "dana"])
+    def test_the_account_menu_links_to_it_for_everyone(self, personas, login_as, who):
+        http = login_as(getattr(personas, who))
+        home = http.get(reverse("home"), follow=True).content.decode()
+        assert f'href="{self.MFA_PAGE}"' in home
+        assert ">Two-factor sign-in</a>" in home
+
+    def test_not_set_up_it_says_so_and_leads_to_set_up(self, personas, login_as):
+        page = login_as(personas.alice).get(self.MFA_PAGE).content.decode()
+        assert "Not set up" in page
+        assert f'href="{SETUP}"' in page
+        assert "passkey-register-button" not in page  # passkeys come after the app
+
+    def test_set_up_it_shows_recovery_codes_and_passkeys(self, personas):
+        enrol(personas.alice)
+        page = verified(personas.alice).get(self.MFA_PAGE).content.decode()
+        assert "You sign in with your password and then a code" in page
+        assert "You have 10 unused recovery codes." in page
+        assert f'href="{RECOVERY}"' in page
+        assert 'id="passkey-register-button"' in page
+        assert 'id="otp_webauthn_config"' in page
+        # Strict CSP: the package's script from the site itself, with the page's nonce.
+        scripts = re.findall(r"<script[^>]*>", page)
+        assert any("django_otp_webauthn/otp_webauthn_register.js" in tag for tag in scripts)
+        nonce = re.search(r'nonce="([^"]+)"', page)
+        assert nonce is not None
+        for tag in scripts:
+            assert 'type="application/json"' in tag or f'nonce="{nonce.group(1)}"' in tag, tag
+        assert "style=" not in page
+
+    def test_an_unverified_session_is_asked_for_the_code_first(self, personas):
+        enrol(personas.alice)
+        http = sign_in("alice@example.org")
+        assert http.get(self.MFA_PAGE)["Location"].startswith(VERIFY)
