@@ -36,6 +36,8 @@ urlpatterns = [
         password_views.PasswordResetComplete.as_view(),
         name="password_reset_complete",
     ),
+    # Before accounts' routes: "users/new/" must not be read as a user id.
+    path("practice/", include("milepost.invites.staff_urls")),
     path("practice/", include("milepost.accounts.urls")),
     path("practice/", include("milepost.reports.audit_urls")),
     path("practice/", include("milepost.clients.practice_urls")),

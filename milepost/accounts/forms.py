@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
@@ -30,21 +29,18 @@ STAFF_ROLES = [(r.value, r.label) for r in (Role.CLINICIAN, Role.SUPERVISOR, Rol
 
 
 class UserCreateForm(forms.Form):
+    """A new staff member: no password field. They choose their own from the invitation
+    e-mailed to them (milepost/invites/staff.py; docs/decisions/0705)."""
+
     full_name = forms.CharField(max_length=150)
-    email = forms.EmailField(max_length=254)
+    email = forms.EmailField(
+        max_length=254,
+        help_text="The invitation goes here; it is also their sign-in.",
+    )
     credentials = forms.CharField(
         max_length=60, required=False, help_text="Licence and degree, e.g. LCSW, PhD."
     )
     role = forms.ChoiceField(choices=STAFF_ROLES)
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. The user can change it after signing in.",
-    )
-
-    def clean_password(self) -> str:
-        password: str = self.cleaned_data["password"]
-        password_validation.validate_password(password)
-        return password
 
 
 class UserUpdateForm(forms.Form):

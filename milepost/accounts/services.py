@@ -60,7 +60,14 @@ def user_create(
     password: str | None = None,
     credentials: str = "",
 ) -> User:
-    """A new user with their membership. Without a password the account cannot log in yet."""
+    """A new user with their membership. Without a password the account cannot log in yet.
+
+    Only the system (actor None: the demo data, a person accepting their own invitation) may
+    give a password: nobody sets another person's password (docs/decisions/0705). A practice
+    admin's new staff get an invitation instead (milepost/invites/staff.py).
+    """
+    if actor is not None and password is not None:
+        raise PermissionDenied("Nobody sets another person's password: send an invitation.")
     _check_admin_of(actor, organization)
     email = email.strip().lower()
     if role not in Role.values:

@@ -7,7 +7,7 @@ from milepost.accounts import passkey_views, views
 app_name = "accounts"
 urlpatterns = [
     path("users/", views.users, name="users"),
-    path("users/new/", views.user_create, name="user_create"),
+    # users/new/ (adding a user, by invitation) is milepost/invites/staff_urls.py's.
     path("users/<str:user_id>/", views.user_edit, name="user_edit"),
     path("users/<str:user_id>/unlock/", views.user_unlock, name="user_unlock"),
     path("users/<str:user_id>/reset-two-factor/", views.user_mfa_reset, name="user_mfa_reset"),

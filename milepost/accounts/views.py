@@ -23,7 +23,6 @@ from milepost.accounts.forms import (
     MfaSetupForm,
     MfaVerifyForm,
     PracticeSettingsForm,
-    UserCreateForm,
     UserUpdateForm,
 )
 from milepost.accounts.models import Role
@@ -56,25 +55,6 @@ def users(request: SignedInRequest) -> HttpResponseBase:
             "with_passkeys": mfa.passkey_user_ids(people),
         },
     )
-
-
-@policy(Policy.ORG_ADMIN)
-def user_create(request: SignedInRequest) -> HttpResponseBase:
-    membership = require_membership(request.user, Role.ADMIN)
-    form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(
-                actor=request.user,
-                organization=membership.organization,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{user.full_name} can now sign in.")
-            return redirect("accounts:users")
-    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
 @policy(Policy.ORG_ADMIN)

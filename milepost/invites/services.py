@@ -1,24 +1,16 @@
 """Use cases of portal invitations: send, revoke, accept. Each checks access and audits.
 
 Neither the token nor its hash ever reaches the audit trail, a log or an e-mail subject:
-events name the invitation by its public id.
+events name the invitation by its public id. The accept page serves staff invitations too
+(staff.py): `invitation_for_token` and `invitation_accept` take either kind of link.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import smtplib
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
-from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from milepost.accounts import services as accounts
@@ -28,26 +20,30 @@ from milepost.audit.services import audit_record
 from milepost.clients import services as clients
 from milepost.clients.access import require_client_in_reach
 from milepost.clients.models import Client
-from milepost.invites.models import Invitation, token_hash
+from milepost.invites import staff
+from milepost.invites.models import Invitation, StaffInvitation
+from milepost.invites.tokens import (
+    GONE_MESSAGE,
+    NOT_SENT,
+    SUBJECT,
+    InvitationGone,
+    MailNotSent,
+    check_new_password,
+    hash_of,
+    invitation_link,
+    new_token,
+    normalise_email,
+    send_invitation_email,
+)
 from milepost.lib.validation import raise_errors
 
-# The subject names no one and nothing clinical: it shows on lock screens and shared inboxes.
-SUBJECT = "Your invitation to Milepost"
-GONE_MESSAGE = (
-    "This invitation link has expired or was already used. Ask your therapist for a new one."
-)
+__all__ = ["GONE_MESSAGE", "SUBJECT", "InvitationGone", "invitation_link"]
 # One answer whenever an address belongs to an account, here or in another practice: it must
 # not tell a clinician (or whoever holds an invitation) which addresses have Milepost logins.
 ADDRESS_UNUSABLE = (
     "This address cannot be used for a new portal login; use another address or ask the "
     "practice admin."
 )
-# secrets.token_urlsafe(32) gives 43 characters; anything far from that shape is unknown.
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
-
-
-class InvitationGone(Exception):
-    """The token names no usable invitation: unknown, expired, used or revoked."""
 
 
 @dataclass(frozen=True)
@@ -62,20 +58,6 @@ def _care_team_actor(actor: User, client: Client) -> None:
     """A clinician or supervisor who may read `client` now (clients/access.py's rule)."""
     require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
     require_client_in_reach(actor, client)
-
-
-def _normalise_email(errors: dict[str, str], email: object) -> str:
-    value = email.strip().lower() if isinstance(email, str) else ""
-    if not value:
-        errors["email"] = "Enter the client's e-mail address."
-        return ""
-    try:
-        if len(value) > 254:
-            raise ValidationError("too long")
-        validate_email(value)
-    except ValidationError:
-        errors["email"] = "Enter a valid e-mail address."
-    return value
 
 
 def _revoke_open(client: Client, *, actor: User | None, superseded: bool) -> tuple[int, ...]:
@@ -106,16 +88,16 @@ def invitation_create(*, actor: User, client: Client, email: str) -> Issued:
     # Lock the client: two sends at once must not both find no open invitation.
     client = Client.objects.select_for_update().get(pk=client.pk)
     errors: dict[str, str] = {}
-    address = _normalise_email(errors, email)
+    address = normalise_email(errors, email, missing="Enter the client's e-mail address.")
     raise_errors(errors)
     if client.portal_user_id is not None:
         raise ValidationError("This client already has a portal login.")
     if User.objects.filter(email=address).exists():
         raise ValidationError({"email": ADDRESS_UNUSABLE})
     superseded = _revoke_open(client, actor=actor, superseded=True)
-    token = secrets.token_urlsafe(32)
+    token, digest = new_token()
     invitation = Invitation.objects.create(
-        client=client, email=address, token_hash=token_hash(token), invited_by=actor
+        client=client, email=address, token_hash=digest, invited_by=actor
     )
     audit_record(
         action="invitation.send",
@@ -126,13 +108,6 @@ def invitation_create(*, actor: User, client: Client, email: str) -> Issued:
         detail={"expires_at": invitation.expires_at.isoformat()},
     )
     return Issued(invitation, token, superseded)
-
-
-def invitation_link(token: str, *, fallback_base_url: str) -> str:
-    """The accept page's absolute URL: settings.PORTAL_BASE_URL when set (production),
-    else the address the clinician's request came to."""
-    base = getattr(settings, "PORTAL_BASE_URL", "") or fallback_base_url
-    return base.rstrip("/") + reverse("invites:accept", kwargs={"token": token})
 
 
 def invitation_send(
@@ -147,22 +122,18 @@ def invitation_send(
     """
     issued = invitation_create(actor=actor, client=client, email=email)
     invitation = issued.invitation
-    body = render_to_string(
-        "invites/email.txt",
-        {
-            "link": invitation_link(issued.token, fallback_base_url=fallback_base_url),
-            "expires_at": invitation.expires_at,
-        },
-    )
-    message = EmailMessage(SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
+        send_invitation_email(
+            template="invites/email.txt",
+            invitation=invitation,
+            to=invitation.email,
+            token=issued.token,
+            fallback_base_url=fallback_base_url,
+        )
+    except MailNotSent:
         invitation_revoke(actor=actor, invitation=invitation)
         _reopen(actor, client, issued.superseded)
-        raise ValidationError(
-            {"email": "The e-mail could not be sent. Check the address and try again."}
-        ) from None
+        raise ValidationError({"email": NOT_SENT}) from None
     return invitation
 
 
@@ -219,14 +190,15 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
 
 
 def _find(token: object, *, lock: bool) -> Invitation | None:
-    if not isinstance(token, str) or not _TOKEN_SHAPE.fullmatch(token):
+    digest = hash_of(token)
+    if digest is None:
         return None
     invitations = Invitation.objects.select_related("client", "client__organization")
     if lock:
         # The invitation row only: the client is locked on its own when needed, and the
         # organisation never (PostgreSQL would lock every joined row; SQLite ignores both).
         invitations = invitations.select_for_update(of=("self",))
-    return invitations.filter(token_hash=token_hash(token)).first()
+    return invitations.filter(token_hash=digest).first()
 
 
 def _refuse(invitation: Invitation | None) -> InvitationGone:
@@ -243,8 +215,12 @@ def _refuse(invitation: Invitation | None) -> InvitationGone:
     return InvitationGone(GONE_MESSAGE)
 
 
-def invitation_for_token(token: object) -> Invitation:
-    """The open invitation a link names, for showing the accept page; InvitationGone else."""
+def invitation_for_token(token: object) -> Invitation | StaffInvitation:
+    """The open invitation a link names (a client's or a new staff member's), for showing
+    the accept page; InvitationGone else."""
+    staff_invitation = staff.staff_invitation_for_token(token)
+    if staff_invitation is not None:
+        return staff_invitation
     invitation = _find(token, lock=False)
     if invitation is None or not invitation.is_usable() or invitation.client.portal_user_id:
         raise _refuse(invitation)
@@ -256,13 +232,19 @@ def _portal_name(client: Client) -> str:
 
 
 def invitation_accept(*, token: object, password: object, password_again: object) -> User:
-    """Create the client's portal login from an open invitation and link it to their record.
+    """Create the client's portal login from an open invitation and link it to their record
+    (or, for a staff invitation, set the new staff member's password: staff.py).
 
     Valid once and before expiry. A weak password or a mismatched confirmation raises a
     ValidationError naming the field and leaves the invitation open. Two accepts of one
     token at once make one account: the invitation row is locked, and the loser finds it
     accepted (unique e-mail and portal user are the backstop).
     """
+    user = staff.staff_invitation_accept(
+        token=token, password=password, password_again=password_again
+    )
+    if user is not None:
+        return user
     with transaction.atomic():
         invitation = _find(token, lock=True)
         if invitation is not None and invitation.is_usable():
@@ -276,25 +258,11 @@ def invitation_accept(*, token: object, password: object, password_again: object
 def _create_portal_user(
     invitation: Invitation, client: Client, password: object, password_again: object
 ) -> User:
-    # Messages keyed by field name (ruff's S105 mistakes them for hard-coded passwords).
-    errors: dict[str, str] = {}
-    if not isinstance(password, str) or not password:
-        errors["password"] = "Choose a password."  # noqa: S105
-    elif "\x00" in password:
-        errors["password"] = "The password contains a character that cannot be used."  # noqa: S105
-    else:
-        # The project's AUTH_PASSWORD_VALIDATORS, judged against the account-to-be.
-        candidate = User(email=invitation.email, full_name=_portal_name(client))
-        try:
-            password_validation.validate_password(password, user=candidate)
-        except ValidationError as error:
-            errors["password"] = " ".join(error.messages)
-        if password_again != password:
-            errors["password_again"] = "The two passwords do not match."  # noqa: S105
-    raise_errors(errors)
+    # The project's AUTH_PASSWORD_VALIDATORS, judged against the account-to-be.
+    candidate = User(email=invitation.email, full_name=_portal_name(client))
+    chosen = check_new_password(password, password_again, candidate=candidate)
     if User.objects.filter(email=invitation.email).exists():
         raise ValidationError(ADDRESS_UNUSABLE)
-    assert isinstance(password, str)
     # The system creates the account (actor None): the token was the authority.
     user = accounts.user_create(
         actor=None,
@@ -302,7 +270,7 @@ def _create_portal_user(
         email=invitation.email,
         full_name=_portal_name(client),
         role=Role.CLIENT,
-        password=password,
+        password=chosen,
     )
     clients.client_portal_link(actor=None, client=client, portal_user=user)
     invitation.accepted_at = timezone.now()

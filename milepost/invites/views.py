@@ -1,5 +1,6 @@
-"""The accept page (public: the client has no login yet) and the care team's invitation
-controls on the client page."""
+"""The accept page (public: the invited person has no password yet), for a client's portal
+invitation and a new staff member's alike, and the care team's invitation controls on the
+client page."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from milepost.clients.access import client_get_for_user
 from milepost.clients.models import Client
 from milepost.invites import logs, services
 from milepost.invites.forms import AcceptForm, InvitationForm
+from milepost.invites.models import StaffInvitation
 from milepost.invites.selectors import invitation_latest, invitation_open
 from milepost.lib.forms import add_service_errors
 
@@ -65,15 +67,23 @@ def accept(request: HttpRequest, token: str) -> HttpResponseBase:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                _sign_in(request, user)
+                if isinstance(invitation, StaffInvitation):
+                    # Home, through the two-factor gate: staff of a practice that requires
+                    # it are sent to set-up first (accounts/middleware.py).
+                    return _private(redirect("home"))
                 # No flash message: the portal's greeting says it (and base.html's message
                 # list fails axe's list rule while it carries role="status").
-                _sign_in(request, user)
                 return _private(redirect("portal:home"))
     except services.InvitationGone as gone:
         # 410 Gone, whatever the reason, so the page tells a stranger nothing. The path
         # with its token is redacted from every log message (milepost/invites/logs.py).
         return _private(render(request, "invites/gone.html", {"message": str(gone)}, status=410))
-    context = {"form": form, "invitation": invitation}
+    context = {
+        "form": form,
+        "invitation": invitation,
+        "staff": isinstance(invitation, StaffInvitation),
+    }
     return _private(render(request, "invites/accept.html", context))
 
 

@@ -10,19 +10,32 @@ from milepost.audit.models import AuditEvent
 
 @pytest.mark.django_db
 class UserCreateTests:
-    def test_an_admin_adds_a_clinician_to_their_practice(self, personas):
+    def test_an_admin_adds_a_clinician_to_their_practice_without_a_password(self, personas):
         user = services.user_create(
             actor=personas.erin,
             organization=personas.org,
             email="  Gwen@Example.org ",
             full_name="Gwen Example",
             role=Role.CLINICIAN,
-            password="a long enough password",
         )
         assert user.email == "gwen@example.org"
         assert user.membership.organization == personas.org
-        assert user.check_password("a long enough password")
+        assert not user.has_usable_password()
         assert AuditEvent.objects.filter(action="user.create", object_id=user.public_id).exists()
+
+    def test_nobody_sets_another_persons_password(self, personas):
+        # Decision 0705: only the system (the demo, a person accepting their own invitation)
+        # gives an account its password; an admin sends an invitation.
+        with pytest.raises(PermissionDenied):
+            services.user_create(
+                actor=personas.erin,
+                organization=personas.org,
+                email="gwen@example.org",
+                full_name="Gwen Example",
+                role=Role.CLINICIAN,
+                password="a password the admin would know",
+            )
+        assert not User.objects.filter(email="gwen@example.org").exists()
 
     def test_a_clinician_cannot_add_users(self, personas):
         with pytest.raises(PermissionDenied):

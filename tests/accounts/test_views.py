@@ -3,16 +3,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from milepost.accounts.models import User
-
-NEW = {
-    "full_name": "Gwen Example",
-    "email": "gwen@example.org",
-    "credentials": "LPC",
-    "role": "clinician",
-    "password": "a sufficiently long passphrase",
-}
-
 
 @pytest.mark.django_db
 class UserListViewTests:
@@ -28,35 +18,8 @@ class UserListViewTests:
         assert b"Low mood" not in response.content
 
 
-@pytest.mark.django_db
-class UserCreateViewTests:
-    def test_it_adds_a_user(self, personas, login_as):
-        response = login_as(personas.erin).post(reverse("accounts:user_create"), NEW)
-        assert response.status_code == 302
-        assert User.objects.get(email="gwen@example.org").membership.role == "clinician"
-
-    @pytest.mark.parametrize(
-        ("field", "value", "message"),
-        [
-            (
-                "email",
-                "alice@example.org",
-                b"Email: A user with this email address already exists.",
-            ),
-            ("email", "bad", b"Email: Enter a valid email address."),
-            ("password", "short", b"Password: This password is too short."),
-            ("password", "password12345", b"Password: This password is too common."),
-            ("role", "client", b"Role: Select a valid choice."),
-            ("full_name", "", b"Full name: This field is required."),
-        ],
-    )
-    def test_bad_input_names_the_field(self, personas, login_as, field, value, message):
-        response = login_as(personas.erin).post(
-            reverse("accounts:user_create"), {**NEW, field: value}
-        )
-        assert response.status_code == 200
-        assert message in response.content
-        assert b'value="Gwen Example"' in response.content or field == "full_name"
+# Adding a user (by invitation, without a password) is tested in
+# tests/invites/test_staff_views.py: the form and its routes are the invites app's.
 
 
 @pytest.mark.django_db

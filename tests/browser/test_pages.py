@@ -74,16 +74,7 @@ def test_pages_fit_a_360_pixel_screen(live_server, personas, page: Page, email):
     assert overflow <= 0, f"{email}'s home page scrolls sideways by {overflow}px"
 
 
-def test_an_admin_adds_a_user(live_server, personas, page: Page):
-    _sign_in(page, live_server.url, "erin@example.org")
-    page.get_by_role("link", name="Add a user").click()
-    page.get_by_label("Full name").fill("Gwen Example")
-    page.get_by_label("Email").fill("gwen@example.org")
-    page.get_by_label("Role").select_option("clinician")
-    page.get_by_label("Password").fill("a sufficiently long passphrase")
-    page.get_by_role("button", name="Add user").click()
-    expect(page.get_by_role("status")).to_contain_text("Gwen Example can now sign in.")
-    expect(page.get_by_role("cell", name="gwen@example.org")).to_be_visible()
+# Adding a user (by invitation) is walked through in tests/browser/test_staff_invitation.py.
 
 
 @pytest.mark.parametrize(

@@ -179,3 +179,36 @@ def test_a_real_410_leaves_the_token_out_of_the_record(client, caplog):
     [record] = [r for r in caplog.records if r.name == "django.request"]
     assert getattr(record, "request", None) is None
     assert TOKEN not in repr(vars(record))
+
+
+@pytest.mark.django_db
+def test_a_staff_invitations_link_never_reaches_the_logs(personas, login_as, caplog):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="django.request")
+    admin = login_as(personas.erin)
+    admin.post(
+        reverse("staff_invites:user_create"),
+        {"full_name": "Gwen Example", "email": "gwen@example.org", "role": "clinician"},
+    )
+    first = token_from_outbox()
+    from milepost.accounts.models import User
+
+    gwen = User.objects.get(email="gwen@example.org")
+    admin.post(reverse("staff_invites:resend", kwargs={"user_id": gwen.public_id}))
+    token = token_from_outbox()
+    http = login_as(None)
+    http.get(reverse("invites:accept", kwargs={"token": first}))  # revoked: 410, logged
+    url = reverse("invites:accept", kwargs={"token": token})
+    http.post(url, {"password": "short", "password_again": "short"})
+    password = "lantern orchard pebble 42"
+    assert http.post(url, {"password": password, "password_again": password}).status_code == 302
+    assert http.get(url).status_code == 410
+    assert "Gone: /invite/[token]/" in caplog.text, "nothing was logged: it would prove nothing"
+    for secret in (first, token):
+        assert secret not in caplog.text
+        assert not any(secret in line for line in CAPTURE.lines)
+    from axes.models import AccessLog
+
+    paths = list(AccessLog.objects.values_list("path_info", flat=True))
+    assert "/invite/[token]/" in paths  # the new member's sign-in, its path redacted
+    assert not any(first in path or token in path for path in paths)
