@@ -29,6 +29,10 @@ REVIEW_POINTS: tuple[str, ...] = _LISTS["review_points"].value
 FREQUENCY_WORDS: tuple[str, ...] = _LISTS["frequency_words"].value
 NAMED_DAYS: dict[str, tuple[int, int]] = _LISTS["named_days"].value
 SEASONS: tuple[str, ...] = _LISTS["seasons"].value
+SAME_DAY: tuple[str, ...] = _LISTS["same_day"].value
+HOLD_NOUNS: tuple[str, ...] = _LISTS["hold_nouns"].value
+EVENT_PERIODS: tuple[str, ...] = _LISTS["event_periods"].value
+PLACEHOLDER_WORDS: tuple[str, ...] = _LISTS["placeholder_words"].value
 
 # --- Comparators (comparators.toml) ----------------------------------------------------
 COMPARATORS_BEFORE: tuple[tuple[str, str], ...] = _LISTS["comparators_before"].value

@@ -76,6 +76,10 @@ SHAPES: dict[str, Shape] = {
     "frequency_words": _WORDS,
     "named_days": Shape(row="date", container="dict"),
     "seasons": _WORDS,
+    "same_day": _WORDS,
+    "hold_nouns": _WORDS,
+    "event_periods": _WORDS,
+    "placeholder_words": _WORDS,
     # comparators.toml
     "comparators_before": _COMPARATOR,
     "comparators_after": _COMPARATOR,
@@ -133,7 +137,7 @@ CONFLICTS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     ),
     (
         ("frequency_words",),
-        ("review_points", "seasons", "named_days", "months"),
+        ("review_points", "seasons", "named_days", "months", "same_day", "event_periods"),
         "a frequency is never a deadline",
     ),
     (

@@ -115,7 +115,7 @@ def test_it_extracts_the_target(text, measure, baseline, target, comparator, dir
 DEADLINES = [
     ("within 16 weeks", "within 16 weeks", 112, None),
     ("within three months", "within three months", 91, None),  # 3 x 30.44 = 91.32
-    ("over the next 6 months", "over the next 6 months", 183, None),  # 182.64 rounds up
+    ("over the next 6 months", "over the next 6 months", 182, None),  # 182.64, rounded down
     ("in the next month", "in the next month", 30, None),
     ("within a year", "within a year", 365, None),
     ("within a fortnight", "within a fortnight", 14, None),
