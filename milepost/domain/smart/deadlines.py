@@ -209,6 +209,21 @@ def _point0(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
     return DeadlineMatch(m.start(), m.end(), None, None, 0)
 
 
+def _whole(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return DeadlineMatch(m.start(), m.end(), _days(1, m.group(1)), None, 2)
+
+
+def _consecutive(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    """'in 4 of 5 consecutive trials': the period is '5 consecutive trials'; '4 of' is a ratio."""
+    start = m.start() if _no_ratio_before(m) else m.start(1)
+    return DeadlineMatch(start, m.end(), None, None, 2)
+
+
+def _no_ratio_before(m: re.Match[str]) -> bool:
+    """True when no ratio precedes the period ('across 3 consecutive sessions')."""
+    return not re.search(r"\d\s+(?:of|out\s+of)\s+$", m.string[m.start() : m.start(1)])
+
+
 def _one_day(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
     return DeadlineMatch(m.start(), m.end(), 1, None, 0)
 
@@ -297,6 +312,12 @@ RULES: tuple[Rule, ...] = (
     ),
     # today / tomorrow / a whole day
     (re.compile(r"(?<![a-z'-])" + _SAME_DAY + r"(?![a-z-])"), 0, _one_day),
+    # a whole week without fighting / an entire month
+    (
+        re.compile(r"\b(?:a|an|one|the)\s+(?:whole|entire)\s+(day|week|fortnight|month|year)\b"),
+        2,
+        _whole,
+    ),
     # after 8 hours of nursing intervention / within 24 hours
     (
         re.compile(
@@ -494,12 +515,12 @@ RULES: tuple[Rule, ...] = (
     # across 3 consecutive sessions / in 4 of 5 consecutive trials
     (
         re.compile(
-            r"\b(?:across|over|for|in|during|on)\s+(?:\d+\s+(?:of|out\s+of)\s+)?\d+\s+"
+            r"\b(?:across|over|for|in|during|on)\s+(?:\d+\s+(?:of|out\s+of)\s+)?(\d+\s+"
             r"(?:consecutive|successive|straight)\s+(?:[a-z-]+\s+){0,2}?"
-            r"(?:sessions|periods|trials|probes|observations|opportunities|days|meetings|classes)\b"
+            r"(?:sessions|periods|trials|probes|observations|opportunities|days|meetings|classes))\b"
         ),
         2,
-        _hold_point,
+        _consecutive,
     ),
     # before 7 pm / by 10:30 (not a daily routine: "by 10 pm every night" is a frequency)
     (

@@ -69,6 +69,7 @@ SHAPES: dict[str, Shape] = {
     "number_words": Shape(row="int", container="dict"),
     "number_phrases": Shape(row="str", container="dict"),
     "count_words": Shape(row="int", container="dict"),
+    "zero_phrases": _WORDS,
     # time.toml
     "days_per_unit": Shape(row="float", container="dict"),
     "months": Shape(row="int", container="dict"),
@@ -94,6 +95,10 @@ SHAPES: dict[str, Shape] = {
     "severity_bands": _WORDS,
     "band_nouns": _WORDS,
     "other_scales": Shape(cased=True),
+    "trial_nouns": _WORDS,
+    "observation_words": _WORDS,
+    "weight_words": _WORDS,
+    "not_frequency_after": _WORDS,
     # specific.toml
     "behaviour_verbs": _WORDS,
     "countable_events": _WORDS,

@@ -64,7 +64,7 @@ DEADLINES = [
     ("Speak up during my annual review.", "during my annual review", None),
     ("Say hello in your next group therapy session.", "in your next group therapy session", None),
     ("Wait calmly across 3 consecutive sessions.", "across 3 consecutive sessions", None),
-    ("Name the trigger in 4 of 5 consecutive trials.", "in 4 of 5 consecutive trials", None),
+    ("Name the trigger in 4 of 5 consecutive trials.", "5 consecutive trials", None),
     ("By the end of sessions, members will list two supports.", "By the end of sessions", None),
     # A clock time as a deadline, not as a daily routine.
     ("Before 6 pm, I will finish the form.", "Before 6 pm", None),
