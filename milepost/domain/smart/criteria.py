@@ -8,6 +8,7 @@ from milepost.domain.smart import lexicon
 from milepost.domain.smart.cues import patterns
 from milepost.domain.smart.measures import gazetteer, scale_for_code
 from milepost.domain.smart.model import Criterion, Finding, GoalContext
+from milepost.domain.smart.quantities import frequency_word, trigger_spans, zero_phrase
 from milepost.domain.smart.reading import Reading, fmt, quote_span, quoted, rate
 
 # A target that needs more than one reliable change every two weeks is not achievable.
@@ -85,9 +86,16 @@ def specific(r: Reading) -> Criterion:
     )
 
 
+def _outside(spans: list[tuple[int, int]], m: re.Match[str] | None) -> re.Match[str] | None:
+    if m is None or any(a <= m.start() < b for a, b in spans):
+        return None
+    return m
+
+
 def measurable(r: Reading) -> Criterion:
     s, norm, pat = r.norm.text, r.norm, patterns()
-    q = r.target or r.baseline or r.change or next(iter(r.quantities), None)
+    counted = (q for q in r.quantities if q.role != "trigger")
+    q = r.target or r.baseline or r.change or next(counted, None)
     if q is not None:
         if r.baseline is not None and r.target is not None:
             quote = quote_span(norm, r.baseline.quote_start, r.target.quote_end)
@@ -96,15 +104,23 @@ def measurable(r: Reading) -> Criterion:
         else:
             quote = quote_span(norm, q.quote_start, max(q.quote_end, q.end))
         return Criterion(True, f"has a number: {quote}")
-    if m := pat["frequency"].search(s):
+    if m := frequency_word(s):
         return Criterion(True, f"has a frequency: {quote_span(norm, m.start(), m.end())}")
     if norm.mentions:
         return Criterion(True, f"names an instrument: {quoted(norm.mentions[0].text)}")
-    if m := pat["rating"].search(s) or pat["scale"].search(s):
+    triggers = trigger_spans(s)
+    if m := _outside(triggers, pat["rating"].search(s)) or _outside(
+        triggers, pat["scale"].search(s)
+    ):
         return Criterion(True, f"names a rating: {quote_span(norm, m.start(), m.end())}")
     if m := pat["log"].search(s):
         return Criterion(True, f"names a log: {quote_span(norm, m.start(), m.end())}")
+    if r.structure.target == 0 and (m := zero_phrase(s)):
+        return Criterion(True, f"sets none at all: {quote_span(norm, m.start(), m.end())}")
     why = "no number, frequency, duration, percentage, instrument, rating or log"
+    if triggers and r.quantities:
+        a, b = triggers[0]
+        why += f"; {quote_span(norm, a, b)} is when to act, not a target"
     d = r.deadline
     if d is not None and re.search(r"\d", s[d.start : d.end]):
         why += f"; the only number is in the deadline {quote_span(norm, d.start, d.end)}"
@@ -112,7 +128,7 @@ def measurable(r: Reading) -> Criterion:
 
 
 def time_bound(r: Reading) -> Criterion:
-    norm, pat = r.norm, patterns()
+    norm = r.norm
     d = r.deadline
     if d is not None:
         quote = quote_span(norm, d.start, d.end)
@@ -122,7 +138,7 @@ def time_bound(r: Reading) -> Criterion:
             return Criterion(True, f"sets a review point: {quote}")
         return Criterion(True, f"sets a deadline: {quote}")
     why = "no deadline, window or review point"
-    if m := pat["frequency"].search(norm.text):
+    if m := frequency_word(norm.text):
         why += f"; {quote_span(norm, m.start(), m.end())} is a frequency, not a deadline"
     else:
         for q in r.quantities:
@@ -140,6 +156,8 @@ def achievable(r: Reading, ctx: GoalContext) -> tuple[Criterion, list[Finding]]:
         scale = scale_for_code(ctx.instrument)
     baseline = st.baseline if st.baseline is not None else ctx.baseline
     target = st.target
+    if r.target is not None and r.target.role == "change":
+        target = None  # "by 50%" is a change, not a score on the scale
     days = st.deadline.days if st.deadline is not None else None
     if days is None:
         days = ctx.time_frame_days

@@ -1,7 +1,7 @@
 """Deadline grammar: windows, review points and calendar dates, as a table of patterns.
 
 Each rule is one compiled pattern with no nested unbounded repetition, so matching is linear
-in the text's length. A relative deadline gives days (weeks x 7, months x 30.44 rounded, a
+in the text's length. A relative deadline gives days (weeks x 7, months x 30.44 rounded down, a
 year 365); an absolute date gives a date (resolved against `today` when the year is left out).
 """
 
@@ -35,6 +35,32 @@ _ORDINAL = (
 )
 
 
+def _alt(words: tuple[str, ...]) -> str:
+    return (
+        "(?:"
+        + "|".join(
+            r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
+        )
+        + ")"
+    )
+
+
+_SAME_DAY = _alt(lexicon.SAME_DAY)
+_HOLD_NOUN = _alt(lexicon.HOLD_NOUNS)
+_EVENT = _alt(lexicon.EVENT_PERIODS)
+_PLACEHOLDER = _alt(lexicon.PLACEHOLDER_WORDS)
+_POSSESSIVE = r"(?:the|my|his|her|their|your|our|this|the\s+client's|the\s+student's)"
+# A blank left for the date: "[date]", "(date)", "[Month] 8, [Year] at 1400", "xxxxx", "___".
+_BLANK = (
+    r"(?:\[[^\]\n]{0,40}?\b" + _PLACEHOLDER + r"\b[^\]\n]{0,40}?\]"
+    r"|\([^)\n]{0,30}?\b" + _PLACEHOLDER + r"\b[^)\n]{0,30}?\)"
+    r"|x{3,}\b|_{3,})"
+    r"(?:\s*\d{1,2}(?:st|nd|rd|th)?\b)?(?:\s*,?\s*\[[^\]\n]{0,20}\])?(?:\s+at\s+\d{3,4}\b)?"
+)
+# A clock time: "7 pm", "10:30 p.m.", "9:15".
+CLOCK = r"\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\d{1,2}:\d{2}\b"
+
+
 @dataclass(frozen=True)
 class DeadlineMatch:
     start: int
@@ -50,10 +76,11 @@ MAX_DAYS = 36_525
 
 
 def _days(value: float, unit: str) -> int | None:
+    """Whole days, rounded down: 6 months is 182 (6 x 30.44 = 182.64), as the rubric counts."""
     days = value * lexicon.DAYS_PER_UNIT[unit]
     if not math.isfinite(days) or days > MAX_DAYS:
         return None
-    return round(days)
+    return math.floor(days + 1e-9)
 
 
 def _quantity(m: re.Match[str], first: int) -> float:
@@ -150,7 +177,7 @@ def _end_of(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
             when = _month_end(today.year, today.month)
         else:
             when = today + dt.timedelta(days=6 - today.weekday())
-    return DeadlineMatch(m.start(), m.end(), None, when, 0)
+    return _week_days(DeadlineMatch(m.start(), m.end(), None, when, 0), unit)
 
 
 def _end_of_next(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
@@ -173,6 +200,56 @@ def _next_unit(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
     return DeadlineMatch(m.start(), m.end(), _days(1, m.group(1)), None, 0)
 
 
+def _hold_window(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    value = _quantity(m, 1)
+    return DeadlineMatch(m.start(), m.end(), _days(value, m.group(4)), None, 0)
+
+
+def _point0(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return DeadlineMatch(m.start(), m.end(), None, None, 0)
+
+
+def _whole(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return DeadlineMatch(m.start(), m.end(), _days(1, m.group(1)), None, 2)
+
+
+def _consecutive(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    """'in 4 of 5 consecutive trials': the period is '5 consecutive trials'; '4 of' is a ratio."""
+    start = m.start() if _no_ratio_before(m) else m.start(1)
+    return DeadlineMatch(start, m.end(), None, None, 2)
+
+
+def _no_ratio_before(m: re.Match[str]) -> bool:
+    """True when no ratio precedes the period ('across 3 consecutive sessions')."""
+    return not re.search(r"\d\s+(?:of|out\s+of)\s+$", m.string[m.start() : m.start(1)])
+
+
+def _one_day(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return DeadlineMatch(m.start(), m.end(), 1, None, 0)
+
+
+def _hours(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    """'after 8 hours of nursing intervention': within the day (a part of a day counts as 1)."""
+    hours = _quantity(m, 1)
+    days = math.ceil(hours / 24) if math.isfinite(hours) and hours < MAX_DAYS * 24 else None
+    return DeadlineMatch(m.start(), m.end(), max(days, 1) if days is not None else None, None, 0)
+
+
+def _next_named(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    return DeadlineMatch(m.start(), m.end(), _days(1, m.group(1)), None, 0)
+
+
+def _after(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    value = _quantity(m, 1)
+    return DeadlineMatch(m.start(), m.end(), _days(value, m.group(4)), None, 0)
+
+
+def _hold_next(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    if m.group(1) in ("rest", "remainder"):
+        return DeadlineMatch(m.start(), m.end(), None, None, 2)
+    return DeadlineMatch(m.start(), m.end(), _days(1, m.group(2)), None, 2)
+
+
 def _named_day(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
     month, day = lexicon.NAMED_DAYS[m.group(1)]
     return DeadlineMatch(m.start(), m.end(), None, _resolve(None, month, day, today), 0)
@@ -180,6 +257,14 @@ def _named_day(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
 
 def _this_unit(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
     return _end_of(m, today)
+
+
+def _week_days(found: DeadlineMatch, unit: str) -> DeadlineMatch:
+    """'this week' and 'by the end of the week' are 7 days (the rubric); a month or a year
+    left to run depends on the day, so those keep only their date."""
+    if unit != "week":
+        return found
+    return DeadlineMatch(found.start, found.end, 7, found.date, found.rank)
 
 
 def _year(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
@@ -194,13 +279,62 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:within|in|over|during|inside|across|throughout)\s+(?:the\s+)?"
             r"(?:(next|first|coming|following|upcoming)\s+)?(?:"
             + _QTY
-            + r"\s*-?\s*)?"
+            + r"\s*-?\s*)?(?:consecutive\s+|straight\s+|successive\s+|full\s+)?"
             + _UNIT
             + r"\b(?:'s?\s+time)?"
             + _NOT_FREQ
         ),
         0,
         _rel,
+    ),
+    # over a two-week period / across a 6-month span / during a period of 3 weeks
+    (
+        re.compile(
+            r"\b(?:within|in|over|during|across|throughout|for)\s+(?:a|an|the|one|each)\s+"
+            r"(?:(?:total\s+)?period\s+of\s+)?"
+            + _QTY
+            + r"\s*-?\s*"
+            + _UNIT
+            + r"(?:\s+(?:period|span|window|time\s*frame|block|stretch|interval))?\b"
+            + _NOT_FREQ
+        ),
+        0,
+        _hold_window,
+    ),
+    # by [date] / by (date) / By [annual review date] / by [Month] 8, [Year] at 1400
+    (
+        re.compile(
+            r"(?:\b(?:by|before|on|until|till|no\s+later\s+than|due|target\s+date:?|deadline:?)"
+            r"\s+(?:the\s+)?)" + _BLANK
+        ),
+        0,
+        _point0,
+    ),
+    # today / tomorrow / a whole day
+    (re.compile(r"(?<![a-z'-])" + _SAME_DAY + r"(?![a-z-])"), 0, _one_day),
+    # a whole week without fighting / an entire month
+    (
+        re.compile(r"\b(?:a|an|one|the)\s+(?:whole|entire)\s+(day|week|fortnight|month|year)\b"),
+        2,
+        _whole,
+    ),
+    # after 8 hours of nursing intervention / within 24 hours
+    (
+        re.compile(
+            r"\b(?:after|within)\s+(?:(\d+(?:\.\d+)?)(?:\s*(?:-|to)\s*(\d+(?:\.\d+)?))?|(an?))"
+            r"\s*-?\s*(?:hours?|hrs?)\b"
+            r"(?=\s+of\s+(?:nursing|care|treatment|intervention|therapy|admission)|(?!\s+of\b))"
+        ),
+        0,
+        _hours,
+    ),
+    # after two weeks / after 3 months of practice
+    (
+        re.compile(
+            r"\bafter\s+(?:the\s+first\s+)?" + _QTY + r"\s*-?\s*" + _UNIT + r"\b" + _NOT_FREQ
+        ),
+        0,
+        _after,
     ),
     # by week 8 / by session 16 / at month 3
     (
@@ -227,7 +361,8 @@ RULES: tuple[Rule, ...] = (
         re.compile(
             r"\b"
             + _BY
-            + r"\s+(?:the\s+)?(?:end\s+of\s+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+            + r"\s+(?:the\s+)?(?:end\s+of\s+)?(?:next\s+)?"
+            + r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
             + _MONTH
             + r"\b\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{4})\b)?"
         ),
@@ -249,7 +384,14 @@ RULES: tuple[Rule, ...] = (
         0,
         _end_of_next,
     ),
-    (re.compile(r"\b(?:by|before|until)\s+(?:the\s+end\s+of\s+)?(20\d\d)\b"), 0, _year),
+    (
+        re.compile(
+            r"\b(?:by|before|until|in|during|throughout)\s+(?:the\s+end\s+of\s+)?(20\d\d)\b"
+            r"(?!\s*[-/])"
+        ),
+        0,
+        _year,
+    ),
     # by Christmas / by New Year's Day
     (
         re.compile(r"\b(?:by|before|until|till|for|at)\s+" + _NAMED + r"(?![a-z'])"),
@@ -267,7 +409,7 @@ RULES: tuple[Rule, ...] = (
     # by the summer / this semester / next term
     (
         re.compile(
-            r"\b(?:(?:by|before|until|till|over|during|at)\s+(?:the\s+end\s+of\s+)?"
+            r"\b(?:(?:by|before|until|till|over|during|at|throughout|across)\s+(?:the\s+end\s+of\s+)?"
             + _SEASON
             + r"|(?:this|next)\s+(?:semester|term|school\s+year))(?![a-z'])"
         ),
@@ -277,8 +419,10 @@ RULES: tuple[Rule, ...] = (
     # by discharge / by the end of treatment / by the next review
     (
         re.compile(
-            r"\b(?:by|at|before|until|till|prior\s+to|upon|on|through)\s+(?:the\s+)?"
-            r"(?:time\s+of\s+)?(?:client's\s+)?" + _REVIEW + r"\b"
+            r"\b(?:by|at|before|until|till|prior\s+to|upon|on|through|during)\s+(?:the\s+)?"
+            r"(?:time\s+of\s+)?(?:client's\s+|my\s+|his\s+|her\s+|their\s+|your\s+)?"
+            + _REVIEW
+            + r"\b"
         ),
         1,
         _point,
@@ -321,6 +465,71 @@ RULES: tuple[Rule, ...] = (
         ),
         2,
         _hold_point,
+    ),
+    # for the next month / for the rest of the week
+    (
+        re.compile(
+            r"\bfor\s+the\s+(next|following|coming|rest|remainder)\s+(?:of\s+the\s+)?"
+            r"(day|week|fortnight|month|year)\b"
+        ),
+        2,
+        _hold_next,
+    ),
+    # one year of sobriety / 30 days sober
+    (
+        re.compile(
+            r"(?:\b|(?<=\s))"
+            + _QTY
+            + r"\s*-?\s*"
+            + _UNIT
+            + r"\s+(?:of\s+)?"
+            + _HOLD_NOUN
+            + r"(?![a-z-])"
+        ),
+        2,
+        _hold,
+    ),
+    # during the school year / for the length of the programme / throughout the 2025-2026 year
+    (
+        re.compile(
+            r"\b(?:during|throughout|for\s+the\s+(?:length|duration|rest|remainder)\s+of|"
+            r"until\s+the\s+end\s+of|by\s+the\s+end\s+of|over|across)\s+"
+            + _POSSESSIVE
+            + r"\s+(?:\d{4}\s*-\s*\d{2,4}\s+)?(?:current\s+|whole\s+|entire\s+)?"
+            + _EVENT
+            + r"(?![a-z-])"
+        ),
+        1,
+        _point,
+    ),
+    # in your next group therapy session / at next month's presentation
+    (
+        re.compile(
+            r"\b(?:in|at|by|during|before)\s+(?:" + _POSSESSIVE + r"\s+)?next\s+"
+            r"(?:[a-z-]+\s+){0,3}?(?:session|appointment|visit|meeting)\b"
+        ),
+        1,
+        _point,
+    ),
+    (re.compile(r"\bnext\s+(week|month|year)(?:'s)?\b"), 0, _next_named),
+    # across 3 consecutive sessions / in 4 of 5 consecutive trials
+    (
+        re.compile(
+            r"\b(?:across|over|for|in|during|on)\s+(?:\d+\s+(?:of|out\s+of)\s+)?(\d+\s+"
+            r"(?:consecutive|successive|straight)\s+(?:[a-z-]+\s+){0,2}?"
+            r"(?:sessions|periods|trials|probes|observations|opportunities|days|meetings|classes))\b"
+        ),
+        2,
+        _consecutive,
+    ),
+    # before 7 pm / by 10:30 (not a daily routine: "by 10 pm every night" is a frequency)
+    (
+        re.compile(
+            r"\b(?:by|before|no\s+later\s+than)\s+(?:" + CLOCK + r")"
+            r"(?!\s*(?:every|each|on\s+(?:week|school)|daily|nightly|most|at\s+least))"
+        ),
+        1,
+        _point,
     ),
 )
 

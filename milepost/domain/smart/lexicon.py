@@ -23,6 +23,7 @@ _LISTS = load_bundled()
 NUMBER_WORDS: dict[str, int] = _LISTS["number_words"].value
 NUMBER_PHRASES: dict[str, str] = _LISTS["number_phrases"].value
 COUNT_WORDS: dict[str, int] = _LISTS["count_words"].value
+ZERO_PHRASES: tuple[str, ...] = _LISTS["zero_phrases"].value
 
 # --- Time (time.toml) ------------------------------------------------------------------
 DAYS_PER_UNIT: dict[str, float] = _LISTS["days_per_unit"].value
@@ -31,6 +32,10 @@ REVIEW_POINTS: tuple[str, ...] = _LISTS["review_points"].value
 FREQUENCY_WORDS: tuple[str, ...] = _LISTS["frequency_words"].value
 NAMED_DAYS: dict[str, tuple[int, int]] = _LISTS["named_days"].value
 SEASONS: tuple[str, ...] = _LISTS["seasons"].value
+SAME_DAY: tuple[str, ...] = _LISTS["same_day"].value
+HOLD_NOUNS: tuple[str, ...] = _LISTS["hold_nouns"].value
+EVENT_PERIODS: tuple[str, ...] = _LISTS["event_periods"].value
+PLACEHOLDER_WORDS: tuple[str, ...] = _LISTS["placeholder_words"].value
 
 # --- Comparators (comparators.toml) ----------------------------------------------------
 COMPARATORS_BEFORE: tuple[tuple[str, str], ...] = _LISTS["comparators_before"].value
@@ -48,6 +53,10 @@ SELF_RATING_WORDS: tuple[str, ...] = _LISTS["self_rating_words"].value
 SEVERITY_BANDS: tuple[str, ...] = _LISTS["severity_bands"].value
 BAND_NOUNS: tuple[str, ...] = _LISTS["band_nouns"].value
 OTHER_SCALES: tuple[str, ...] = _LISTS["other_scales"].value
+TRIAL_NOUNS: tuple[str, ...] = _LISTS["trial_nouns"].value
+OBSERVATION_WORDS: tuple[str, ...] = _LISTS["observation_words"].value
+WEIGHT_WORDS: tuple[str, ...] = _LISTS["weight_words"].value
+NOT_FREQUENCY_AFTER: tuple[str, ...] = _LISTS["not_frequency_after"].value
 
 # --- Specific (specific.toml) ----------------------------------------------------------
 BEHAVIOUR_VERBS: tuple[str, ...] = _LISTS["behaviour_verbs"].value

@@ -69,6 +69,7 @@ SHAPES: dict[str, Shape] = {
     "number_words": Shape(row="int", container="dict"),
     "number_phrases": Shape(row="str", container="dict"),
     "count_words": Shape(row="int", container="dict"),
+    "zero_phrases": _WORDS,
     # time.toml
     "days_per_unit": Shape(row="float", container="dict"),
     "months": Shape(row="int", container="dict"),
@@ -76,6 +77,10 @@ SHAPES: dict[str, Shape] = {
     "frequency_words": _WORDS,
     "named_days": Shape(row="date", container="dict"),
     "seasons": _WORDS,
+    "same_day": _WORDS,
+    "hold_nouns": _WORDS,
+    "event_periods": _WORDS,
+    "placeholder_words": _WORDS,
     # comparators.toml
     "comparators_before": _COMPARATOR,
     "comparators_after": _COMPARATOR,
@@ -90,6 +95,10 @@ SHAPES: dict[str, Shape] = {
     "severity_bands": _WORDS,
     "band_nouns": _WORDS,
     "other_scales": Shape(cased=True),
+    "trial_nouns": _WORDS,
+    "observation_words": _WORDS,
+    "weight_words": _WORDS,
+    "not_frequency_after": _WORDS,
     # specific.toml
     "behaviour_verbs": _WORDS,
     "countable_events": _WORDS,
@@ -133,7 +142,7 @@ CONFLICTS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     ),
     (
         ("frequency_words",),
-        ("review_points", "seasons", "named_days", "months"),
+        ("review_points", "seasons", "named_days", "months", "same_day", "event_periods"),
         "a frequency is never a deadline",
     ),
     (

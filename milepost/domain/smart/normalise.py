@@ -118,7 +118,11 @@ def _number_pattern() -> re.Pattern[str]:
         + word
         + r"(?:(?:\s+and\s+|[\s-]+)"
         + word
-        + r")*(?![\w-])"
+        + r")*(?:(?![\w-])|"
+        # A hyphenated measure is a number too ("a two-week period", "a three-word phrase"),
+        # but not "one-on-one", "one-off" or "two-thirds".
+        + r"(?<!\bone)(?<!zero)(?=-[a-z])(?!-(?:on|to|in|off|of|sided|thirds?|fourths?|"
+        + r"fifths?|quarters?|halves|half)\b))"
         + "|["
         + "".join(_SYMBOLS)
         + "]",

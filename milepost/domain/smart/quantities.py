@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Protocol
 
 from milepost.domain.smart import lexicon
 from milepost.domain.smart.measures import Scale
@@ -19,7 +21,7 @@ LEFT = 40
 RIGHT = 60
 
 _NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])|\b(once|twice|thrice)\b"
+    r"(?<![\w.,:])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])|\b(once|twice|thrice)\b"
 )
 
 
@@ -48,17 +50,23 @@ _BASELINE_LEFT = re.compile(
     r"(?:\s+(?:score|level|rate|frequency|rating|of))?)?(?:\s+(?:score|level|rate|rating))?"
     r"(?:\s+of)?|\bbaseline(?:\s+(?:score|level|rating))?\s*(?:of|:|=|is|was|at)?"
     r"|\bcurrently(?:\s+(?:at|is|about))?|\bcurrent\s+(?:score|level|rate|rating)\s*(?:of|:|=|is)?"
+    r"|\binstead\s+of(?:\s+an?)?|\bfrom\s+(?:the\s+|my\s+|a\s+)?usual(?:ly)?(?:\s+of)?"
     r"|\bfrom\s+(?:a\s+)?(?:score|level|rating)\s+of)\s*$"
 )
 _TARGET_LEFT = re.compile(
     r"(?:\bto|\breach(?:es|ing)?|\bachieve|\btarget(?:\s+(?:score|of|level))?\s*(?::|of)?"
-    r"|\bscore\s+(?:of\s+)?|\bscoring|\bgoal(?:\s+of|:)?|\bdown\s+to|\bup\s+to)\s*$"
+    r"|\bscore\s+(?:of\s+)?|\bscoring|\bgoal(?:\s+of|:)?|\bdown\s+to|\bup\s+to"
+    r"|\baim(?:ing)?\s+(?:for|at)(?:\s+at\s+least)?)\s*$"
 )
 _CHANGE_LEFT = re.compile(r"\bby\s*(?:an?\s+)?$|\bby\s+(?:at\s+least|about)\s*$")
 _CHANGE_RIGHT = re.compile(
     r"^\s*(?:%|percent|per\s+cent)?\s*-?\s*(?:points?\s+|pts?\s+)?"
-    r"(?:reduction|decrease|drop|increase|improvement|change|fewer|less\b|more\b|lower|higher)"
+    r"(?:reduction|decrease|drop|increase|improvement|change\b|fewer|less\b|more\b|lower|higher)"
 )
+_CHANGE_VERB = re.compile(
+    r"\b(?:reduc|decreas|increas|lower|rais|cut|drop|improv|from\b|go\s+from|move\s+from)"
+)
+_RATING_OF = ("10", "100")
 _RANGE_LEFT = re.compile(r"\d\s*-\s*$")
 _INTERVAL_LEFT = re.compile(r"\bevery(?:\s+other)?\s*$")
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever)\s+(?:[a-z]+\s+){0,2}$")
@@ -92,6 +100,48 @@ _NOUN = re.compile(r"^\s*-?\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})")
 _POST_PLUS = re.compile(r"^\s*\+")
 
 
+# Numbers that are not quantities: an intervention list "(1, 2)" closing a planner's line, a
+# technique's name ("4-7-8 breathing", "5-4-3-2-1 grounding").
+_REFERENCES = re.compile(r"\(\s*\d{1,2}(?:\s*,\s*\d{1,2})*\s*\)\s*\.?\s*$")
+_TECHNIQUE = re.compile(r"(?<![\w.])\d{1,2}(?:-\d{1,2}){2,}(?![\w.])")
+_CLOCK_AFTER = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|:\d")
+_TRIAL = (
+    r"(?:[a-z-]+\s+){0,2}?(?:"
+    + "|".join(
+        r"\s+".join(map(re.escape, w.split()))
+        for w in sorted(lexicon.TRIAL_NOUNS, key=len, reverse=True)
+    )
+    + r")\b"
+)
+# "4 out of 5 opportunities", "4/5 trials", "8 of 10 instances"; with no such noun only "out of"
+# a denominator other than 10 or 100 (those are ratings: "7/10", "3 out of 10").
+_RATIO = re.compile(r"^\s*(?:out\s+of|of|/)\s*(\d+)\b(?!\s*%)(\s+" + _TRIAL + ")?")
+# "80% of opportunities", "with 90% accuracy": the percentage is the criterion.
+_PERCENT_CRITERION = re.compile(
+    r"^\s*(?:%|percent\b|per\s+cent\b)\s*(?:of\b|accura|correct|success|independen)"
+)
+_RANGE_WORD = re.compile(r"(\d)\s*(?:to|and)\s*$")
+
+
+def not_quantities(s: str) -> list[tuple[int, int]]:
+    """Spans of the normalised text whose digits are never read as quantities."""
+    spans = [m.span() for m in _TECHNIQUE.finditer(s)]
+    if (m := _REFERENCES.search(s)) is not None:
+        spans.append(m.span())
+    return spans
+
+
+class DeadlineLike(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def rank(self) -> int: ...
+    @property
+    def days(self) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class Quantity:
     start: int
@@ -104,6 +154,7 @@ class Quantity:
     quote_start: int = 0  # the phrase to quote: comparator, number and unit
     quote_end: int = 0
     scale: Scale | None = None
+    criterion: bool = False  # a ratio or percentage of opportunities: the main criterion
 
     @property
     def per_day(self) -> float | None:
@@ -234,8 +285,11 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
     spans = sorted(excluded)
     starts = [x for x, _ in spans]
     found: list[Quantity] = []
+    skip_until = -1
     for m in _NUMBER.finditer(s):
         a, b = m.span()
+        if a < skip_until:
+            continue  # the denominator of a ratio already read
         k = bisect_right(starts, a) - 1
         if k >= 0 and a < spans[k][1]:
             continue  # inside a deadline: "within 12 weeks" is not a measure
@@ -246,8 +300,8 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
         else:
             value = float(m.group(1).replace(",", ""))
             tail = s[b : b + 3]
-            if re.match(r"(?:st|nd|rd|th)\b", tail) or re.match(r"[:]\d", tail):
-                continue  # an ordinal ("2nd week") or a clock time
+            if re.match(r"(?:st|nd|rd|th)\b", tail) or _CLOCK_AFTER.match(s, b):
+                continue  # an ordinal ("2nd week") or a clock time ("7 pm", "10:30")
             if len(m.group(1)) == 4 and 1900 <= value <= 2100 and _YEAR_LEFT.search(left):
                 continue  # a year ("in 2026", "June 2026")
         right = s[b : b + RIGHT]
@@ -262,11 +316,45 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
                 comparator = _INVERT[comparator]  # "don't drink more than 2" means <= 2
         else:
             left = _APPROX.sub("", left) if _APPROX.search(left) else left
-        kind, unit, span = _classify(right)
+        criterion = False
+        kind: str
+        unit: str | None
+        span: int
+        ratio = _RATIO.match(right) if word is None else None
+        if ratio is not None and (
+            ratio.group(2)
+            or (right.lstrip().startswith("out") and ratio.group(1) not in _RATING_OF)
+        ):
+            whole = float(ratio.group(1))
+            if whole > 0 and value <= whole:
+                value = float(round(100 * value / whole))
+                kind, unit, span, criterion = "percent", "%", ratio.end(), True
+                skip_until = b + ratio.end(1)
+            else:
+                ratio = None
+        else:
+            ratio = None
+        if ratio is None:
+            kind, unit, span = _classify(right)
+            criterion = kind == "percent" and _PERCENT_CRITERION.match(right) is not None
+            if unit is not None and (unit.startswith("/") or unit.startswith("out of")):
+                skip_until = b + span  # "7/10", "3 out of 5": the denominator is no quantity
         if word is not None and kind in ("bare", "count"):
             kind, unit = "count", "times"
         comparator = comparator or _post_comparator(right)
-        if _RANGE_LEFT.search(left):
+        previous = found[-1] if found else None
+        if (
+            previous is not None
+            and (rw := _RANGE_WORD.search(left)) is not None
+            and a - len(left) + rw.end(1) == previous.end
+            and previous.role is None
+            and not _CHANGE_VERB.search(s, 0, previous.start)
+        ):
+            # "6 to 8 hours", "between 4 and 6 hours": a range, read as its lower bound.
+            role = "range-end"
+            if previous.kind == "bare":
+                found[-1] = replace(previous, kind=kind, unit=unit, quote_end=b + span)
+        elif _RANGE_LEFT.search(left):
             role = "range-end"
         elif _INTERVAL_LEFT.search(left):
             role = "interval"  # "every 2 weeks" is a frequency, not a target
@@ -287,6 +375,96 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
                 role,
                 quote_start=quote_start,
                 quote_end=b + span,
+                criterion=criterion,
             )
         )
     return found
+
+
+def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
+    body = "|".join(
+        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
+    )
+    return re.compile(r"(?<![a-z0-9'-])(?:" + body + r")(?![a-z0-9-])")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, re.Pattern[str]]:
+    from milepost.domain.smart.cues import patterns
+
+    return {
+        "frequency": patterns()["frequency"],
+        "adjective": re.compile(r"\s+" + _phrases(lexicon.NOT_FREQUENCY_AFTER).pattern),
+        "zero": _phrases(lexicon.ZERO_PHRASES),
+        "observation": _phrases(lexicon.OBSERVATION_WORDS),
+        "weight": _phrases(lexicon.WEIGHT_WORDS),
+        "trigger": re.compile(
+            r"\b(?:when|whenever|if)\b(?=[^,;.]{0,60}?\b(?:above|over|below|under|more\s+than|"
+            r"higher\s+than|less\s+than|reaches|exceeds|hits)\s+(?:an?\s+)?\d)[^,;.]*"
+        ),
+        "hold_verb": re.compile(
+            r"\b(?:stay|stays|staying|remain|remains|remaining|maintain|maintains|maintaining|"
+            r"sustain|sustains|sustaining|keep|keeps|keeping)\b"
+        ),
+        "hold_noun": _phrases(lexicon.HOLD_NOUNS),
+        "hold_period": re.compile(
+            r"(\d+(?:\.\d+)?|\ban?\b)\s*-?\s*(?:consecutive\s+|straight\s+|successive\s+|full\s+)?"
+            r"(day|week|fortnight|month|year)s?\b"
+        ),
+    }
+
+
+def frequency_word(s: str) -> re.Match[str] | None:
+    """The first frequency word used as one: "daily functioning" is an adjective, not a rate."""
+    cues = _cues()
+    for m in cues["frequency"].finditer(s):
+        if not cues["adjective"].match(s, m.end()):
+            return m
+    return None
+
+
+def zero_phrase(s: str) -> re.Match[str] | None:
+    return _cues()["zero"].search(s)
+
+
+def observation_word(s: str) -> re.Match[str] | None:
+    return _cues()["observation"].search(s)
+
+
+def weight_word(s: str) -> re.Match[str] | None:
+    return _cues()["weight"].search(s)
+
+
+def trigger_spans(s: str) -> list[tuple[int, int]]:
+    """Clauses that set a trigger, not a target: "when my anxiety is above 6 of 10"."""
+    return [m.span() for m in _cues()["trigger"].finditer(s)]
+
+
+def hold_target(s: str, deadlines: Sequence[DeadlineLike]) -> Quantity | None:
+    """A period to stay sober, abstinent or stable is the target (the rubric's convention 3):
+    "stay sober for at least six months" is 6 months, at least."""
+    cues = _cues()
+    for d in deadlines:
+        if d.rank != 2 or d.days is None:
+            continue
+        if not (
+            cues["hold_verb"].search(s, 0, d.start) or cues["hold_noun"].search(s, d.start, d.end)
+        ):
+            continue
+        m = cues["hold_period"].search(s, d.start, d.end)
+        if m is None:
+            return None
+        value = 1.0 if m.group(1) in ("a", "an") else float(m.group(1))
+        comparator = ">=" if re.search(r"\bat\s+least\b", s[d.start : m.start()]) else None
+        return Quantity(
+            m.start(),
+            m.end(),
+            value,
+            "duration",
+            m.group(2) + "s",
+            comparator,
+            None,
+            quote_start=d.start,
+            quote_end=d.end,
+        )
+    return None

@@ -11,7 +11,17 @@ from milepost.domain.smart.deadlines import DeadlineMatch, find_deadlines, prima
 from milepost.domain.smart.measures import Scale
 from milepost.domain.smart.model import Deadline, Structure
 from milepost.domain.smart.normalise import Mention, Normalised, normalise
-from milepost.domain.smart.quantities import Quantity, find_quantities
+from milepost.domain.smart.quantities import (
+    Quantity,
+    find_quantities,
+    frequency_word,
+    hold_target,
+    not_quantities,
+    observation_word,
+    trigger_spans,
+    weight_word,
+    zero_phrase,
+)
 
 # Longest quote put in a `why`.
 QUOTE_MAX = 80
@@ -73,11 +83,22 @@ def _pick(quantities: list[Quantity]) -> tuple[Quantity | None, Quantity | None,
                 target = None
     if target is None:
         usable = [
-            q for q in quantities if q.role not in ("change", "baseline", "range-end", "interval")
+            q
+            for q in quantities
+            if q.role not in ("change", "baseline", "range-end", "interval", "trigger")
         ]
         target = next((q for q in usable if q.role == "target"), None)
-        target = target or next(iter(usable), None)
+        # The main outcome criterion: a ratio or percentage of opportunities over the counts
+        # it is judged on, and how often over how long each time ("30 minutes, 3 times a
+        # week" is 3).
+        target = target or next((q for q in usable if q.criterion), None)
+        first = next(iter(usable), None)
+        if target is None and first is not None and first.kind == "duration":
+            target = next((q for q in usable if q.kind == "frequency"), None)
+        target = target or first
     change = next((q for q in quantities if q.role == "change"), None)
+    if target is None and baseline is None and change is not None:
+        target = change  # a relative change is the target: "by 50%" is 50 (the rubric)
     return baseline, target, change
 
 
@@ -145,8 +166,23 @@ def _measure_name(scale: Scale | None, primary_q: Quantity | None, s: str) -> st
         return "log"
     if pat["rating"].search(s) or pat["scale"].search(s):
         return "self-rating"
-    if pat["frequency"].search(s):
+    if weight_word(s):
+        return "weight"
+    if frequency_word(s):
         return "count"
+    return None
+
+
+def _record(s: str, primary_q: Quantity | None) -> str | None:
+    """How the result is recorded, when the text names it: it wins over a count or percent."""
+    if observation_word(s):
+        return "observation"
+    if patterns()["log"].search(s):
+        return "log"
+    if primary_q is not None and primary_q.unit is not None and weight_word(primary_q.unit):
+        return "weight"
+    if primary_q is not None and primary_q.kind in ("count", "frequency") and weight_word(s):
+        return "weight"
     return None
 
 
@@ -163,8 +199,15 @@ def read(text: str, *, today: dt.date | None = None) -> Reading:
     s = norm.text
     deadlines = find_deadlines(s, today)
     main = primary(deadlines)
-    spans = [(d.start, d.end) for d in deadlines]
+    spans = [(d.start, d.end) for d in deadlines] + not_quantities(s)
     quantities = find_quantities(norm, spans)
+    triggers = trigger_spans(s)
+    if triggers:
+        # "when my anxiety is above 5 of 10, use paced breathing": the scale is a trigger.
+        quantities = [
+            replace(q, role="trigger") if any(a <= q.start < b for a, b in triggers) else q
+            for q in quantities
+        ]
     pat = patterns()
     if pat["rating"].search(s) or pat["scale"].search(s):
         quantities = [
@@ -172,6 +215,12 @@ def read(text: str, *, today: dt.date | None = None) -> Reading:
             for q in quantities
         ]
     baseline, target, change = _pick(quantities)
+    held = None
+    if target is None and baseline is None:
+        held = hold_target(s, deadlines)  # "stay sober for six months": the period is the target
+        if held is not None:
+            quantities = [*quantities, held]
+            target = held
     primary_q = target or baseline or change
     scale: Scale | None = None
     for q in (target, baseline, change):
@@ -183,10 +232,16 @@ def read(text: str, *, today: dt.date | None = None) -> Reading:
         and (
             primary_q is None
             or primary_q.kind in ("bare", "points")
-            or (primary_q.role == "change" and target is None and baseline is None)
+            or (
+                primary_q.role == "change"
+                and baseline is None
+                and (target is None or target.role == "change")
+            )
         )
     ):
         scale = _mention_scale(norm.mentions[0])
+    if target is not None and target.role == "change" and scale is not None:
+        target = None  # "PHQ-9 by 50%": a change of the score, not a score to reach
     direction, source = _direction(s, baseline, target, change)
     if source == "improve" and scale is not None and scale.higher_is_worse:
         direction = "decrease"  # improving a score where higher is worse lowers it
@@ -194,14 +249,22 @@ def read(text: str, *, today: dt.date | None = None) -> Reading:
     if target is not None:
         comparator = target.comparator
         if comparator is None:
-            if (
-                direction == "decrease"
-                or target.value == 0  # nothing is below zero: "zero panic attacks" is <= 0
-                or (direction is None and scale is not None and scale.higher_is_worse)
+            if target.value == 0 or (target.value == 100 and target.unit == "%"):
+                comparator = "="  # none at all, or every time (the rubric)
+            elif target.role == "change" or target is held:
+                comparator = ">="  # at least this much change; at least this long
+            elif direction == "decrease" or (
+                direction is None and scale is not None and scale.higher_is_worse
             ):
                 comparator = "<="
             else:
                 comparator = ">="
+    measure = _record(s, primary_q) if scale is None else None
+    target_value = target.value if target is not None else None
+    if target is None and baseline is None and (zero := zero_phrase(s)) is not None:
+        # "an absence of hallucinations", "eliminate all aggressive acts": none at all.
+        target_value, comparator, measure = 0.0, "=", measure or "count"
+        del zero
     unit = _unit(scale, target or baseline or change)
     if unit is None and baseline is not None and target is not None:
         unit = baseline.unit
@@ -210,10 +273,12 @@ def read(text: str, *, today: dt.date | None = None) -> Reading:
         if main is not None
         else None
     )
+    if held is not None and target is held and scale is None:
+        measure = "duration"
     structure = Structure(
-        measure=_measure_name(scale, primary_q, s),
+        measure=measure or _measure_name(scale, primary_q, s),
         baseline=baseline.value if baseline is not None else None,
-        target=target.value if target is not None else None,
+        target=target_value,
         comparator=comparator,
         direction=direction,
         unit=unit,

@@ -77,19 +77,21 @@ SLOTS = [
         "/10",
     ),
     ("Decrease SUDS from 80 to 30", "self-rating", 80, 30, "<=", "decrease", None),
-    ("Report a 50% reduction in worry", "percent", None, None, None, "decrease", "%"),
+    # A relative change is the target (the published rubric), at least that much.
+    ("Report a 50% reduction in worry", "percent", None, 50, ">=", "decrease", "%"),
     # A rise stated with a decrease verb is kept as stated (and flagged elsewhere).
     ("Reduce PHQ-9 from 12 to 15", "PHQ-9", 12, 15, "<=", "decrease", "points"),
     # Phrases read as numbers.
     ("Exercise a couple of times a week", "count", None, 2, ">=", None, "per week"),
-    ("Reduce drinking by half", "percent", None, None, None, "decrease", "%"),
-    ("Reduce purging from daily to none", "count", None, 0, "<=", "decrease", None),
+    ("Reduce drinking by half", "percent", None, 50, ">=", "decrease", "%"),
+    # None at all is "=" (the published rubric).
+    ("Reduce purging from daily to none", "count", None, 0, "=", "decrease", None),
     ("Meditate for half an hour", "duration", None, 30, ">=", None, "minutes"),
     # The longest scale name wins, and a change on a named scale keeps the scale.
     ("Reduce PHQ-15 from 20 to 10", "PHQ-15", 20, 10, "<=", "decrease", "points"),
     ("Reduce PHQ-9 score by half", "PHQ-9", None, None, None, "decrease", "%"),
     # A target of zero is at most zero, whatever the verb.
-    ("Have zero panic attacks", "count", None, 0, "<=", None, "panic attacks"),
+    ("Have zero panic attacks", "count", None, 0, "=", None, "panic attacks"),
     # Nothing to extract.
     ("Improve self-esteem", None, None, None, None, "increase", None),
     ("", None, None, None, None, None, None),
@@ -115,7 +117,7 @@ def test_it_extracts_the_target(text, measure, baseline, target, comparator, dir
 DEADLINES = [
     ("within 16 weeks", "within 16 weeks", 112, None),
     ("within three months", "within three months", 91, None),  # 3 x 30.44 = 91.32
-    ("over the next 6 months", "over the next 6 months", 183, None),  # 182.64 rounds up
+    ("over the next 6 months", "over the next 6 months", 182, None),  # 182.64, rounded down
     ("in the next month", "in the next month", 30, None),
     ("within a year", "within a year", 365, None),
     ("within a fortnight", "within a fortnight", 14, None),
