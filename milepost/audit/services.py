@@ -245,6 +245,9 @@ def _write_pending(
 def audit_flush(reads: RequestReads) -> None:
     """Write what a request read, at its end (AuditContextMiddleware), whether it answered
     or failed; and again any read whose transaction rolled back after it was written."""
+    if not reads.pending and not reads.unconfirmed:
+        # Most requests (static files, sign-in pages) read nothing: no write lock for them.
+        return
     with transaction.atomic():
         if reads.unconfirmed:
             kept = set(

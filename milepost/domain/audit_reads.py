@@ -5,11 +5,12 @@ helper call: the client's record checked three times, the plan read and then jud
 one request, by one person:
 
 - a read repeated exactly is written once;
-- a read of the client's own record (`client.view`, `client.edit`, …) is subsumed by a read
-  of a part of that client's record: that event names the client too, and reading it
-  required the same check;
-- a plain `<type>.view` of a record is subsumed by another read of the same record (a plan
-  read and then judged is one `plan.smart_feedback`).
+- a plain `<type>.view` of a record is subsumed by another read or a change of the same record
+  (a plan read and then judged is one `plan.smart_feedback`; a goal read to be changed is one
+  `goal.update`).
+
+Reads of different records stay apart: the client's record checked before its plan is read is
+a `client.view` and a `plan.view`.
 """
 
 from __future__ import annotations
@@ -29,16 +30,10 @@ class Read:
     detail: str  # canonical JSON, so equal details compare equal
 
 
-def _is_client_read(read: Read) -> bool:
-    return read.object_type == "client" and read.action.startswith("client.")
-
-
 def subsumes(other: Read, read: Read) -> bool:
     """Whether `other`, written in the same request, makes `read` unnecessary."""
     if other == read or other.actor != read.actor:
         return False
-    if _is_client_read(read) and not read.detail.strip("{}"):
-        return other.client == read.client and not _is_client_read(other)
     return (
         read.action.endswith(".view")
         and not read.detail.strip("{}")

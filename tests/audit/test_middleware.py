@@ -44,7 +44,7 @@ def test_reads_wait_for_the_end_of_the_request_and_are_written_once(personas):
         return HttpResponse("ok")
 
     _run(view)
-    assert _new_actions(before) == ["plan.view"]
+    assert _new_actions(before) == ["client.view", "plan.view"]
     assert AuditEvent.objects.latest("pk").ip == "192.0.2.7"
     assert audit_verify().ok
 
@@ -77,10 +77,9 @@ def test_reads_a_rolled_back_change_had_made_unnecessary_are_written_after_all(p
     before = AuditEvent.objects.count()
 
     def view(request):
-        _read(personas)  # subsumed by the change below, while it lasts
+        _read(personas, "plan.view", "treatmentplan", "p1")  # subsumed while the change lasts
         try:
             with transaction.atomic():
-                _read(personas, "plan.view", "treatmentplan", "p1")
                 audit_record(
                     action="plan.update",
                     actor=personas.alice,
@@ -94,7 +93,7 @@ def test_reads_a_rolled_back_change_had_made_unnecessary_are_written_after_all(p
         return HttpResponse("refused")
 
     _run(view)
-    assert sorted(_new_actions(before)) == ["client.view", "plan.view"]
+    assert _new_actions(before) == ["plan.view"]
     assert audit_verify().ok
 
 
@@ -102,3 +101,8 @@ def test_outside_a_request_a_read_is_written_at_once(personas):
     before = AuditEvent.objects.count()
     _read(personas)
     assert _new_actions(before) == ["client.view"]
+
+
+def test_a_request_that_reads_nothing_opens_no_transaction(personas, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        _run(lambda request: HttpResponse("static"))

@@ -264,7 +264,7 @@ class SmartFragmentTests:
         self._post(http, personas, dp, statement="Sleep better")
         # Once four: client.view, plan.view, formulation.view, plan.smart_feedback.
         actions = AuditEvent.objects.order_by("pk").values_list("action", flat=True)
-        assert list(actions[before:]) == ["formulation.view", "plan.smart_feedback"]
+        assert list(actions[before:]) == ["client.view", "formulation.view", "plan.smart_feedback"]
 
     def test_feedback_repeated_on_one_goal_counts_on_one_event(self, personas, login_as):
         from milepost.audit.models import AuditRepeat
@@ -279,6 +279,7 @@ class SmartFragmentTests:
             )
         written = list(AuditEvent.objects.order_by("pk")[before:])
         assert [e.action for e in written] == [
+            "client.view",
             "plan.view",
             "formulation.view",
             "goal.smart_feedback",
@@ -287,7 +288,7 @@ class SmartFragmentTests:
         assert feedback.count == 7  # kept in the database as it goes, not in memory
         assert feedback.last_at > written[-1].occurred_at
         # When the window ends, a chained event records the count and first and last time.
-        assert audit_close_repeats(now=timezone.now() + dt.timedelta(hours=2)) == 3
+        assert audit_close_repeats(now=timezone.now() + dt.timedelta(hours=2)) == 4
         closing = AuditEvent.objects.filter(action="goal.smart_feedback").latest("pk")
         repeated = closing.detail["repeated"]
         assert (repeated["event"], repeated["count"]) == (written[-1].pk, 7)
@@ -296,7 +297,7 @@ class SmartFragmentTests:
         assert audit_verify().ok
         # The next feedback after the window is a new first event.
         self._post(http, personas, dp, goal=dp.goal.public_id, statement="Sleep 7 hours")
-        assert AuditRepeat.objects.filter(closed=False).count() == 3
+        assert AuditRepeat.objects.filter(closed=False).count() == 4
 
     def test_an_objective_is_judged_in_its_goals_context(self, personas, login_as):
         dp = dana_plan(personas)
