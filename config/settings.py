@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
+from milepost.domain.audit_chain import key_from_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MILEPOST_VAR_DIR", str(BASE_DIR / "var")))
@@ -25,6 +26,21 @@ if _secret is None:
         "which generates a local key under var/."
     )
 SECRET_KEY = _secret
+
+# The audit trail's key (HMAC-SHA-256 over each event and checkpoint; decision 0016). It must
+# not live in the database: AUDIT_KEY or AUDIT_KEY_FILE. Without one, a key is derived from
+# SECRET_KEY (HMAC-SHA-256 of "milepost audit key" under SECRET_KEY), fine for development;
+# `check --deploy` warns (audit.W001). AUDIT_PREVIOUS_KEYS (or _FILE): earlier keys, one per
+# line or comma-separated, so events signed before a change of key still verify.
+_audit_key = env_secret("AUDIT_KEY")
+AUDIT_KEY_DERIVED = _audit_key is None
+AUDIT_KEY = _audit_key or key_from_secret(SECRET_KEY)
+AUDIT_PREVIOUS_KEYS = (env_secret("AUDIT_PREVIOUS_KEYS") or "").replace(",", "\n").split()
+# Where `milepost audit checkpoint` appends its signed records and `verify` reads them.
+AUDIT_CHECKPOINT_FILE = env_str("AUDIT_CHECKPOINT_FILE", "")
+# Live feedback while typing: repeats of the same reads within this many quiet minutes count
+# on one event (decision 0017).
+AUDIT_REPEAT_MINUTES = env_int("AUDIT_REPEAT_MINUTES", 10, minimum=1)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -9,4 +9,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from milepost.audit import receivers  # noqa: F401  (connects the login signals)
+        from milepost.audit import (  # noqa: F401  (registers the deploy check)
+            checks,
+            receivers,  # connects the login signals
+        )

@@ -1,12 +1,17 @@
-"""Where the current request comes from, for the audit trail (set by AuditContextMiddleware)."""
+"""Where the current request comes from, and the reads it made so far, for the audit trail
+(set by AuditContextMiddleware)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from milepost.domain.audit_reads import Read
 
 
 @dataclass(frozen=True)
@@ -39,3 +44,50 @@ def origin(ip: str | None, user_agent: str | None) -> Iterator[None]:
         yield
     finally:
         _origin.reset(token)
+
+
+@dataclass
+class PendingRead:
+    """A read waiting for the end of its request (or the next change) to be written."""
+
+    read: Read
+    values: dict[str, Any]  # audit_record's arguments
+    occurred_at: dt.datetime
+    origin: Origin
+
+
+@dataclass
+class RequestReads:
+    """The reads of one request: waiting, written, and written in a transaction that may
+    still roll back (they are written again at the end of the request if it did)."""
+
+    pending: list[PendingRead] = field(default_factory=list)
+    written: list[Read] = field(default_factory=list)
+    unconfirmed: list[tuple[int, PendingRead]] = field(default_factory=list)
+    fold_repeats: bool = False
+
+
+_reads: ContextVar[RequestReads | None] = ContextVar("audit_reads", default=None)
+
+
+def current_reads() -> RequestReads | None:
+    return _reads.get()
+
+
+@contextmanager
+def collecting() -> Iterator[RequestReads]:
+    """Collect the reads of one request (AuditContextMiddleware writes them at its end)."""
+    reads = RequestReads()
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+
+
+def fold_repeated_reads() -> None:
+    """This request repeats reads one person makes while typing (live feedback): the reads
+    join the window of the same reads a moment ago instead of each becoming an event."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.fold_repeats = True

@@ -11,6 +11,7 @@ see answers 404, as if it did not exist.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -19,7 +20,8 @@ from django.utils import timezone
 
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
-from milepost.audit.services import audit_record
+from milepost.audit.context import Origin
+from milepost.audit.services import audit_read, audit_record
 from milepost.clients.models import Client, ClientStatus, EmergencyAccess
 from milepost.lib.public_id import is_public_id
 
@@ -101,16 +103,29 @@ def client_get_for_user(user: User, public_id: str, *, purpose: str = "view") ->
     if client is None:
         # Only a well-formed id is recorded: a typed name, or a NUL byte, never is.
         well_formed = is_public_id(public_id)
+        probed = (
+            Client.objects.filter(public_id=public_id)
+            .exclude(organization=membership.organization)
+            .select_related("organization")
+            .first()
+            if well_formed
+            else None
+        )
+        detail: dict[str, object] = {} if well_formed else {"malformed_id": True}
+        if probed is not None:
+            token = secrets.token_hex(8)
+            detail["probe"] = token
+            _record_probe(probed, token)
         audit_record(
             action="client.access_denied",
             actor=user,
             organization=membership.organization,
             object_type="client",
             object_id=public_id if well_formed else "",
-            detail={} if well_formed else {"malformed_id": True},
+            detail=detail,
         )
         raise Http404
-    audit_record(
+    audit_read(
         action=f"client.{purpose}",
         actor=user,
         client=client,
@@ -118,6 +133,23 @@ def client_get_for_user(user: User, public_id: str, *, purpose: str = "view") ->
         object_id=client.public_id,
     )
     return client
+
+
+def _record_probe(client: Client, probe: str) -> None:
+    """A user of another practice asked for this client: the client's own practice sees it on
+    its trail, without who asked or from where (decision 0016): no actor, no address, no user
+    agent, only the time, the client and a token that matches the asking practice's
+    `client.access_denied` event, for the installation's operator to link the two."""
+    audit_record(
+        action="client.probed",
+        actor=None,
+        organization=client.organization,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"by": "a user of another practice", "probe": probe},
+        origin=Origin(),
+    )
 
 
 def client_get_for_portal(user: User) -> Client:

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
-from milepost.audit.services import audit_record
+from milepost.audit.services import audit_read, audit_record
 from milepost.clients.access import client_get_for_user
 from milepost.clients.models import Client
 from milepost.lib.public_id import is_public_id
@@ -71,7 +71,7 @@ def formulation_for_client(user: User, client: Client) -> Formulation | None:
         )
         .first()
     )
-    audit_record(
+    audit_read(
         action="formulation.view",
         actor=user,
         client=client,
@@ -84,7 +84,7 @@ def formulation_for_client(user: User, client: Client) -> Formulation | None:
 def plans_for_client(user: User, client: Client) -> list[TreatmentPlan]:
     """Every plan version of a client already fetched for `user`, newest first."""
     plans = list(TreatmentPlan.objects.filter(client=client).order_by("-version"))
-    audit_record(
+    audit_read(
         action="plan.list",
         actor=user,
         client=client,
@@ -112,7 +112,7 @@ def plan_get_for_user(
         plan = plans.filter(client=client, public_id=plan_public_id).first()
     if plan is None:
         raise Http404
-    audit_record(
+    audit_read(
         action="plan.view",
         actor=user,
         client=client,
@@ -137,7 +137,7 @@ def _part_get[M: models.Model](
         found = queryset.filter(**{client_path: client, "public_id": public_id}).first()
     if found is None:
         raise Http404
-    audit_record(
+    audit_read(
         action=f"{object_type}.view",
         actor=user,
         client=client,
@@ -240,7 +240,7 @@ def target_get_for_user(
         )
     if found is None:
         raise Http404
-    audit_record(
+    audit_read(
         action="target.view",
         actor=user,
         client=client,
@@ -255,7 +255,7 @@ def maintaining_factors_for_client(user: User, client: Client) -> QuerySet[Formu
     factors = FormulationFactor.objects.filter(
         formulation__client=client, kind=FactorKind.PERPETUATING
     ).order_by("order", "id")
-    audit_record(
+    audit_read(
         action="formulation.view",
         actor=user,
         client=client,

@@ -65,6 +65,6 @@ def audit_events_for_admin(
         organization=membership.organization,
         detail=filters.as_detail(),
     )
-    return events.select_related("actor", "actor__membership", "client").order_by(
+    return events.select_related("actor", "actor__membership", "client", "repeats").order_by(
         "-occurred_at", "-pk"
     )

@@ -30,6 +30,9 @@ CSV_COLUMNS = (
     "client_id",
     "ip",
     "detail",
+    "count",
+    "first_at",
+    "last_at",
 )
 
 
@@ -39,12 +42,43 @@ def _form(request: SignedInRequest) -> AuditFilterForm:
     return AuditFilterForm(request.GET or None, people=people)
 
 
+def _times(event: AuditEvent) -> list[str]:
+    """How often the event's read was repeated in its window, and when first and last
+    (decision 0017): from the window while it is open, from the chained closing event's
+    detail once closed. Empty for an event that stands for itself."""
+    repeat = getattr(event, "repeats", None)
+    if repeat is not None and repeat.count > 1:
+        first, last = event.occurred_at, repeat.last_at
+        return [
+            str(repeat.count),
+            timezone.localtime(first).isoformat(),
+            timezone.localtime(last).isoformat(),
+        ]
+    repeated = event.detail.get("repeated")
+    if isinstance(repeated, dict):
+        return [
+            str(repeated.get("count", "")),
+            str(repeated.get("first", "")),
+            str(repeated.get("last", "")),
+        ]
+    return ["", "", ""]
+
+
+def _who(event: AuditEvent) -> str:
+    if event.actor is not None:
+        return event.actor.display_name
+    # A probe from another practice names no one (decision 0016).
+    by = event.detail.get("by")
+    return by if isinstance(by, str) else "(system)"
+
+
 def _row(event: AuditEvent) -> list[str]:
     actor = event.actor
     membership = getattr(actor, "membership", None) if actor is not None else None
+    detail = {k: v for k, v in event.detail.items() if k not in ("repeated", "by")}
     return [
         timezone.localtime(event.occurred_at).isoformat(),
-        actor.display_name if actor is not None else "(system)",
+        _who(event),
         actor.public_id if actor is not None else "",
         membership.get_role_display() if membership is not None else "",
         event.action,
@@ -52,7 +86,8 @@ def _row(event: AuditEvent) -> list[str]:
         event.object_id,
         event.client.public_id if event.client is not None else "",
         event.ip,
-        ", ".join(f"{k}={v}" for k, v in sorted(event.detail.items())),
+        ", ".join(f"{k}={v}" for k, v in sorted(detail.items())),
+        *_times(event),
     ]
 
 

@@ -67,6 +67,35 @@ class ClientGetForUserTests:
         assert event.client is None
         assert event.organization == personas.other_org
 
+    def test_a_probe_from_another_practice_is_on_the_clients_practice_trail(self, personas):
+        from milepost.audit.context import origin
+
+        with origin("198.51.100.9", "Probe/1.0"), pytest.raises(Http404):
+            client_get_for_user(personas.charlie, personas.dana_client.public_id)
+        probe = AuditEvent.objects.get(action="client.probed")
+        denied = AuditEvent.objects.get(action="client.access_denied")
+        assert probe.organization == personas.org
+        assert probe.chain == f"org-{personas.org.pk}"
+        assert probe.client == personas.dana_client
+        assert probe.object_id == personas.dana_client.public_id
+        # Nothing of the prober: no account, no address, no browser, no practice.
+        assert (probe.actor, probe.ip, probe.user_agent) == (None, "", "")
+        assert probe.detail["by"] == "a user of another practice"
+        assert set(probe.detail) == {"by", "probe"}
+        # A token the installation's operator can match with the asking practice's event.
+        assert denied.organization == personas.other_org
+        assert denied.detail["probe"] == probe.detail["probe"]
+        assert (denied.ip, denied.user_agent) == ("198.51.100.9", "Probe/1.0")
+
+    @pytest.mark.parametrize("name", ["frank"])
+    def test_a_refusal_within_the_practice_or_for_no_record_is_no_probe(self, personas, name):
+        with pytest.raises(Http404):
+            client_get_for_user(getattr(personas, name), personas.dana_client.public_id)
+        with pytest.raises(Http404):
+            client_get_for_user(personas.charlie, "a" * 16)
+        assert not AuditEvent.objects.filter(action="client.probed").exists()
+        assert "probe" not in AuditEvent.objects.filter(action="client.access_denied").last().detail
+
     @pytest.mark.parametrize("bad", ["", "1", "../etc", "x" * 300, "Ω" * 16])
     def test_malformed_identifiers_are_not_found(self, personas, bad):
         with pytest.raises(Http404):

@@ -20,12 +20,19 @@ PRODUCTION = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "EMAIL_HOST": "mail.example.org",
     "EMAIL_USE_TLS": "true",
+    "AUDIT_KEY": secrets.token_hex(32),
 }
 
 
 def _check_deploy(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is the test run's, not a deployment's.
-    unset = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *env}
+    unset = {
+        "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "AUDIT_KEY",
+        "AUDIT_KEY_FILE",
+        *env,
+    }
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -63,6 +70,23 @@ def test_the_console_mailer_is_flagged_in_production(tmp_path):
     )
     assert result.returncode != 0
     assert "milepost.E001" in result.stderr
+
+
+def test_an_audit_key_derived_from_secret_key_is_flagged_in_production(tmp_path):
+    without = {k: v for k, v in PRODUCTION.items() if k != "AUDIT_KEY"}
+    result = _check_deploy(without, tmp_path)
+    assert result.returncode != 0
+    assert "audit.W001" in result.stderr
+    result = _check_deploy({**PRODUCTION, "AUDIT_KEY": "short"}, tmp_path)
+    assert "audit.W002" in result.stderr
+
+
+def test_the_audit_key_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "audit_key"
+    key_file.write_text(secrets.token_hex(32) + "\n")
+    env = {k: v for k, v in PRODUCTION.items() if k != "AUDIT_KEY"}
+    result = _check_deploy({**env, "AUDIT_KEY_FILE": str(key_file)}, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_https_alone_turns_on_a_year_of_hsts(tmp_path):

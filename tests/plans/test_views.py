@@ -257,6 +257,48 @@ class SmartFragmentTests:
         assert Goal.objects.count() == before
         assert AuditEvent.objects.filter(action="plan.smart_feedback").exists()
 
+    def test_one_feedback_request_writes_one_event_per_record_it_reads(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        before = AuditEvent.objects.count()
+        self._post(http, personas, dp, statement="Sleep better")
+        # Once four: client.view, plan.view, formulation.view, plan.smart_feedback.
+        actions = AuditEvent.objects.order_by("pk").values_list("action", flat=True)
+        assert list(actions[before:]) == ["client.view", "formulation.view", "plan.smart_feedback"]
+
+    def test_feedback_repeated_on_one_goal_counts_on_one_event(self, personas, login_as):
+        from milepost.audit.models import AuditRepeat
+        from milepost.audit.services import audit_close_repeats, audit_verify
+
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        before = AuditEvent.objects.count()
+        for n in range(1, 8):
+            self._post(
+                http, personas, dp, goal=dp.goal.public_id, statement="Sleep 7 hours" + n * "!"
+            )
+        written = list(AuditEvent.objects.order_by("pk")[before:])
+        assert [e.action for e in written] == [
+            "client.view",
+            "plan.view",
+            "formulation.view",
+            "goal.smart_feedback",
+        ]
+        feedback = AuditRepeat.objects.get(first_event=written[-1])
+        assert feedback.count == 7  # kept in the database as it goes, not in memory
+        assert feedback.last_at > written[-1].occurred_at
+        # When the window ends, a chained event records the count and first and last time.
+        assert audit_close_repeats(now=timezone.now() + dt.timedelta(hours=2)) == 4
+        closing = AuditEvent.objects.filter(action="goal.smart_feedback").latest("pk")
+        repeated = closing.detail["repeated"]
+        assert (repeated["event"], repeated["count"]) == (written[-1].pk, 7)
+        assert repeated["first"] == written[-1].occurred_at.isoformat()
+        assert repeated["last"] == feedback.last_at.isoformat()
+        assert audit_verify().ok
+        # The next feedback after the window is a new first event.
+        self._post(http, personas, dp, goal=dp.goal.public_id, statement="Sleep 7 hours")
+        assert AuditRepeat.objects.filter(closed=False).count() == 4
+
     def test_an_objective_is_judged_in_its_goals_context(self, personas, login_as):
         dp = dana_plan(personas)
         response = self._post(

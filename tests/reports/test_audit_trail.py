@@ -130,3 +130,42 @@ def test_csv_cells_cannot_run_as_formulas(personas, login_as):
     response = login_as(personas.erin).get(reverse("audit:report_csv"), {"action": "client.note"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[1][6] == "'=HYPERLINK(1)"
+
+
+def _feedback(http, personas, dp, n: int) -> None:
+    url = reverse("plans:smart", args=[personas.dana_client.public_id, dp.plan.public_id])
+    for i in range(n):
+        http.post(url, {"goal": dp.goal.public_id, "statement": "Sleep 7 hours" + "!" * i})
+
+
+def test_repeated_reads_show_their_count_and_first_and_last_time(personas, login_as):
+    from milepost.audit.services import audit_close_repeats
+    from tests.base import dana_plan
+
+    dp = dana_plan(personas)
+    _feedback(login_as(personas.alice), personas, dp, 5)
+    erin = login_as(personas.erin)
+    page = erin.get(reverse("audit:report"), {"action": "goal.smart_feedback"}).content.decode()
+    assert page.count('data-repeated="5"') == 1
+    assert "read 5 times" in page
+    audit_close_repeats(everything=True)
+    response = erin.get(reverse("audit:report_csv"), {"action": "goal.smart_feedback"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][-3:] == ["count", "first_at", "last_at"]
+    # The first read and the closing event that put the count on the chain.
+    assert [row[-3] for row in rows[1:]] == ["5", "5"]
+    assert rows[1][-2] == rows[2][-2]
+    assert all(row[1] == personas.alice.display_name for row in rows[1:])
+
+
+def test_a_probe_from_another_practice_shows_no_one(personas, login_as):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        client_get_for_user(personas.charlie, personas.dana_client.public_id)
+    page = login_as(personas.erin).get(reverse("audit:report"), {"action": "client.probed"})
+    body = page.content.decode()
+    assert "a user of another practice" in body
+    assert personas.dana_client.public_id in body
+    for secret in (personas.charlie.display_name, personas.charlie.email, personas.other_org.name):
+        assert secret not in body

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from milepost.accounts.models import User
-from milepost.audit.services import audit_record
+from milepost.audit.services import audit_read
 from milepost.domain import instruments, smart
 from milepost.domain.errors import UnknownInstrument
 from milepost.plans.models import FormulationFactor, Goal, GoalStatus, Target, TreatmentPlan
@@ -112,7 +112,7 @@ def smart_feedback(
                 context, baseline=float(latest.total), instrument=instrument
             )
     analysis = smart.analyse(words, context, today=today)
-    audit_record(
+    audit_read(
         action="goal.smart_feedback" if goal is not None else "plan.smart_feedback",
         actor=actor,
         client=client,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
+from milepost.audit.context import fold_repeated_reads
 from milepost.domain import smart
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
@@ -151,8 +152,11 @@ def goal_edit(request: SignedInRequest, client_id: str, goal_id: str) -> HttpRes
 def smart_check(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     """Live SMART feedback on what is being typed: the fragment HTMX swaps in.
 
-    One transaction for the whole keystroke: its audit events commit together.
+    One transaction for the whole keystroke. Its reads are written once each at the end of
+    the request, and the same reads repeated while one person types count on the first
+    event of their window (decision 0017).
     """
+    fold_repeated_reads()
     with transaction.atomic():
         return _smart_check(request, client_id, plan_id)
 
