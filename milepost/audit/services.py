@@ -291,7 +291,7 @@ def _fold(read: PendingRead) -> None:
     key = _repeat_key(read)
     with transaction.atomic():
         repeat = (
-            AuditRepeat.objects.select_for_update()
+            AuditRepeat.objects.select_for_update(of=("self",))
             .select_related("first_event")
             .filter(key=key, closed=False)
             .first()
@@ -344,7 +344,7 @@ def audit_close_repeats(*, now: dt.datetime | None = None, everything: bool = Fa
     for pk in AuditRepeat.objects.filter(closed=False).values_list("pk", flat=True):
         with transaction.atomic():
             repeat = (
-                AuditRepeat.objects.select_for_update()
+                AuditRepeat.objects.select_for_update(of=("self",))
                 .select_related("first_event")
                 .filter(pk=pk, closed=False)
                 .first()

@@ -195,7 +195,11 @@ def staff_invitation_send(*, actor: User, user: User, fallback_base_url: str) ->
     """(Re)send the invitation of a staff account that has no password yet: a new link,
     and the old one stops working. A ValidationError explains a refusal."""
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("membership").get(pk=user.pk)
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("membership")
+            .get(pk=user.pk)
+        )
         _invitable(actor, user)
         issued = _issue(actor, user, action="user.invite_resend")
     try:
