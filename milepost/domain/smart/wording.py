@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from milepost.domain.smart import lexicon
-from milepost.domain.smart.cues import patterns
+from milepost.domain.smart.cues import in_condition, in_verb_position, patterns
 from milepost.domain.smart.model import Positive
 from milepost.domain.smart.normalise import MASK
 from milepost.domain.smart.reading import Reading, quote_span
@@ -23,7 +23,24 @@ def _clauses(s: str) -> list[tuple[int, int]]:
     return spans
 
 
-_EMPTY_CUES = frozenset({"no", "without", "free of", "free from", "not", "never"})
+# Cues that name a state of being without something: an empty verb a few words before them
+# still only removes ("have 0 panic attacks", "achieving one year of sobriety").
+_EMPTY_CUES = frozenset(
+    {
+        "no",
+        "without",
+        "free of",
+        "free from",
+        "not",
+        "never",
+        "0",
+        "sober",
+        "sobriety",
+        "abstinence",
+        "absence of",
+        "relief from",
+    }
+)
 
 
 def _avoidance_cue(clause: str) -> re.Match[str] | None:
@@ -36,7 +53,8 @@ def positive(r: Reading) -> Positive:
     s, norm, pat = r.norm.text, r.norm, patterns()
     negative: list[tuple[int, int, re.Match[str]]] = []
     approach = False
-    for a, b in _clauses(s):
+    spans = _clauses(s)
+    for i, (a, b) in enumerate(spans):
         clause = s[a:b]
         prefix = pat["prefix"].match(clause)
         body = clause[prefix.end() :] if prefix is not None else clause
@@ -46,6 +64,12 @@ def positive(r: Reading) -> Positive:
         if not words:
             continue
         cue = _avoidance_cue(body)
+        if cue is not None and in_condition(body, cue.start()):
+            cue = None  # "verbalize when thoughts are not reality-based": a condition
+        if cue is not None and pat["hedge"].search(body, cue.end()):
+            cue = None  # "don't fight so much": doing it less is a reduction
+            approach = True
+            continue
         if cue is not None:
             lead = body[: cue.start()].strip()
             empty = pat["empty"].match(lead) if lead else None
@@ -57,7 +81,15 @@ def positive(r: Reading) -> Positive:
             ):
                 negative.append((offset + cue.start(), offset + len(body), cue))
                 continue
-        if _is_content(body):
+        shared = (
+            len(words) == 1
+            and not pat["decrease"].match(body)  # "minimise or prevent": a reduction
+            and i + 1 < len(spans)
+            and s[b : spans[i + 1][0]].strip() in ("and", "or", "and/or")
+        )
+        if not shared and _is_content(body):
+            # A lone verb before "and"/"or" shares the next clause's object ("achieve and
+            # maintain relief from symptoms"): that clause says whether it removes.
             approach = True
     if negative and not approach:
         start, end, cue = negative[0]
@@ -84,6 +116,11 @@ def _is_content(body: str) -> bool:
         m = pat[name].match(body)
         if m is not None:
             return True
+    # Something to do later in the clause, in verb position ("the student will use a script").
+    for name in ("behaviour", "approach"):
+        for m in pat[name].finditer(body):
+            if in_verb_position(body, m.start()) and not in_condition(body, m.start()):
+                return True
     return False
 
 
