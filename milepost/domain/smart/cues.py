@@ -123,6 +123,12 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "hedge": _words(lexicon.REDUCTION_HEDGES),
         "not_avoid": _words(lexicon.NOT_AVOIDANCE),
         "empty": _words(lexicon.EMPTY_VERBS),
+        # A state verb, then only a duration or an article: "achieving one year of".
+        "state_lead": re.compile(
+            _words(lexicon.STATE_VERBS).pattern
+            + r"(?:\s+(?:\d+|a|an|the|one|total|complete|full|continued|sustained|ongoing|"
+            r"long-term|of|in|my|their|his|her|days?|weeks?|months?|years?))*\s*$"
+        ),
         "approach": _words(lexicon.APPROACH_VERBS),
         "clause": re.compile(
             r"[,;:.!?()]|(?<![a-z])(?:"
@@ -134,7 +140,14 @@ def patterns() -> dict[str, re.Pattern[str]]:
             + "|".join(
                 re.escape(p) for p in sorted(lexicon.SUBJECT_PREFIXES, key=len, reverse=True)
             )
+            # Any named subject: "John will", "the student will", "[student's name] will".
+            + r"|(?:the\s+|my\s+|our\s+)?\[?[a-z][a-z'-]*(?:\s+[a-z'-]+\])?\]?\s+will"
             + r")\s+){0,4}"
+        ),
+        # Only a duration before a state cue: "30 days without self-harm", "90 days sober".
+        "duration_lead": re.compile(
+            r"^(?:(?:at\s+least|over|for)\s+)?(?:\d+|a|an|one)(?:\s+(?:full|whole|straight|"
+            r"consecutive))?\s+(?:days?|weeks?|months?|years?)(?:\s+(?:of|in\s+a\s+row))?$"
         ),
         "word": re.compile(r"[a-z][a-z'-]*"),
     }

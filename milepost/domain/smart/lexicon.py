@@ -78,6 +78,8 @@ EMPTY_VERBS: tuple[str, ...] = _LISTS["empty_verbs"].value
 SUBJECT_PREFIXES: tuple[str, ...] = _LISTS["subject_prefixes"].value
 CLAUSE_BREAKS: tuple[str, ...] = _LISTS["clause_breaks"].value
 ELIMINATION_CUES: tuple[str, ...] = _LISTS["elimination_cues"].value
+STATE_VERBS: tuple[str, ...] = _LISTS["state_verbs"].value
+STATE_CUES: frozenset[str] = _LISTS["state_cues"].value
 REDUCTION_HEDGES: tuple[str, ...] = _LISTS["reduction_hedges"].value
 REPLACEMENTS: tuple[tuple[tuple[str, ...], str], ...] = _LISTS["replacements"].value
 

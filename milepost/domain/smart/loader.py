@@ -118,6 +118,8 @@ SHAPES: dict[str, Shape] = {
     "subject_prefixes": _WORDS,
     "clause_breaks": _WORDS,
     "elimination_cues": _WORDS,
+    "state_verbs": _WORDS,
+    "state_cues": _WORD_SET,
     "reduction_hedges": _WORDS,
     "replacements": Shape(key="rules", rule_value="replacement"),
     # relevance.toml

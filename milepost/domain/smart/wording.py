@@ -23,26 +23,6 @@ def _clauses(s: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Cues that name a state of being without something: an empty verb a few words before them
-# still only removes ("have 0 panic attacks", "achieving one year of sobriety").
-_EMPTY_CUES = frozenset(
-    {
-        "no",
-        "without",
-        "free of",
-        "free from",
-        "not",
-        "never",
-        "0",
-        "sober",
-        "sobriety",
-        "abstinence",
-        "absence of",
-        "relief from",
-    }
-)
-
-
 def _avoidance_cue(clause: str) -> re.Match[str] | None:
     pat = patterns()
     masked = pat["not_avoid"].sub(lambda m: " " * len(m.group(0)), clause)
@@ -63,6 +43,14 @@ def positive(r: Reading) -> Positive:
         words = pat["word"].findall(body)
         if not words:
             continue
+        joined = s[spans[i - 1][1] : a].strip() if i else ""
+        if (
+            negative
+            and negative[-1][1] == spans[i - 1][1]
+            and joined in ("or", "nor")
+            and not (pat["decrease"].match(body) or pat["increase"].match(body))
+        ):
+            continue  # "not drink or use drugs": the negation runs on past "or"
         cue = _avoidance_cue(body)
         if cue is not None and in_condition(body, cue.start()):
             cue = None  # "verbalize when thoughts are not reality-based": a condition
@@ -77,7 +65,13 @@ def positive(r: Reading) -> Positive:
             if (
                 not lead
                 or (empty is not None and empty.end() == len(lead))
-                or (empty is not None and len(lead_words) <= 6 and cue.group(0) in _EMPTY_CUES)
+                or (
+                    empty is not None
+                    and len(lead_words) <= 6
+                    and cue.group(0) in lexicon.STATE_CUES
+                )
+                or (pat["state_lead"].match(lead) and cue.group(0) in lexicon.STATE_CUES)
+                or (pat["duration_lead"].match(lead) and cue.group(0) in lexicon.STATE_CUES)
             ):
                 negative.append((offset + cue.start(), offset + len(body), cue))
                 continue

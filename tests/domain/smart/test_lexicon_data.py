@@ -98,6 +98,8 @@ EXPOSED = [
     ("SUBJECT_PREFIXES", tuple, str),
     ("CLAUSE_BREAKS", tuple, str),
     ("ELIMINATION_CUES", tuple, str),
+    ("STATE_VERBS", tuple, str),
+    ("STATE_CUES", frozenset, str),
     ("REDUCTION_HEDGES", tuple, str),
     ("REPLACEMENTS", tuple, tuple),
     ("SUGGESTED_INSTRUMENTS", tuple, tuple),
