@@ -144,10 +144,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
             + r"|(?:the\s+|my\s+|our\s+)?\[?[a-z][a-z'-]*(?:\s+[a-z'-]+\])?\]?\s+will"
             + r")\s+){0,4}"
         ),
-        # Only a duration before a state cue: "30 days without self-harm", "90 days sober".
+        # Only a duration before a state cue: "30 days without self-harm", "90 days sober"
+        # (or only its number, before "days clean").
         "duration_lead": re.compile(
             r"^(?:(?:at\s+least|over|for)\s+)?(?:\d+|a|an|one)(?:\s+(?:full|whole|straight|"
-            r"consecutive))?\s+(?:days?|weeks?|months?|years?)(?:\s+(?:of|in\s+a\s+row))?$"
+            r"consecutive))?(?:\s+(?:days?|weeks?|months?|years?))?(?:\s+(?:of|in\s+a\s+row))?$"
         ),
         "word": re.compile(r"[a-z][a-z'-]*"),
     }
