@@ -77,6 +77,9 @@ def specific(r: Reading) -> Criterion:
         return Criterion(
             True, f"names an observable behaviour: {quote_span(norm, m.start(), stop)}"
         )
+    if m := pat["said"].search(s):
+        start = max(0, s.rfind(",", 0, m.start()) + 1)
+        return Criterion(True, f"names an observable behaviour: {quote_span(norm, start, m.end())}")
     if m := pat["vague"].search(s):
         phrase_end = min(len(s), m.end() + 25)
         tail = re.search(r"[,;.(]|\s(?:by|within|in|for|from)\s", s[m.end() : phrase_end])

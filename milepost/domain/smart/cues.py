@@ -50,6 +50,19 @@ def inflections(phrase: str) -> set[str]:
     return {phrase, third + tail, ing + tail}
 
 
+def past_participle(verb: str) -> str:
+    """ "identify" -> "identified", "verbalize" -> "verbalized", "list" -> "listed"."""
+    head, _, rest = verb.partition(" ")
+    tail = f" {rest}" if rest else ""
+    if head.endswith("e"):
+        return head + "d" + tail
+    if head.endswith("y") and head[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return head[:-1] + "ied" + tail
+    if _doubles_last(head):
+        return head + head[-1] + "ed" + tail
+    return head + "ed" + tail
+
+
 def _inflected(*lists: Iterable[str]) -> set[str]:
     return {form for words in lists for word in words for form in inflections(word)}
 
@@ -100,6 +113,12 @@ def patterns() -> dict[str, re.Pattern[str]]:
         ),
         "behaviour": _words(_inflected(lexicon.BEHAVIOUR_VERBS, lexicon.SAYING_VERBS)),
         "saying": _words(_inflected(lexicon.SAYING_VERBS)),
+        # An outcome written as done, closing its clause: "feelings verbalized", "triggers
+        # identified by week 4" (the nursing-outcome form).
+        "said": re.compile(
+            _words(past_participle(v) for v in lexicon.SAYING_VERBS).pattern
+            + r"(?=\s*(?:$|[,;.(]|by\b|within\b|before\b|at\b))"
+        ),
         "event": _words(lexicon.COUNTABLE_EVENTS),
         "technique": _words(lexicon.NAMED_TECHNIQUES),
         "state": _words(lexicon.OBSERVABLE_STATES),

@@ -140,6 +140,24 @@ def test_verb_position_on_normalised_lower_case_text(text, word, expected):
     assert in_verb_position(text, text.index(word)) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("Feelings about the loss verbalized.", '"Feelings about the loss verbalized"'),
+        ("Triggers identified by week 4", '"Triggers identified"'),
+        ("Warning signs of a low day listed, with a plan", '"Warning signs of a low day listed"'),
+    ],
+)
+def test_a_saying_outcome_written_as_done_is_specific(text, quote):
+    c = _specific(text)
+    assert c.met is True
+    assert quote in c.why
+
+
+def test_a_state_written_as_done_stays_vague():
+    assert _specific("Disease process understood.").met is False
+
+
 def test_the_published_lists_refuse_a_word_that_is_also_vague():
     from milepost.domain.smart.loader import InvalidLexiconData, check, load_text
 
