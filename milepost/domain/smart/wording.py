@@ -33,7 +33,9 @@ def positive(r: Reading) -> Positive:
     s, norm, pat = r.norm.text, r.norm, patterns()
     negative: list[tuple[int, int, re.Match[str]]] = []
     approach = False
-    spans = _clauses(s)
+    candidates: list[str] = []  # clauses that may say what to do; read only if one removes
+    # Most goals hold no avoidance cue at all: then no clause can only remove something.
+    spans = _clauses(s) if _avoidance_cue(s) is not None else []
     for i, (a, b) in enumerate(spans):
         clause = s[a:b]
         prefix = pat["prefix"].match(clause)
@@ -81,10 +83,12 @@ def positive(r: Reading) -> Positive:
             and i + 1 < len(spans)
             and s[b : spans[i + 1][0]].strip() in ("and", "or", "and/or")
         )
-        if not shared and _is_content(body):
+        if not shared:
             # A lone verb before "and"/"or" shares the next clause's object ("achieve and
             # maintain relief from symptoms"): that clause says whether it removes.
-            approach = True
+            candidates.append(body)
+    if negative and not approach:
+        approach = any(_is_content(body) for body in candidates)
     if negative and not approach:
         start, end, cue = negative[0]
         end = min([end, *(d.start for d in r.deadlines if start < d.start < end)])
