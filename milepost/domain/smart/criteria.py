@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from milepost.domain.smart import lexicon
-from milepost.domain.smart.cues import patterns
+from milepost.domain.smart.cues import in_condition, in_verb_position, patterns
 from milepost.domain.smart.measures import gazetteer, scale_for_code
 from milepost.domain.smart.model import Criterion, Finding, GoalContext
 from milepost.domain.smart.quantities import frequency_word, trigger_spans, zero_phrase
@@ -19,17 +19,27 @@ _VAGUE_OBJECTS = re.compile(
 )
 
 
+_OBJECT_END = re.compile(r"[,;.(]|\s(?:by|within|when|while|so that|in order to)\s")
+
+
 def _behaviour(s: str) -> re.Match[str] | None:
+    """The first behaviour verb in verb position, outside a trigger condition, whose object
+    is not vague ("use coping skills"); a saying verb ("identify", "verbalize") is observable
+    whatever its object."""
     pat = patterns()
+    chain = -1  # where a behaviour verb ended: "practise expressing" chains two
     for m in pat["behaviour"].finditer(s):
-        before = s[max(0, m.start() - 20) : m.start()]
-        words = pat["word"].findall(before)
-        stripped = before.rstrip()
-        at_start = m.start() == 0 or not stripped or stripped[-1] in ",;:.(\"'"
-        if not (at_start or (words and words[-1] in lexicon.VERB_POSITION_BEFORE)):
+        chained = chain >= 0 and m.group(0).endswith("ing") and not s[chain : m.start()].strip()
+        chain = m.end()
+        if not (chained or in_verb_position(s, m.start())) or in_condition(s, m.start()):
             continue
-        if _VAGUE_OBJECTS.search(s[m.end() : m.end() + 30]):
-            continue
+        if pat["vague"].match(s, m.start()):
+            continue  # an idiom listed as vague: "move on", "let go"
+        if not pat["saying"].fullmatch(m.group(0)):
+            after = s[m.end() : m.end() + 30]
+            cut = _OBJECT_END.search(after)
+            if _VAGUE_OBJECTS.search(after[: cut.start()] if cut else after):
+                continue
         return m
     return None
 
@@ -51,6 +61,14 @@ def specific(r: Reading) -> Criterion:
             return Criterion(True, f"counts {quote_span(norm, q.quote_start, q.quote_end)}")
     if m := pat["event"].search(s):
         return Criterion(True, f"names a countable event: {quote_span(norm, m.start(), m.end())}")
+    if m := pat["behaviour_kind"].search(s):
+        return Criterion(True, f"names a kind of behaviour: {quote_span(norm, m.start(), m.end())}")
+    if m := pat["technique"].search(s):
+        return Criterion(True, f"names a technique: {quote_span(norm, m.start(), m.end())}")
+    if m := pat["state"].search(s):
+        return Criterion(
+            True, f"names a state anyone can check: {quote_span(norm, m.start(), m.end())}"
+        )
     if m := _behaviour(s):
         end = min(len(s), m.end() + 30)
         phrase = s[m.start() : end]
@@ -59,6 +77,9 @@ def specific(r: Reading) -> Criterion:
         return Criterion(
             True, f"names an observable behaviour: {quote_span(norm, m.start(), stop)}"
         )
+    if m := pat["said"].search(s):
+        start = max(0, s.rfind(",", 0, m.start()) + 1)
+        return Criterion(True, f"names an observable behaviour: {quote_span(norm, start, m.end())}")
     if m := pat["vague"].search(s):
         phrase_end = min(len(s), m.end() + 25)
         tail = re.search(r"[,;.(]|\s(?:by|within|in|for|from)\s", s[m.end() : phrase_end])

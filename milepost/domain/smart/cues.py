@@ -16,6 +16,87 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
     )
 
 
+def _doubles_last(verb: str) -> bool:
+    """One syllable ending consonant-vowel-consonant: "hit" -> "hitting", "shop" -> "shopping"."""
+    return len(re.findall(r"[aeiou]+", verb)) == 1 and bool(
+        re.search(r"[^aeiou][aeiou][^aeiouwxy]$", verb)
+    )
+
+
+def inflections(phrase: str) -> set[str]:
+    """A verb (or verb phrase) with its -s and -ing forms: "identify" -> "identifies",
+    "identifying"; "get out of bed" -> "gets out of bed", "getting out of bed".
+
+    Forms already inflected ("attends", "walking") and hyphenated heads are kept as written.
+    """
+    head, _, rest = phrase.partition(" ")
+    tail = f" {rest}" if rest else ""
+    if head.endswith("ing") or (head.endswith("s") and not head.endswith("ss")) or "-" in head:
+        return {phrase}
+    if head.endswith(("s", "x", "z", "ch", "sh")):
+        third = head + "es"
+    elif head.endswith("y") and head[-2:-1] not in ("a", "e", "i", "o", "u"):
+        third = head[:-1] + "ies"
+    else:
+        third = head + "s"
+    if head.endswith("ie"):
+        ing = head[:-2] + "ying"
+    elif head.endswith("e") and not head.endswith(("ee", "ye", "oe")) and len(head) > 2:
+        ing = head[:-1] + "ing"
+    elif _doubles_last(head):
+        ing = head + head[-1] + "ing"
+    else:
+        ing = head + "ing"
+    return {phrase, third + tail, ing + tail}
+
+
+def past_participle(verb: str) -> str:
+    """ "identify" -> "identified", "verbalize" -> "verbalized", "list" -> "listed"."""
+    head, _, rest = verb.partition(" ")
+    tail = f" {rest}" if rest else ""
+    if head.endswith("e"):
+        return head + "d" + tail
+    if head.endswith("y") and head[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return head[:-1] + "ied" + tail
+    if _doubles_last(head):
+        return head + head[-1] + "ed" + tail
+    return head + "ed" + tail
+
+
+def _inflected(*lists: Iterable[str]) -> set[str]:
+    return {form for words in lists for word in words for form in inflections(word)}
+
+
+_TOKEN = re.compile(r"[a-z][a-z'-]*|[^\sa-z0-9]")
+_OPENS_CLAUSE = frozenset(',;:.!?()[]"/-\u201c')
+_CLAUSE_PUNCT = re.compile(r"[,;:.!?()]")
+
+
+def in_verb_position(s: str, start: int) -> bool:
+    """Is the word at s[start] in verb position: at a clause start, or after a modal, "to", a
+    subject or a conjunction (lexicon.VERB_POSITION_BEFORE), with -ly adverbs between
+    ("will independently request", "Comfortably drive")?"""
+    window = max(0, start - 40)
+    tokens = _TOKEN.findall(s, window, start)
+    while tokens:
+        last = tokens[-1]
+        if last == "to" and len(tokens) > 1 and tokens[-2] == "how":
+            return False  # "knows how to obtain": knowing, not doing
+        if last in _OPENS_CLAUSE or last in lexicon.VERB_POSITION_BEFORE:
+            return True
+        if len(last) > 4 and last.endswith("ly"):
+            tokens.pop()
+            continue
+        return False
+    return window == 0
+
+
+def in_condition(s: str, start: int) -> bool:
+    """Does a trigger condition ("when you go out") open between the clause start and s[start]?"""
+    clause = max((m.end() for m in _CLAUSE_PUNCT.finditer(s, 0, start)), default=0)
+    return patterns()["condition"].search(s, clause, start) is not None
+
+
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, re.Pattern[str]]:
     bands = "|".join(re.escape(b) for b in sorted(lexicon.SEVERITY_BANDS, key=len, reverse=True))
@@ -30,15 +111,43 @@ def patterns() -> dict[str, re.Pattern[str]]:
             r"|(?:to|into|within)\s+(?:the\s+)?(?:" + bands + r")\b(?:\s+(?:" + nouns + r")\b)?"
             r"|(?:below|under)\s+(?:the\s+)?(?:clinical\s+)?(?:cut-?\s?off|threshold|caseness)\b)"
         ),
-        "behaviour": _words(lexicon.BEHAVIOUR_VERBS),
+        "behaviour": _words(_inflected(lexicon.BEHAVIOUR_VERBS, lexicon.SAYING_VERBS)),
+        "saying": _words(_inflected(lexicon.SAYING_VERBS)),
+        # An outcome written as done, closing its clause: "feelings verbalized", "triggers
+        # identified by week 4" (the nursing-outcome form).
+        "said": re.compile(
+            _words(past_participle(v) for v in lexicon.SAYING_VERBS).pattern
+            + r"(?=\s*(?:$|[,;.(]|by\b|within\b|before\b|at\b))"
+        ),
         "event": _words(lexicon.COUNTABLE_EVENTS),
+        "technique": _words(lexicon.NAMED_TECHNIQUES),
+        "state": _words(lexicon.OBSERVABLE_STATES),
+        # "hostile and defiant behavior", "antisocial behaviours": a named kind of behaviour.
+        "behaviour_kind": re.compile(
+            r"(?<![a-z-])(?:"
+            + "|".join(re.escape(w) for w in sorted(lexicon.BEHAVIOUR_ADJECTIVES, key=len)[::-1])
+            + r")(?:(?:\s*,\s*|\s+(?:and|or|and/or)\s+|\s+)[a-z-]+){0,3}?\s+behaviou?rs?\b"
+            r"(?!\s+patterns?)"
+        ),
+        "condition": _words(lexicon.CONDITION_OPENERS),
         "vague": _words(lexicon.VAGUE_OUTCOMES),
         "decrease": _words(lexicon.DECREASE_VERBS),
         "increase": _words(lexicon.INCREASE_VERBS),
         # "panic-free", "substance-free": being free of something.
-        "avoid": re.compile(_words(lexicon.AVOIDANCE_CUES).pattern + r"|[a-z]+-free\b"),
+        # A zero count is avoidance too ("have zero panic attacks"; "zero" is "0" by now).
+        "avoid": re.compile(
+            _words((*lexicon.AVOIDANCE_CUES, *lexicon.ELIMINATION_CUES)).pattern
+            + r"|[a-z]+-free\b|(?<![\w./-])0(?![\w./%-])(?=\s+[a-z])"
+        ),
+        "hedge": _words(lexicon.REDUCTION_HEDGES),
         "not_avoid": _words(lexicon.NOT_AVOIDANCE),
         "empty": _words(lexicon.EMPTY_VERBS),
+        # A state verb, then only a duration or an article: "achieving one year of".
+        "state_lead": re.compile(
+            _words(lexicon.STATE_VERBS).pattern
+            + r"(?:\s+(?:\d+|a|an|the|one|total|complete|full|continued|sustained|ongoing|"
+            r"long-term|of|in|my|their|his|her|days?|weeks?|months?|years?))*\s*$"
+        ),
         "approach": _words(lexicon.APPROACH_VERBS),
         "clause": re.compile(
             r"[,;:.!?()]|(?<![a-z])(?:"
@@ -50,7 +159,15 @@ def patterns() -> dict[str, re.Pattern[str]]:
             + "|".join(
                 re.escape(p) for p in sorted(lexicon.SUBJECT_PREFIXES, key=len, reverse=True)
             )
+            # Any named subject: "John will", "the student will", "[student's name] will".
+            + r"|(?:the\s+|my\s+|our\s+)?\[?[a-z][a-z'-]*(?:\s+[a-z'-]+\])?\]?\s+will"
             + r")\s+){0,4}"
+        ),
+        # Only a duration before a state cue: "30 days without self-harm", "90 days sober"
+        # (or only its number, before "days clean").
+        "duration_lead": re.compile(
+            r"^(?:(?:at\s+least|over|for)\s+)?(?:\d+|a|an|one)(?:\s+(?:full|whole|straight|"
+            r"consecutive))?(?:\s+(?:days?|weeks?|months?|years?))?(?:\s+(?:of|in\s+a\s+row))?$"
         ),
         "word": re.compile(r"[a-z][a-z'-]*"),
     }

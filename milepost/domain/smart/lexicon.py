@@ -64,6 +64,11 @@ COUNTABLE_EVENTS: tuple[str, ...] = _LISTS["countable_events"].value
 VAGUE_OUTCOMES: tuple[str, ...] = _LISTS["vague_outcomes"].value
 VAGUE_OBJECTS: tuple[str, ...] = _LISTS["vague_objects"].value
 VERB_POSITION_BEFORE: frozenset[str] = _LISTS["verb_position_before"].value
+SAYING_VERBS: tuple[str, ...] = _LISTS["saying_verbs"].value
+NAMED_TECHNIQUES: tuple[str, ...] = _LISTS["named_techniques"].value
+OBSERVABLE_STATES: tuple[str, ...] = _LISTS["observable_states"].value
+BEHAVIOUR_ADJECTIVES: tuple[str, ...] = _LISTS["behaviour_adjectives"].value
+CONDITION_OPENERS: tuple[str, ...] = _LISTS["condition_openers"].value
 
 # --- Positive wording (wording.toml) ---------------------------------------------------
 APPROACH_VERBS: tuple[str, ...] = _LISTS["approach_verbs"].value
@@ -72,6 +77,10 @@ NOT_AVOIDANCE: tuple[str, ...] = _LISTS["not_avoidance"].value
 EMPTY_VERBS: tuple[str, ...] = _LISTS["empty_verbs"].value
 SUBJECT_PREFIXES: tuple[str, ...] = _LISTS["subject_prefixes"].value
 CLAUSE_BREAKS: tuple[str, ...] = _LISTS["clause_breaks"].value
+ELIMINATION_CUES: tuple[str, ...] = _LISTS["elimination_cues"].value
+STATE_VERBS: tuple[str, ...] = _LISTS["state_verbs"].value
+STATE_CUES: frozenset[str] = _LISTS["state_cues"].value
+REDUCTION_HEDGES: tuple[str, ...] = _LISTS["reduction_hedges"].value
 REPLACEMENTS: tuple[tuple[tuple[str, ...], str], ...] = _LISTS["replacements"].value
 
 # --- Relevance (relevance.toml) --------------------------------------------------------

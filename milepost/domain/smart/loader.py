@@ -105,6 +105,11 @@ SHAPES: dict[str, Shape] = {
     "vague_outcomes": _WORDS,
     "vague_objects": _WORDS,
     "verb_position_before": _WORD_SET,
+    "saying_verbs": _WORDS,
+    "named_techniques": _WORDS,
+    "observable_states": _WORDS,
+    "behaviour_adjectives": _WORDS,
+    "condition_openers": _WORDS,
     # wording.toml
     "approach_verbs": _WORDS,
     "avoidance_cues": _WORDS,
@@ -112,6 +117,10 @@ SHAPES: dict[str, Shape] = {
     "empty_verbs": _WORDS,
     "subject_prefixes": _WORDS,
     "clause_breaks": _WORDS,
+    "elimination_cues": _WORDS,
+    "state_verbs": _WORDS,
+    "state_cues": _WORD_SET,
+    "reduction_hedges": _WORDS,
     "replacements": Shape(key="rules", rule_value="replacement"),
     # relevance.toml
     "suggested_instruments": Shape(key="rules", rule_value="instrument"),
@@ -126,7 +135,14 @@ SHAPES: dict[str, Shape] = {
 # front of an avoidance cue ("have no panic attacks") and an approach verb otherwise.
 CONFLICTS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
-        ("behaviour_verbs", "countable_events"),
+        (
+            "behaviour_verbs",
+            "countable_events",
+            "saying_verbs",
+            "named_techniques",
+            "observable_states",
+            "behaviour_adjectives",
+        ),
         ("vague_outcomes", "vague_objects"),
         "a word cannot make a goal both specific and vague",
     ),
@@ -138,6 +154,12 @@ CONFLICTS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("avoidance_cues",),
         ("not_avoidance", "approach_verbs", "behaviour_verbs", "decrease_verbs", "increase_verbs"),
+        "a word cannot both only remove something and say what the client will do",
+    ),
+    (
+        # Elimination words are decrease verbs too (the rubric's direction), so not those.
+        ("elimination_cues", "reduction_hedges"),
+        ("not_avoidance", "approach_verbs", "behaviour_verbs", "saying_verbs", "increase_verbs"),
         "a word cannot both only remove something and say what the client will do",
     ),
     (

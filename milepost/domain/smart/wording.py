@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from milepost.domain.smart import lexicon
-from milepost.domain.smart.cues import patterns
+from milepost.domain.smart.cues import in_condition, in_verb_position, patterns
 from milepost.domain.smart.model import Positive
 from milepost.domain.smart.normalise import MASK
 from milepost.domain.smart.reading import Reading, quote_span
@@ -23,9 +23,6 @@ def _clauses(s: str) -> list[tuple[int, int]]:
     return spans
 
 
-_EMPTY_CUES = frozenset({"no", "without", "free of", "free from", "not", "never"})
-
-
 def _avoidance_cue(clause: str) -> re.Match[str] | None:
     pat = patterns()
     masked = pat["not_avoid"].sub(lambda m: " " * len(m.group(0)), clause)
@@ -36,7 +33,10 @@ def positive(r: Reading) -> Positive:
     s, norm, pat = r.norm.text, r.norm, patterns()
     negative: list[tuple[int, int, re.Match[str]]] = []
     approach = False
-    for a, b in _clauses(s):
+    candidates: list[str] = []  # clauses that may say what to do; read only if one removes
+    # Most goals hold no avoidance cue at all: then no clause can only remove something.
+    spans = _clauses(s) if _avoidance_cue(s) is not None else []
+    for i, (a, b) in enumerate(spans):
         clause = s[a:b]
         prefix = pat["prefix"].match(clause)
         body = clause[prefix.end() :] if prefix is not None else clause
@@ -45,7 +45,21 @@ def positive(r: Reading) -> Positive:
         words = pat["word"].findall(body)
         if not words:
             continue
+        joined = s[spans[i - 1][1] : a].strip() if i else ""
+        if (
+            negative
+            and negative[-1][1] == spans[i - 1][1]
+            and joined in ("or", "nor")
+            and not (pat["decrease"].match(body) or pat["increase"].match(body))
+        ):
+            continue  # "not drink or use drugs": the negation runs on past "or"
         cue = _avoidance_cue(body)
+        if cue is not None and in_condition(body, cue.start()):
+            cue = None  # "verbalize when thoughts are not reality-based": a condition
+        if cue is not None and pat["hedge"].search(body, cue.end()):
+            cue = None  # "don't fight so much": doing it less is a reduction
+            approach = True
+            continue
         if cue is not None:
             lead = body[: cue.start()].strip()
             empty = pat["empty"].match(lead) if lead else None
@@ -53,12 +67,28 @@ def positive(r: Reading) -> Positive:
             if (
                 not lead
                 or (empty is not None and empty.end() == len(lead))
-                or (empty is not None and len(lead_words) <= 6 and cue.group(0) in _EMPTY_CUES)
+                or (
+                    empty is not None
+                    and len(lead_words) <= 6
+                    and cue.group(0) in lexicon.STATE_CUES
+                )
+                or (pat["state_lead"].match(lead) and cue.group(0) in lexicon.STATE_CUES)
+                or (pat["duration_lead"].match(lead) and cue.group(0) in lexicon.STATE_CUES)
             ):
                 negative.append((offset + cue.start(), offset + len(body), cue))
                 continue
-        if _is_content(body):
-            approach = True
+        shared = (
+            len(words) == 1
+            and not pat["decrease"].match(body)  # "minimise or prevent": a reduction
+            and i + 1 < len(spans)
+            and s[b : spans[i + 1][0]].strip() in ("and", "or", "and/or")
+        )
+        if not shared:
+            # A lone verb before "and"/"or" shares the next clause's object ("achieve and
+            # maintain relief from symptoms"): that clause says whether it removes.
+            candidates.append(body)
+    if negative and not approach:
+        approach = any(_is_content(body) for body in candidates)
     if negative and not approach:
         start, end, cue = negative[0]
         end = min([end, *(d.start for d in r.deadlines if start < d.start < end)])
@@ -84,6 +114,11 @@ def _is_content(body: str) -> bool:
         m = pat[name].match(body)
         if m is not None:
             return True
+    # Something to do later in the clause, in verb position ("the student will use a script").
+    for name in ("behaviour", "approach"):
+        for m in pat[name].finditer(body):
+            if in_verb_position(body, m.start()) and not in_condition(body, m.start()):
+                return True
     return False
 
 
