@@ -232,7 +232,7 @@ CLINICAL_REFUSALS = {
     "not_custodian": (
         "Only a records custodian may export the clinical archive, and you do not hold the "
         "grant. A practice admin grants it by name on Practice users; the practice archive "
-        "without clinical text is yours to export below."
+        "without clinical text is yours to export above."
     ),
     "no_authenticator": (
         "The clinical archive needs two-factor sign-in, even where the practice does not "

@@ -336,12 +336,41 @@ class ClinicalArchiveTests:
         assert disclosure.detail["kind"] == "clinical"
 
     def test_a_wrong_password_counts_toward_the_shared_lockout(self, personas):
-        http, _ = custodian_session(personas)
+        http, device = custodian_session(personas)
         response = http.post(self.url(), {"password": "not it", "otp_code": "000000"})
         assert response.status_code == 200
         assert b"That is not your password." in response.content
         event = AuditEvent.objects.get(action="organization.export_refused")
         assert event.detail == {"reason": "wrong_password", "failures": 1, "kind": "clinical"}
+        # The two archives share one count: guessing at the other one does not start anew.
+        for _ in range(MAX_FAILURES - 1):
+            http.post(self.page(), {"password": "not it", "otp_code": "000000"})
+        response = http.post(self.url(), {"password": PASSWORD, "otp_code": fresh_code(device)})
+        assert response.status_code == 200
+        assert b"the archive is locked for this session" in response.content
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+
+    def test_a_session_that_gave_no_code_is_refused_by_the_view_too(self, personas, rf):
+        """The middleware sends such a session to enter its code first; the view does not
+        rely on it."""
+        from django.contrib.sessions.backends.db import SessionStore
+
+        from milepost.accounts.custodian import custodian_grant
+        from milepost.interop import views
+        from tests.accounts.test_mfa import enrol
+
+        custodian_grant(actor=None, user=personas.erin)
+        enrol(personas.erin)
+        request = rf.post(self.url(), {"password": PASSWORD})
+        request.user = personas.erin
+        request.user.is_verified = lambda: False
+        request.session = SessionStore()
+        request._dont_enforce_csrf_checks = True
+        response = views.clinical_archive(request)
+        assert response.status_code == 403
+        assert b"this session has given the password only" in response.content
+        refused = AuditEvent.objects.get(action="organization.export_refused")
+        assert refused.detail["reason"] == "session_not_verified"
 
     def test_a_revoked_custodian_is_refused(self, personas):
         from milepost.accounts.custodian import custodian_revoke
