@@ -90,7 +90,7 @@ def test_an_admin_adds_a_user(live_server, personas, page: Page):
     ("email", "paths"),
     [
         ("alice@example.org", ["/clients/", "/clients/new/", "/clients/emergency/"]),
-        ("erin@example.org", ["/practice/users/", "/practice/audit/"]),
+        ("erin@example.org", ["/practice/users/", "/practice/audit/", "/practice/export/"]),
         ("dana@example.org", ["/portal/"]),
     ],
 )
