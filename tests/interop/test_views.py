@@ -246,13 +246,25 @@ class ArchiveViewTests:
 
 
 def custodian_session(p):
-    """Erin as a records custodian, signed in with her password and a code."""
+    """Erin as a records custodian, in a session verified with her authenticator.
+
+    The session is marked verified as django-otp's own login does, so that no code is used
+    up before the step-up's (a code is good once, and the device accepts one step ahead).
+    """
+    from django.test import Client as HttpClient
+    from django_otp import DEVICE_ID_SESSION_KEY
+
     from milepost.accounts.custodian import custodian_grant
-    from tests.accounts.test_mfa import enrol, verified
+    from tests.accounts.test_mfa import enrol
 
     custodian_grant(actor=None, user=p.erin)
     device, _ = enrol(p.erin)
-    return verified(p.erin), device
+    http = HttpClient()
+    http.force_login(p.erin)
+    session = http.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return http, device
 
 
 class ClinicalArchiveTests:
