@@ -3,7 +3,8 @@
 - alice: clinician; dana is her client.
 - bob: clinician on alice's team: he is on dana's care team too.
 - sam: supervisor of alice and bob.
-- erin: practice admin; manages users, never reads clinical records.
+- erin: practice admin; manages users, never reads clinical records (she holds no
+  records-custodian grant unless a test gives her one: decision 0606).
 - frank: clinician of the same practice, on nobody's team with dana.
 - charlie: clinician in another organization, with a client of his own (chris).
 - dana: alice's client, with a portal login; she has one PHQ-9 (total 17) whose item 9

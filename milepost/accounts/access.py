@@ -70,3 +70,24 @@ def active_user_with_email(email: str) -> User | None:
     """The active account signed in with `email` (any case), or None: for the password reset
     flow, which names the account in its audit event and tells the requester nothing."""
     return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+def is_records_custodian(user: User) -> bool:
+    """Whether the user holds the records-custodian grant of their practice (decision 0606)."""
+    membership = membership_of(user)
+    return membership is not None and membership.is_custodian
+
+
+def practice_custodians(user: User) -> list[Membership]:
+    """The records custodians of a practice admin's practice, who granted each and when."""
+    membership = require_membership(user, Role.ADMIN)
+    return list(
+        Membership.objects.filter(
+            organization=membership.organization,
+            role=Role.ADMIN,
+            custodian_granted_at__isnull=False,
+            user__is_active=True,
+        )
+        .select_related("user", "custodian_granted_by")
+        .order_by("user__full_name")
+    )

@@ -23,8 +23,11 @@ from milepost.accounts.models import Membership, Organization, Supervision, User
 
 class MembershipInline(admin.StackedInline):
     model = Membership
+    fk_name = "user"
     can_delete = False
     extra = 0
+    # Granted and revoked only in the practice's own pages, where each is audited.
+    readonly_fields = ["custodian_granted_at", "custodian_granted_by"]
 
 
 class UserAddForm(forms.ModelForm):

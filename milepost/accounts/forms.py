@@ -129,3 +129,30 @@ class StepUpCodeMixin(forms.Form):
         except ValidationError as error:
             raise forms.ValidationError(error.message_dict["otp_code"]) from None
         return code
+
+
+class CustodianGrantForm(forms.Form):
+    """The granting admin's step-up: their password, and a fresh code when they have an
+    authenticator (checked by the service, accounts/custodian.py)."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="The grant opens every clinical record of the practice to its holder's "
+        "export: enter the password you sign in with.",
+    )
+
+    def __init__(self, actor: User, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_custodian_%s")  # beside the user form on one page
+        super().__init__(*args, **kwargs)
+        if step_up_needs_code(actor):
+            self.fields["otp_code"] = forms.CharField(
+                label="Code from your authenticator app",
+                max_length=20,
+                strip=True,
+                help_text="A fresh 6-digit code.",
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+                ),
+            )

@@ -121,6 +121,13 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    # The records-custodian grant (docs/decisions/0606-records-custodian.md): a practice admin
+    # who holds it may export the clinical archive. Granted by a named admin, never implied
+    # by the role; it ends with the admin role. Both ends are on the audit trail.
+    custodian_granted_at = models.DateTimeField(null=True, blank=True)
+    custodian_granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["organization", "role"])]
@@ -131,6 +138,15 @@ class Membership(models.Model):
     @property
     def is_clinical(self) -> bool:
         return self.role in CLINICAL_ROLES
+
+    @property
+    def is_custodian(self) -> bool:
+        """Holds the records-custodian grant (and so is an admin: it ends with the role)."""
+        return self.role == Role.ADMIN and self.custodian_granted_at is not None
+
+    @property
+    def custodian_self_granted(self) -> bool:
+        return self.is_custodian and self.custodian_granted_by_id == self.user_id
 
 
 class Supervision(models.Model):

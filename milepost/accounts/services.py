@@ -124,6 +124,11 @@ def user_update(
     )
     if changed:
         user.save(update_fields=changed)
+    if role != Role.ADMIN or not is_active:
+        # The records-custodian grant ends with the admin role (decision 0606, as 0011).
+        reason = "role_changed" if role != Role.ADMIN else "deactivated"
+        if custodian_end(actor=actor, membership=membership, reason=reason):
+            changed.append("custodian_ended")
     if membership.role != role:
         if membership.role == Role.SUPERVISOR:
             # Supervision is an access grant: it ends with the role.
@@ -142,6 +147,28 @@ def user_update(
         detail={"fields": changed},
     )
     return user
+
+
+def custodian_end(*, actor: User | None, membership: Membership, reason: str) -> bool:
+    """End a grant (inside the caller's transaction); False when there was none."""
+    if membership.custodian_granted_at is None:
+        return False
+    granted_by = membership.custodian_granted_by
+    membership.custodian_granted_at = None
+    membership.custodian_granted_by = None
+    membership.save(update_fields=["custodian_granted_at", "custodian_granted_by"])
+    audit_record(
+        action="user.custodian_revoke",
+        actor=actor,
+        organization=membership.organization,
+        object_type="user",
+        object_id=membership.user.public_id,
+        detail={
+            "reason": reason,
+            "granted_by": granted_by.public_id if granted_by is not None else "(system)",
+        },
+    )
+    return True
 
 
 @transaction.atomic

@@ -11,6 +11,16 @@ urlpatterns = [
     path("users/<str:user_id>/", views.user_edit, name="user_edit"),
     path("users/<str:user_id>/unlock/", views.user_unlock, name="user_unlock"),
     path("users/<str:user_id>/reset-two-factor/", views.user_mfa_reset, name="user_mfa_reset"),
+    path(
+        "users/<str:user_id>/custodian/grant/",
+        views.user_custodian_grant,
+        name="user_custodian_grant",
+    ),
+    path(
+        "users/<str:user_id>/custodian/revoke/",
+        views.user_custodian_revoke,
+        name="user_custodian_revoke",
+    ),
     path("settings/", views.practice_settings, name="practice_settings"),
     # Two-factor sign-in, for everyone who signs in (clients too).
     path("mfa/", views.mfa_overview, name="mfa"),

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from milepost.accounts import mfa, passkeys, services
+from milepost.accounts import custodian, mfa, passkeys, services
 from milepost.accounts.access import org_user_get_for_admin, org_users_for_admin, require_membership
 from milepost.accounts.forms import (
+    CustodianGrantForm,
     LoginForm,
     MfaRecoveryCodesForm,
     MfaSetupForm,
@@ -25,7 +26,7 @@ from milepost.accounts.forms import (
     PracticeSettingsForm,
     UserUpdateForm,
 )
-from milepost.accounts.models import Role
+from milepost.accounts.models import Role, User
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.accounts.services import practice_mfa_set, practice_profile_set
@@ -57,6 +58,49 @@ def users(request: SignedInRequest) -> HttpResponseBase:
     )
 
 
+def _user_edit_page(
+    request: SignedInRequest,
+    person: User,
+    form: UserUpdateForm | None = None,
+    grant_form: CustodianGrantForm | None = None,
+) -> HttpResponseBase:
+    membership = person.membership
+    if form is None:
+        form = UserUpdateForm(
+            initial={
+                "full_name": person.full_name,
+                "credentials": person.credentials,
+                "role": membership.role,
+                "is_active": person.is_active,
+            },
+            client_account=membership.role == Role.CLIENT,
+        )
+    may_hold = membership.role == Role.ADMIN and person.is_active
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "person": person,
+            "creating": False,
+            "custodian": {
+                "may_hold": may_hold,
+                "holds": membership.is_custodian,
+                "self_granted": membership.custodian_self_granted,
+                "granted_at": membership.custodian_granted_at,
+                "granted_by": membership.custodian_granted_by,
+                "self_grant_refused": (
+                    may_hold
+                    and person.pk == request.user.pk
+                    and not custodian.self_grant_allowed(request.user)
+                ),
+                "self_grant_message": custodian.SELF_GRANT_REFUSED,
+                "form": grant_form or CustodianGrantForm(request.user),
+            },
+        },
+    )
+
+
 @policy(Policy.ORG_ADMIN)
 def user_edit(request: SignedInRequest, user_id: str) -> HttpResponseBase:
     person = org_user_get_for_admin(request.user, user_id)
@@ -80,9 +124,46 @@ def user_edit(request: SignedInRequest, user_id: str) -> HttpResponseBase:
         else:
             messages.success(request, f"Saved {person.full_name}.")
             return redirect("accounts:users")
-    return render(
-        request, "accounts/user_form.html", {"form": form, "person": person, "creating": False}
-    )
+    return _user_edit_page(request, person, form)
+
+
+@policy(Policy.ORG_ADMIN)
+@require_POST
+def user_custodian_grant(request: SignedInRequest, user_id: str) -> HttpResponseBase:
+    """Make an admin of the practice a records custodian, after the granting admin's
+    step-up (decision 0606)."""
+    person = org_user_get_for_admin(request.user, user_id)
+    grant_form = CustodianGrantForm(request.user, request.POST)
+    if grant_form.is_valid():
+        try:
+            custodian.custodian_grant(
+                actor=request.user,
+                user=person,
+                password=grant_form.cleaned_data["password"],
+                otp_code=grant_form.cleaned_data.get("otp_code"),
+            )
+        except ValidationError as error:
+            add_service_errors(grant_form, error)
+        else:
+            messages.success(
+                request,
+                f"{person.full_name} is now a records custodian: they may export the "
+                "practice's clinical records.",
+            )
+            return redirect("accounts:user_edit", user_id=person.public_id)
+    return _user_edit_page(request, person, grant_form=grant_form)
+
+
+@policy(Policy.ORG_ADMIN)
+@require_POST
+def user_custodian_revoke(request: SignedInRequest, user_id: str) -> HttpResponseBase:
+    """End a records-custodian grant (any admin of the practice; their own too)."""
+    person = org_user_get_for_admin(request.user, user_id)
+    if custodian.custodian_revoke(actor=request.user, user=person):
+        messages.success(request, f"{person.full_name} is no longer a records custodian.")
+    else:
+        messages.info(request, f"{person.full_name} was not a records custodian.")
+    return redirect("accounts:user_edit", user_id=person.public_id)
 
 
 @policy(Policy.ORG_ADMIN)

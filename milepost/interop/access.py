@@ -1,12 +1,17 @@
-"""The reads the FHIR export and the practice archive need beyond the apps' own access.py.
+"""The reads the FHIR export and the practice archives need beyond the apps' own access.py.
 
 Each fetch is audited like the others. A clinician's export reads one client already
-fetched through clients/access.py; the practice archive is the one read a practice admin
-makes of clinical records: exporting the organization is a granted read of everything in
-it (decision 0520). It is recorded as one `organization.export` event naming every client
-and, so that each client's own access history shows it, one `client.export_archive` event
-per client; the session notes and the formulation are read through their apps' access
-functions, which audit each client's read as they always do.
+fetched through clients/access.py. The clinical archive is the one read of clinical records
+a practice admin can make, and only a records custodian (decision 0606): an admin granted
+it by name, with an authenticator enrolled. Exporting the organization is then a granted
+read of everything in it (decision 0520), recorded as one `organization.export` event
+(`kind` clinical, naming every client) and, so that each client's own access history shows
+it, one `client.export_archive` event per client; the session notes and the formulation are
+read through their apps' access functions, which audit each client's read as they always do.
+
+Any practice admin may export the non-clinical archive: the practice's settings, its staff
+and supervisions, and counts; no client's name, no record, no clinical text. It is one
+`organization.export` event (`kind` non_clinical) and no client's disclosure.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, QuerySet
 
+from milepost.accounts import mfa
 from milepost.accounts.access import require_membership
-from milepost.accounts.models import Organization, Role, User
+from milepost.accounts.models import Membership, Organization, Role, Supervision, User
 from milepost.audit.services import audit_record
 from milepost.clients.models import Client
 from milepost.measures.models import Administration, RiskAlert
@@ -49,6 +56,10 @@ class _Operator(AnonymousUser):
 
 # Typed as a User for the access functions and the PDFs, which only name it.
 OPERATOR = cast(User, _Operator())
+
+
+CLINICAL = "clinical"
+NON_CLINICAL = "non_clinical"
 
 
 def _plans_for_export() -> QuerySet[TreatmentPlan]:
@@ -186,6 +197,8 @@ def _audit_export(
         object_id=organization.public_id,
         detail={
             "via": via,
+            "kind": CLINICAL,
+            "client_count": len(records),
             "clients": [r.client.public_id for r in records],
             "plans": sum(len(r.plans) for r in records),
             "administrations": sum(len(r.administrations) for r in records),
@@ -203,6 +216,7 @@ def _audit_export(
             object_id=record.client.public_id,
             detail={
                 "via": via,
+                "kind": CLINICAL,
                 "plans": [p.public_id for p in record.plans],
                 "administrations": len(record.administrations),
                 "observations": len(record.observations),
@@ -219,8 +233,11 @@ def _audit_export(
 
 
 def organization_records_for_admin(user: User) -> OrganizationRecords:
-    """The whole organization of a practice admin, for the archive (one audited read)."""
+    """The whole organization of a records custodian, for the clinical archive (one audited
+    read). The view also checks that this session gave a second factor (interop/views.py)."""
     membership = require_membership(user, Role.ADMIN)
+    if not membership.is_custodian or not mfa.is_enrolled(user):
+        raise PermissionDenied
     organization = membership.organization
     records = _organization_records(organization, user)
     _audit_export(user, organization, records, via="web")
@@ -234,3 +251,81 @@ def organization_records_for_operator(organization: Organization) -> Organizatio
     records = _organization_records(organization, OPERATOR)
     _audit_export(None, organization, records, via="command")
     return OrganizationRecords(organization=organization, clients=records)
+
+
+@dataclass(frozen=True)
+class PracticeSummary:
+    """What the non-clinical archive carries: no client's name, record or clinical text."""
+
+    organization: Organization
+    staff: list[User]  # clinicians, supervisors and admins, with their memberships
+    enrolled: set[int]  # the staff with an authenticator
+    supervisions: list[Supervision]
+    counts: dict[str, int]
+
+
+STAFF_ROLES = (Role.CLINICIAN, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _counts(organization: Organization) -> dict[str, int]:
+    mine = {"client__organization": organization}
+    statuses = {
+        row["status"]: row["n"]
+        for row in Client.objects.filter(organization=organization)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    counts = {"clients": sum(statuses.values())}
+    counts.update({f"clients_{status}": n for status, n in sorted(statuses.items())})
+    counts.update(
+        {
+            "client_portal_accounts": Membership.objects.filter(
+                organization=organization, role=Role.CLIENT
+            ).count(),
+            "plan_versions": TreatmentPlan.objects.filter(**mine).count(),
+            "administrations": Administration.objects.filter(**mine).count(),
+            "observations": Observation.objects.filter(**mine).count(),
+            "session_notes": SessionNote.objects.filter(**mine).count(),
+            "risk_alerts": RiskAlert.objects.filter(**mine).count(),
+        }
+    )
+    return counts
+
+
+def practice_summary_for_admin(user: User) -> PracticeSummary:
+    """The non-clinical archive's content, for any admin of the practice (one audited read:
+    `organization.export`, kind non_clinical; counts only, so no client's disclosure)."""
+    membership = require_membership(user, Role.ADMIN)
+    organization = membership.organization
+    staff = list(
+        User.objects.filter(membership__organization=organization, membership__role__in=STAFF_ROLES)
+        .select_related("membership", "membership__custodian_granted_by")
+        .order_by("full_name", "id")
+    )
+    supervisions = list(
+        Supervision.objects.filter(supervisor__membership__organization=organization)
+        .select_related("supervisor", "clinician")
+        .order_by("supervisor__full_name", "clinician__full_name", "id")
+    )
+    counts = _counts(organization)
+    audit_record(
+        action="organization.export",
+        actor=user,
+        organization=organization,
+        object_type="organization",
+        object_id=organization.public_id,
+        detail={
+            "via": "web",
+            "kind": NON_CLINICAL,
+            "client_count": counts["clients"],
+            "staff": len(staff),
+        },
+    )
+    return PracticeSummary(
+        organization=organization,
+        staff=staff,
+        enrolled=mfa.enrolled_user_ids(staff),
+        supervisions=supervisions,
+        counts=counts,
+    )

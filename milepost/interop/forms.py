@@ -73,7 +73,7 @@ class MismatchConfirmForm(forms.Form):
 
 
 class ArchiveForm(forms.Form):
-    """Exporting every record of the practice is re-authenticated, as signing a plan is.
+    """Exporting the practice is re-authenticated, as signing a plan is.
 
     `locked` (the session has failed too often, see interop/step_up.py) refuses the
     password unchecked; `password_refused` tells the view a wrong one was tried.
@@ -83,11 +83,18 @@ class ArchiveForm(forms.Form):
         label="Your password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="The archive holds every clinical record: enter the password you sign in with.",
+        help_text="Enter the password you sign in with.",
     )
 
-    def __init__(self, user: User, *args: Any, locked: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, user: User, *args: Any, locked: str = "", kind: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if kind == "clinical":
+            self.fields["password"].help_text = (
+                "The clinical archive holds every clinical record: enter the password you "
+                "sign in with."
+            )
         self.user = user
         self.locked = locked
         self.password_refused = False

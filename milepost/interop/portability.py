@@ -21,6 +21,17 @@ Layout (docs/fhir.md, "The archive")::
 
 File names carry public ids only, never a name. The records are read once, through
 interop/access.py, which audits the export (one event for the organization, one per client).
+Only a records custodian makes it (docs/decisions/0606-records-custodian.md).
+
+Any practice admin may make the non-clinical archive instead (`practice_archive_write`):
+the practice's settings, its staff and supervisions, and counts. It holds no client's name
+or public id, and no clinical text::
+
+    README.md          what is where
+    manifest.json      counts, and the size and SHA-256 of every other file
+    practice.json      the practice's settings and the counts of its records
+    staff.csv          one row per clinician, supervisor and admin
+    supervisions.csv   who supervises whom
 """
 
 from __future__ import annotations
@@ -38,7 +49,7 @@ from typing import IO, Any
 from django.utils import timezone
 
 from milepost.accounts.models import User
-from milepost.interop.access import ClientRecord, OrganizationRecords
+from milepost.interop.access import ClientRecord, OrganizationRecords, PracticeSummary
 from milepost.interop.fhir import codes
 from milepost.interop.fhir.export import record_bundle
 from milepost.measures.models import Administration, RiskAlert
@@ -501,3 +512,120 @@ def archive_write(
 
 def archive_file_name(records: OrganizationRecords) -> str:
     return f"milepost-archive-{records.organization.public_id}-{timezone.localdate():%Y%m%d}.zip"
+
+
+# ---------------------------------------------------------------- the non-clinical archive
+
+PRACTICE_FORMAT = "milepost-practice-archive"
+PRACTICE_VERSION = 1
+
+PRACTICE_README = """# Milepost practice archive (no clinical text)
+
+The configuration of one practice as of {created_at}: its settings, its staff and who
+supervises whom, and how many records it holds. It names no client and carries no clinical
+text; the clinical archive (every client's record) is exported by a records custodian.
+
+- `manifest.json` — counts, and the size and SHA-256 of every other file.
+- `practice.json` — the practice's settings and the counts of its records.
+- `staff.csv` — one row per clinician, supervisor and admin: role, whether active, whether
+  two-factor sign-in is set up, and whether they are a records custodian (who granted it, when).
+- `supervisions.csv` — one row per supervisor and clinician they supervise.
+"""
+
+
+def practice_json(summary: PracticeSummary) -> dict[str, Any]:
+    org = summary.organization
+    return {
+        "organization_id": org.public_id,
+        "name": org.name,
+        "created_at": _when(org.created_at),
+        "settings": {
+            "payer_profile": org.payer_profile,
+            "review_interval_days": org.review_interval_days,
+            "cosign_required": org.cosign_required,
+            "mfa_required": org.mfa_required,
+        },
+        "counts": summary.counts,
+    }
+
+
+def staff_csv(summary: PracticeSummary) -> bytes:
+    header = [
+        "user_id",
+        "full_name",
+        "credentials",
+        "email",
+        "role",
+        "active",
+        "joined_at",
+        "two_factor",
+        "records_custodian",
+        "custodian_granted_at",
+        "custodian_granted_by",
+    ]
+    rows = []
+    for person in summary.staff:
+        membership = person.membership
+        granted_by = membership.custodian_granted_by if membership.is_custodian else None
+        rows.append(
+            [
+                person.public_id,
+                person.full_name,
+                person.credentials,
+                person.email,
+                membership.role,
+                "yes" if person.is_active else "no",
+                _when(person.date_joined),
+                "yes" if person.pk in summary.enrolled else "no",
+                "yes" if membership.is_custodian else "no",
+                _when(membership.custodian_granted_at) if membership.is_custodian else "",
+                granted_by.public_id if granted_by is not None else "",
+            ]
+        )
+    return _csv(header, rows)
+
+
+def supervisions_csv(summary: PracticeSummary) -> bytes:
+    header = ["supervisor_id", "supervisor", "clinician_id", "clinician", "started_at"]
+    rows = [
+        [
+            s.supervisor.public_id,
+            s.supervisor.full_name,
+            s.clinician.public_id,
+            s.clinician.full_name,
+            _when(s.started_at),
+        ]
+        for s in summary.supervisions
+    ]
+    return _csv(header, rows)
+
+
+def practice_archive_write(summary: PracticeSummary, out: IO[bytes]) -> dict[str, Any]:
+    """Write the non-clinical archive of `summary` (read through interop/access.py) to
+    `out`; return its manifest."""
+    created_at = timezone.now()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        writer = _Writer(archive)
+        writer.add(
+            "README.md",
+            PRACTICE_README.format(created_at=created_at.isoformat(timespec="seconds")).encode(),
+        )
+        writer.add("practice.json", _json(practice_json(summary)))
+        writer.add("staff.csv", staff_csv(summary))
+        writer.add("supervisions.csv", supervisions_csv(summary))
+        manifest = {
+            "format": PRACTICE_FORMAT,
+            "version": PRACTICE_VERSION,
+            "organization": summary.organization.public_id,
+            "created_at": created_at.isoformat(),
+            "clinical": False,
+            "counts": summary.counts,
+            "files": writer.files,
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def practice_archive_file_name(summary: PracticeSummary) -> str:
+    org = summary.organization.public_id
+    return f"milepost-practice-{org}-{timezone.localdate():%Y%m%d}.zip"

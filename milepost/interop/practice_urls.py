@@ -7,4 +7,5 @@ from milepost.interop import views
 app_name = "portability"
 urlpatterns = [
     path("export/", views.archive, name="archive"),
+    path("export/clinical/", views.clinical_archive, name="clinical_archive"),
 ]

@@ -1,10 +1,12 @@
-"""Throttling the password step-up of the practice archive.
+"""Throttling the password step-up of the practice archives, and auditing refusals.
 
-The archive is every clinical record of the practice, so guessing the admin's password at
-it is worth stopping: each wrong password is audited (`organization.export_refused`), and
-after MAX_FAILURES of them in one session the archive refuses every attempt, right or
-wrong, for LOCKOUT. The count lives in the session: signing in again starts a new one,
-which the sign-in page's own lockout (django-axes) throttles.
+The clinical archive is every clinical record of the practice, so guessing the admin's
+password at it is worth stopping: each wrong password is audited
+(`organization.export_refused`), and after MAX_FAILURES of them in one session both archives
+refuse every attempt, right or wrong, for LOCKOUT. The count lives in the session: signing
+in again starts a new one, which the sign-in page's own lockout (django-axes) throttles.
+A clinical export refused for want of the custodian grant or a second factor is audited
+too, with its reason.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def archive_lock_message(session: SessionBase) -> str:
     )
 
 
-def archive_refusal_record(*, actor: User, session: SessionBase, locked: bool) -> int:
+def archive_refusal_record(*, actor: User, session: SessionBase, locked: bool, kind: str) -> int:
     """Audit a refused archive attempt, count a wrong password towards the lockout, and
     return the wrong passwords counted so far (MAX_FAILURES: now locked)."""
     failures = 0
@@ -70,9 +72,27 @@ def archive_refusal_record(*, actor: User, session: SessionBase, locked: bool) -
         organization=organization,
         object_type="organization",
         object_id=organization.public_id,
-        detail={"reason": "locked" if locked else "wrong_password", "failures": failures},
+        detail={
+            "reason": "locked" if locked else "wrong_password",
+            "failures": failures,
+            "kind": kind,
+        },
     )
     return failures
+
+
+def clinical_refusal_record(*, actor: User, reason: str) -> None:
+    """Audit a clinical export refused before any password was checked: `not_custodian`,
+    `no_authenticator` or `session_not_verified` (decision 0606)."""
+    organization = require_membership(actor, Role.ADMIN).organization
+    audit_record(
+        action="organization.export_refused",
+        actor=actor,
+        organization=organization,
+        object_type="organization",
+        object_id=organization.public_id,
+        detail={"reason": reason, "kind": "clinical"},
+    )
 
 
 def archive_step_up_passed(session: SessionBase) -> None:

@@ -1,4 +1,5 @@
-"""FHIR download and import for a client's care team; the practice archive for its admin.
+"""FHIR download and import for a client's care team; the practice archives for its admins
+(the clinical one for its records custodians only, decision 0606).
 
 Thin views: access → use case → response. Downloads are `private, no-store` and named by
 public ids only (decision 0012: no names in URLs or file names).
@@ -16,13 +17,20 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
+from milepost.accounts import mfa
+from milepost.accounts.access import is_records_custodian, practice_custodians
 from milepost.accounts.forms import StepUpCodeMixin
 from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
 from milepost.clients.models import Client
-from milepost.interop.access import organization_records_for_admin
+from milepost.interop.access import (
+    CLINICAL,
+    NON_CLINICAL,
+    organization_records_for_admin,
+    practice_summary_for_admin,
+)
 from milepost.interop.fhir.export import client_bundle
 from milepost.interop.fhir.import_ import (
     BundleImportError,
@@ -32,13 +40,19 @@ from milepost.interop.fhir.import_ import (
 )
 from milepost.interop.forms import ArchiveForm, BundleUploadForm, MismatchConfirmForm
 from milepost.interop.pending import PENDING_MINUTES, pending_drop, pending_keep, pending_take
-from milepost.interop.portability import archive_file_name, archive_write
+from milepost.interop.portability import (
+    archive_file_name,
+    archive_write,
+    practice_archive_file_name,
+    practice_archive_write,
+)
 from milepost.interop.step_up import (
     LOCKOUT,
     MAX_FAILURES,
     archive_lock_message,
     archive_refusal_record,
     archive_step_up_passed,
+    clinical_refusal_record,
 )
 from milepost.interop.uploads import TOO_LARGE, BundleSizeLimit, too_large
 from milepost.lib.forms import add_service_errors
@@ -47,10 +61,20 @@ FHIR_JSON = "application/fhir+json; fhirVersion=4.3"
 
 
 class _ArchiveStepUpForm(StepUpCodeMixin, ArchiveForm):
-    """The password, and a fresh authenticator code when the admin has one (step-up)."""
+    """The password, and a fresh authenticator code when the admin has one (step-up; the
+    clinical archive is only offered to those who have one)."""
 
-    def __init__(self, user: User, *args: Any, locked: str = "", **kwargs: Any) -> None:
-        super().__init__(user, *args, locked=locked, **kwargs)
+    def __init__(
+        self,
+        user: User,
+        *args: Any,
+        locked: str = "",
+        kind: str = NON_CLINICAL,
+        **kwargs: Any,
+    ) -> None:
+        if kind == CLINICAL:
+            kwargs.setdefault("auto_id", "id_clinical_%s")  # beside the other form on one page
+        super().__init__(user, *args, locked=locked, kind=kind, **kwargs)
         self.add_step_up_code(user)
 
 
@@ -203,41 +227,122 @@ def _client_fhir_import(
     return _import_page(request, client_id, limit=limit)
 
 
-@policy(Policy.ORG_ADMIN)
-def archive(request: SignedInRequest) -> HttpResponseBase:
-    """The whole organization as one zip, after the admin re-enters their password and,
-    when they have an authenticator, a fresh code (an audited read of every client's
-    record)."""
+# Why the clinical archive refuses someone, before any password is asked (decision 0606).
+CLINICAL_REFUSALS = {
+    "not_custodian": (
+        "Only a records custodian may export the clinical archive, and you do not hold the "
+        "grant. A practice admin grants it by name on Practice users; the practice archive "
+        "without clinical text is yours to export above."
+    ),
+    "no_authenticator": (
+        "The clinical archive needs two-factor sign-in, even where the practice does not "
+        "require it: set up an authenticator app first (Two-factor sign-in), then come back."
+    ),
+    "session_not_verified": (
+        "Sign in with the code from your authenticator app first: this session has given "
+        "the password only."
+    ),
+}
+
+
+def _clinical_refusal(user: User) -> str:
+    """The reason the clinical archive refuses this user and session; "" when it does not."""
+    if not is_records_custodian(user):
+        return "not_custodian"
+    if not mfa.is_enrolled(user):
+        return "no_authenticator"
+    if not user.is_verified():  # type: ignore[attr-defined]
+        return "session_not_verified"
+    return ""
+
+
+def _archive_page(
+    request: SignedInRequest,
+    *,
+    form: _ArchiveStepUpForm | None = None,
+    clinical_form: _ArchiveStepUpForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
-    posting = request.method == "POST"
+    refusal = _clinical_refusal(user)
     locked = archive_lock_message(request.session)
-    form = _ArchiveStepUpForm(user, request.POST if posting else None, locked=locked)
-    if posting and not form.is_valid():
-        if locked or form.password_refused:
-            archive_refusal_record(actor=user, session=request.session, locked=bool(locked))
-            if not locked and (now_locked := archive_lock_message(request.session)):
-                form.add_error("password", now_locked)
-    elif posting:
-        archive_step_up_passed(request.session)
-        records = organization_records_for_admin(user)
-        # Spooled to disk past 32 MB; the response closes it once sent.
-        spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
-        archive_write(records, spool, user=user)
-        spool.seek(0)
-        response = FileResponse(
-            spool,
-            as_attachment=True,
-            filename=archive_file_name(records),
-            content_type="application/zip",
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
     return render(
         request,
         "interop/archive.html",
         {
-            "form": form,
+            "form": form or _ArchiveStepUpForm(user, locked=locked),
+            "clinical_form": None
+            if refusal
+            else clinical_form or _ArchiveStepUpForm(user, locked=locked, kind=CLINICAL),
+            "clinical_refusal": CLINICAL_REFUSALS.get(refusal, ""),
+            "refusal_code": refusal,
+            "custodians": practice_custodians(user),
             "max_failures": MAX_FAILURES,
             "lockout_minutes": int(LOCKOUT.total_seconds() // 60),
         },
+        status=status,
+    )
+
+
+def _step_up(request: SignedInRequest, kind: str) -> _ArchiveStepUpForm | None:
+    """The posted step-up form, or None when it passed (the failures counted and audited)."""
+    user = request.user
+    locked = archive_lock_message(request.session)
+    form = _ArchiveStepUpForm(user, request.POST, locked=locked, kind=kind)
+    if form.is_valid():
+        archive_step_up_passed(request.session)
+        return None
+    if locked or form.password_refused:
+        archive_refusal_record(actor=user, session=request.session, locked=bool(locked), kind=kind)
+        if not locked and (now_locked := archive_lock_message(request.session)):
+            form.add_error("password", now_locked)
+    return form
+
+
+def _zip_response(write: Any, filename: str) -> FileResponse:
+    # Spooled to disk past 32 MB; the response closes it once sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    write(spool)
+    spool.seek(0)
+    response = FileResponse(
+        spool, as_attachment=True, filename=filename, content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@policy(Policy.ORG_ADMIN)
+def archive(request: SignedInRequest) -> HttpResponseBase:
+    """The export page; posted, the practice archive without clinical text (any practice
+    admin, after their password and, when they have an authenticator, a fresh code)."""
+    if request.method != "POST":
+        return _archive_page(request)
+    form = _step_up(request, NON_CLINICAL)
+    if form is not None:
+        return _archive_page(request, form=form)
+    summary = practice_summary_for_admin(request.user)
+    return _zip_response(
+        lambda out: practice_archive_write(summary, out), practice_archive_file_name(summary)
+    )
+
+
+@policy(Policy.ORG_ADMIN)
+def clinical_archive(request: SignedInRequest) -> HttpResponseBase:
+    """The whole organization as one zip: a records custodian only, signed in with a second
+    factor, after their password and a fresh code (an audited read of every client's
+    record). Anyone else is refused with the reason, and the refusal is audited."""
+    user = request.user
+    refusal = _clinical_refusal(user)
+    if refusal:
+        if request.method == "POST":
+            clinical_refusal_record(actor=user, reason=refusal)
+        return _archive_page(request, status=403)
+    if request.method != "POST":
+        return _archive_page(request)
+    form = _step_up(request, CLINICAL)
+    if form is not None:
+        return _archive_page(request, clinical_form=form)
+    records = organization_records_for_admin(user)
+    return _zip_response(
+        lambda out: archive_write(records, out, user=user), archive_file_name(records)
     )

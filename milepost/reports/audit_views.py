@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from milepost.accounts.access import org_users_for_admin
+from milepost.accounts.access import org_users_for_admin, practice_custodians
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.audit.models import AuditEvent
@@ -115,7 +115,14 @@ def report(request: SignedInRequest) -> HttpResponseBase:
     return render(
         request,
         "reports/audit_trail.html",
-        {"form": form, "page": page, "rows": [_row(e) for e in page], "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": [_row(e) for e in page],
+            "query": query.urlencode(),
+            # Who may export every clinical record, shown above every report (decision 0606).
+            "custodians": practice_custodians(request.user),
+        },
     )
 
 

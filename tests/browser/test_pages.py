@@ -81,7 +81,7 @@ def test_pages_fit_a_360_pixel_screen(live_server, personas, page: Page, email):
     ("email", "paths"),
     [
         ("alice@example.org", ["/clients/", "/clients/new/", "/clients/emergency/"]),
-        ("erin@example.org", ["/practice/users/", "/practice/audit/"]),
+        ("erin@example.org", ["/practice/users/", "/practice/audit/", "/practice/export/"]),
         ("dana@example.org", ["/portal/"]),
     ],
 )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -65,3 +66,30 @@ class DemoDataTests:
         out = capsys.readouterr().out
         assert "alice@demo.milepost.test" in out
         assert "erin@demo.milepost.test" in out
+
+    def test_the_demo_admin_holds_no_custodian_grant_and_exports_no_clinical_text(self, client):
+        """README: Erin never sees a clinical record. She is the demo's only admin, so she
+        may grant herself the records-custodian role to try the clinical archive (decision
+        0606); until then the practice export holds no client and no clinical text."""
+        import io
+        import zipfile
+
+        from milepost.accounts.custodian import self_grant_allowed
+
+        data.load()
+        erin = User.objects.get(email=f"erin@{data.DOMAIN}")
+        assert not erin.membership.is_custodian
+        assert self_grant_allowed(erin)
+        client.force_login(erin)
+        response = client.post(
+            reverse("portability:clinical_archive"), {"password": settings.DEMO_PASSWORD}
+        )
+        assert response.status_code == 403
+        response = client.post(reverse("portability:archive"), {"password": settings.DEMO_PASSWORD})
+        assert response["Content-Type"] == "application/zip"
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+        everything = b"".join(archive.read(n) for n in archive.namelist())
+        for name in (b"Whitfield", b"Hale", b"Natarajan", b"Okafor", b"Dana"):
+            assert name not in everything
+        for c in Client.objects.all():
+            assert c.public_id.encode() not in everything

@@ -147,3 +147,14 @@ def build_record(p: Personas) -> DanaRecord:
 @pytest.fixture
 def record(personas) -> DanaRecord:
     return build_record(personas)
+
+
+def make_custodian(p: Personas) -> None:
+    """Erin holds the records-custodian grant (given by the system) and has an
+    authenticator: what the clinical archive asks of the person (decision 0606)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from milepost.accounts.custodian import custodian_grant
+
+    custodian_grant(actor=None, user=p.erin)
+    TOTPDevice.objects.get_or_create(user=p.erin, confirmed=True, defaults={"name": "App"})

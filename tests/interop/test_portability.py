@@ -15,18 +15,28 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from milepost.accounts import custodian
 from milepost.audit.models import AuditEvent
 from milepost.clients import services as clients
-from milepost.interop.access import organization_records_for_admin
+from milepost.interop.access import organization_records_for_admin, practice_summary_for_admin
 from milepost.interop.fhir.validation import validate_resource
-from milepost.interop.portability import archive_write
+from milepost.interop.portability import archive_write, practice_archive_write
 from milepost.measures import services as measures
 from milepost.measures.models import Administration
 from milepost.notes import services as notes
 from milepost.plans import versions
 from milepost.plans.models import Observation, TreatmentPlan
+from tests.interop.conftest import make_custodian
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def erin_is_a_custodian(request):
+    """The clinical archive is read by a records custodian: Erin is one here (the tests of
+    who may be one are in tests/accounts/test_custodian.py and tests/interop/test_views.py)."""
+    if "personas" in request.fixturenames:
+        make_custodian(request.getfixturevalue("personas"))
 
 
 def fake_pdf(plan, user):
@@ -161,10 +171,12 @@ class ArchiveTests:
         (export,) = [e for e in events if e.action == "organization.export"]
         assert export.client is None
         assert set(export.detail["clients"]) == {p.dana_client.public_id, second.public_id}
+        assert (export.detail["kind"], export.detail["client_count"]) == ("clinical", 2)
         # One event per client, so that each client's own access history shows the read.
         per_client = [e for e in events if e.action == "client.export_archive"]
         assert [e.client for e in per_client] == [p.dana_client, second]
         assert per_client[0].detail["plans"] == [record.v1.public_id, record.v2.public_id]
+        assert {e.detail["kind"] for e in per_client} == {"clinical"}
         # The notes and the formulation are read through their apps' access functions.
         assert {"session_note.list", "formulation.view"} <= {e.action for e in events}
         assert {e.client for e in events if e.action != "organization.export"} == {
@@ -321,6 +333,135 @@ class ArchiveContentTests:
             assert kind in readme, kind
 
 
+class CustodianOnlyTests:
+    """The clinical records are read for a records custodian with an authenticator only
+    (decision 0606); the view checks the session's second factor on top."""
+
+    def test_an_admin_without_the_grant_reads_no_clinical_record(self, record):
+        from django.core.exceptions import PermissionDenied
+
+        p = record.p
+        custodian.custodian_revoke(actor=p.erin, user=p.erin)
+        with pytest.raises(PermissionDenied):
+            organization_records_for_admin(p.erin)
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+        assert not AuditEvent.objects.filter(action="client.export_archive").exists()
+
+    def test_a_custodian_without_an_authenticator_reads_none_either(self, record):
+        from django.core.exceptions import PermissionDenied
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.filter(user=record.p.erin).delete()
+        with pytest.raises(PermissionDenied):
+            organization_records_for_admin(record.p.erin)
+
+
+def practice_zip(summary):
+    out = io.BytesIO()
+    manifest = practice_archive_write(summary, out)
+    out.seek(0)
+    return manifest, zipfile.ZipFile(out)
+
+
+class PracticeArchiveTests:
+    """The archive any practice admin may export: the practice's configuration and counts,
+    with no client's name, id or clinical text."""
+
+    def test_it_holds_the_settings_the_staff_and_the_counts(self, two_orgs):
+        record, _ = two_orgs
+        p = record.p
+        custodian.custodian_revoke(actor=p.erin, user=p.erin)  # no grant needed
+        manifest, archive = practice_zip(practice_summary_for_admin(p.erin))
+        assert sorted(archive.namelist()) == [
+            "README.md",
+            "manifest.json",
+            "practice.json",
+            "staff.csv",
+            "supervisions.csv",
+        ]
+        assert manifest["format"] == "milepost-practice-archive"
+        assert manifest["clinical"] is False
+        for entry in manifest["files"]:
+            assert hashlib.sha256(archive.read(entry["path"])).hexdigest() == entry["sha256"]
+        practice = json.loads(archive.read("practice.json"))
+        assert practice["organization_id"] == p.org.public_id
+        assert practice["settings"]["mfa_required"] is False
+        counts = practice["counts"]
+        assert (counts["clients"], counts["clients_active"], counts["plan_versions"]) == (2, 2, 2)
+        assert counts["client_portal_accounts"] == 1
+        staff = {r["email"]: r for r in rows(archive, "staff.csv")}
+        # Staff of this practice only: never a client's portal account, nor another practice.
+        assert set(staff) == {f"{n}@example.org" for n in ("alice", "bob", "sam", "erin", "frank")}
+        assert staff["erin@example.org"]["records_custodian"] == "no"
+        assert staff["erin@example.org"]["two_factor"] == "yes"
+        supervised = {(r["supervisor"], r["clinician"]) for r in rows(archive, "supervisions.csv")}
+        assert supervised == {("Sam Example", "Alice Example"), ("Sam Example", "Bob Example")}
+
+    def test_it_holds_no_clinical_text_and_names_no_client(self, full_record):
+        record, note, review = full_record
+        p = record.p
+        custodian.custodian_revoke(actor=p.erin, user=p.erin)
+        goal = record.v2.goals.get()
+        secrets = [
+            p.dana_client.public_id,
+            p.chris_client.public_id,
+            "Quillfeather",
+            "Dana",
+            "Farshore",
+            "dana@example.org",
+            "Low mood since spring",
+            goal.statement,
+            "I want to feel like myself again",
+            "Stays in bed when low",
+            note.narrative,
+            review.summary,
+            record.v2.public_id,
+            p.dana_phq9.public_id,
+        ]
+        # Not in the clinical archive either: another practice's client, Dana's portal
+        # login, and the referral reason (the archive does not carry it).
+        elsewhere = {
+            p.chris_client.public_id,
+            "Farshore",
+            "dana@example.org",
+            "Low mood since spring",
+        }
+        _, practice = practice_zip(practice_summary_for_admin(p.erin))
+        everything = b"".join(practice.read(n) for n in practice.namelist()).decode()
+        for secret in secrets:
+            assert secret not in everything, secret
+        # The same search finds every one of them in the clinical archive (it can fail).
+        custodian.custodian_grant(actor=None, user=p.erin)
+        _, clinical = write(organization_records_for_admin(p.erin), user=p.erin, pdfs=False)
+        clinical_text = b"".join(clinical.read(n) for n in clinical.namelist()).decode()
+        for secret in secrets:
+            if secret not in elsewhere:
+                assert secret in clinical_text, secret
+
+    def test_it_is_one_audited_export_and_no_clients_disclosure(self, two_orgs):
+        record, _ = two_orgs
+        p = record.p
+        last = AuditEvent.objects.order_by("-id").first()
+        practice_summary_for_admin(p.erin)
+        events = list(AuditEvent.objects.filter(id__gt=last.id))
+        assert [e.action for e in events] == ["organization.export"]
+        assert events[0].actor == p.erin
+        assert events[0].client is None
+        assert events[0].detail == {
+            "via": "web",
+            "kind": "non_clinical",
+            "client_count": 2,
+            "staff": 5,
+        }
+
+    def test_only_a_practice_admin_exports_it(self, personas):
+        from django.core.exceptions import PermissionDenied
+
+        for who in (personas.alice, personas.sam, personas.dana, personas.charlie):
+            with pytest.raises(PermissionDenied):
+                practice_summary_for_admin(who)
+
+
 class CommandTests:
     def test_it_writes_the_archive_of_the_named_organisation(self, two_orgs, tmp_path):
         record, _ = two_orgs
@@ -335,6 +476,7 @@ class CommandTests:
         event = AuditEvent.objects.get(action="organization.export")
         assert event.actor is None
         assert event.detail["via"] == "command"
+        assert event.detail["kind"] == "clinical"
         per_client = AuditEvent.objects.filter(action="client.export_archive")
         assert per_client.filter(client=record.p.dana_client, actor__isnull=True).count() == 1
 

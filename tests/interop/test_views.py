@@ -20,8 +20,10 @@ from milepost.interop.pending import PENDING_MINUTES
 from milepost.interop.step_up import LOCKOUT, MAX_FAILURES
 from milepost.interop.uploads import BundleSizeLimit
 from milepost.measures.models import Administration
-from tests.base import PASSWORD
+from tests.accounts.test_mfa import fresh_code
+from tests.base import PASSWORD, dana_note, dana_plan
 from tests.interop.test_import import bundle_of, phq9_response
+from tests.test_access_matrix import DANA_SECRETS
 
 pytestmark = pytest.mark.django_db
 
@@ -192,21 +194,27 @@ def read_zip(response):
 
 class ArchiveViewTests:
     url = staticmethod(lambda: reverse("portability:archive"))
+    clinical = staticmethod(lambda: reverse("portability:clinical_archive"))
 
-    def test_only_the_practice_admin_downloads_the_archive(self, personas, login_as):
+    def test_only_the_practice_admin_downloads_an_archive(self, personas, login_as):
         for who in (personas.alice, personas.sam, personas.charlie, personas.dana):
-            response = login_as(who).post(self.url(), {"password": PASSWORD})
-            assert response.status_code == 403
+            for url in (self.url(), self.clinical()):
+                response = login_as(who).post(url, {"password": PASSWORD})
+                assert response.status_code == 403
         response = login_as(personas.erin).post(self.url(), {"password": PASSWORD})
         assert response.status_code == 200
         assert response["Content-Type"] == "application/zip"
         assert response["Cache-Control"] == "private, no-store"
         assert personas.org.public_id in response["Content-Disposition"]
+        assert "milepost-practice-" in response["Content-Disposition"]
         names = read_zip(response).namelist()
-        assert f"clients/{personas.dana_client.public_id}/fhir.json" in names
+        assert "staff.csv" in names
+        assert not [n for n in names if n.startswith("clients/")]
         event = AuditEvent.objects.get(action="organization.export")
         assert event.actor == personas.erin
-        assert event.detail["clients"] == [personas.dana_client.public_id]
+        assert event.detail["kind"] == "non_clinical"
+        assert event.detail["client_count"] == 1
+        assert "clients" not in event.detail
 
     def test_the_archive_needs_the_admins_password(self, personas, login_as):
         http = login_as(personas.erin)
@@ -215,6 +223,174 @@ class ArchiveViewTests:
         assert response.status_code == 200
         assert b"That is not your password." in response.content
         assert b"Quillfeather" not in response.content
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+
+    def test_an_admin_without_the_grant_gets_no_clinical_text(self, record, login_as):
+        """README: the practice admin never sees a clinical record. The archive Erin may
+        download holds none of Dana's record, her notes, goals or formulation."""
+        p = record.p
+        note = dana_note(p)
+        http = login_as(p.erin)
+        page = http.get(self.url()).content
+        archive = read_zip(http.post(self.url(), {"password": PASSWORD}))
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+        for secret in (
+            *DANA_SECRETS,
+            note.narrative.encode(),
+            dana_plan(p).goal.statement.encode(),
+            p.dana_client.public_id.encode(),
+        ):
+            assert secret not in everything
+            assert secret not in page
+        assert not AuditEvent.objects.filter(action="client.export_archive").exists()
+
+
+def custodian_session(p):
+    """Erin as a records custodian, in a session verified with her authenticator.
+
+    The session is marked verified as django-otp's own login does, so that no code is used
+    up before the step-up's (a code is good once, and the device accepts one step ahead).
+    """
+    from django.test import Client as HttpClient
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from milepost.accounts.custodian import custodian_grant
+    from tests.accounts.test_mfa import enrol
+
+    custodian_grant(actor=None, user=p.erin)
+    device, _ = enrol(p.erin)
+    http = HttpClient()
+    http.force_login(p.erin)
+    session = http.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return http, device
+
+
+class ClinicalArchiveTests:
+    """The clinical archive: a records custodian, with two-factor, after step-up
+    (decision 0606); anyone else is refused with the reason, never a 500."""
+
+    url = staticmethod(lambda: reverse("portability:clinical_archive"))
+    page = staticmethod(lambda: reverse("portability:archive"))
+
+    def test_an_admin_without_the_grant_is_refused(self, personas, login_as):
+        http = login_as(personas.erin)
+        page = http.get(self.page()).content.decode()
+        assert "Only a records custodian may export the clinical archive" in page
+        assert f'action="{self.url()}"' not in page  # no form to post
+        response = http.post(self.url(), {"password": PASSWORD})
+        assert response.status_code == 403
+        assert response["Content-Type"].startswith("text/html")
+        assert "Only a records custodian may export the clinical archive" in (
+            response.content.decode()
+        )
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+        refused = AuditEvent.objects.get(action="organization.export_refused")
+        assert refused.actor == personas.erin
+        assert refused.detail == {"reason": "not_custodian", "kind": "clinical"}
+
+    def test_two_factor_does_not_stand_in_for_the_grant(self, personas):
+        from tests.accounts.test_mfa import enrol, fresh_code, verified
+
+        device, _ = enrol(personas.erin)
+        http = verified(personas.erin)
+        response = http.post(self.url(), {"password": PASSWORD, "otp_code": fresh_code(device)})
+        assert response.status_code == 403
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+
+    def test_a_custodian_without_two_factor_is_told_to_set_it_up(self, personas, login_as):
+        from milepost.accounts.custodian import custodian_grant
+
+        custodian_grant(actor=None, user=personas.erin)
+        http = login_as(personas.erin)
+        page = http.get(self.page()).content.decode()
+        assert "The clinical archive needs two-factor sign-in" in page
+        assert reverse("accounts:mfa_setup") in page
+        response = http.post(self.url(), {"password": PASSWORD})
+        assert response.status_code == 403
+        assert "set up an authenticator app first" in response.content.decode()
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+        refused = AuditEvent.objects.get(action="organization.export_refused")
+        assert refused.detail["reason"] == "no_authenticator"
+
+    def test_a_custodian_with_two_factor_and_step_up_gets_it(self, record):
+        p = record.p
+        note = dana_note(p)
+        http, device = custodian_session(p)
+        page = http.get(self.page()).content.decode()
+        assert f'action="{self.url()}"' in page
+        assert "Erin Example</strong> (granted by the system" in page
+        # The password alone is not enough: a fresh code too.
+        response = http.post(self.url(), {"password": PASSWORD})
+        assert response.status_code == 200
+        assert "Code from your authenticator app: This field is required." in (
+            response.content.decode()
+        )
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+        response = http.post(self.url(), {"password": PASSWORD, "otp_code": fresh_code(device)})
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/zip"
+        assert response["Cache-Control"] == "private, no-store"
+        archive = read_zip(response)
+        folder = f"clients/{p.dana_client.public_id}"
+        assert f"{folder}/fhir.json" in archive.namelist()
+        notes = json.loads(archive.read(f"{folder}/session-notes.json"))
+        assert note.narrative in [n["narrative"] for n in notes]
+        # Who exported what: the kind, the number of clients, and one disclosure per client.
+        event = AuditEvent.objects.get(action="organization.export")
+        assert event.actor == p.erin
+        assert event.detail["kind"] == "clinical"
+        assert event.detail["client_count"] == 1
+        assert event.detail["clients"] == [p.dana_client.public_id]
+        disclosure = AuditEvent.objects.get(action="client.export_archive")
+        assert (disclosure.actor, disclosure.client) == (p.erin, p.dana_client)
+        assert disclosure.detail["kind"] == "clinical"
+
+    def test_a_wrong_password_counts_toward_the_shared_lockout(self, personas):
+        http, device = custodian_session(personas)
+        response = http.post(self.url(), {"password": "not it", "otp_code": "000000"})
+        assert response.status_code == 200
+        assert b"That is not your password." in response.content
+        event = AuditEvent.objects.get(action="organization.export_refused")
+        assert event.detail == {"reason": "wrong_password", "failures": 1, "kind": "clinical"}
+        # The two archives share one count: guessing at the other one does not start anew.
+        for _ in range(MAX_FAILURES - 1):
+            http.post(self.page(), {"password": "not it", "otp_code": "000000"})
+        response = http.post(self.url(), {"password": PASSWORD, "otp_code": fresh_code(device)})
+        assert response.status_code == 200
+        assert b"the archive is locked for this session" in response.content
+        assert not AuditEvent.objects.filter(action="organization.export").exists()
+
+    def test_a_session_that_gave_no_code_is_refused_by_the_view_too(self, personas, rf):
+        """The middleware sends such a session to enter its code first; the view does not
+        rely on it."""
+        from django.contrib.sessions.backends.db import SessionStore
+
+        from milepost.accounts.custodian import custodian_grant
+        from milepost.interop import views
+        from tests.accounts.test_mfa import enrol
+
+        custodian_grant(actor=None, user=personas.erin)
+        enrol(personas.erin)
+        request = rf.post(self.url(), {"password": PASSWORD})
+        request.user = personas.erin
+        request.user.is_verified = lambda: False
+        request.session = SessionStore()
+        request._dont_enforce_csrf_checks = True
+        response = views.clinical_archive(request)
+        assert response.status_code == 403
+        assert b"this session has given the password only" in response.content
+        refused = AuditEvent.objects.get(action="organization.export_refused")
+        assert refused.detail["reason"] == "session_not_verified"
+
+    def test_a_revoked_custodian_is_refused(self, personas):
+        from milepost.accounts.custodian import custodian_revoke
+
+        http, device = custodian_session(personas)
+        custodian_revoke(actor=personas.erin, user=personas.erin)
+        response = http.post(self.url(), {"password": PASSWORD, "otp_code": fresh_code(device)})
+        assert response.status_code == 403
         assert not AuditEvent.objects.filter(action="organization.export").exists()
 
 
@@ -227,7 +403,7 @@ class ArchiveThrottleTests:
         event = AuditEvent.objects.get(action="organization.export_refused")
         assert event.actor == personas.erin
         assert event.organization == personas.org
-        assert event.detail == {"reason": "wrong_password", "failures": 1}
+        assert event.detail == {"reason": "wrong_password", "failures": 1, "kind": "non_clinical"}
 
     def test_five_wrong_passwords_lock_the_archive_for_15_minutes(self, personas, login_as):
         http = login_as(personas.erin)
@@ -269,7 +445,7 @@ class HostileInputTests:
         from tests.test_hostile_input import FIELDS, HOSTILE, WHO
 
         routes = [r for r in project_routes() if r.namespace in ("interop", "portability")]
-        assert len(routes) == 3
+        assert len(routes) == 4
         for route in routes:
             url = _url(route, personas)
             for name in WHO:

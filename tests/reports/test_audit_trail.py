@@ -169,3 +169,44 @@ def test_a_probe_from_another_practice_shows_no_one(personas, login_as):
     assert personas.dana_client.public_id in body
     for secret in (personas.charlie.display_name, personas.charlie.email, personas.other_org.name):
         assert secret not in body
+
+
+def test_the_report_names_the_records_custodians_and_marks_a_self_grant(personas, login_as):
+    from milepost.accounts.custodian import custodian_grant
+    from tests.base import PASSWORD
+
+    http = login_as(personas.erin)
+    assert "None: no one can export the clinical archive." in (
+        http.get(reverse("audit:report")).content.decode()
+    )
+    custodian_grant(actor=personas.erin, user=personas.erin, password=PASSWORD)
+    body = http.get(reverse("audit:report")).content.decode()
+    start = body.index('id="custodians-h"')
+    custodians = body[start : body.index("<form", start)]
+    assert "<strong>Erin Example</strong>" in custodians
+    assert "self-granted" in custodians
+    body = http.get(reverse("audit:report"), {"action": "user.custodian"}).content.decode()
+    assert "user.custodian_grant" in body
+    assert "self_granted=True" in body
+
+
+def test_the_report_shows_who_exported_what(personas):
+    """Each export names its kind and how many clients; the clinical one is also a
+    disclosure in each client's own history (ONC (d)(11))."""
+    from milepost.interop.access import organization_records_for_admin, practice_summary_for_admin
+    from tests.accounts.test_mfa import verified
+    from tests.interop.conftest import make_custodian
+
+    practice_summary_for_admin(personas.erin)
+    make_custodian(personas)
+    organization_records_for_admin(personas.erin)
+    http = verified(personas.erin)  # she has an authenticator now
+    body = http.get(reverse("audit:report"), {"action": "organization.export"}).content.decode()
+    assert "kind=non_clinical" in body
+    assert "kind=clinical" in body
+    assert body.count("client_count=1") == 2
+    body = http.get(
+        reverse("audit:report"), {"client": personas.dana_client.public_id}
+    ).content.decode()
+    assert "client.export_archive" in body
+    assert "Erin Example" in body

@@ -1,5 +1,9 @@
-"""`manage.py export_archive --organization <public id> --output FILE`: the practice
-archive of a big practice, written by the server's operator outside a web request."""
+"""`manage.py export_archive --organization <public id> --output FILE`: the clinical
+archive of a big practice, written by the server's operator outside a web request.
+
+Whoever can run it has a shell on the server and its database, and so every record
+already: it is the operator's, not a way around the records-custodian grant the web asks
+for (docs/decisions/0606-records-custodian.md). It is audited with no actor."""
 
 from __future__ import annotations
 
