@@ -137,7 +137,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
         # A zero count is avoidance too ("have zero panic attacks"; "zero" is "0" by now).
         "avoid": re.compile(
             _words((*lexicon.AVOIDANCE_CUES, *lexicon.ELIMINATION_CUES)).pattern
-            + r"|[a-z]+-free\b|(?<![\w./-])0(?![\w./%-])(?=\s+[a-z])"
+            # ... but not the start of a rise: "from 0 to 2 a month", "0 to 3 times".
+            + r"|[a-z]+-free\b|(?<![\w./-])(?<!from )0(?![\w./%-])(?!\s+(?:to|and)\b)"
+            r"(?=\s+[a-z])"
         ),
         "hedge": _words(lexicon.REDUCTION_HEDGES),
         "not_avoid": _words(lexicon.NOT_AVOIDANCE),

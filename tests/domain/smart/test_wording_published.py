@@ -81,3 +81,14 @@ def test_a_goal_that_does_or_reduces_something_is_positive(text):
     p = _positive(text)
     assert p.met is True
     assert p.reframe is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Go to social gatherings from 0 to 2 a month within three months",
+        "Increase outings from 0 to 3 times a week",
+    ],
+)
+def test_a_rise_from_zero_is_not_avoidance(text):
+    assert smart.analyse(text).positive.met is True
