@@ -179,6 +179,7 @@ class RevokeTests:
         event = AuditEvent.objects.get(action="user.custodian_revoke")
         assert event.detail["reason"] == "role_changed"
         update = AuditEvent.objects.filter(action="user.update").first()
+        assert update is not None
         assert "custodian_ended" in update.detail["fields"]
 
     def test_it_ends_when_the_admin_is_deactivated(self, personas):

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from milepost.accounts import mfa
+from milepost.accounts.models import User
 from milepost.audit.models import AuditEvent
 from tests.accounts.soft_authenticator import SoftAuthenticator
 from tests.accounts.test_mfa import CASELOAD, VERIFY, enrol, require_mfa, sign_in, verified
@@ -196,8 +197,10 @@ class SessionTests:
         session.save()
         response = http.get(CASELOAD)
         assert response.status_code == 200
-        assert response.wsgi_request.user.is_verified()
-        assert mfa.pending_step(response.wsgi_request.user) is None
+        user = response.wsgi_request.user
+        assert isinstance(user, User)
+        assert user.is_verified()  # type: ignore[attr-defined]  # django-otp adds it
+        assert mfa.pending_step(user) is None
         assert http.get("/api/v1/clients").status_code == 200
 
     def test_a_password_only_session_of_a_passkey_user_owes_the_code_step(self, personas):
@@ -205,7 +208,9 @@ class SessionTests:
         http = sign_in(personas.alice.email)
         response = http.get(CASELOAD)
         assert response["Location"].startswith(VERIFY)
-        assert mfa.pending_step(response.wsgi_request.user) == "accounts:mfa_verify"
+        user = response.wsgi_request.user
+        assert isinstance(user, User)
+        assert mfa.pending_step(user) == "accounts:mfa_verify"
 
     def test_a_passkey_alone_is_still_asked_for(self, personas):
         # However a user came to have a passkey and no authenticator app, the password

@@ -42,7 +42,7 @@ def _old_chain(apps, n: int) -> list[str]:
         }
         digest = link_hash(prev, fields)
         event_model.objects.create(
-            occurred_at=dt.datetime.fromisoformat(fields["occurred_at"]),
+            occurred_at=dt.datetime.fromisoformat(str(fields["occurred_at"])),
             action="test.old",
             detail={"n": i},
             prev_hash=prev,

@@ -77,7 +77,9 @@ def test_rewriting_the_chain_with_a_wrong_key_is_caught(personas, settings):
     assert result.broken is not None
     assert (result.broken.chain, result.broken.seq) == (_chain_of(personas), 1)
     _rehash(_chain_of(personas), key=b"attacker" * 4)
-    assert "does not hold" in audit_verify().broken.reason
+    broken = audit_verify().broken
+    assert broken is not None
+    assert "does not hold" in broken.reason
 
 
 def test_appending_a_forged_event_is_caught(personas):

@@ -94,7 +94,9 @@ class ClientGetForUserTests:
         with pytest.raises(Http404):
             client_get_for_user(personas.charlie, "a" * 16)
         assert not AuditEvent.objects.filter(action="client.probed").exists()
-        assert "probe" not in AuditEvent.objects.filter(action="client.access_denied").last().detail
+        denied = AuditEvent.objects.filter(action="client.access_denied").last()
+        assert denied is not None
+        assert "probe" not in denied.detail
 
     @pytest.mark.parametrize("bad", ["", "1", "../etc", "x" * 300, "Ω" * 16])
     def test_malformed_identifiers_are_not_found(self, personas, bad):

@@ -442,6 +442,7 @@ class PracticeArchiveTests:
         record, _ = two_orgs
         p = record.p
         last = AuditEvent.objects.order_by("-id").first()
+        assert last is not None
         practice_summary_for_admin(p.erin)
         events = list(AuditEvent.objects.filter(id__gt=last.id))
         assert [e.action for e in events] == ["organization.export"]

@@ -158,7 +158,7 @@ class StaffInviteTests:
 
     def test_nobody_passes_a_password_for_someone_else(self, personas):
         with pytest.raises(TypeError):
-            invite(personas, password="a password the admin knows")  # type: ignore[call-arg]
+            invite(personas, password="a password the admin knows")
 
 
 class StaffResendTests:
