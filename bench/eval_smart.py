@@ -264,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     labels = corpus.load_labels()
     if statements and labels:
         published = {
-            "tune": published_results([s for s in statements if s.split == "tune"], labels),
-            "heldout": published_results([s for s in statements if s.split == "heldout"], labels),
+            split: published_results([s for s in statements if s.split == split], labels)
+            for split in ("tune", "heldout", "fresh")
+            if any(s.split == split and s.id in labels for s in statements)
         }
         print(published_table(published))
         kappa = agreement_table(

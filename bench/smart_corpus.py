@@ -15,7 +15,8 @@ Each labels file holds ``{"id", "labels": {...}}`` with the rubric's fields (LAB
 The split is by **site**: a site's statements are all held out or all available for tuning,
 decided by a hash of its source's name alone (``split_for``), fixed before the engine was run on
 any of them. Sites that copy one another's pages share a source, so a copy never lands on the
-other side of the split.
+other side of the split. Statements marked ``"split": "fresh"`` came later, from sites new to the
+corpus; they are never tuned on either.
 """
 
 from __future__ import annotations
@@ -54,10 +55,13 @@ class Statement:
     source: str
     topic: str = ""
     kind: str = ""
+    fixed_split: str = ""
 
     @property
     def split(self) -> str:
-        return split_for(self.source)
+        """'tune', 'heldout', or 'fresh': statements collected later from sites new to the
+        corpus, never tuned on and scored once per round."""
+        return self.fixed_split or split_for(self.source)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -76,6 +80,7 @@ def load_statements(folder: Path = CORPUS) -> list[Statement]:
             row.get("source") or row["site"],
             row.get("topic", ""),
             row.get("kind", ""),
+            row.get("split", ""),
         )
         for row in _jsonl(folder / "statements.jsonl")
     ]

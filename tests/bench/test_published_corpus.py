@@ -84,3 +84,12 @@ def test_the_final_labels_differ_from_the_first_pass_only_where_the_passes_disag
     }
     changed = {sid for sid in FINAL if FINAL[sid] != FIRST[sid]}
     assert changed <= disagreed
+
+
+def test_the_fresh_statements_come_from_sites_new_to_the_corpus():
+    fresh = [s for s in STATEMENTS if s.split == "fresh"]
+    earlier = {s.site for s in STATEMENTS if s.split != "fresh"}
+    assert len(fresh) >= 250
+    assert {s.site for s in fresh}.isdisjoint(earlier)
+    for s in fresh:
+        assert not any(s.site.endswith("." + site) for site in earlier), s.id
