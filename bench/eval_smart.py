@@ -259,16 +259,25 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="list mismatches on the published corpus's tuning sites",
     )
+    parser.add_argument(
+        "--tune-only",
+        action="store_true",
+        help="print only the tuning sites' column (what whoever tunes the rules looks at)",
+    )
     args = parser.parse_args(argv)
     statements = corpus.load_statements()
     labels = corpus.load_labels()
     if statements and labels:
         published = {
             split: published_results([s for s in statements if s.split == split], labels)
-            for split in ("tune", "heldout", "fresh")
+            for split in (("tune",) if args.tune_only else ("tune", "heldout", "fresh"))
             if any(s.split == split and s.id in labels for s in statements)
         }
         print(published_table(published))
+        if args.tune_only:
+            if args.published_errors:
+                published_errors(statements, labels)
+            return 0
         kappa = agreement_table(
             corpus.load_labels("labels-first"), corpus.load_labels("labels-second")
         )
