@@ -19,7 +19,7 @@ from milepost.accounts.services import practice_profile_set
 from milepost.clients import services as clients
 from milepost.clients.models import Client
 from milepost.demo.history import load_history
-from milepost.demo.invites import load_invites
+from milepost.demo.invites import load_invites, load_staff_invite
 from milepost.demo.notes import load_notes
 from milepost.demo.plans import load_plans
 from milepost.demo.portal_plans import load_portal_plans
@@ -176,4 +176,5 @@ def load() -> Organization:
         load_portal_questionnaires(client, staff[spec.team[0]])
         load_portal_plans(client, staff[spec.team[0]])
     load_invites(organization, staff["alice"])
+    load_staff_invite(organization, staff["erin"])
     return organization

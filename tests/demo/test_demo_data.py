@@ -25,7 +25,17 @@ class DemoDataTests:
             "sam": "supervisor",
             "erin": "admin",
             "dana": "client",
+            "frank": "clinician",
         }
+
+    def test_frank_is_invited_and_nobody_knows_a_password_for_him(self):
+        from milepost.invites.models import StaffInvitation
+
+        data.load()
+        frank = User.objects.get(email="frank@demo.milepost.test")
+        assert not frank.has_usable_password()
+        invitation = StaffInvitation.objects.get(user=frank)
+        assert invitation.accepted_at is None
 
     def test_loading_twice_changes_nothing(self):
         data.load()
