@@ -14,6 +14,7 @@ Pure Python: reads `milepost.domain.smart.Structure` and `milepost.domain.plans.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -179,3 +180,34 @@ def compare(structure: Structure, target: Target, *, start: dt.date) -> Disagree
         f"by {target.due_date.isoformat()}" if target.due_date is not None else "",
     )
     return Disagreement(fields=tuple(fields), words=words, bound=bound)
+
+
+def rebound(structure: Structure, target: Target, *, start: dt.date) -> Target:
+    """The bound target with what the words state where the two disagree, the rest kept.
+
+    Only the fields `compare` found different are taken from the words, so a number the
+    words give in another period than the metric's is never copied over.
+    """
+    found = compare(structure, target, start=start)
+    if found is None:
+        return target
+    changes: dict[str, object] = {}
+    if "measure" in found.fields:
+        code = instrument_code(structure.measure)
+        if code is not None:
+            changes.update(measure=code, instrument=True, unit="points", period="")
+            # Numbers on another measure say nothing about this one.
+            changes["baseline"] = structure.baseline
+            if structure.target is not None:
+                changes["target_value"] = structure.target
+    if "baseline" in found.fields:
+        changes["baseline"] = structure.baseline
+    if "target" in found.fields and structure.target is not None:
+        changes["target_value"] = structure.target
+    if ("comparator" in found.fields or "measure" in found.fields) and structure.comparator:
+        changes["comparator"] = structure.comparator
+    if "due date" in found.fields:
+        due = _due_from_words(structure, start)
+        if due is not None:
+            changes["due_date"] = due[0]
+    return dataclasses.replace(target, **changes)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import pytest
 
 from milepost.domain import smart
 from milepost.domain.plans import Target
-from milepost.domain.target_words import compare
+from milepost.domain.target_words import compare, rebound
 
 START = dt.date(2026, 3, 2)
 
@@ -110,3 +110,20 @@ def test_words_that_disagree_say_where(text: str, target: Target, fields: tuple[
     assert found.fields == fields
     assert found.message.startswith("The words say ")
     assert found.message.endswith(".")
+
+
+def test_rebound_takes_from_the_words_only_what_disagrees():
+    new = rebound(words("PHQ-9 ≤ 7 by week 16"), phq9(), start=START)
+    assert (new.measure, new.baseline, new.target_value, new.comparator) == ("phq9", 18, 7, "<=")
+    assert new.due_date == START + dt.timedelta(days=112)
+    assert compare(words("PHQ-9 ≤ 7 by week 16"), new, start=START) is None
+
+
+def test_rebound_to_another_instrument_drops_the_old_numbers():
+    new = rebound(words("Reduce GAD-7 to 7 or below within 12 weeks"), phq9(), start=START)
+    assert (new.measure, new.instrument, new.baseline, new.target_value) == ("gad7", True, None, 7)
+
+
+def test_rebound_keeps_an_agreeing_target_as_it_is():
+    target = phq9()
+    assert rebound(words("Feel like myself again"), target, start=START) is target
