@@ -118,13 +118,15 @@ def _due_from_words(structure: Structure, start: dt.date) -> tuple[dt.date, int]
 
 
 def _numbers_comparable(structure: Structure, target: Target) -> bool:
-    """Numbers compare unless the words count per another period than the metric, or give
-    a change ("by 50%") rather than a value."""
+    """Numbers compare unless they give a change ("by 50%") rather than a value, or the
+    target counts per day, week, month or session and the words do not say the same one
+    ("1 every two weeks" against a weekly count is not compared)."""
     unit = (structure.unit or "").strip().lower()
     if unit == "%" and target.unit != "%":
         return False
-    period = _PERIOD_WORDS.get(unit)
-    return not (period and target.period and period != target.period)
+    if target.period:
+        return _PERIOD_WORDS.get(unit) == target.period
+    return True
 
 
 def _same(a: float, b: float) -> bool:
@@ -134,7 +136,8 @@ def _same(a: float, b: float) -> bool:
 def compare(structure: Structure, target: Target, *, start: dt.date) -> Disagreement | None:
     """Where the words' `structure` and the bound `target` disagree, or None.
 
-    `start` is the date a deadline in days counts from: the plan's date.
+    `start` is the date a deadline in days counts from: the plan's date, or the day the
+    target was set (`target.set_on`), whichever agrees.
     """
     fields: list[str] = []
     words_code = instrument_code(structure.measure)
@@ -156,11 +159,16 @@ def compare(structure: Structure, target: Target, *, start: dt.date) -> Disagree
     bound_way = _WAY.get(target.comparator)
     if words_way and bound_way and words_way != bound_way:
         fields.append("comparator")
-    due = _due_from_words(structure, start)
-    if due is not None and target.due_date is not None:
-        day, slack = due
-        if abs((target.due_date - day).days) > slack:
-            fields.append("due date")
+    if (
+        target.due_date is not None
+        and not any(
+            abs((target.due_date - due[0]).days) <= due[1]
+            for anchor in {start, target.set_on or start}
+            if (due := _due_from_words(structure, anchor)) is not None
+        )
+        and _due_from_words(structure, start) is not None
+    ):
+        fields.append("due date")
     if not fields:
         return None
     words_measure = instruments.get(words_code).short_name if words_code is not None else ""

@@ -62,6 +62,7 @@ def target_to_domain(target: Target | None) -> domain.Target | None:
         period=metric.period if metric else "",
         due_date=target.due_date,
         confirmed=target.confirmed,
+        set_on=timezone.localdate(target.updated_at),
     )
 
 

@@ -623,8 +623,8 @@ def test_the_complete_plan_says_what_its_targets_say():
             id="objective deadline",
         ),
         pytest.param(
-            lambda p: with_objective_target(p, 1, 2, baseline=6),
-            "o1.2",
+            lambda p: with_objective_target(p, 1, 1, baseline=2),
+            "o1.1",
             "baseline",
             id="objective bound baseline changed",
         ),

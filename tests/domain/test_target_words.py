@@ -65,6 +65,11 @@ def words(text: str) -> smart.Structure:
             "Reduce panic attacks from 3 per week to 1 per month within 4 weeks",
             dataclasses.replace(metric(0.25, baseline=3), comparator="<="),
         ),
+        # A weekly count against words that state no period: not compared.
+        (
+            "Increase meet-ups from 0 to at least 1 every two weeks within 4 weeks",
+            metric(0.5, baseline=0),
+        ),
         # A change ("by 50%") is not a value on the scale.
         ("Reduce PHQ-9 by 50% within 12 weeks", phq9()),
     ],
