@@ -56,6 +56,11 @@ def words(text: str) -> smart.Structure:
         ("Feel less low within 12 weeks", phq9()),
         # A target bound a few days after the plan was made still agrees.
         ("Reduce PHQ-9 to 9 or below within 12 weeks", phq9(days=87)),
+        # A deadline in days may count from the day the target was set.
+        (
+            "Reduce PHQ-9 to 9 or below within 12 weeks",
+            dataclasses.replace(phq9(days=100 + 84), set_on=START + dt.timedelta(days=100)),
+        ),
         # No baseline bound: nothing to compare the words' baseline with.
         ("Reduce PHQ-9 from 18 to 9 or below within 12 weeks", phq9(baseline=None)),
         ("Increase pleasurable activities from 1 to 5 per week within 4 weeks", metric()),
