@@ -396,7 +396,10 @@ PRIYA = DemoPlan(
                     "through the night"
                 ),
                 factors=(PRIYA_AVOIDS, PRIYA_SUPPRESSES, PRIYA_BLAME),
-                target=TargetSpec(Comparator.AT_MOST, 30, 16 * WEEK, instrument_code="pcl5"),
+                # Her intake score, as the goal says (decision 0312).
+                target=TargetSpec(
+                    Comparator.AT_MOST, 30, 16 * WEEK, instrument_code="pcl5", baseline=52
+                ),
                 objectives=(
                     ObjectiveSpec(
                         "Reduce nightmares from 5 per week to 1 per week or fewer within 8 weeks",
@@ -434,7 +437,10 @@ PRIYA = DemoPlan(
                 "running",
                 client_words="I want to enjoy my weekends again, like when I used to run",
                 factors=(PRIYA_DROPPED,),
-                target=TargetSpec(Comparator.AT_MOST, 9, 16 * WEEK, instrument_code="phq9"),
+                # Her intake score, as the goal says (decision 0312).
+                target=TargetSpec(
+                    Comparator.AT_MOST, 9, 16 * WEEK, instrument_code="phq9", baseline=14
+                ),
                 objectives=(
                     ObjectiveSpec(
                         "Increase runs from 0 to at least 1 per week within 8 weeks",

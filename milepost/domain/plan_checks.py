@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from milepost.domain.plans import INTERVENTION_TYPES, Goal, Intervention, Objective, Plan, Target
 from milepost.domain.smart.findings import ACTIVE_GOALS_RANGE
+from milepost.domain.smart.model import Structure
+from milepost.domain.target_words import compare as compare_words
 
 # The longest review interval any source in the checklist accepts (Medicare, and North Carolina's
 # "at least annually"); stricter intervals (Medicaid's 90 days) belong to payer profiles.
@@ -231,6 +233,15 @@ CHECKS: tuple[PlanCheck, ...] = (
         "",
     ),
     PlanCheck(
+        "target-disagrees-with-words",
+        "warning",
+        "goal or objective",
+        "What the statement's words state (measure, baseline, target value, comparator, "
+        "deadline) agrees with its bound target. Checked when the words are read "
+        "(the plans app passes the SMART engine's reading).",
+        "",
+    ),
+    PlanCheck(
         "objective-no-interventions",
         "error",
         "objective",
@@ -279,22 +290,30 @@ CHECKS: tuple[PlanCheck, ...] = (
 _BY_CODE: dict[str, PlanCheck] = {check.code: check for check in CHECKS}
 
 Scripted = Callable[[str], str | None]
+# The target a statement's words state (milepost.domain.smart.analyse(text).structure).
+ReadWords = Callable[[str], Structure]
 
 
 def check_plan(
-    plan: Plan, *, today: dt.date, scripted: Scripted | None = None
+    plan: Plan,
+    *,
+    today: dt.date,
+    scripted: Scripted | None = None,
+    read_words: ReadWords | None = None,
 ) -> tuple[PlanFinding, ...]:
     """Every finding about `plan`, in plan order: the plan itself, then goal 1, its objectives and
     their interventions, then goal 2 and so on.
 
     `today` is passed in (not read from the clock) so the result is deterministic. `scripted(text)`
     gives the id of a library item whose text `text` still is, unchanged, or None; without it the
-    scripted-wording checks are skipped. Goals that are not active (met, revised…) are history,
-    not work in progress, so they are neither checked nor counted.
+    scripted-wording checks are skipped. `read_words(text)` gives the target a statement's words
+    state; without it the words are not compared with the bound targets. Goals that are not
+    active (met, revised…) are history, not work in progress, so they are neither checked nor
+    counted.
     """
     found = list(_plan_findings(plan, today))
     for goal in plan.active_goals:
-        found.extend(_goal_findings(plan, goal, today, scripted))
+        found.extend(_goal_findings(plan, goal, today, scripted, read_words))
     return tuple(found)
 
 
@@ -444,7 +463,11 @@ def _targets_of(goals: Iterable[Goal]) -> Iterator[Target]:
 
 
 def _goal_findings(
-    plan: Plan, goal: Goal, today: dt.date, scripted: Scripted | None
+    plan: Plan,
+    goal: Goal,
+    today: dt.date,
+    scripted: Scripted | None,
+    read_words: ReadWords | None = None,
 ) -> Iterator[PlanFinding]:
     label = f"Goal {goal.order}"
     if scripted is not None and scripted(goal.statement) is not None:
@@ -500,6 +523,9 @@ def _goal_findings(
                 "Add the date by which the goal should be met; Medicare expects under a year.",
             )
         yield from _target_dates(plan, goal.target, label.lower(), goal.id, today)
+        yield from _target_words(
+            plan, goal.statement, goal.target, label.lower(), goal.id, read_words
+        )
     if not goal.objectives:
         yield _finding(
             "goal-no-objectives",
@@ -509,11 +535,16 @@ def _goal_findings(
             "objectives.",
         )
     for objective in goal.objectives:
-        yield from _objective_findings(plan, goal, objective, today, scripted)
+        yield from _objective_findings(plan, goal, objective, today, scripted, read_words)
 
 
 def _objective_findings(
-    plan: Plan, goal: Goal, objective: Objective, today: dt.date, scripted: Scripted | None
+    plan: Plan,
+    goal: Goal,
+    objective: Objective,
+    today: dt.date,
+    scripted: Scripted | None,
+    read_words: ReadWords | None = None,
 ) -> Iterator[PlanFinding]:
     number = f"{goal.order}.{objective.order}"
     label = f"Objective {number}"
@@ -549,6 +580,9 @@ def _objective_findings(
                 "objective to be time-bound.",
             )
         yield from _target_dates(plan, target, label.lower(), where, today)
+        yield from _target_words(
+            plan, objective.statement, target, label.lower(), where, read_words
+        )
     if not objective.interventions:
         yield _finding(
             "objective-no-interventions",
@@ -590,6 +624,29 @@ def _target_dates(
             where,
             f"The target of {owner} has not been confirmed yet.",
             "Check its measure, target value and due date, then confirm it.",
+        )
+
+
+def _target_words(
+    plan: Plan,
+    statement: str,
+    target: Target,
+    owner: str,
+    where: str,
+    read_words: ReadWords | None,
+) -> Iterator[PlanFinding]:
+    """The words of a goal or objective against its bound target (decision 0312)."""
+    if read_words is None or _blank(statement):
+        return
+    found = compare_words(read_words(statement), target, start=plan.created_on)
+    if found is not None:
+        yield _finding(
+            "target-disagrees-with-words",
+            where,
+            f"The words of {owner} and its bound target disagree on the "
+            f"{' and '.join(found.fields)}: {found.message[0].lower()}{found.message[1:-1]}.",
+            "Change the words or rebind the target from them on its page, so progress is "
+            "measured against what the plan says.",
         )
 
 

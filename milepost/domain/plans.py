@@ -103,6 +103,10 @@ class Target:
     period: str = ""
     due_date: dt.date | None = None
     confirmed: bool = False
+    # The day the target was last set: a deadline in days ("within 12 weeks") may count
+    # from it as well as from the plan's date (decision 0312). Bookkeeping, not content: two
+    # targets that say the same are equal whenever they were set.
+    set_on: dt.date | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from milepost.clients.models import Client
-from milepost.domain import instruments, library, plan_checks, target_progress
+from milepost.domain import instruments, library, plan_checks, smart, target_progress
 from milepost.domain import plans as domain
 from milepost.measures.models import Administration
 from milepost.plans.models import (
@@ -62,6 +62,7 @@ def target_to_domain(target: Target | None) -> domain.Target | None:
         period=metric.period if metric else "",
         due_date=target.due_date,
         confirmed=target.confirmed,
+        set_on=timezone.localdate(target.updated_at),
     )
 
 
@@ -157,7 +158,13 @@ def plan_checks_for(plan: TreatmentPlan, formulation: Formulation | None) -> tup
         plan_to_domain(plan, formulation=formulation),
         today=timezone.localdate(),
         scripted=_scripted_id,
+        read_words=_read_words,
     )
+
+
+def _read_words(text: str) -> smart.Structure:
+    """The target a statement's words state, for the words-against-target check."""
+    return smart.analyse(text).structure
 
 
 def _scripted_id(text: str) -> str | None:

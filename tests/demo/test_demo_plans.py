@@ -219,3 +219,18 @@ class DemoPlanTests:
             ).criteria
             assert criteria.measurable.met, goal.statement
             assert criteria.time_bound.met, goal.statement
+
+
+@pytest.mark.django_db
+def test_no_demo_plan_says_one_thing_in_words_and_another_in_its_targets():
+    # Decision 0312: a statement and its bound target must not silently disagree.
+    from milepost.plans.selectors import plan_checks_for
+
+    data.load()
+    found = {
+        (plan.client.given_name, plan.version, f.message)
+        for plan in TreatmentPlan.objects.select_related("client")
+        for f in plan_checks_for(plan, None)
+        if f.code == "target-disagrees-with-words"
+    }
+    assert found == set()

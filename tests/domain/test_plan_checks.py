@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from milepost.domain import plan_checks
+from milepost.domain import plan_checks, smart
 from milepost.domain.plan_checks import CHECKS, PlanFinding, check_plan, findings_for
 from milepost.domain.plans import (
     Diagnosis,
@@ -573,8 +573,86 @@ def test_passing_sides_of_the_edges_raise_nothing(change: Breaker, today: dt.dat
 
 
 def test_every_check_has_a_failing_case():
-    # The review date's "failing" side is review-overdue, which replaces it (tests below).
-    assert {row[3] for row in FAILING} | {"review-date"} == {c.code for c in CHECKS}
+    # The review date's "failing" side is review-overdue, which replaces it (tests below);
+    # the words against the bound target need the words read, so have their own tests below.
+    assert {row[3] for row in FAILING} | {"review-date", "target-disagrees-with-words"} == {
+        c.code for c in CHECKS
+    }
+
+
+# --- the words against the bound target (decision 0312) ----------------------------------------
+
+
+def read_words(text: str) -> smart.Structure:
+    return smart.analyse(text).structure
+
+
+def test_the_complete_plan_says_what_its_targets_say():
+    plan = complete_plan(goals=4)
+    assert notable(check_plan(plan, today=TODAY, scripted=scripted, read_words=read_words)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "differs"),
+    [
+        pytest.param(
+            lambda p: with_goal(
+                p, 1, statement="Reduce PHQ-9 from 18 to 7 or below within 16 weeks"
+            ),
+            "g1",
+            "target",
+            id="goal target value",
+        ),
+        pytest.param(
+            lambda p: with_goal(
+                p, 1, statement="Reduce GAD-7 from 18 to 9 or below within 16 weeks"
+            ),
+            "g1",
+            "measure",
+            id="goal instrument",
+        ),
+        pytest.param(
+            lambda p: with_objective(
+                p,
+                1,
+                1,
+                statement="Increase pleasurable activities from 1 to 5 per week within 10 weeks",
+            ),
+            "o1.1",
+            "due date",
+            id="objective deadline",
+        ),
+        pytest.param(
+            lambda p: with_objective_target(p, 1, 1, baseline=2),
+            "o1.1",
+            "baseline",
+            id="objective bound baseline changed",
+        ),
+    ],
+)
+def test_words_and_bound_target_that_disagree_are_found(change: Breaker, where: str, differs: str):
+    findings = check_plan(
+        change(complete_plan()), today=TODAY, scripted=scripted, read_words=read_words
+    )
+    assert notable(findings) == [("target-disagrees-with-words", where)]
+    (finding,) = (f for f in findings if f.code == "target-disagrees-with-words")
+    check = next(c for c in CHECKS if c.code == "target-disagrees-with-words")
+    assert (finding.severity, finding.reference) == (check.severity, check.reference)
+    assert f"disagree on the {differs}:" in finding.message
+    assert "the bound target is" in finding.message
+    assert finding.message.endswith(".")
+    assert finding.fix.endswith(".")
+
+
+def test_without_the_words_read_the_words_are_not_compared():
+    plan = with_goal(complete_plan(), 1, statement="Reduce PHQ-9 from 18 to 7 within 16 weeks")
+    assert notable(check_plan(plan, today=TODAY, scripted=scripted)) == []
+
+
+def test_words_with_no_numbers_do_not_disagree():
+    plan = with_goal(complete_plan(), 1, statement="Feel like myself again and enjoy things")
+    findings = check_plan(plan, today=TODAY, scripted=scripted, read_words=read_words)
+    assert "target-disagrees-with-words" not in {f.code for f in findings}
 
 
 # --- the smaller rules --------------------------------------------------------------------------

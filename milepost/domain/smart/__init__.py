@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from milepost.domain.smart.engine import analyse
+from milepost.domain.smart.findings import GOAL_ONLY_FINDINGS
 from milepost.domain.smart.model import (
     Analysis,
     Criteria,
@@ -28,6 +29,7 @@ from milepost.domain.smart.model import (
 from milepost.domain.smart.rewrite import PLACEHOLDER_FILLS, fill_placeholders
 
 __all__ = [
+    "GOAL_ONLY_FINDINGS",
     "PLACEHOLDER_FILLS",
     "Analysis",
     "Criteria",

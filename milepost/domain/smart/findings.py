@@ -12,6 +12,19 @@ from milepost.domain.smart.reading import Reading, fmt
 # Plans work best with 2-4 active goals (seed: "Most treatment plans work best with 2-4").
 ACTIVE_GOALS_RANGE = (2, 4)
 
+# Findings about a goal as a whole (the client's words, endorsement, its formulation link,
+# the plan's count of goals and its review): not shown for an objective (decision 0312).
+GOAL_ONLY_FINDINGS: frozenset[str] = frozenset(
+    {
+        "not-client-words",
+        "not-endorsed",
+        "no-formulation-link",
+        "too-many-goals",
+        "too-few-goals",
+        "review-overdue",
+    }
+)
+
 
 def suggested_scale(s: str) -> Scale | None:
     lowered = s.lower()

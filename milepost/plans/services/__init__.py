@@ -31,7 +31,13 @@ from milepost.plans.services._common import (
 
 # Not public, but portal/services.py locks a draft with it (goal_visibility_set).
 from milepost.plans.services._common import _editable as _editable
-from milepost.plans.services.feedback import goal_context, smart_feedback, smart_feedback_for_goal
+from milepost.plans.services.feedback import (
+    context_for_objective,
+    goal_context,
+    smart_feedback,
+    smart_feedback_for_goal,
+    words_against_target,
+)
 from milepost.plans.services.formulation import (
     FORMULATION_FIELDS,
     formulation_factor_add,
@@ -68,6 +74,7 @@ from milepost.plans.services.targets import (
     metric_create,
     observation_add,
     observation_mark_entered_in_error,
+    target_rebind_to_words,
     target_remove,
     target_set,
 )
@@ -81,6 +88,7 @@ __all__ = [
     "REVIEW_INTERVAL_DAYS",
     "SESSION_MINUTES",
     "PlanNotEditable",
+    "context_for_objective",
     "diagnosis_add",
     "diagnosis_remove",
     "formulation_factor_add",
@@ -108,6 +116,8 @@ __all__ = [
     "plan_update",
     "smart_feedback",
     "smart_feedback_for_goal",
+    "target_rebind_to_words",
     "target_remove",
     "target_set",
+    "words_against_target",
 ]

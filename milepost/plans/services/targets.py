@@ -14,7 +14,7 @@ from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.models import Client
-from milepost.domain import instruments, targets
+from milepost.domain import instruments, smart, target_words, targets
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.instruments import Instrument
 from milepost.domain.targets import MAX_METRIC_VALUE
@@ -29,6 +29,7 @@ from milepost.plans.models import (
     Target,
     TreatmentPlan,
 )
+from milepost.plans.selectors import target_to_domain
 from milepost.plans.services._common import (
     _CLOCK_SKEW,
     _audit,
@@ -283,3 +284,37 @@ def observation_mark_entered_in_error(
     observation.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
     _audit("observation.entered_in_error", actor, observation.client, observation)
     return observation
+
+
+def target_rebind_to_words(
+    *, actor: User, owner: Goal | Objective, text: str, seen: object
+) -> Target:
+    """Update the bound target from what the words state, where the two disagree (decision
+    0312). The values go through `target_set`, with its rules, concurrency token and audit;
+    `seen` is the target's token as the page showed it. Nothing bound: a refusal.
+    """
+    errors: dict[str, str] = {}
+    words = _text(errors, "statement", text, required=True)
+    _raise(errors)
+    owner_field = "goal" if isinstance(owner, Goal) else "objective"
+    existing = Target.objects.select_related("metric").filter(**{owner_field: owner}).first()
+    bound = target_to_domain(existing)
+    if existing is None or bound is None:
+        raise ValidationError({"target": "Bind a measure first: there is no target to update."})
+    goal = owner if isinstance(owner, Goal) else owner.goal
+    start = timezone.localdate(goal.plan.created_at)
+    new = target_words.rebound(smart.analyse(words).structure, bound, start=start)
+    instrument = new.measure if new.instrument else ""
+    return target_set(
+        actor=actor,
+        owner=owner,
+        instrument_code=instrument,
+        metric=existing.metric if not instrument else None,
+        baseline=new.baseline if new.baseline is not None else "",
+        comparator=new.comparator,
+        target_value=new.target_value,
+        direction="" if new.comparator != bound.comparator else existing.direction,
+        due_date=new.due_date,
+        confirmed=existing.confirmed,
+        seen=seen,
+    )

@@ -19,8 +19,11 @@ from milepost.accounts.requests import SignedInRequest
 from milepost.clients.models import Client
 from milepost.domain import instruments, smart
 from milepost.domain.compliance import Finding
+from milepost.lib.concurrency import token
+from milepost.plans import services
 from milepost.plans.access import maintaining_factors_for_client
-from milepost.plans.models import Target, TreatmentPlan
+from milepost.plans.models import Goal, Objective, Target, TreatmentPlan
+from milepost.plans.selectors import target_of
 
 
 def findings_for(findings: list[Finding], where: str) -> tuple[Finding, ...]:
@@ -88,8 +91,37 @@ _CRITERIA = (
 _STATE_WORDS = {"met": "met", "unmet": "not met", "open": "cannot judge yet"}
 
 
-def _smart_context(analysis: smart.Analysis | None) -> dict[str, Any] | None:
-    """The analysis shaped for the feedback fragment."""
+def _mismatch(
+    owner: Goal | Objective | None, analysis: smart.Analysis | None
+) -> dict[str, Any] | None:
+    """The words-against-target notice and its rebind button, or None (decision 0312)."""
+    if owner is None or analysis is None:
+        return None
+    found = services.words_against_target(owner, analysis.structure)
+    target = target_of(owner)
+    if found is None or target is None:
+        return None
+    client_id = (owner.plan if isinstance(owner, Goal) else owner.goal.plan).client.public_id
+    if isinstance(owner, Goal):
+        action = reverse("plans:goal_target_rebind", args=[client_id, owner.public_id])
+        form_id = "goal-form"
+    else:
+        action = reverse("plans:objective_target_rebind", args=[client_id, owner.public_id])
+        form_id = "objective-form"
+    return {
+        "message": found.message,
+        "fields": ", ".join(found.fields),
+        "action": action,
+        "form_id": form_id,
+        "seen": token(target),
+    }
+
+
+def _smart_context(
+    analysis: smart.Analysis | None, owner: Goal | Objective | None = None
+) -> dict[str, Any] | None:
+    """The analysis shaped for the feedback fragment; with the goal or objective whose words
+    these are, the notice when they disagree with its bound target."""
     if analysis is None:
         return None
     criteria = []
@@ -135,4 +167,5 @@ def _smart_context(analysis: smart.Analysis | None) -> dict[str, Any] | None:
         )
         else "",
         "structure": structure,
+        "mismatch": _mismatch(owner, analysis),
     }

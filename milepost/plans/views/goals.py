@@ -18,9 +18,14 @@ from milepost.domain import smart
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
 from milepost.plans import services
-from milepost.plans.access import goal_get_for_user, metrics_for_user, plan_get_for_user
+from milepost.plans.access import (
+    goal_get_for_user,
+    metrics_for_user,
+    objective_get_for_user,
+    plan_get_for_user,
+)
 from milepost.plans.forms import GoalForm, TargetForm
-from milepost.plans.models import Goal, TreatmentPlan
+from milepost.plans.models import Goal, Objective, TreatmentPlan
 from milepost.plans.selectors import target_of
 from milepost.plans.views._common import (
     _attempt,
@@ -53,7 +58,7 @@ def _goal_page(
             "plan": plan,
             "goal": goal,
             "form": form,
-            "smart": _smart_context(analysis),
+            "smart": _smart_context(analysis, goal),
             "target_form": target_form,
             "target": target_of(goal) if goal is not None else None,
             "target_measure": _measure_name(target_of(goal)) if goal is not None else "",
@@ -170,26 +175,46 @@ def _smart_check(request: SignedInRequest, client_id: str, plan_id: str) -> Http
         goal = goal_get_for_user(user, client_id, goal_id, purpose="view")
         if goal.plan_id != plan.pk:
             raise Http404
-    if request.POST.get("kind") == "objective" and goal is not None:
-        # An objective is judged in its goal's context (its factors and client's words).
+    objective_id = request.POST.get("objective", "")
+    if request.POST.get("kind") == "objective" and objective_id:
+        # An objective is judged on its own: its own target, never its goal's (decision 0312).
+        objective = objective_get_for_user(user, client_id, objective_id, purpose="view")
+        if objective.goal.plan_id != plan.pk:
+            raise Http404
         text = request.POST.get("statement", "")
         try:
             analysis = (
-                services.smart_feedback(actor=user, plan=plan, goal=goal, text=text)
+                services.smart_feedback(actor=user, plan=plan, objective=objective, text=text)
                 if text.strip()
                 else None
             )
         except ValidationError:
             analysis = None
+        owner: Goal | Objective | None = objective
+    elif request.POST.get("kind") == "objective" and goal is not None:
+        # An objective not saved yet: judged on its own words, toward its goal.
+        text = request.POST.get("statement", "")
+        try:
+            analysis = (
+                services.smart_feedback(
+                    actor=user, plan=plan, goal=goal, for_objective=True, text=text
+                )
+                if text.strip()
+                else None
+            )
+        except ValidationError:
+            analysis = None
+        owner = None
     else:
         form = GoalForm(
             request.POST, factors=_maintaining_factors(request, plan.client), with_status=False
         )
         analysis = _analyse_form(request, plan, form, goal)
+        owner = goal
     return render(
         request,
         "plans/_smart_feedback.html",
-        {"smart": _smart_context(analysis)},
+        {"smart": _smart_context(analysis, owner)},
     )
 
 
@@ -239,6 +264,39 @@ def goal_target(request: SignedInRequest, client_id: str, goal_id: str) -> HttpR
         },
     )
     return _goal_page(request, goal.plan, goal_form, goal=goal, target_form=form)
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def goal_target_rebind(request: SignedInRequest, client_id: str, goal_id: str) -> HttpResponseBase:
+    """Update the goal's bound target from the words typed (decision 0312).
+
+    The button sits in the feedback and posts the goal form, so what was typed comes back
+    as it was, unsaved; the target's token rides on the button.
+    """
+    user = request.user
+    goal = goal_get_for_user(user, client_id, goal_id, purpose="edit")
+    plan = goal.plan
+    _attempt(
+        request,
+        lambda: services.target_rebind_to_words(
+            actor=user,
+            owner=goal,
+            text=request.POST.get("statement", ""),
+            seen=request.POST.get("target_seen", ""),
+        ),
+        f"The target of goal {goal.order} now says what the words say.",
+    )
+    goal = goal_get_for_user(user, client_id, goal_id, purpose="edit")
+    form = GoalForm(
+        request.POST,
+        factors=_maintaining_factors(request, plan.client),
+        with_status=True,
+        initial={SEEN: token(goal)},
+    )
+    return _goal_page(
+        request, plan, form, goal=goal, analysis=_analyse_form(request, plan, form, goal)
+    )
 
 
 @require_POST

@@ -64,7 +64,7 @@ def _objective_page(
     if isinstance(text, str) and text.strip():
         try:
             analysis = services.smart_feedback(
-                actor=user, plan=objective.goal.plan, goal=objective.goal, text=text
+                actor=user, plan=objective.goal.plan, objective=objective, text=text
             )
         except ValidationError:
             analysis = None
@@ -77,7 +77,7 @@ def _objective_page(
             "goal": objective.goal,
             "objective": objective,
             "form": form,
-            "smart": _smart_context(analysis),
+            "smart": _smart_context(analysis, objective),
             "target": target_of(objective),
             "target_measure": _measure_name(target_of(objective)),
             "target_form": target_form or _target_form_for(request, objective, analysis),
@@ -122,6 +122,30 @@ def objective_target(
     return _objective_page(
         request, objective, ObjectiveForm(initial={"statement": objective.statement}), form
     )
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def objective_target_rebind(
+    request: SignedInRequest, client_id: str, objective_id: str
+) -> HttpResponseBase:
+    """Update the objective's bound target from the words typed (decision 0312); what was
+    typed comes back as it was, unsaved."""
+    user = request.user
+    objective = objective_get_for_user(user, client_id, objective_id, purpose="edit")
+    _attempt(
+        request,
+        lambda: services.target_rebind_to_words(
+            actor=user,
+            owner=objective,
+            text=request.POST.get("statement", ""),
+            seen=request.POST.get("target_seen", ""),
+        ),
+        f"The target of objective {objective.goal.order}.{objective.order} now says what "
+        "the words say.",
+    )
+    objective = objective_get_for_user(user, client_id, objective_id, purpose="edit")
+    return _objective_page(request, objective, ObjectiveForm(request.POST))
 
 
 @require_POST
