@@ -61,6 +61,9 @@ def specific(r: Reading) -> Criterion:
             return Criterion(True, f"counts {quote_span(norm, q.quote_start, q.quote_end)}")
     if m := pat["event"].search(s):
         return Criterion(True, f"names a countable event: {quote_span(norm, m.start(), m.end())}")
+    for m in pat["count_frame"].finditer(s):
+        if not _VAGUE_OBJECTS.search(m.group(0)) and not pat["vague"].search(m.group(0)):
+            return Criterion(True, f"counts events: {quote_span(norm, m.start(), m.end())}")
     if m := pat["behaviour_kind"].search(s):
         return Criterion(True, f"names a kind of behaviour: {quote_span(norm, m.start(), m.end())}")
     if m := pat["technique"].search(s):

@@ -129,6 +129,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
             + r")(?:(?:\s*,\s*|\s+(?:and|or|and/or)\s+|\s+)[a-z-]+){0,3}?\s+behaviou?rs?\b"
             r"(?!\s+patterns?)"
         ),
+        # "the number of arguments": a counting frame and the two words after it.
+        "count_frame": re.compile(
+            _words(lexicon.COUNT_FRAMES).pattern + r"\s+(?:the\s+|his\s+|her\s+|my\s+|their\s+)?"
+            r"[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*)?"
+        ),
         "condition": _words(lexicon.CONDITION_OPENERS),
         "vague": _words(lexicon.VAGUE_OUTCOMES),
         "decrease": _words(lexicon.DECREASE_VERBS),

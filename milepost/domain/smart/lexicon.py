@@ -68,6 +68,7 @@ SAYING_VERBS: tuple[str, ...] = _LISTS["saying_verbs"].value
 NAMED_TECHNIQUES: tuple[str, ...] = _LISTS["named_techniques"].value
 OBSERVABLE_STATES: tuple[str, ...] = _LISTS["observable_states"].value
 BEHAVIOUR_ADJECTIVES: tuple[str, ...] = _LISTS["behaviour_adjectives"].value
+COUNT_FRAMES: tuple[str, ...] = _LISTS["count_frames"].value
 CONDITION_OPENERS: tuple[str, ...] = _LISTS["condition_openers"].value
 
 # --- Positive wording (wording.toml) ---------------------------------------------------

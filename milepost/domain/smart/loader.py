@@ -109,6 +109,7 @@ SHAPES: dict[str, Shape] = {
     "named_techniques": _WORDS,
     "observable_states": _WORDS,
     "behaviour_adjectives": _WORDS,
+    "count_frames": _WORDS,
     "condition_openers": _WORDS,
     # wording.toml
     "approach_verbs": _WORDS,

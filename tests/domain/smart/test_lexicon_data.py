@@ -90,6 +90,7 @@ EXPOSED = [
     ("NAMED_TECHNIQUES", tuple, str),
     ("OBSERVABLE_STATES", tuple, str),
     ("BEHAVIOUR_ADJECTIVES", tuple, str),
+    ("COUNT_FRAMES", tuple, str),
     ("CONDITION_OPENERS", tuple, str),
     ("APPROACH_VERBS", tuple, str),
     ("AVOIDANCE_CUES", tuple, str),

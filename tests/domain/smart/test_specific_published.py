@@ -168,3 +168,65 @@ def test_the_published_lists_refuse_a_word_that_is_also_vague():
     )
     with pytest.raises(InvalidLexiconData, match="feel better"):
         check(bad)
+
+
+# --- Round 2 (0210): families judged by site cross-validation inside the tuning sites.
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        # Verb classes: motion, handling, eating, talking to someone, light verbs with a thing.
+        ("Make new friends at the club.", '"Make new friends at the club"'),
+        ("Receive feedback from my manager calmly.", '"Receive feedback from my man'),
+        ("Floss before bed.", '"Floss before bed"'),
+        ("Swallow pills without help.", '"Swallow pills without help"'),
+        ("Chat with a neighbour.", '"Chat with a neighbour"'),
+        # A manner adverb does not undo the deed.
+        ("Dress appropriately for the weather.", '"Dress appropriately"'),
+        ("Respond appropriately to teasing.", '"Respond appropriately'),
+    ],
+)
+def test_an_everyday_verb_from_a_listed_class_is_observable(text, quote):
+    c = _specific(text)
+    assert c.met is True
+    assert quote in c.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A light verb with an abstract object, or a process idiom, stays vague.
+        "Make changes in my life.",
+        "Work through my grief.",
+        "Make peace with the past.",
+        # Knowing and noticing verbs are not observable, whatever their object.
+        "Recognize my own worth.",
+        "Recall happier times.",
+    ],
+)
+def test_a_light_or_knowing_verb_with_an_abstract_object_stays_vague(text):
+    assert _specific(text).met is False
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("Lower the frequency of door slamming.", '"frequency of door slamming"'),
+        ("Reduce the number of angry texts.", '"number of angry texts"'),
+    ],
+)
+def test_a_counting_frame_names_a_countable_event(text, quote):
+    c = _specific(text)
+    assert c.met is True
+    assert quote in c.why
+
+
+def test_a_counting_frame_around_a_global_state_stays_vague():
+    assert _specific("Reduce the frequency of anxiety.").met is False
+
+
+def test_activities_of_any_kind_are_countable():
+    c = _specific("Enjoy more leisure activities.")
+    assert c.met is True
+    assert '"activities"' in c.why

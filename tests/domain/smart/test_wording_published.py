@@ -92,3 +92,35 @@ def test_a_goal_that_does_or_reduces_something_is_positive(text):
 )
 def test_a_rise_from_zero_is_not_avoidance(text):
     assert smart.analyse(text).positive.met is True
+
+
+# --- Round 2 (0210)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        # Ending verbs in their -s and -ing forms.
+        ("Refraining from alcohol at parties.", '"Refraining from alcohol'),
+        ("Staying away from the casino.", '"Staying away from the casino'),
+        ("Gives up cigarettes.", '"Gives up cigarettes"'),
+        ("Keeping off sugary drinks.", '"Keeping off sugary drinks"'),
+    ],
+)
+def test_an_ending_verb_in_any_form_only_removes(text, quote):
+    p = _positive(text)
+    assert p.met is False
+    assert quote in p.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A set phrase naming a thinking style is not a removal.
+        "Notice all or nothing thinking and challenge it.",
+        # Knowing and noticing verbs are something to reach.
+        "Recognize all-or-nothing thinking.",
+    ],
+)
+def test_a_thinking_style_or_a_knowing_verb_is_positive(text):
+    assert _positive(text).met is True
