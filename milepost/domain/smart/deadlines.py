@@ -46,6 +46,10 @@ def _alt(words: tuple[str, ...]) -> str:
 
 
 _SAME_DAY = _alt(lexicon.SAME_DAY)
+_WEEKDAY = _alt(lexicon.WEEKDAYS)
+_BARE_EVENT = _alt(lexicon.BARE_EVENT_PERIODS)
+_SCHOOL_PERIOD = _alt(lexicon.SCHOOL_PERIODS)
+_PERIOD_ORDINAL = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
 _HOLD_NOUN = _alt(lexicon.HOLD_NOUNS)
 _EVENT = _alt(lexicon.EVENT_PERIODS)
 _PLACEHOLDER = _alt(lexicon.PLACEHOLDER_WORDS)
@@ -426,6 +430,57 @@ RULES: tuple[Rule, ...] = (
         ),
         1,
         _point,
+    ),
+    # on Friday / by next Monday / this weekend (a plural or "every" is a frequency)
+    (
+        re.compile(
+            r"\b(?:by|on|before|until|till|this|next|this\s+coming|no\s+later\s+than)\s+"
+            r"(?:this\s+|next\s+|coming\s+)?" + _WEEKDAY + r"(?![a-z'-])"
+            r"(?!\s+(?:mornings|afternoons|evenings|nights)\b)"
+        ),
+        0,
+        _point0,
+    ),
+    # during hospitalization / for the duration of treatment (no article needed)
+    (
+        re.compile(
+            r"\b(?:during|throughout|for\s+the\s+(?:length|duration|rest|remainder)\s+of|"
+            r"until\s+the\s+end\s+of|by\s+the\s+end\s+of|until|prior\s+to\s+the\s+end\s+of)\s+"
+            + _BARE_EVENT
+            + r"(?![a-z-])(?!\s+(?:sessions?|groups?|team|meetings?|plans?|goals?|centers?|"
+            r"centres?|facility|programs?|programmes?)\b)"
+        ),
+        1,
+        _point,
+    ),
+    # by the end of the first quarter / by the second marking period / this trimester
+    (
+        re.compile(
+            r"\b(?:by|before|until|till|at|through|throughout|during|over)\s+"
+            r"(?:the\s+end\s+of\s+)?(?:(?:the|this|next|current)\s+(?:"
+            + _PERIOD_ORDINAL
+            + r"\s+)?|"
+            + _PERIOD_ORDINAL
+            + r"\s+)"
+            + _SCHOOL_PERIOD
+            + r"(?![a-z-])"
+        ),
+        1,
+        _point,
+    ),
+    # two weeks from now / 3 months from the start of treatment
+    (
+        re.compile(
+            r"(?:\b|(?<=\s))"
+            + _QTY
+            + r"\s*-?\s*"
+            + _UNIT
+            + r"\s+from\s+(?:now|today|intake|admission|enrol(?:l)?ment|the\s+(?:start|"
+            r"beginning)\s+of\s+(?:treatment|therapy|services|the\s+program(?:me)?)|"
+            r"(?:the\s+)?(?:intake|admission|first\s+session))\b"
+        ),
+        0,
+        _hold_window,
     ),
     # by the 8th session / by the final session
     (

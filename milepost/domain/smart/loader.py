@@ -81,6 +81,9 @@ SHAPES: dict[str, Shape] = {
     "hold_nouns": _WORDS,
     "event_periods": _WORDS,
     "placeholder_words": _WORDS,
+    "weekdays": _WORDS,
+    "bare_event_periods": _WORDS,
+    "school_periods": _WORDS,
     # comparators.toml
     "comparators_before": _COMPARATOR,
     "comparators_after": _COMPARATOR,
@@ -164,7 +167,16 @@ CONFLICTS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     ),
     (
         ("frequency_words",),
-        ("review_points", "seasons", "named_days", "months", "same_day", "event_periods"),
+        (
+            "review_points",
+            "seasons",
+            "named_days",
+            "months",
+            "same_day",
+            "event_periods",
+            "bare_event_periods",
+            "school_periods",
+        ),
         "a frequency is never a deadline",
     ),
     (
