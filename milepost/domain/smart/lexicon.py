@@ -58,6 +58,8 @@ BAND_NOUNS: tuple[str, ...] = _LISTS["band_nouns"].value
 OTHER_SCALES: tuple[str, ...] = _LISTS["other_scales"].value
 TRIAL_NOUNS: tuple[str, ...] = _LISTS["trial_nouns"].value
 OBSERVATION_WORDS: tuple[str, ...] = _LISTS["observation_words"].value
+OBSERVERS: tuple[str, ...] = _LISTS["observers"].value
+SCREEN_WORDS: tuple[str, ...] = _LISTS["screen_words"].value
 WEIGHT_WORDS: tuple[str, ...] = _LISTS["weight_words"].value
 NOT_FREQUENCY_AFTER: tuple[str, ...] = _LISTS["not_frequency_after"].value
 

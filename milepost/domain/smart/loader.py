@@ -100,6 +100,8 @@ SHAPES: dict[str, Shape] = {
     "other_scales": Shape(cased=True),
     "trial_nouns": _WORDS,
     "observation_words": _WORDS,
+    "observers": _WORDS,
+    "screen_words": _WORDS,
     "weight_words": _WORDS,
     "not_frequency_after": _WORDS,
     # specific.toml

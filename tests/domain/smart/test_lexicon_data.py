@@ -71,6 +71,8 @@ EXPOSED = [
     ("EVENT_PERIODS", tuple, str),
     ("PLACEHOLDER_WORDS", tuple, str),
     ("WEEKDAYS", tuple, str),
+    ("OBSERVERS", tuple, str),
+    ("SCREEN_WORDS", tuple, str),
     ("BARE_EVENT_PERIODS", tuple, str),
     ("SCHOOL_PERIODS", tuple, str),
     ("COMPARATORS_BEFORE", tuple, tuple),
