@@ -8,7 +8,14 @@ from milepost.domain.smart import lexicon
 from milepost.domain.smart.cues import in_condition, in_verb_position, patterns
 from milepost.domain.smart.measures import gazetteer, scale_for_code
 from milepost.domain.smart.model import Criterion, Finding, GoalContext
-from milepost.domain.smart.quantities import frequency_word, trigger_spans, zero_phrase
+from milepost.domain.smart.quantities import (
+    blank_quantity,
+    frequency_word,
+    observation_word,
+    screen_word,
+    trigger_spans,
+    zero_phrase,
+)
 from milepost.domain.smart.reading import Reading, fmt, quote_span, quoted, rate
 
 # A target that needs more than one reliable change every two weeks is not achievable.
@@ -139,6 +146,13 @@ def measurable(r: Reading) -> Criterion:
         return Criterion(True, f"names a rating: {quote_span(norm, m.start(), m.end())}")
     if m := pat["log"].search(s):
         return Criterion(True, f"names a log: {quote_span(norm, m.start(), m.end())}")
+    if blank := blank_quantity(s):
+        m = blank[0]
+        return Criterion(True, f"leaves a number blank: {quote_span(norm, m.start(), m.end())}")
+    if m := screen_word(s):
+        return Criterion(True, f"names a screen: {quote_span(norm, m.start(), m.end())}")
+    if m := observation_word(s):
+        return Criterion(True, f"names an observation: {quote_span(norm, m.start(), m.end())}")
     if r.structure.target == 0 and (m := zero_phrase(s)):
         return Criterion(True, f"sets none at all: {quote_span(norm, m.start(), m.end())}")
     why = "no number, frequency, duration, percentage, instrument, rating or log"

@@ -46,6 +46,10 @@ def _alt(words: tuple[str, ...]) -> str:
 
 
 _SAME_DAY = _alt(lexicon.SAME_DAY)
+_WEEKDAY = _alt(lexicon.WEEKDAYS)
+_BARE_EVENT = _alt(lexicon.BARE_EVENT_PERIODS)
+_SCHOOL_PERIOD = _alt(lexicon.SCHOOL_PERIODS)
+_PERIOD_ORDINAL = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
 _HOLD_NOUN = _alt(lexicon.HOLD_NOUNS)
 _EVENT = _alt(lexicon.EVENT_PERIODS)
 _PLACEHOLDER = _alt(lexicon.PLACEHOLDER_WORDS)
@@ -427,6 +431,57 @@ RULES: tuple[Rule, ...] = (
         1,
         _point,
     ),
+    # on Friday / by next Monday / this weekend (a plural or "every" is a frequency)
+    (
+        re.compile(
+            r"\b(?:by|on|before|until|till|this|next|this\s+coming|no\s+later\s+than)\s+"
+            r"(?:this\s+|next\s+|coming\s+)?" + _WEEKDAY + r"(?![a-z'-])"
+            r"(?!\s+(?:mornings|afternoons|evenings|nights)\b)"
+        ),
+        0,
+        _point0,
+    ),
+    # during hospitalization / for the duration of treatment (no article needed)
+    (
+        re.compile(
+            r"\b(?:during|throughout|for\s+the\s+(?:length|duration|rest|remainder)\s+of|"
+            r"until\s+the\s+end\s+of|by\s+the\s+end\s+of|until|prior\s+to\s+the\s+end\s+of)\s+"
+            + _BARE_EVENT
+            + r"(?![a-z-])(?!\s+(?:sessions?|groups?|team|meetings?|plans?|goals?|centers?|"
+            r"centres?|facility|programs?|programmes?)\b)"
+        ),
+        1,
+        _point,
+    ),
+    # by the end of the first quarter / by the second marking period / this trimester
+    (
+        re.compile(
+            r"\b(?:by|before|until|till|at|through|throughout|during|over)\s+"
+            r"(?:the\s+end\s+of\s+)?(?:(?:the|this|next|current)\s+(?:"
+            + _PERIOD_ORDINAL
+            + r"\s+)?|"
+            + _PERIOD_ORDINAL
+            + r"\s+)"
+            + _SCHOOL_PERIOD
+            + r"(?![a-z-])"
+        ),
+        1,
+        _point,
+    ),
+    # two weeks from now / 3 months from the start of treatment
+    (
+        re.compile(
+            r"(?:\b|(?<=\s))"
+            + _QTY
+            + r"\s*-?\s*"
+            + _UNIT
+            + r"\s+from\s+(?:now|today|intake|admission|enrol(?:l)?ment|the\s+(?:start|"
+            r"beginning)\s+of\s+(?:treatment|therapy|services|the\s+program(?:me)?)|"
+            r"(?:the\s+)?(?:intake|admission|first\s+session))\b"
+        ),
+        0,
+        _hold_window,
+    ),
     # by the 8th session / by the final session
     (
         re.compile(
@@ -534,11 +589,29 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# Rules that can only match when one of these strings is in the text: a substring test skips
+# them cheaply on most statements (the rule path's speed budget).
+_NEEDS: dict[int, tuple[str, ...]] = {}
+for _i, (_pattern, _rank, _build) in enumerate(RULES):
+    _source = _pattern.pattern
+    if _WEEKDAY in _source:
+        _NEEDS[_i] = lexicon.WEEKDAYS
+    elif _BARE_EVENT in _source:
+        _NEEDS[_i] = ("during", "throughout", "for the", "until", "by the end", "prior to")
+    elif _SCHOOL_PERIOD in _source:
+        _NEEDS[_i] = tuple({w.split()[-1] for w in lexicon.SCHOOL_PERIODS})
+    elif r"\s+from\s+(?:now" in _source:
+        _NEEDS[_i] = (" from ",)
+
+
 def find_deadlines(text: str, today: dt.date | None) -> list[DeadlineMatch]:
     """Every deadline-like span in normalised text, without overlaps, in text order."""
     found: list[DeadlineMatch] = []
     taken = bytearray(len(text))  # 1 where an earlier (stronger) rule already matched
-    for pattern, _, build in RULES:
+    for i, (pattern, _, build) in enumerate(RULES):
+        needs = _NEEDS.get(i)
+        if needs is not None and not any(n in text for n in needs):
+            continue
         for m in pattern.finditer(text):
             if _after_frequency(text, m.start()):
                 continue

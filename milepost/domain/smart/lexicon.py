@@ -36,6 +36,9 @@ SAME_DAY: tuple[str, ...] = _LISTS["same_day"].value
 HOLD_NOUNS: tuple[str, ...] = _LISTS["hold_nouns"].value
 EVENT_PERIODS: tuple[str, ...] = _LISTS["event_periods"].value
 PLACEHOLDER_WORDS: tuple[str, ...] = _LISTS["placeholder_words"].value
+WEEKDAYS: tuple[str, ...] = _LISTS["weekdays"].value
+BARE_EVENT_PERIODS: tuple[str, ...] = _LISTS["bare_event_periods"].value
+SCHOOL_PERIODS: tuple[str, ...] = _LISTS["school_periods"].value
 
 # --- Comparators (comparators.toml) ----------------------------------------------------
 COMPARATORS_BEFORE: tuple[tuple[str, str], ...] = _LISTS["comparators_before"].value
@@ -55,6 +58,8 @@ BAND_NOUNS: tuple[str, ...] = _LISTS["band_nouns"].value
 OTHER_SCALES: tuple[str, ...] = _LISTS["other_scales"].value
 TRIAL_NOUNS: tuple[str, ...] = _LISTS["trial_nouns"].value
 OBSERVATION_WORDS: tuple[str, ...] = _LISTS["observation_words"].value
+OBSERVERS: tuple[str, ...] = _LISTS["observers"].value
+SCREEN_WORDS: tuple[str, ...] = _LISTS["screen_words"].value
 WEIGHT_WORDS: tuple[str, ...] = _LISTS["weight_words"].value
 NOT_FREQUENCY_AFTER: tuple[str, ...] = _LISTS["not_frequency_after"].value
 

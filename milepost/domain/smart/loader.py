@@ -81,6 +81,9 @@ SHAPES: dict[str, Shape] = {
     "hold_nouns": _WORDS,
     "event_periods": _WORDS,
     "placeholder_words": _WORDS,
+    "weekdays": _WORDS,
+    "bare_event_periods": _WORDS,
+    "school_periods": _WORDS,
     # comparators.toml
     "comparators_before": _COMPARATOR,
     "comparators_after": _COMPARATOR,
@@ -97,6 +100,8 @@ SHAPES: dict[str, Shape] = {
     "other_scales": Shape(cased=True),
     "trial_nouns": _WORDS,
     "observation_words": _WORDS,
+    "observers": _WORDS,
+    "screen_words": _WORDS,
     "weight_words": _WORDS,
     "not_frequency_after": _WORDS,
     # specific.toml
@@ -165,7 +170,16 @@ CONFLICTS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     ),
     (
         ("frequency_words",),
-        ("review_points", "seasons", "named_days", "months", "same_day", "event_periods"),
+        (
+            "review_points",
+            "seasons",
+            "named_days",
+            "months",
+            "same_day",
+            "event_periods",
+            "bare_event_periods",
+            "school_periods",
+        ),
         "a frequency is never a deadline",
     ),
     (

@@ -121,6 +121,18 @@ _PERCENT_CRITERION = re.compile(
     r"^\s*(?:%|percent\b|per\s+cent\b)\s*(?:of\b|accura|correct|success|independen)"
 )
 _RANGE_WORD = re.compile(r"(\d)\s*(?:to|and)\s*$")
+# The denominator of a blank ratio or rating ("___/10", "___ out of 5") is no quantity.
+_BLANK_DENOMINATOR = re.compile(r"_{2,}\s*(?:/|out\s+of|of)\s*$")
+# A template blank where a number goes, known by the unit after it (the rubric: fill-in
+# templates are measurable when the metric and unit are defined): "from ___ to ___ times per
+# week", "__% accuracy", "___ out of ___ trials", "___/10", "___ minutes". A blank with no unit
+# after it ("____ will use a strategy") is a name left out, not a number.
+_BLANK_QUANTITY = re.compile(
+    r"(?<![\w])_{2,}\s*(?:(%|percent\b|per\s+cent\b)|(/\s*(?:10|100)\b|out\s+of\s+(?:10|100)\b)"
+    r"|(minutes?\b|mins?\b|hours?\b|hrs?\b|seconds?\b)"
+    r"|((?:out\s+of|of|/)\s*(?:_{2,}|\d+)|times?\b|x\b|days?\b|nights?\b|per\b|a\s+(?:day|week)\b"
+    r"|(?:[a-z-]+\s+){1,2}?(?:per|a|each|every)\s+(?:day|week|month|night|session)\b))"
+)
 
 
 def not_quantities(s: str) -> list[tuple[int, int]]:
@@ -295,6 +307,8 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
             continue  # inside a deadline: "within 12 weeks" is not a measure
         word = m.group(2)
         left = s[max(0, a - LEFT) : a]
+        if _BLANK_DENOMINATOR.search(left):
+            continue  # "___/10": the number is left blank, 10 is the scale's top
         if word is not None:
             value = float(lexicon.COUNT_WORDS[word])
         else:
@@ -341,6 +355,9 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
                 skip_until = b + span  # "7/10", "3 out of 5": the denominator is no quantity
         if word is not None and kind in ("bare", "count"):
             kind, unit = "count", "times"
+        if comparator is None and unit is not None and unit.startswith(("/", "out of")):
+            # "3/10 or lower": the comparator follows the scale's top, not the score.
+            comparator = _post_comparator(right[span:])
         comparator = comparator or _post_comparator(right)
         previous = found[-1] if found else None
         if (
@@ -388,6 +405,12 @@ def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9'-])(?:" + body + r")(?![a-z0-9-])")
 
 
+def _alt_words(words: tuple[str, ...]) -> str:
+    return "|".join(
+        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
+    )
+
+
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, re.Pattern[str]]:
     from milepost.domain.smart.cues import patterns
@@ -397,6 +420,17 @@ def _cues() -> dict[str, re.Pattern[str]]:
         "adjective": re.compile(r"\s+" + _phrases(lexicon.NOT_FREQUENCY_AFTER).pattern),
         "zero": _phrases(lexicon.ZERO_PHRASES),
         "observation": _phrases(lexicon.OBSERVATION_WORDS),
+        "observer": re.compile(
+            r"\b(?:measured|documented|recorded|reported|observed|charted|noted|evidenced|"
+            r"verified|monitored|tracked|collected|rated|scored)\s+by\s+(?:the\s+|a\s+|his\s+|"
+            r"her\s+|their\s+|my\s+)?(?:"
+            + _alt_words(lexicon.OBSERVERS)
+            + r")(?![a-z0-9-])|\b(?:per\s+)?(?:"
+            + _alt_words(lexicon.OBSERVERS)
+            + r")\s+(?:report|reports|observation|observations|data|records|checklist|"
+            r"checklists|notes|documentation|rating|ratings)\b"
+        ),
+        "screen": _phrases(lexicon.SCREEN_WORDS),
         "weight": _phrases(lexicon.WEIGHT_WORDS),
         "trigger": re.compile(
             r"\b(?:when|whenever|if)\b(?=[^,;.]{0,60}?\b(?:above|over|below|under|more\s+than|"
@@ -423,12 +457,42 @@ def frequency_word(s: str) -> re.Match[str] | None:
     return None
 
 
+def blank_quantity(s: str) -> tuple[re.Match[str], str] | None:
+    """A template blank left for a number, and the measure its unit makes it."""
+    m = _BLANK_QUANTITY.search(s) if "__" in s else None
+    if m is None:
+        return None
+    if m.group(1):
+        return m, "percent"
+    if m.group(2):
+        return m, "self-rating"
+    if m.group(3):
+        return m, "duration"
+    if re.match(r"_+\s*(?:out\s+of|of|/)", m.group(0)):
+        return m, "percent"  # a blank ratio of trials is a percentage (the rubric)
+    return m, "count"
+
+
 def zero_phrase(s: str) -> re.Match[str] | None:
     return _cues()["zero"].search(s)
 
 
+_OBSERVER_NEEDS = ("by ", "report", "observ", "data", "record", "checklist", "notes", "rating")
+
+
 def observation_word(s: str) -> re.Match[str] | None:
-    return _cues()["observation"].search(s)
+    """An observation word, or an observer named as the record ("as documented by the
+    teacher", "per staff report")."""
+    cues = _cues()
+    if m := cues["observation"].search(s):
+        return m
+    if any(n in s for n in _OBSERVER_NEEDS):
+        return cues["observer"].search(s)
+    return None
+
+
+def screen_word(s: str) -> re.Match[str] | None:
+    return _cues()["screen"].search(s)
 
 
 def weight_word(s: str) -> re.Match[str] | None:

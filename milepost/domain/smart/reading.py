@@ -13,11 +13,13 @@ from milepost.domain.smart.model import Deadline, Structure
 from milepost.domain.smart.normalise import Mention, Normalised, normalise
 from milepost.domain.smart.quantities import (
     Quantity,
+    blank_quantity,
     find_quantities,
     frequency_word,
     hold_target,
     not_quantities,
     observation_word,
+    screen_word,
     trigger_spans,
     weight_word,
     zero_phrase,
@@ -166,6 +168,8 @@ def _measure_name(scale: Scale | None, primary_q: Quantity | None, s: str) -> st
         return "log"
     if pat["rating"].search(s) or pat["scale"].search(s):
         return "self-rating"
+    if blank := blank_quantity(s):
+        return blank[1]
     if weight_word(s):
         return "weight"
     if frequency_word(s):
@@ -177,6 +181,8 @@ def _record(s: str, primary_q: Quantity | None) -> str | None:
     """How the result is recorded, when the text names it: it wins over a count or percent."""
     if observation_word(s):
         return "observation"
+    if screen_word(s):
+        return "urine screen"
     if patterns()["log"].search(s):
         return "log"
     if primary_q is not None and primary_q.unit is not None and weight_word(primary_q.unit):

@@ -119,3 +119,75 @@ def test_an_instrument_name_is_never_a_number():
     st = analysed("Bring the PCL-5 down by 10 points in 4 out of 5 weeks.").structure
     assert st.measure == "PCL-5"
     assert 5.0 not in (st.baseline, st.target)
+
+
+# Round 2 families (decision 0211); each row is written for this test.
+# text | measure | target
+BLANKS = [
+    ("Cut outbursts from ___ to ___ per week.", "count", None),
+    ("Raise walking from ____ minutes to ____ minutes a day.", "duration", None),
+    ("Rate worry at ___/10 or less.", "self-rating", None),
+    ("Hand in ___ out of ___ assignments.", "percent", None),
+    ("Spell the words with __% accuracy.", "percent", None),
+]
+
+
+@pytest.mark.parametrize(("text", "measure", "target"), BLANKS)
+def test_a_template_blank_with_a_unit_is_measurable_without_numbers(text, measure, target):
+    a = smart.analyse(text)
+    assert a.criteria.measurable.met is True
+    assert a.structure.measure == measure
+    assert a.structure.target == target
+    assert a.structure.baseline is None
+
+
+def test_a_blank_left_for_a_name_is_no_number():
+    assert smart.analyse("____ will name a calming strategy.").criteria.measurable.met is False
+
+
+SCREENS = [
+    "Give negative urine screens.",
+    "Provide clean UAs at each visit.",
+    "Pass random drug testing.",
+    "Blow a clear breathalyzer.",
+]
+
+
+@pytest.mark.parametrize("text", SCREENS)
+def test_drug_and_alcohol_screens_are_a_measure(text):
+    a = smart.analyse(text)
+    assert a.criteria.measurable.met is True
+    assert a.structure.measure == "urine screen"
+
+
+OBSERVED = [
+    "Stay seated during lunch, as documented by the classroom teacher.",
+    "Sleep through the night, as reported by parents.",
+    "Use kind words per staff report.",
+    "Join a game at recess, measured by the aide.",
+]
+
+
+@pytest.mark.parametrize("text", OBSERVED)
+def test_an_observer_named_as_the_record_is_an_observation_measure(text):
+    a = smart.analyse(text)
+    assert a.criteria.measurable.met is True
+    assert a.structure.measure == "observation"
+
+
+def test_the_client_reporting_is_not_an_observer():
+    assert smart.analyse("Tell staff about my feelings.").criteria.measurable.met is False
+
+
+@pytest.mark.parametrize(
+    "text", ["Eat breakfast every school day.", "Check in with the nurse each shift."]
+)
+def test_recurring_occasions_are_frequencies(text):
+    a = smart.analyse(text)
+    assert a.criteria.measurable.met is True
+    assert a.criteria.time_bound.met is False
+
+
+def test_a_comparator_after_the_scales_top_belongs_to_the_score():
+    st = smart.analyse("Rate my fear at 3/10 or lower.").structure
+    assert (st.target, st.comparator) == (3, "<=")

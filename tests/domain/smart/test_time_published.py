@@ -110,3 +110,61 @@ def test_a_hyphenated_number_word_is_a_number():
     st = analysed("Walk a two-mile loop.").structure
     assert st.target == 2
     assert analysed("Spend one-on-one time with my son.").structure.target is None
+
+
+# Round 2 families (decision 0211): each row is written for this test.
+# text | deadline text | days
+ROUND_TWO_DEADLINES = [
+    # Weekdays and the weekend: time-bound, no day count (the rubric).
+    ("By Friday I will clean out the car.", "By Friday", None),
+    ("Call the housing office on Tuesday.", "on Tuesday", None),
+    ("This weekend I will visit my aunt.", "This weekend", None),
+    ("Finish the form by next Wednesday.", "by next Wednesday", None),
+    # Event-bounded episodes of care need no article.
+    ("During hospitalization Al will eat half of each meal.", "During hospitalization", None),
+    ("For the duration of treatment, attend each group.", "For the duration of treatment", None),
+    ("Throughout admission, walk the ward twice a day.", "Throughout admission", None),
+    # School reporting periods, with or without an ordinal.
+    ("By the end of the first quarter, hand in homework.", "By the end of the first quarter", None),
+    ("By the second marking period, read aloud.", "By the second marking period", None),
+    ("Jo will ask for help by the end of the trimester.", "by the end of the trimester", None),
+    # Plan meetings and the session's end.
+    ("By the next IEP meeting, Ben will use his break card.", "By the next IEP meeting", None),
+    ("By the end of the session, list two triggers.", "By the end of the session", None),
+    # The day's end is today: 1 day.
+    ("By the end of the day I will answer one email.", "By the end of the day", 1),
+    ("Reply to the landlord by end of day.", "by end of day", 1),
+    # N units from now.
+    ("Two weeks from now I will join the choir.", "Two weeks from now", 14),
+    ("Work 3 months from the start of treatment.", "3 months from the start of treatment", 91),
+    # Halves of a period.
+    ("Stay off cannabis for half a year.", "for half a year", 182),
+    ("Walk daily for a month and a half.", "for a month and a half", 45),
+    ("Walk daily for one and a half months.", "for one and a half months", 45),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "days"), ROUND_TWO_DEADLINES)
+def test_it_reads_weekdays_episodes_school_periods_and_offsets(text, quote, days):
+    a = analysed(text)
+    assert a.criteria.time_bound.met is True
+    deadline = a.structure.deadline
+    assert deadline is not None
+    assert deadline.days == days
+    assert quote.lower() in a.criteria.time_bound.why.lower() or quote.lower() in (
+        deadline.text.lower()
+    )
+
+
+ROUND_TWO_NOT_TIME_BOUND = [
+    # A plural weekday or weekday mornings are a frequency; a session type is a setting.
+    "Walk to the shop on Mondays.",
+    "Swim on Saturday mornings.",
+    "Share one feeling during treatment sessions.",
+    "Review homework each quarter.",
+]
+
+
+@pytest.mark.parametrize("text", ROUND_TWO_NOT_TIME_BOUND)
+def test_plural_weekdays_and_session_settings_stay_unbounded(text):
+    assert analysed(text).criteria.time_bound.met is False
