@@ -13,6 +13,7 @@ joins the alternatives into one pattern.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from milepost.domain.smart.loader import load_bundled
@@ -96,11 +97,13 @@ SUGGESTED_INSTRUMENTS: tuple[tuple[tuple[str, ...], str], ...] = _LISTS[
 RELATED_TERMS: tuple[frozenset[str], ...] = _LISTS["related_terms"].value
 
 
+@functools.cache
+def _topic_pattern(key: str) -> re.Pattern[str]:
+    ending = r"\b" if len(key) <= 3 else ""
+    return re.compile(rf"\b{re.escape(key)}{ending}")
+
+
 def topic_key_in(key: str, lowered: str) -> bool:
     """Does lowercased text hold this topic key? Keys match at the start of a word; keys of
     three letters or fewer ("low", "sad") only as whole words, so "follow" is not "low"."""
-    ending = r"\b" if len(key) <= 3 else ""
-    return re.search(rf"\b{re.escape(key)}{ending}", lowered) is not None
-
-
-STOPWORDS: frozenset[str] = _LISTS["stopwords"].value
+    return key in lowered and _topic_pattern(key).search(lowered) is not None
