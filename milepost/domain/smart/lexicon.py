@@ -107,3 +107,6 @@ def topic_key_in(key: str, lowered: str) -> bool:
     """Does lowercased text hold this topic key? Keys match at the start of a word; keys of
     three letters or fewer ("low", "sad") only as whole words, so "follow" is not "low"."""
     return key in lowered and _topic_pattern(key).search(lowered) is not None
+
+
+STOPWORDS: frozenset[str] = _LISTS["stopwords"].value
