@@ -34,7 +34,7 @@ from milepost.accounts.models import Organization, Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.access import visible_clients
 from milepost.clients.models import Client
-from milepost.domain import compliance, library, plan_versions
+from milepost.domain import compliance, library, plan_versions, smart
 from milepost.domain.compliance import (
     EVIDENCE,
     AdministrationRecord,
@@ -203,8 +203,14 @@ def lint_plan(
         profile,
         today or timezone.localdate(),
         scripted=_scripted_id,
+        read_words=_read_words,
     )
     return profile, findings
+
+
+def _read_words(text: str) -> smart.Structure:
+    """The target a statement's words state, for the words-against-target check."""
+    return smart.analyse(text).structure
 
 
 # --------------------------------------------------------------------------- one plan

@@ -603,3 +603,23 @@ def test_the_report_finds_what_the_editor_finds(personas):
     [row] = caseload_compliance(personas.sam).rows
     _, editor = compliance_for(dp.plan, user=personas.alice)
     assert {f.code for f in row.findings} == {f.code for f in editor}
+
+
+def test_signing_checks_find_words_that_disagree_with_the_bound_target(personas):
+    """The linter that runs at signing reads the words against the bound target too."""
+    from tests.plans.test_views import _bind_phq9
+
+    dp = dana_plan(personas)
+    _bind_phq9(personas, dp.goal, dp.plan)
+
+    def codes() -> set[str]:
+        plan = TreatmentPlan.objects.get(pk=dp.plan.pk)
+        return _codes(compliance_for(plan, user=personas.alice)[1])
+
+    assert "target-disagrees-with-words" not in codes()
+    services.goal_update(
+        actor=personas.alice,
+        goal=dp.goal,
+        statement="Reduce PHQ-9 from 17 to 7 or below within 16 weeks",
+    )
+    assert "target-disagrees-with-words" in codes()

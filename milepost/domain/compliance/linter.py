@@ -90,18 +90,22 @@ def lint(
     today: dt.date,
     *,
     scripted: plan_checks.Scripted | None = None,
+    read_words: plan_checks.ReadWords | None = None,
 ) -> list[Finding]:
     """Every finding about the record's plan under `profile`, in order: plan_checks' (plan
     order), then the linter's own. Severities are the profile's; "off" ones are left out.
 
     `today` is passed in so the result is deterministic; `scripted` is plan_checks' library
-    lookup (without it the scripted-wording checks are skipped).
+    lookup (without it the scripted-wording checks are skipped); `read_words` reads the target
+    a statement's words state (without it the words-against-target check is skipped).
     """
     own = list(_own_findings(record, profile, today))
     own_codes = {f.code for f in own}
     base = [
         _from_plan_check(f)
-        for f in plan_checks.check_plan(record.plan, today=today, scripted=scripted)
+        for f in plan_checks.check_plan(
+            record.plan, today=today, scripted=scripted, read_words=read_words
+        )
         if not (record.established_on is not None and f.code in SUPERSEDED_WHEN_SIGNED)
         and SUPERSEDED_BY.get(f.code) not in own_codes
     ]
