@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     if statements and labels:
         published = {
             split: published_results([s for s in statements if s.split == split], labels)
-            for split in (("tune",) if args.tune_only else ("tune", "heldout", "fresh"))
+            for split in (("tune",) if args.tune_only else corpus.SPLITS)
             if any(s.split == split and s.id in labels for s in statements)
         }
         print(published_table(published))

@@ -87,9 +87,15 @@ def test_the_final_labels_differ_from_the_first_pass_only_where_the_passes_disag
 
 
 def test_the_fresh_statements_come_from_sites_new_to_the_corpus():
-    fresh = [s for s in STATEMENTS if s.split == "fresh"]
-    earlier = {s.site for s in STATEMENTS if s.split != "fresh"}
+    fresh = [s for s in STATEMENTS if s.fixed_split == "fresh"]
+    earlier = {s.site for s in STATEMENTS if s.fixed_split != "fresh"}
     assert len(fresh) >= 250
     assert {s.site for s in fresh}.isdisjoint(earlier)
     for s in fresh:
         assert not any(s.site.endswith("." + site) for site in earlier), s.id
+
+
+def test_a_fresh_round_already_scored_counts_as_tuning_sites():
+    fresh = [s for s in STATEMENTS if s.fixed_split == "fresh"]
+    assert fresh
+    assert all(s.split == "tune" for s in fresh)
