@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from milepost.domain.smart import lexicon
-from milepost.domain.smart.cues import in_condition, in_verb_position, patterns
+from milepost.domain.smart.cues import in_condition, in_relative, in_verb_position, patterns
 from milepost.domain.smart.measures import gazetteer, scale_for_code
 from milepost.domain.smart.model import Criterion, Finding, GoalContext
 from milepost.domain.smart.quantities import (
@@ -45,8 +45,12 @@ def _behaviour(s: str) -> re.Match[str] | None:
         if not pat["saying"].fullmatch(m.group(0)):
             after = s[m.end() : m.end() + 30]
             cut = _OBJECT_END.search(after)
-            if _VAGUE_OBJECTS.search(after[: cut.start()] if cut else after):
+            obj = after[: cut.start()] if cut else after
+            if _VAGUE_OBJECTS.search(obj):
                 continue
+            shown = re.split(r"\s(?:and|or)\s", obj, maxsplit=1)[0]
+            if pat["showing"].fullmatch(m.group(0)) and pat["showing_object"].search(shown):
+                continue  # "demonstrate decreased anxiety": a state shown, not a deed
         return m
     return None
 
@@ -66,8 +70,11 @@ def specific(r: Reading) -> Criterion:
             q.kind == "count" and q.unit not in ("times", None)
         ):
             return Criterion(True, f"counts {quote_span(norm, q.quote_start, q.quote_end)}")
-    if m := pat["event"].search(s):
-        return Criterion(True, f"names a countable event: {quote_span(norm, m.start(), m.end())}")
+    for m in pat["event"].finditer(s):
+        if not in_relative(s, m.start()):
+            return Criterion(
+                True, f"names a countable event: {quote_span(norm, m.start(), m.end())}"
+            )
     for m in pat["count_frame"].finditer(s):
         if not _VAGUE_OBJECTS.search(m.group(0)) and not pat["vague"].search(m.group(0)):
             return Criterion(True, f"counts events: {quote_span(norm, m.start(), m.end())}")
@@ -75,10 +82,11 @@ def specific(r: Reading) -> Criterion:
         return Criterion(True, f"names a kind of behaviour: {quote_span(norm, m.start(), m.end())}")
     if m := pat["technique"].search(s):
         return Criterion(True, f"names a technique: {quote_span(norm, m.start(), m.end())}")
-    if m := pat["state"].search(s):
-        return Criterion(
-            True, f"names a state anyone can check: {quote_span(norm, m.start(), m.end())}"
-        )
+    for m in pat["state"].finditer(s):
+        if not in_relative(s, m.start()):
+            return Criterion(
+                True, f"names a state anyone can check: {quote_span(norm, m.start(), m.end())}"
+            )
     if m := _behaviour(s):
         end = min(len(s), m.end() + 30)
         phrase = s[m.start() : end]

@@ -97,6 +97,13 @@ def in_condition(s: str, start: int) -> bool:
     return patterns()["condition"].search(s, clause, start) is not None
 
 
+def in_relative(s: str, start: int) -> bool:
+    """Does a relative clause ("that were strained by", "who value") open between the clause
+    start and s[start]?"""
+    clause = max((m.end() for m in _CLAUSE_PUNCT.finditer(s, 0, start)), default=0)
+    return patterns()["relative"].search(s, clause, start) is not None
+
+
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, re.Pattern[str]]:
     bands = "|".join(re.escape(b) for b in sorted(lexicon.SEVERITY_BANDS, key=len, reverse=True))
@@ -135,6 +142,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
             r"[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*)?"
         ),
         "condition": _words(lexicon.CONDITION_OPENERS),
+        "relative": _words(lexicon.RELATIVE_OPENERS),
+        "showing": _words(_inflected(lexicon.SHOWING_VERBS)),
+        "showing_object": _words((*lexicon.SHOWING_OBJECTS, *lexicon.VAGUE_OUTCOMES)),
         "vague": _words(lexicon.VAGUE_OUTCOMES),
         "decrease": _words(lexicon.DECREASE_VERBS),
         "increase": _words(lexicon.INCREASE_VERBS),

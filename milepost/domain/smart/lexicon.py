@@ -76,6 +76,9 @@ OBSERVABLE_STATES: tuple[str, ...] = _LISTS["observable_states"].value
 BEHAVIOUR_ADJECTIVES: tuple[str, ...] = _LISTS["behaviour_adjectives"].value
 COUNT_FRAMES: tuple[str, ...] = _LISTS["count_frames"].value
 CONDITION_OPENERS: tuple[str, ...] = _LISTS["condition_openers"].value
+RELATIVE_OPENERS: tuple[str, ...] = _LISTS["relative_openers"].value
+SHOWING_VERBS: tuple[str, ...] = _LISTS["showing_verbs"].value
+SHOWING_OBJECTS: tuple[str, ...] = _LISTS["showing_objects"].value
 
 # --- Positive wording (wording.toml) ---------------------------------------------------
 APPROACH_VERBS: tuple[str, ...] = _LISTS["approach_verbs"].value

@@ -116,6 +116,9 @@ SHAPES: dict[str, Shape] = {
     "behaviour_adjectives": _WORDS,
     "count_frames": _WORDS,
     "condition_openers": _WORDS,
+    "relative_openers": _WORDS,
+    "showing_verbs": _WORDS,
+    "showing_objects": _WORDS,
     # wording.toml
     "approach_verbs": _WORDS,
     "avoidance_cues": _WORDS,

@@ -230,3 +230,75 @@ def test_activities_of_any_kind_are_countable():
     c = _specific("Enjoy more leisure activities.")
     assert c.met is True
     assert '"activities"' in c.why
+
+
+# Round 3 (decision 0214).
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("Communicate with his case manager every week", "Communicate with his case manager"),
+        ("Seek a second opinion from the GP", "Seek a second opinion"),
+        ("Create a weekly meal plan", "Create a weekly meal plan"),
+        ("Set up a meeting with the tutor", "Set up a meeting"),
+        ("Get married next summer", "Get married next summer"),
+    ],
+)
+def test_round_three_everyday_verbs_are_observable(text, quote):
+    criterion = _specific(text)
+    assert criterion.met is True
+    assert quote in criterion.why
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("Remain free of injury on the ward", '"injury"'),
+        ("Reports no longer hearing voices", '"voices"'),
+        ("Makes two kind statements about herself", "statements"),
+        ("Finish the budgeting worksheet", '"worksheet"'),
+    ],
+)
+def test_injuries_voices_statements_and_worksheets_are_countable(text, quote):
+    criterion = _specific(text)
+    assert criterion.met is True
+    assert quote in criterion.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Closer friendships that were damaged by his drinking",
+        "A circle of people who value her sobriety",
+        "Improve communication",
+    ],
+)
+def test_an_event_or_state_only_inside_a_relative_clause_stays_vague(text):
+    assert _specific(text).met is False
+
+
+def test_that_opens_no_relative_clause_before_a_saying_verb_object():
+    assert _specific("Verbalize that drinking has harmed the family").met is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Demonstrate decreased anxiety",
+        "Show an increased ability to cope with stress",
+        "Exhibit improved mood",
+        "Display a functional level of self-care",
+    ],
+)
+def test_showing_a_state_is_not_a_deed(text):
+    assert _specific(text).met is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Demonstrate two calming strategies to the nurse",
+        "Show the teacher her finished homework or ask for help",
+    ],
+)
+def test_showing_something_done_stays_specific(text):
+    assert _specific(text).met is True

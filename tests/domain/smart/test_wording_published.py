@@ -124,3 +124,20 @@ def test_an_ending_verb_in_any_form_only_removes(text, quote):
 )
 def test_a_thinking_style_or_a_knowing_verb_is_positive(text):
     assert _positive(text).met is True
+
+
+# Round 3 (decision 0214): reported or experienced absence is still only an absence.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Client reports no self-harm",
+        "Has experienced no falls on the unit",
+        "Patient states no longer drinking",
+    ],
+)
+def test_a_reported_or_experienced_absence_only_removes(text):
+    assert smart.analyse(text).positive.met is False
+
+
+def test_a_report_of_something_done_is_positive():
+    assert smart.analyse("Client reports walking twice a week").positive.met is True
