@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from milepost.domain.smart import lexicon
+from milepost.domain.smart import concepts, lexicon
 from milepost.domain.smart.cues import in_condition, in_relative, in_verb_position, patterns
-from milepost.domain.smart.measures import gazetteer, scale_for_code
+from milepost.domain.smart.measures import scale_for_code
 from milepost.domain.smart.model import Criterion, Finding, GoalContext
 from milepost.domain.smart.quantities import (
     blank_quantity,
@@ -301,51 +301,16 @@ def _terms(text: str) -> set[str]:
     return out
 
 
-def _groups(terms: set[str]) -> set[int]:
-    return {i for i, group in enumerate(lexicon.RELATED_TERMS) if terms & group}
-
-
 def _related(goal: str, other: str) -> str | None:
-    """A shared word (or related term) between goal text and another text, or None."""
-    a, b = _terms(goal), _terms(other)
-    shared = sorted(a & b)
+    """What a goal and another text have in common, quoted: a shared word ("grocery"), or a
+    concept both name ("PHQ-9 ~ withdrawal" (low mood and inactivity), concepts.py)."""
+    shared = sorted(_terms(goal) & _terms(other))
     if shared:
-        return shared[0]
-    common = _groups(a) & _groups(b)
-    if common:
-        group = lexicon.RELATED_TERMS[min(common)]
-        left = sorted(a & group)
-        right = sorted(b & group)
-        return f"{left[0]} ~ {right[0]}"
-    return None
-
-
-def _instrument_topics(text: str) -> list[tuple[str, str]]:
-    """(instrument short name, topic keyword) for each instrument the text names.
-
-    A goal anchored to a questionnaire is about what the questionnaire measures: a PHQ-9
-    goal is about depression and low mood, so it is relevant to a factor that names them
-    even when the two share no word (lexicon.SUGGESTED_INSTRUMENTS holds the topics).
-    """
-    names = gazetteer()
-    found: dict[str, str] = {}
-    for match in names.pattern.finditer(text):
-        scale = names.by_group[(match.lastindex or 1) - 1]
-        if scale is not None and scale.code:
-            found[scale.code] = scale.short_name
-    return [
-        (found[code], key)
-        for keys, code in lexicon.SUGGESTED_INSTRUMENTS
-        if code in found
-        for key in keys
-    ]
-
-
-def _topic_in(topics: list[tuple[str, str]], other: str) -> str | None:
-    lowered = other.lower()
-    for short_name, key in topics:
-        if lexicon.topic_key_in(key, lowered):
-            return f"{short_name} ~ {key}"
+        return quoted(shared[0])
+    common = concepts.shared(goal, other)
+    if common is not None:
+        mine, theirs = common
+        return f"{quoted(f'{mine.words} ~ {theirs.words}')} ({mine.concept})"
     return None
 
 
@@ -369,7 +334,7 @@ def relevant(text: str, ctx: GoalContext) -> tuple[Criterion, list[Finding]]:
                 "Record what the client said they want, in their words.",
             )
         )
-    elif ctx.client_words and _related(text, ctx.client_words) is None:
+    elif ctx.client_words and not _terms(text) & _terms(ctx.client_words):
         findings.append(
             Finding(
                 "not-client-words",
@@ -390,30 +355,29 @@ def relevant(text: str, ctx: GoalContext) -> tuple[Criterion, list[Finding]]:
                 )
             )
             return Criterion(False, "not linked to any formulation factor"), findings
-        topics = _instrument_topics(text)
         for factor in factors:
-            if (shared := _related(text, factor) or _topic_in(topics, factor)) is not None:
+            if (shared := _related(text, factor)) is not None:
                 return (
-                    Criterion(
-                        True, f"shares {quoted(shared)} with the linked factor {quoted(factor)}"
-                    ),
+                    Criterion(True, f"shares {shared} with the linked factor {quoted(factor)}"),
                     findings,
                 )
         findings.append(
             Finding(
                 "no-formulation-link",
                 "warning",
-                f"The goal shares no terms with its linked factors {quoted('; '.join(factors))}.",
+                "The goal shares no word or clinical concept with its linked factors "
+                f"{quoted('; '.join(factors))}.",
                 "Check that the goal targets the maintaining factor it is linked to.",
             )
         )
         return Criterion(
-            False, f"shares no terms with the linked factors {quoted('; '.join(factors))}"
+            False,
+            f"shares no word or concept with the linked factors {quoted('; '.join(factors))}",
         ), findings
     if ctx.endorsed is False:
         return Criterion(False, "the client has not endorsed the goal"), findings
-    if ctx.client_words and (shared := _related(text, ctx.client_words)) is not None:
-        return Criterion(True, f"echoes the client's words ({quoted(shared)})"), findings
+    if ctx.client_words and (words := sorted(_terms(text) & _terms(ctx.client_words))):
+        return Criterion(True, f"echoes the client's words ({quoted(words[0])})"), findings
     if ctx.endorsed is True:
         return Criterion(True, "endorsed by the client"), findings
     return Criterion(

@@ -97,7 +97,6 @@ REPLACEMENTS: tuple[tuple[tuple[str, ...], str], ...] = _LISTS["replacements"].v
 SUGGESTED_INSTRUMENTS: tuple[tuple[tuple[str, ...], str], ...] = _LISTS[
     "suggested_instruments"
 ].value
-RELATED_TERMS: tuple[frozenset[str], ...] = _LISTS["related_terms"].value
 
 
 @functools.cache

@@ -7,8 +7,10 @@ in lower case (``behaviour_verbs`` is ``BEHAVIOUR_VERBS``). A list says where it
 
 - ``words``: words or phrases, or ``[word, value, …]`` rows for a list that maps a word to
   something ("twelve" to 12, "at least" to ">=");
-- ``rules``: tables of ``keys`` and what they lead to (a reframe, an instrument);
-- ``groups``: lists of words that name one topic.
+- ``rules``: tables of ``keys`` and what they lead to (a reframe, an instrument).
+
+The concept map that relevance reads (``data/concepts/concept-map.toml``) has a shape of its
+own and is loaded by ``concepts.py``.
 
 Loading refuses, naming the file, the list and the word: a list with neither source nor
 reason, an unknown list or field, a word listed twice in one list, and a word in two lists
@@ -51,7 +53,7 @@ class Shape:
     for dates) or ``pairs`` (a tuple of (word, value) in file order).
     """
 
-    key: str = "words"  # "words" | "rules" | "groups"
+    key: str = "words"  # "words" | "rules"
     row: str = ""  # "int" | "float" | "str" | "date"
     container: str = "tuple"
     choices: tuple[str, ...] = ()  # allowed values of a one-string row
@@ -133,7 +135,6 @@ SHAPES: dict[str, Shape] = {
     "replacements": Shape(key="rules", rule_value="replacement"),
     # relevance.toml
     "suggested_instruments": Shape(key="rules", rule_value="instrument"),
-    "related_terms": Shape(key="groups"),
     "stopwords": _WORD_SET,
 }
 
@@ -184,11 +185,6 @@ CONFLICTS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
             "school_periods",
         ),
         "a frequency is never a deadline",
-    ),
-    (
-        ("stopwords",),
-        ("related_terms",),
-        "stop words are dropped before terms are compared, so it could never match its group",
     ),
 )
 
@@ -344,24 +340,6 @@ def _rules(table: _List, shape: Shape) -> tuple[tuple[str, ...], Any]:
     return everything, tuple(rules)
 
 
-def _groups(table: _List, shape: Shape) -> tuple[tuple[str, ...], Any]:
-    rows: list[Any] = table.get("groups", list)
-    if not rows:
-        raise table.error("groups must list at least one group")
-    groups: list[frozenset[str]] = []
-    everything: list[str] = []
-    for index, row in enumerate(rows):
-        where = f"groups[{index}]"
-        if not isinstance(row, list) or len(row) < 2:
-            raise table.error(f"{where}: expected a list of at least two words, got {row!r}")
-        words = tuple(_word(table, w, shape, f"{where}[{i}]") for i, w in enumerate(row))
-        # A word may sit in several groups ("binge": drinking and eating), not twice in one.
-        _no_twice(table, words, shape, f"{where}: ")
-        groups.append(frozenset(words))
-        everything.extend(words)
-    return tuple(everything), tuple(groups)
-
-
 def parse(data: Mapping[str, Any], source: str) -> tuple[WordList, ...]:
     """One file's lists, each checked on its own; ``source`` names the file in errors."""
     lists: list[WordList] = []
@@ -380,7 +358,7 @@ def parse(data: Mapping[str, Any], source: str) -> tuple[WordList, ...]:
                 "needs a source (where the words come from) or a reason (why the list "
                 "exists and how it was chosen)"
             )
-        read = {"words": _words, "rules": _rules, "groups": _groups}[shape.key]
+        read = {"words": _words, "rules": _rules}[shape.key]
         words, value = read(table, shape)
         table.done()
         lists.append(WordList(name, source, origin, reason, words, value))

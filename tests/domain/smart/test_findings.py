@@ -138,7 +138,8 @@ PHQ9_GOAL = "Reduce PHQ-9 from 18 to 9 or below within 16 weeks"
         # A questionnaire goal is about what the questionnaire measures.
         ("Stays in bed when low, so fewer rewarding experiences", True),
         ("Depressive rumination after work", True),
-        ("Persistent sadness since the divorce", False),  # "sad" is a whole word only
+        ("Persistent sadness since the divorce", True),  # sadness is low mood
+        ("Sadistic jokes at work", False),  # "sad" is a whole word only
         ("Avoids supermarkets and buses", False),
         ("Allows others to decide for her", False),  # "low" inside a word is not "low"
     ],
@@ -152,13 +153,38 @@ def test_an_instrument_goal_is_relevant_to_a_factor_naming_its_topic(factor, met
 def test_an_instrument_topic_is_quoted_as_the_reason():
     context = smart.GoalContext(formulation_factors=("Low mood most mornings",))
     why = smart.analyse(PHQ9_GOAL, context, today=TODAY).criteria.relevant.why
-    assert why == 'shares "PHQ-9 ~ mood" with the linked factor "Low mood most mornings"'
+    assert why == (
+        'shares "PHQ-9 ~ Low mood" (low mood and inactivity) with the linked factor '
+        '"Low mood most mornings"'
+    )
 
 
-def test_relevance_quotes_the_related_terms():
+def test_relevance_quotes_the_concept_both_name():
     context = smart.GoalContext(formulation_factors=("Avoids supermarkets",))
     why = smart.analyse(GROCERY, context).criteria.relevant.why
-    assert why == 'shares "grocery ~ supermarket" with the linked factor "Avoids supermarkets"'
+    assert why == (
+        'shares "grocery ~ supermarkets" (panic and agoraphobia) with the linked factor '
+        '"Avoids supermarkets"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("goal", "factor", "met"),
+    [
+        # The example: a PHQ-9 goal and the behaviours that keep low mood going.
+        (PHQ9_GOAL, "Withdrawal from friends", True),
+        (PHQ9_GOAL, "Hours in bed at weekends", True),
+        ("Schedule three pleasant activities a week", "Stays in bed until noon", True),
+        ("Reduce binge episodes to one a week by March", "Skips breakfast and lunch", False),
+        ("Reduce binge episodes to one a week by March", "Strict dieting rules", True),
+        ("Drive on the motorway twice a week", "Flashbacks of the crash", False),
+        ("Sleep seven hours a night by June", "Argues with partner about money", False),
+    ],
+)
+def test_relevance_reads_the_concepts_a_goal_and_a_factor_name(goal, factor, met):
+    context = smart.GoalContext(formulation_factors=(factor,))
+    relevant = smart.analyse(goal, context, today=TODAY).criteria.relevant
+    assert relevant.met is met, relevant.why
 
 
 @pytest.mark.parametrize(

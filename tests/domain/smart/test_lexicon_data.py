@@ -112,7 +112,6 @@ EXPOSED = [
     ("REDUCTION_HEDGES", tuple, str),
     ("REPLACEMENTS", tuple, tuple),
     ("SUGGESTED_INSTRUMENTS", tuple, tuple),
-    ("RELATED_TERMS", tuple, frozenset),
     ("STOPWORDS", frozenset, str),
 ]
 
@@ -194,15 +193,12 @@ def test_a_known_word_is_not_in_the_opposite_list(word, name):
     assert word not in getattr(lexicon, name)
 
 
-def test_rules_and_groups_keep_their_order_and_members():
+def test_rules_keep_their_order_and_members():
     assert lexicon.REPLACEMENTS[0] == (
         ("junk food", "fast food", "takeaway", "snack", "sugar", "sweets"),
         "Eat a home-cooked meal",
     )
     assert [code for _, code in lexicon.SUGGESTED_INSTRUMENTS] == ["phq9", "gad7", "pcl5"]
-    assert {"supermarket", "grocery"} <= lexicon.RELATED_TERMS[0]
-    # "binge" sits in two groups on purpose: binge drinking and binge eating.
-    assert sum("binge" in group for group in lexicon.RELATED_TERMS) == 2
 
 
 def test_suggested_instruments_are_bundled_instruments():
@@ -255,16 +251,6 @@ def test_a_scale_name_differing_only_in_case_or_hyphens_is_listed_twice():
         load_text(text, "measures.toml")
 
 
-def test_a_word_twice_in_one_related_group_is_refused_but_may_sit_in_two_groups():
-    twice = '[related_terms]\nreason = "Topics."\ngroups = [["drink", "beer", "drink"]]'
-    with refused("relevance.toml: related_terms: groups[0]: 'drink' is listed twice"):
-        load_text(twice, "relevance.toml")
-    two_groups = (
-        '[related_terms]\nreason = "Topics."\ngroups = [["drink", "binge"], ["eat", "binge"]]'
-    )
-    assert load_text(two_groups, "relevance.toml")
-
-
 def test_a_key_in_two_rules_is_refused():
     text = """
 [replacements]
@@ -286,8 +272,6 @@ def _one_word_list(name: str, word: str) -> str:
     head = f'[{name}]\nreason = "A list for a test."\n'
     if shape.key == "rules":
         return head + f'[[{name}.rules]]\nkeys = ["{word}"]\n{shape.rule_value} = "x"\n'
-    if shape.key == "groups":
-        return head + f'groups = [["{word}", "filler"]]\n'
     values = {"int": "1", "float": "1.0", "str": '"x"', "date": "1, 1"}
     if not shape.row:
         return head + f'words = ["{word}"]\n'
