@@ -100,6 +100,7 @@ load-test: install-dev
 
 eval-smart: install-dev
 	$(PY) bench/eval_smart.py
+	$(PY) bench/eval_relevance.py
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache
