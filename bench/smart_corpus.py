@@ -43,6 +43,8 @@ HELDOUT_BUCKETS = 4
 
 # Fresh rounds already scored blind once and since given to tuning (decision 0212).
 TUNED_FRESH_ROUNDS = frozenset({"fresh"})
+# Later rounds keep their statements and their one labelling pass in files of their own.
+FRESH_ROUND_FILES = ("fresh2-statements.jsonl",)
 # Columns the evaluation prints, in order.
 SPLITS = ("tune", "heldout", "fresh-2")
 
@@ -92,12 +94,18 @@ def load_statements(folder: Path = CORPUS) -> list[Statement]:
             row.get("kind", ""),
             row.get("split", ""),
         )
-        for row in _jsonl(folder / "statements.jsonl")
+        for file in ("statements.jsonl", *FRESH_ROUND_FILES)
+        for row in _jsonl(folder / file)
     ]
 
 
 def load_labels(name: str = "labels", folder: Path = CORPUS) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row["labels"] for row in _jsonl(folder / f"{name}.jsonl")}
+    """A labelling pass. The fresh-2 statements have one pass only (labelled blind to the
+    engine by one rater), so it is part of the first pass and of the settled labels."""
+    files = [f"{name}.jsonl"]
+    if name in ("labels", "labels-first"):
+        files += [file.replace("statements", "labels") for file in FRESH_ROUND_FILES]
+    return {row["id"]: row["labels"] for file in files for row in _jsonl(folder / file)}
 
 
 # ---------------------------------------------------------------- agreement
