@@ -31,19 +31,39 @@ def _core(r: Reading, fix_numbers: dict[int, str]) -> str:
     core = re.sub(r"\s+([,.;:)])", r"\1", core)
     core = re.sub(r"\(\s*\)", "", core)
     core = re.sub(r"^[,;:\s]+", "", core)
+    if edits and edits[0][0] == 0:
+        # What the removed opening deadline was counting: "After 8 hours of nursing
+        # intervention, the client will ..." leaves no "of nursing intervention," behind.
+        core = re.sub(r"^of\s+[^,.;]{1,40},\s*", "", core)
     return core.strip(" .,;:")
 
 
 _PLACEHOLDER = re.compile(r"\[[^\[\]]{1,40}\]")
 
 
+# The placeholders a rewrite adds. A text holding one is a rewrite taken but not filled in;
+# blanks the page's author left ("By [date]") are not ours, so the text is still rewritten.
+OWN_PLACEHOLDERS = frozenset(
+    {
+        "[baseline]",
+        "[target]",
+        "[when]",
+        "[how often]",
+        "[behaviour]",
+        "[replacement behaviour]",
+        "[replacement activity]",
+        "[minutes]",
+    }
+)
+
+
 def rewrite(r: Reading, criteria: Criteria, pos: Positive, findings: list[Finding]) -> str:
     """A suggested SMART wording: the client's words kept, what is missing as placeholders.
 
-    Text that still holds placeholders (a rewrite taken but not yet filled in) is returned as
-    it is: the next step is to fill them, and new ones would only stack up.
+    Text that still holds the rewrite's own placeholders (a rewrite taken but not yet filled
+    in) is returned as it is: the next step is to fill them, and new ones would only stack up.
     """
-    if _PLACEHOLDER.search(r.norm.original):
+    if any(m.group(0) in OWN_PLACEHOLDERS for m in _PLACEHOLDER.finditer(r.norm.original)):
         return r.norm.original.strip().rstrip(" .") + "."
     st = r.structure
     if pos.met is False and pos.reframe:
@@ -73,15 +93,22 @@ def rewrite(r: Reading, criteria: Criteria, pos: Positive, findings: list[Findin
             additions.append("[how often]")
     elif st.baseline is None and st.target is not None and r.change is None and st.measure != "log":
         additions.append("(baseline: [baseline])")
+    # A change from a baseline needs at least a week (criteria.achievable): a deadline under
+    # a week ("today", "within 2 days") is kept only when no baseline is asked for.
+    asks_baseline = any("[baseline]" in a for a in additions) or "[baseline]" in fix.values()
+    too_soon = st.deadline is not None and st.deadline.days is not None and st.deadline.days < 7
     keep_deadline = (
         st.deadline is not None
         and r.deadline is not None
         and r.deadline.rank < 2
         and "too-fast" not in codes
+        and not (asks_baseline and too_soon)
     )
     when = st.deadline.text if keep_deadline and st.deadline is not None else "by [when]"
     if when[:1].isupper() and when[1:2].islower():
         when = when[0].lower() + when[1:]  # "Within 12 weeks, ..." moves to the end
+    if additions and core[-1:].isdigit() and additions[0][:1] == "[":
+        core += ","  # "on a scale of 1 to 10, [how often]": the numbers stay apart
     text = " ".join([core, *additions, when])
     return text.rstrip(" .") + "."
 
@@ -95,6 +122,15 @@ PLACEHOLDER_FILLS: dict[str, str] = {
     "[replacement activity]": "a board game",
     "[minutes]": "15",
 }
+
+
+# Blanks other people leave in published templates, by a word inside them.
+BLANK_FILLS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("date",), "June 30"),
+    (("month",), "June"),
+    (("year",), "2027"),
+    (("name", "student", "child", "client", "person"), "Sam"),
+)
 
 
 def fill_placeholders(
@@ -112,4 +148,16 @@ def fill_placeholders(
         baseline = target + 6 if target is not None else 12.0
         goal = 6.0
     values = {**PLACEHOLDER_FILLS, "[baseline]": fmt(baseline), "[target]": fmt(goal)}
-    return re.sub(r"\[[^\[\]]{1,40}\]", lambda m: values.get(m.group(0), "3"), text)
+
+    def value(m: re.Match[str]) -> str:
+        if (known := values.get(m.group(0))) is not None:
+            return known
+        # A blank the page's author left ("By [annual review date]", "[Month] 8, [Year]",
+        # "[student's name] will"): what a clinician would write there.
+        inside = m.group(0).lower()
+        for keys, example in BLANK_FILLS:
+            if any(k in inside for k in keys):
+                return example
+        return "3"
+
+    return re.sub(r"\[[^\[\]]{1,80}\]", value, text)
