@@ -129,7 +129,9 @@ def _append(values: Mapping[str, Any], occurred_at: dt.datetime, where: Origin) 
     writers of one practice append one after the other and never link to the same
     predecessor; writers of other practices lock other rows."""
     key = practice_chain(values["organization_id"])
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the caller's transaction too, which is
+    # what an audit write must do (nothing is kept that was not recorded).
+    with transaction.atomic(savepoint=False):
         chain = AuditChain.objects.select_for_update().filter(key=key).first()
         if chain is None:
             AuditChain.objects.get_or_create(key=key)

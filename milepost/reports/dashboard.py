@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from milepost.accounts.access import require_membership
@@ -178,20 +178,58 @@ def is_off_track(progress: TargetProgress) -> bool:
 # ---------------------------------------------------------------- the read
 
 
+# Separators inside the care-team aggregate: ASCII unit and record separators, which no
+# name typed into a form holds (forms strip control characters).
+_FIELD, _MEMBER = "\x1e", "\x1f"
+
+
 def _filtered_clients(user: User, status: str | None, search: str) -> list[Client]:
-    return list(filtered_clients(user, status=status, search=search).select_related("organization"))
+    """The listed clients with their open alerts counted and their care team's names, in one
+    query: the count and the names come from correlated subqueries, not queries of their own."""
+    alerts = (
+        RiskAlert.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
+        .order_by()
+        .values("client")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    # Each member as "<1 if primary else 0><added_at><name>"; sorted in Python, since not every
+    # database orders inside an aggregate.
+    team = (
+        CareTeamMember.objects.filter(client=OuterRef("pk"))
+        .order_by()
+        .values("client")
+        .annotate(
+            names=StringAgg(
+                Concat(
+                    Cast("is_primary", models.IntegerField()),
+                    Value(_FIELD),
+                    Cast("added_at", models.CharField()),
+                    Value(_FIELD),
+                    "clinician__full_name",
+                    output_field=models.TextField(),
+                ),
+                delimiter=Value(_MEMBER),
+                output_field=models.TextField(),
+            )
+        )
+        .values("names")
+    )
+    return list(
+        filtered_clients(user, status=status, search=search)
+        .select_related("organization")
+        .annotate(
+            open_alert_count=Coalesce(Subquery(alerts), 0),
+            care_team_names=Subquery(team, output_field=models.TextField()),
+        )
+    )
 
 
-def _care_teams(client_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Names only, primary clinician first: the caseload needs nothing else of an account."""
-    teams: dict[int, list[str]] = defaultdict(list)
-    for client_id, name in (
-        CareTeamMember.objects.filter(client_id__in=client_ids)
-        .order_by("client_id", "-is_primary", "added_at")
-        .values_list("client_id", "clinician__full_name")
-    ):
-        teams[client_id].append(name)
-    return teams
+def _care_team(packed: str | None) -> tuple[str, ...]:
+    """Names only, primary clinician first, then by when they joined."""
+    members = [m.split(_FIELD, 2) for m in (packed or "").split(_MEMBER) if m]
+    members.sort(key=lambda m: (m[0] != "1", m[1]))
+    return tuple(name for _, _, name in members)
 
 
 def _short_name(code: str) -> str:
@@ -279,9 +317,17 @@ def _plans_in_force(
 ) -> tuple[dict[int, TreatmentPlan], dict[int, int]]:
     """The plan in force of each client, and the version of a draft written beside it."""
     versions: dict[int, list[TreatmentPlan]] = defaultdict(list)
-    for version in TreatmentPlan.objects.filter(
-        client_id__in=client_ids, status__in=[PlanStatus.SIGNED, PlanStatus.DRAFT]
-    ).order_by("client_id", "-version"):
+    signed = {
+        f"signed_by_{role}": Exists(Signature.objects.filter(plan=OuterRef("pk"), role=role))
+        for role in SignatureRole.values
+    }
+    for version in (
+        TreatmentPlan.objects.filter(
+            client_id__in=client_ids, status__in=[PlanStatus.SIGNED, PlanStatus.DRAFT]
+        )
+        .annotate(**signed)
+        .order_by("client_id", "-version")
+    ):
         versions[version.client_id].append(version)
     in_force: dict[int, TreatmentPlan] = {}
     drafts: dict[int, int] = {}
@@ -296,13 +342,9 @@ def _plans_in_force(
     return in_force, drafts
 
 
-def _signature_roles(plan_ids: Sequence[int]) -> dict[int, set[str]]:
-    roles: dict[int, set[str]] = defaultdict(set)
-    for plan_id, role in Signature.objects.filter(plan_id__in=plan_ids).values_list(
-        "plan_id", "role"
-    ):
-        roles[plan_id].add(role)
-    return roles
+def _signature_roles(plan: TreatmentPlan) -> set[str]:
+    """The roles that signed a plan read by `_plans_in_force` (annotated there)."""
+    return {role for role in SignatureRole.values if getattr(plan, f"signed_by_{role}", False)}
 
 
 def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[Target]]:
@@ -331,16 +373,6 @@ def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[Target]]:
     return targets
 
 
-def _open_alerts(client_ids: Sequence[int]) -> dict[int, int]:
-    return dict(
-        RiskAlert.objects.filter(client_id__in=client_ids, acknowledged_at__isnull=True)
-        .values("client_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("client_id", "n")
-    )
-
-
 def caseload_dashboard(
     user: User,
     *,
@@ -357,20 +389,17 @@ def caseload_dashboard(
     today = today or timezone.localdate()
     clients = _filtered_clients(user, status, search)
     ids = [c.pk for c in clients]
-    teams = _care_teams(ids)
     in_force, drafts = _plans_in_force(ids)
-    roles = _signature_roles([p.pk for p in in_force.values() if not p.is_draft])
     targets = _active_targets([p.pk for p in in_force.values()])
     metric_ids = {t.metric_id for ts in targets.values() for t in ts if t.metric_id}
     measures = measures_for_clients(ids, metric_ids)
-    alerts = _open_alerts(ids)
 
     rows = []
     for client in clients:
         plan = in_force.get(client.pk)
         state, words = plan_status(
             plan,
-            roles=roles.get(plan.pk, ()) if plan else (),
+            roles=_signature_roles(plan) if plan is not None and not plan.is_draft else (),
             cosign_required=client.organization.cosign_required,
         )
         due = plan.review_due_on if plan is not None else None
@@ -387,7 +416,7 @@ def caseload_dashboard(
         rows.append(
             CaseloadRow(
                 client=client,
-                care_team=tuple(teams.get(client.pk, ())),
+                care_team=_care_team(getattr(client, "care_team_names", None)),
                 plan=plan,
                 plan_state=state,
                 plan_words=words,
@@ -395,7 +424,7 @@ def caseload_dashboard(
                 review_due_on=due,
                 review_state=review_state(due, today=today),
                 days_to_review=(due - today).days if due is not None else None,
-                open_alerts=alerts.get(client.pk, 0),
+                open_alerts=getattr(client, "open_alert_count", 0),
                 latest_scores=values.latest_scores,
                 targets=len(plan_targets),
                 off_track=off_track,
