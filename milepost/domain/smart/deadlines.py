@@ -336,12 +336,6 @@ RULES: tuple[Rule, ...] = (
         0,
         _point0,
     ),
-    # over a [time period] period / within (time frame): the period left blank
-    (
-        re.compile(r"\b(?:over|within|during|for|in)\s+(?:an?\s+|the\s+)?" + _BLANK),
-        0,
-        _point0,
-    ),
     # today / tomorrow / a whole day
     (re.compile(r"(?<![a-z'-])" + _SAME_DAY + r"(?![a-z-])"), 0, _one_day),
     # a whole week without fighting / an entire month

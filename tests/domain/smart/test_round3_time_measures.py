@@ -35,8 +35,7 @@ def _st(text: str) -> smart.Structure:
         ("Sleep in my own bed by the 2nd month", 60),
         # A stray article before a range: the later bound counts (rubric 12).
         ("After a 1-2 weeks of nursing care, the patient will eat two meals a day", 14),
-        # A period or review date left to fill in.
-        ("Name three feelings with 80% accuracy over a [time period] period", None),
+        # A review date named as the end.
         ("Join 2 activities a week through the review date", None),
     ],
 )
