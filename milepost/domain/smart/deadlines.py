@@ -29,6 +29,14 @@ _NAMED = (
 _SEASON = (
     "(?:" + "|".join(re.escape(k) for k in sorted(lexicon.SEASONS, key=len, reverse=True)) + ")"
 )
+_ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()  # noqa: SIM905
+    )
+}
+_ORDINAL_WORD = "(?:" + "|".join(_ORDINALS) + ")"
+_ORDINAL_UNITS = ("week", "month", "day")
 _ORDINAL = (
     r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
     r"tenth|eleventh|twelfth|final|last|next)"
@@ -49,10 +57,13 @@ _SAME_DAY = _alt(lexicon.SAME_DAY)
 _WEEKDAY = _alt(lexicon.WEEKDAYS)
 _BARE_EVENT = _alt(lexicon.BARE_EVENT_PERIODS)
 _SCHOOL_PERIOD = _alt(lexicon.SCHOOL_PERIODS)
+_OCCASION_SPAN = _alt(lexicon.OCCASION_SPANS)
 _PERIOD_ORDINAL = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
 _HOLD_NOUN = _alt(lexicon.HOLD_NOUNS)
 _EVENT = _alt(lexicon.EVENT_PERIODS)
 _PLACEHOLDER = _alt(lexicon.PLACEHOLDER_WORDS)
+# One-off occasions a goal can be bounded by ("in your next session", "before family session").
+_OCCASION = _alt(lexicon.ONE_OFF_OCCASIONS)
 _POSSESSIVE = r"(?:the|my|his|her|their|your|our|this|the\s+client's|the\s+student's)"
 # A blank left for the date: "[date]", "(date)", "[Month] 8, [Year] at 1400", "xxxxx", "___".
 _BLANK = (
@@ -61,8 +72,11 @@ _BLANK = (
     r"|x{3,}\b|_{3,})"
     r"(?:\s*\d{1,2}(?:st|nd|rd|th)?\b)?(?:\s*,?\s*\[[^\]\n]{0,20}\])?(?:\s+at\s+\d{3,4}\b)?"
 )
+# "measured by", "documented by" ...: the blank after them is who records, not a date. A
+# look-behind has a fixed width, so each participle is its own look-behind.
+_NOT_AFTER_PARTICIPLE = "".join(rf"(?<!{re.escape(w)}\s)" for w in lexicon.RECORD_PARTICIPLES)
 # A clock time: "7 pm", "10:30 p.m.", "9:15".
-CLOCK = r"\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\d{1,2}:\d{2}\b"
+CLOCK = r"\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?|o'?\s?clock)(?![a-z])|\d{1,2}:\d{2}\b"
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,13 @@ def _by_unit_n(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
 
 def _by_n_unit(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
     return DeadlineMatch(m.start(), m.end(), _days(float(m.group(1)), m.group(2)), None, 0)
+
+
+def _by_ordinal_unit(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
+    """'by the sixth week' is 6 weeks, like 'by week 6'."""
+    word = m.group(1)
+    n = int(word) if word.isdigit() else _ORDINALS[word]
+    return DeadlineMatch(m.start(), m.end(), _days(n, m.group(2)), None, 0)
 
 
 def _point(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
@@ -306,10 +327,11 @@ RULES: tuple[Rule, ...] = (
         _hold_window,
     ),
     # by [date] / by (date) / By [annual review date] / by [Month] 8, [Year] at 1400
+    # ("as measured by ____" names who records, not when: a participle before "by")
     (
         re.compile(
-            r"(?:\b(?:by|before|on|until|till|no\s+later\s+than|due|target\s+date:?|deadline:?)"
-            r"\s+(?:the\s+)?)" + _BLANK
+            r"(?:\b(?:" + _NOT_AFTER_PARTICIPLE + r"by|before|on|until|till|no\s+later\s+than|"
+            r"due|target\s+date:?|deadline:?)\s+(?:the\s+)?)" + _BLANK
         ),
         0,
         _point0,
@@ -335,7 +357,12 @@ RULES: tuple[Rule, ...] = (
     # after two weeks / after 3 months of practice
     (
         re.compile(
-            r"\bafter\s+(?:the\s+first\s+)?" + _QTY + r"\s*-?\s*" + _UNIT + r"\b" + _NOT_FREQ
+            r"\bafter\s+(?:the\s+first\s+|an?\s+(?=\d))?"
+            + _QTY
+            + r"\s*-?\s*"
+            + _UNIT
+            + r"\b"
+            + _NOT_FREQ
         ),
         0,
         _after,
@@ -349,6 +376,18 @@ RULES: tuple[Rule, ...] = (
         ),
         0,
         _by_unit_n,
+    ),
+    # by the sixth week of treatment / by third week / in the 2nd month
+    (
+        re.compile(
+            r"\b(?:by|at|before|until|till|in|during|within|no\s+later\s+than)\s+(?:the\s+)?"
+            r"(?:end\s+of\s+(?:the\s+)?)?(\d+(?=st|nd|rd|th)|"
+            + _ORDINAL_WORD
+            + r")(?:st|nd|rd|th)?\s+"
+            r"(" + "|".join(_ORDINAL_UNITS) + r")\b(?!s)"
+        ),
+        0,
+        _by_ordinal_unit,
     ),
     # by 3 months / at the 12-week review / by the end of 8 weeks
     (
@@ -501,6 +540,12 @@ RULES: tuple[Rule, ...] = (
         1,
         _point,
     ),
+    # across 3 data collections / over 5 probes (a span counted in occasions)
+    (
+        re.compile(r"\b(?:across|over)\s+(?:the\s+)?(?:next\s+)?\d+\s+" + _OCCASION_SPAN + r"\b"),
+        2,
+        _hold_point,
+    ),
     # for one month / for 4 consecutive weeks (the criterion must hold that long)
     (
         re.compile(
@@ -557,16 +602,39 @@ RULES: tuple[Rule, ...] = (
         1,
         _point,
     ),
-    # in your next group therapy session / at next month's presentation
+    # in your next group therapy session / review it next session / before family session
     (
         re.compile(
-            r"\b(?:in|at|by|during|before)\s+(?:" + _POSSESSIVE + r"\s+)?next\s+"
-            r"(?:[a-z-]+\s+){0,3}?(?:session|appointment|visit|meeting)\b"
+            r"\b(?:(?:in|at|by|during|before|after|until|till)\s+)?(?:"
+            + _POSSESSIVE
+            + r"\s+)?next\s+(?:[a-z-]+\s+){0,3}?"
+            + _OCCASION
+            + r"\b(?!s)"
+            # "before" needs a determiner or a modifier: "before meeting new people" is a
+            # trigger, not an occasion.
+            r"|\bbefore\s+(?:" + _POSSESSIVE + r"\s+(?:[a-z-]+\s+)?"
+            r"|(?!(?:each|every|any|all|most|going|attending)\b)[a-z-]+\s+)"
+            + _OCCASION
+            + r"\b(?![s-])"
         ),
         1,
         _point,
     ),
-    (re.compile(r"\bnext\s+(week|month|year)(?:'s)?\b"), 0, _next_named),
+    # getting through my work appraisal / get through the driving test
+    (
+        re.compile(
+            r"\bget(?:s|ting)?\s+through\s+"
+            + _POSSESSIVE
+            + r"\s+(?:[a-z-]+\s+){0,2}?"
+            + _OCCASION
+            + r"(?![a-z-])"
+        ),
+        1,
+        _point,
+    ),
+    # at next month's presentation: a one-off occasion, no day count (the rubric)
+    (re.compile(r"\bnext\s+(?:week|month|year)'s\s+[a-z]"), 1, _point),
+    (re.compile(r"\bnext\s+(week|month|year)\b"), 0, _next_named),
     # across 3 consecutive sessions / in 4 of 5 consecutive trials
     (
         re.compile(
@@ -600,8 +668,26 @@ for _i, (_pattern, _rank, _build) in enumerate(RULES):
         _NEEDS[_i] = ("during", "throughout", "for the", "until", "by the end", "prior to")
     elif _SCHOOL_PERIOD in _source:
         _NEEDS[_i] = tuple({w.split()[-1] for w in lexicon.SCHOOL_PERIODS})
+    elif _OCCASION_SPAN in _source:
+        _NEEDS[_i] = ("across ", "over ")
+    elif _BLANK in _source:
+        _NEEDS[_i] = ("[", "(", "xxx", "__")  # what a template blank is made of
+    elif _ORDINAL_WORD in _source:
+        # every ordinal ends in st, nd, rd or th: "sixth week", "1st month"
+        _NEEDS[_i] = tuple(f"{e} {u}" for e in ("st", "nd", "rd", "th") for u in _ORDINAL_UNITS)
+    elif _OCCASION in _source:
+        _NEEDS[_i] = ("next", "before", "through")
+    elif r"next\s+(?:week|month|year)'s" in _source:
+        _NEEDS[_i] = ("next",)
     elif r"\s+from\s+(?:now" in _source:
         _NEEDS[_i] = (" from ",)
+
+
+# The same strings as one literal alternation each: one search instead of a loop of tests.
+_NEEDS_PATTERN = {
+    i: re.compile("|".join(re.escape(n) for n in sorted(needs, key=len, reverse=True)))
+    for i, needs in _NEEDS.items()
+}
 
 
 def find_deadlines(text: str, today: dt.date | None) -> list[DeadlineMatch]:
@@ -609,8 +695,8 @@ def find_deadlines(text: str, today: dt.date | None) -> list[DeadlineMatch]:
     found: list[DeadlineMatch] = []
     taken = bytearray(len(text))  # 1 where an earlier (stronger) rule already matched
     for i, (pattern, _, build) in enumerate(RULES):
-        needs = _NEEDS.get(i)
-        if needs is not None and not any(n in text for n in needs):
+        needs = _NEEDS_PATTERN.get(i)
+        if needs is not None and needs.search(text) is None:
             continue
         for m in pattern.finditer(text):
             if _after_frequency(text, m.start()):
@@ -624,12 +710,20 @@ def find_deadlines(text: str, today: dt.date | None) -> list[DeadlineMatch]:
     return found
 
 
+# "3 times in a week", "4 days in a month": a count in a period is a frequency.
+_FREQUENCY_BEFORE = re.compile(
+    r"(?:\b(?:times?|x|once|twice)|\d\s*(?:days?|nights?|mornings?|evenings?|hours?|hrs?|"
+    r"minutes?|mins?|sessions?))\s*$"
+)
+
+
 def _after_frequency(text: str, start: int) -> bool:
-    """'3 times in a week' is a frequency: skip 'in a ...' right after 'times' or 'x'."""
-    if not text.startswith("in ", start):
+    """'3 times in a week', '3 days in a week' are frequencies: skip 'in a/an/one ...' right
+    after a count. Only the article: '3 times in your next session' is an occasion."""
+    if not (text.startswith(("in a ", "in an ", "in 1 "), start)):
         return False
-    before = text[max(0, start - 8) : start]
-    return bool(re.search(r"(?:times?|x|once|twice)\s*$", before))
+    before = text[max(0, start - 12) : start]
+    return bool(_FREQUENCY_BEFORE.search(before))
 
 
 def primary(deadlines: list[DeadlineMatch]) -> DeadlineMatch | None:

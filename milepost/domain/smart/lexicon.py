@@ -25,6 +25,8 @@ NUMBER_WORDS: dict[str, int] = _LISTS["number_words"].value
 NUMBER_PHRASES: dict[str, str] = _LISTS["number_phrases"].value
 COUNT_WORDS: dict[str, int] = _LISTS["count_words"].value
 ZERO_PHRASES: tuple[str, ...] = _LISTS["zero_phrases"].value
+ZERO_VERB_CUES: tuple[str, ...] = _LISTS["zero_verb_cues"].value
+ZERO_EVENTS: tuple[str, ...] = _LISTS["zero_events"].value
 
 # --- Time (time.toml) ------------------------------------------------------------------
 DAYS_PER_UNIT: dict[str, float] = _LISTS["days_per_unit"].value
@@ -40,6 +42,9 @@ PLACEHOLDER_WORDS: tuple[str, ...] = _LISTS["placeholder_words"].value
 WEEKDAYS: tuple[str, ...] = _LISTS["weekdays"].value
 BARE_EVENT_PERIODS: tuple[str, ...] = _LISTS["bare_event_periods"].value
 SCHOOL_PERIODS: tuple[str, ...] = _LISTS["school_periods"].value
+RECORD_PARTICIPLES: tuple[str, ...] = _LISTS["record_participles"].value
+OCCASION_SPANS: tuple[str, ...] = _LISTS["occasion_spans"].value
+ONE_OFF_OCCASIONS: tuple[str, ...] = _LISTS["one_off_occasions"].value
 
 # --- Comparators (comparators.toml) ----------------------------------------------------
 COMPARATORS_BEFORE: tuple[tuple[str, str], ...] = _LISTS["comparators_before"].value
@@ -53,6 +58,7 @@ INCREASE_VERBS: tuple[str, ...] = _LISTS["increase_verbs"].value
 DURATION_UNITS: dict[str, str] = _LISTS["duration_units"].value
 PERIOD_UNITS: dict[str, str] = _LISTS["period_units"].value
 LOG_WORDS: tuple[str, ...] = _LISTS["log_words"].value
+RECORD_LOGS: tuple[str, ...] = _LISTS["record_logs"].value
 SELF_RATING_WORDS: tuple[str, ...] = _LISTS["self_rating_words"].value
 SEVERITY_BANDS: tuple[str, ...] = _LISTS["severity_bands"].value
 BAND_NOUNS: tuple[str, ...] = _LISTS["band_nouns"].value
@@ -63,6 +69,10 @@ OBSERVERS: tuple[str, ...] = _LISTS["observers"].value
 SCREEN_WORDS: tuple[str, ...] = _LISTS["screen_words"].value
 WEIGHT_WORDS: tuple[str, ...] = _LISTS["weight_words"].value
 NOT_FREQUENCY_AFTER: tuple[str, ...] = _LISTS["not_frequency_after"].value
+NOT_FREQUENCY_BEFORE: tuple[str, ...] = _LISTS["not_frequency_before"].value
+DOSE_UNITS: tuple[str, ...] = _LISTS["dose_units"].value
+NUMBERED_NAMES: tuple[str, ...] = _LISTS["numbered_names"].value
+NUMBERED_LABELS: tuple[str, ...] = _LISTS["numbered_labels"].value
 
 # --- Specific (specific.toml) ----------------------------------------------------------
 BEHAVIOUR_VERBS: tuple[str, ...] = _LISTS["behaviour_verbs"].value

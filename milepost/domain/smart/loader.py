@@ -72,6 +72,8 @@ SHAPES: dict[str, Shape] = {
     "number_phrases": Shape(row="str", container="dict"),
     "count_words": Shape(row="int", container="dict"),
     "zero_phrases": _WORDS,
+    "zero_verb_cues": _WORDS,
+    "zero_events": _WORDS,
     # time.toml
     "days_per_unit": Shape(row="float", container="dict"),
     "months": Shape(row="int", container="dict"),
@@ -86,6 +88,9 @@ SHAPES: dict[str, Shape] = {
     "weekdays": _WORDS,
     "bare_event_periods": _WORDS,
     "school_periods": _WORDS,
+    "record_participles": _WORDS,
+    "occasion_spans": _WORDS,
+    "one_off_occasions": _WORDS,
     # comparators.toml
     "comparators_before": _COMPARATOR,
     "comparators_after": _COMPARATOR,
@@ -96,6 +101,7 @@ SHAPES: dict[str, Shape] = {
     "duration_units": Shape(row="str", container="dict"),
     "period_units": Shape(row="str", container="dict"),
     "log_words": _WORDS,
+    "record_logs": _WORDS,
     "self_rating_words": _WORDS,
     "severity_bands": _WORDS,
     "band_nouns": _WORDS,
@@ -106,6 +112,10 @@ SHAPES: dict[str, Shape] = {
     "screen_words": _WORDS,
     "weight_words": _WORDS,
     "not_frequency_after": _WORDS,
+    "not_frequency_before": _WORDS,
+    "dose_units": _WORDS,
+    "numbered_names": _WORDS,
+    "numbered_labels": _WORDS,
     # specific.toml
     "behaviour_verbs": _WORDS,
     "countable_events": _WORDS,

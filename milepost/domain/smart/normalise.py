@@ -114,11 +114,12 @@ def _number_pattern() -> re.Pattern[str]:
     phrase = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in phrases)
     return re.compile(
         r"(?<![\w-])(?:" + phrase + r")(?![\w-])"
-        r"|(?<![\w-])(?:a\s+(?=hundred|dozen))?"
+        r"|(?<![\w-])(?<!\bno\s)(?:a\s+(?=hundred|dozen))?"
         + word
         + r"(?:(?:\s+and\s+|[\s-]+)"
         + word
-        + r")*(?:(?![\w-])|"
+        # A pronoun is no number: "one's feelings", "one another", "no one".
+        + r")*(?!['\u2019]s\b|\s+another\b)(?:(?![\w-])|"
         # A hyphenated measure is a number too ("a two-week period", "a three-word phrase"),
         # but not "one-on-one", "one-off" or "two-thirds".
         + r"(?<!\bone)(?<!zero)(?=-[a-z])(?!-(?:on|to|in|off|of|sided|thirds?|fourths?|"

@@ -43,7 +43,10 @@ _COMP_AFTER = re.compile(
     r"(?:^|\s)(" + _alternation([w for w, _ in lexicon.COMPARATORS_AFTER if w != "+"]) + r")\b"
 )
 _COMP_AFTER_MAP = dict(lexicon.COMPARATORS_AFTER)
-_APPROX = re.compile(r"(?:~\s*|about\s+|approximately\s+|around\s+|roughly\s+|an?\s+)$")
+_APPROX = re.compile(
+    r"(?:~\s*|about\s+|approximately\s+|around\s+|roughly\s+|an?\s+|near(?:ly)?\s+|almost\s+"
+    r"|close\s+to\s+)$"
+)
 
 _BASELINE_LEFT = re.compile(
     r"(?:\bfrom\s+(?:an?\s+)?(?:[a-z-]+\s+){0,3}?of|\bfrom(?:\s+an?)?(?:\s+(?:baseline|current|average|mean|typical|usual)"
@@ -104,7 +107,7 @@ _POST_PLUS = re.compile(r"^\s*\+")
 # technique's name ("4-7-8 breathing", "5-4-3-2-1 grounding").
 _REFERENCES = re.compile(r"\(\s*\d{1,2}(?:\s*,\s*\d{1,2})*\s*\)\s*\.?\s*$")
 _TECHNIQUE = re.compile(r"(?<![\w.])\d{1,2}(?:-\d{1,2}){2,}(?![\w.])")
-_CLOCK_AFTER = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|:\d")
+_CLOCK_AFTER = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?|o'?\s?clock)(?![a-z])|:\d")
 _TRIAL = (
     r"(?:[a-z-]+\s+){0,2}?(?:"
     + "|".join(
@@ -135,11 +138,46 @@ _BLANK_QUANTITY = re.compile(
 )
 
 
+def _minimal(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words no shorter word of the list sits inside: a substring test on them is a cheap
+    guard for a pattern built from the whole list."""
+    return tuple(w for w in words if not any(v != w and v in w for v in words))
+
+
+# A dose after a number ("10mg", "5 ml"): it fixes the task, it is no target (the rubric).
+_DOSE_AFTER = re.compile(r"\s*(?:" + _alternation(list(lexicon.DOSE_UNITS)) + r")(?![a-z])")
+# A name with a number in it ("12-step meetings", "run a 5k").
+_NUMBERED_NAME = re.compile(
+    r"(?<![\w.])(?:" + _alternation(list(lexicon.NUMBERED_NAMES)) + r")(?![\w])"
+)
+_NUMBERED_NEEDS = _minimal(lexicon.NUMBERED_NAMES)
+
+
+# The range a rating scale is defined by ("on a scale of 1 to 10", "a 0 to 10 scale", "a 1-5
+# scale"): it says what the numbers mean, it is no score.
+_SCALE_RANGE = re.compile(
+    r"\bscale\s+(?:of|from)\s+\d+\s*(?:to|-)\s*\d+\b"
+    r"|(?<![\w.])\d+\s*(?:to|-)\s*\d+(?:\s*-?\s*point)?\s+(?:rating\s+)?scale\b"
+    # its anchors: "(0 being not able to ..., 10 being ...)"
+    r"|(?<![\w.])\d+\s+being\b"
+)
+# A number that names a part of a task ("read chapter 7", "complete exercises 1, 2, and 3",
+# "the assignment in Key 3"): a label, not a quantity. Read before the number, with the list
+# that may follow it, at a phrase end ("exercise 4-5 days a week" counts days).
+_LABEL_LEFT = re.compile(r"\b(?:" + _alternation(list(lexicon.NUMBERED_LABELS)) + r")\s+$")
+_LABEL_LIST = re.compile(
+    r"(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|-\s*|to\s+)\d+(?![\w%]|\.\d))*"
+    r"(?=\s*(?:$|[,.;:)]|(?:and|or|of|in|on|by|from|before|after|to|for|with)\b))"
+)
+
+
 def not_quantities(s: str) -> list[tuple[int, int]]:
     """Spans of the normalised text whose digits are never read as quantities."""
     spans = [m.span() for m in _TECHNIQUE.finditer(s)]
     if (m := _REFERENCES.search(s)) is not None:
         spans.append(m.span())
+    if any(n in s for n in _NUMBERED_NEEDS):
+        spans.extend(m.span() for m in _NUMBERED_NAME.finditer(s))
     return spans
 
 
@@ -298,6 +336,11 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
     starts = [x for x, _ in spans]
     found: list[Quantity] = []
     skip_until = -1
+    # Numbers that define a rating scale are read (the scale makes the goal measurable), but
+    # they are no score: role "scale".
+    scale_spans = (
+        [m.span() for m in _SCALE_RANGE.finditer(s)] if "scale" in s or "being" in s else []
+    )
     for m in _NUMBER.finditer(s):
         a, b = m.span()
         if a < skip_until:
@@ -309,6 +352,11 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
         left = s[max(0, a - LEFT) : a]
         if _BLANK_DENOMINATOR.search(left):
             continue  # "___/10": the number is left blank, 10 is the scale's top
+        if _DOSE_AFTER.match(s, b):
+            continue  # a dose: "lisinopril 10mg"
+        if _LABEL_LEFT.search(left) and (labels := _LABEL_LIST.match(s, b)) is not None:
+            skip_until = labels.end()  # a label: "chapter 7", "exercises 1, 2, and 3"
+            continue
         if word is not None:
             value = float(lexicon.COUNT_WORDS[word])
         else:
@@ -360,7 +408,9 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
             comparator = _post_comparator(right[span:])
         comparator = comparator or _post_comparator(right)
         previous = found[-1] if found else None
-        if (
+        if any(x <= a < y for x, y in scale_spans):
+            role = "scale"
+        elif (
             previous is not None
             and (rw := _RANGE_WORD.search(left)) is not None
             and a - len(left) + rw.end(1) == previous.end
@@ -373,6 +423,9 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
                 found[-1] = replace(previous, kind=kind, unit=unit, quote_end=b + span)
         elif _RANGE_LEFT.search(left):
             role = "range-end"
+            if previous is not None and previous.kind == "bare" and previous.role is None:
+                # "3-5 minutes a day": the lower bound takes the range's unit.
+                found[-1] = replace(previous, kind=kind, unit=unit, quote_end=b + span)
         elif _INTERVAL_LEFT.search(left):
             role = "interval"  # "every 2 weeks" is a frequency, not a target
         elif _BASELINE_LEFT.search(left):
@@ -418,7 +471,12 @@ def _cues() -> dict[str, re.Pattern[str]]:
     return {
         "frequency": patterns()["frequency"],
         "adjective": re.compile(r"\s+" + _phrases(lexicon.NOT_FREQUENCY_AFTER).pattern),
+        "state_before": re.compile(
+            _phrases(lexicon.NOT_FREQUENCY_BEFORE).pattern + r"\s+(?:(?:on|at)\s+an?\s+)?$"
+        ),
         "zero": _phrases(lexicon.ZERO_PHRASES),
+        "zero_verb": _phrases(lexicon.ZERO_VERB_CUES),
+        "zero_event": _phrases(lexicon.ZERO_EVENTS),
         "observation": _phrases(lexicon.OBSERVATION_WORDS),
         "observer": re.compile(
             r"\b(?:measured|documented|recorded|reported|observed|charted|noted|evidenced|"
@@ -431,6 +489,7 @@ def _cues() -> dict[str, re.Pattern[str]]:
             r"checklists|notes|documentation|rating|ratings)\b"
         ),
         "screen": _phrases(lexicon.SCREEN_WORDS),
+        "record_log": _phrases(lexicon.RECORD_LOGS),
         "weight": _phrases(lexicon.WEIGHT_WORDS),
         "trigger": re.compile(
             r"\b(?:when|whenever|if)\b(?=[^,;.]{0,60}?\b(?:above|over|below|under|more\s+than|"
@@ -449,11 +508,15 @@ def _cues() -> dict[str, re.Pattern[str]]:
 
 
 def frequency_word(s: str) -> re.Match[str] | None:
-    """The first frequency word used as one: "daily functioning" is an adjective, not a rate."""
+    """The first frequency word used as one: "daily functioning" is an adjective, and
+    "function daily" a state, not a rate."""
     cues = _cues()
     for m in cues["frequency"].finditer(s):
-        if not cues["adjective"].match(s, m.end()):
-            return m
+        if cues["adjective"].match(s, m.end()):
+            continue
+        if cues["state_before"].search(s, max(0, m.start() - 24), m.start()):
+            continue
+        return m
     return None
 
 
@@ -474,7 +537,56 @@ def blank_quantity(s: str) -> tuple[re.Match[str], str] | None:
 
 
 def zero_phrase(s: str) -> re.Match[str] | None:
-    return _cues()["zero"].search(s)
+    """A phrase that sets none at all: a listed phrase ("an absence of"), or zero wording on a
+    behaviour or countable event ("will not hit", "no outbursts")."""
+    return _cues()["zero"].search(s) or zero_criterion(s)
+
+
+_ZERO_NEEDS = ("not", "n't", "wont", "no longer", "refrain")
+# Adverbs and determiners that may stand between the cue and what it zeroes.
+_ZERO_FILLER = re.compile(
+    r"\s+(?:(?:any|ever|again|even|physically|verbally|intentionally|deliberately|more|"
+    r"further|new|physical|verbal)\s+){0,2}"
+)
+
+
+# A vague or generic object after the verb ("use coping skills", "use egocentric behaviors"):
+# no discrete event to count.
+_GENERIC_OBJECT = re.compile(
+    r"[^,;.(]{0,30}?(?<![a-z])(?:"
+    + _alternation(list(lexicon.VAGUE_OBJECTS))
+    + r"|behaviou?rs|strategies|skills|techniques|habits)(?![a-z])"
+)
+
+
+def zero_criterion(s: str) -> re.Match[str] | None:
+    """Zero wording on a behaviour verb or a countable event, outside a trigger condition:
+    "will not hit his brother", "no outbursts" (the rubric's zero criterion)."""
+    if not any(n in s for n in _ZERO_NEEDS):
+        return None
+    if ("scale" in s or "being" in s) and _SCALE_RANGE.search(s):
+        return None  # "0 being no hallucinations at all" defines a rating, it sets no zero
+    from milepost.domain.smart.cues import in_condition, in_verb_position, patterns
+
+    cues, pat = _cues(), patterns()
+    for m in cues["zero_verb"].finditer(s):
+        filler = _ZERO_FILLER.match(s, m.end())
+        at = filler.end() if filler else m.end()
+        hit = pat["event"].match(s, at) or cues["zero_event"].match(s, at)
+        if hit is None and (m.group(0).endswith("from") or in_verb_position(s, at)):
+            hit = pat["behaviour"].match(s, at)  # "will not hit", "refrain from shouting"
+            if hit is not None and _GENERIC_OBJECT.match(s, hit.end()):
+                hit = None  # "refrain from using egocentric behaviors": a category, not events
+        if hit is not None and not in_condition(s, m.start()):
+            return _span_match(s, m.start(), hit.end())
+    return None
+
+
+def _span_match(s: str, start: int, end: int) -> re.Match[str]:
+    """A match object over s[start:end], so callers quote it like any other match."""
+    found = re.compile(rf"[\s\S]{{{end - start}}}").match(s, start)
+    assert found is not None
+    return found
 
 
 _OBSERVER_NEEDS = ("by ", "report", "observ", "data", "record", "checklist", "notes", "rating")
@@ -489,6 +601,16 @@ def observation_word(s: str) -> re.Match[str] | None:
     if any(n in s for n in _OBSERVER_NEEDS):
         return cues["observer"].search(s)
     return None
+
+
+_RECORD_LOG_NEEDS = ("log", "journal", "diar", "record", "report")
+
+
+def record_log(s: str) -> re.Match[str] | None:
+    """A log or journal kept as the record ("documented in a daily log")."""
+    if not any(n in s for n in _RECORD_LOG_NEEDS):
+        return None
+    return _cues()["record_log"].search(s)
 
 
 def screen_word(s: str) -> re.Match[str] | None:

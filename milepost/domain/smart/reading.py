@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+from milepost.domain.smart import lexicon
 from milepost.domain.smart.cues import patterns
 from milepost.domain.smart.deadlines import DeadlineMatch, find_deadlines, primary
 from milepost.domain.smart.measures import Scale
@@ -19,6 +20,7 @@ from milepost.domain.smart.quantities import (
     hold_target,
     not_quantities,
     observation_word,
+    record_log,
     screen_word,
     trigger_spans,
     weight_word,
@@ -76,7 +78,7 @@ def _pick(quantities: list[Quantity]) -> tuple[Quantity | None, Quantity | None,
         after = [
             q
             for q in quantities
-            if q.start > baseline.start and q.role not in ("range-end", "interval")
+            if q.start > baseline.start and q.role not in ("range-end", "interval", "scale")
         ]
         target = next((q for q in after if q.role == "target"), None)
         if target is None:
@@ -87,7 +89,7 @@ def _pick(quantities: list[Quantity]) -> tuple[Quantity | None, Quantity | None,
         usable = [
             q
             for q in quantities
-            if q.role not in ("change", "baseline", "range-end", "interval", "trigger")
+            if q.role not in ("change", "baseline", "range-end", "interval", "trigger", "scale")
         ]
         target = next((q for q in usable if q.role == "target"), None)
         # The main outcome criterion: a ratio or percentage of opportunities over the counts
@@ -96,7 +98,10 @@ def _pick(quantities: list[Quantity]) -> tuple[Quantity | None, Quantity | None,
         target = target or next((q for q in usable if q.criterion), None)
         first = next(iter(usable), None)
         if target is None and first is not None and first.kind == "duration":
-            target = next((q for q in usable if q.kind == "frequency"), None)
+            # A count of times beats the length of each ("walk 40 minutes, 3 times this week").
+            target = next((q for q in usable if q.kind == "frequency"), None) or next(
+                (q for q in usable if q.kind == "count" and q.unit == "times"), None
+            )
         target = target or first
     change = next((q for q in quantities if q.role == "change"), None)
     if target is None and baseline is None and change is not None:
@@ -138,7 +143,9 @@ def _direction(
     comparator = target.comparator if target is not None else None
     if comparator in ("<", "<="):
         return "decrease", "comparator"
-    if comparator in (">", ">="):
+    if comparator in (">", ">=") and not (target is not None and target.unit == "times"):
+        # ... but "at least once", "3 times" alone is a count to perform, not a change (the
+        # rubric's plain actions: no direction)
         return "increase", "comparator"
     if change is not None:
         right = s[change.end : change.end + 30]
@@ -149,7 +156,27 @@ def _direction(
     return None, None
 
 
-def _measure_name(scale: Scale | None, primary_q: Quantity | None, s: str) -> str | None:
+_RECORDED = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(w) for w in lexicon.RECORD_PARTICIPLES)
+    + r")\s+(?:by|in|on|with|using|through|via)\b[^,;.]*$"
+)
+
+
+def _rating_named(s: str, triggers: list[tuple[int, int]]) -> bool:
+    """A rating or scale named outside a trigger ("when my anxiety is above 5 on a scale of 1
+    to 10, ..." only says when to act: no measure)."""
+    pat = patterns()
+    for name in ("rating", "scale"):
+        for m in pat[name].finditer(s):
+            if not any(a <= m.start() < b for a, b in triggers):
+                return True
+    return False
+
+
+def _measure_name(
+    scale: Scale | None, primary_q: Quantity | None, s: str, triggers: list[tuple[int, int]]
+) -> str | None:
     pat = patterns()
     if scale is not None:
         return scale.short_name
@@ -166,7 +193,7 @@ def _measure_name(scale: Scale | None, primary_q: Quantity | None, s: str) -> st
         return "count"
     if pat["log"].search(s):
         return "log"
-    if pat["rating"].search(s) or pat["scale"].search(s):
+    if _rating_named(s, triggers):
         return "self-rating"
     if blank := blank_quantity(s):
         return blank[1]
@@ -179,11 +206,17 @@ def _measure_name(scale: Scale | None, primary_q: Quantity | None, s: str) -> st
 
 def _record(s: str, primary_q: Quantity | None) -> str | None:
     """How the result is recorded, when the text names it: it wins over a count or percent."""
+    if record_log(s):
+        return "log"  # a log or journal named anywhere (the rubric), even beside an observer
     if observation_word(s):
         return "observation"
     if screen_word(s):
         return "urine screen"
-    if patterns()["log"].search(s):
+    if (m := patterns()["log"].search(s)) is not None and (
+        primary_q is None or _RECORDED.search(s, max(0, m.start() - 40), m.start())
+    ):
+        # A chart or worksheet beside a number is the task's material ("using a feeling chart,
+        # with 80% accuracy"), unless it is named as the record ("as measured by ... forms").
         return "log"
     if primary_q is not None and primary_q.unit is not None and weight_word(primary_q.unit):
         return "weight"
@@ -257,8 +290,10 @@ def read(text: str, *, today: dt.date | None = None) -> Reading:
         if comparator is None:
             if target.value == 0 or (target.value == 100 and target.unit == "%"):
                 comparator = "="  # none at all, or every time (the rubric)
-            elif target.role == "change" or target is held:
-                comparator = ">="  # at least this much change; at least this long
+            elif target.role == "change" or target is held or target.criterion:
+                # at least this much change; at least this long; at least this share of the
+                # opportunities, whatever the verb ("reduce it 50% of the time")
+                comparator = ">="
             elif direction == "decrease" or (
                 direction is None and scale is not None and scale.higher_is_worse
             ):
@@ -281,8 +316,16 @@ def read(text: str, *, today: dt.date | None = None) -> Reading:
     )
     if held is not None and target is held and scale is None:
         measure = "duration"
+    if (
+        measure is None
+        and primary_q is None
+        and any(
+            q.role == "scale" and not any(a <= q.start < b for a, b in triggers) for q in quantities
+        )
+    ):
+        measure = "self-rating"  # "on a 0 to 10 scale" with no score given
     structure = Structure(
-        measure=measure or _measure_name(scale, primary_q, s),
+        measure=measure or _measure_name(scale, primary_q, s, triggers),
         baseline=baseline.value if baseline is not None else None,
         target=target_value,
         comparator=comparator,

@@ -113,6 +113,17 @@ EXPOSED = [
     ("REPLACEMENTS", tuple, tuple),
     ("SUGGESTED_INSTRUMENTS", tuple, tuple),
     ("STOPWORDS", frozenset, str),
+    # Round 3 (decision 0213).
+    ("RECORD_PARTICIPLES", tuple, str),
+    ("OCCASION_SPANS", tuple, str),
+    ("ONE_OFF_OCCASIONS", tuple, str),
+    ("ZERO_VERB_CUES", tuple, str),
+    ("ZERO_EVENTS", tuple, str),
+    ("DOSE_UNITS", tuple, str),
+    ("NUMBERED_NAMES", tuple, str),
+    ("NUMBERED_LABELS", tuple, str),
+    ("NOT_FREQUENCY_BEFORE", tuple, str),
+    ("RECORD_LOGS", tuple, str),
 ]
 
 
