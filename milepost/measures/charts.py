@@ -103,26 +103,55 @@ def _draw_cutoff(axes: Axes, instrument: Instrument) -> None:
     )
 
 
+# How much of the y range a value's label takes above or below its dot (7 pt of offset and
+# a 7 pt line of text on a chart about 220 pt high).
+_LABEL_SHARE = 0.075
+
+
+def label_side(value: float, lines: Sequence[float], *, low: float, high: float) -> str:
+    """Where a value's label goes so that no horizontal line (cut-off, target) runs through
+    it: "above" the dot if that space is clear, else "below", else "right" of the dot."""
+    room = (high - low) * _LABEL_SHARE
+    if not any(value < y <= value + room for y in lines):
+        return "above"
+    if not any(value - room <= y < value for y in lines):
+        return "below"
+    return "right"
+
+
+_SIDES = {
+    "above": {"xytext": (0, 7), "ha": "center", "va": "bottom"},
+    "below": {"xytext": (0, -7), "ha": "center", "va": "top"},
+    "right": {"xytext": (6, 0), "ha": "left", "va": "center"},
+}
+
+
 def _draw_values(
     axes: Axes,
     xs: Sequence[float],
     values: Sequence[float],
     labels: Sequence[str] | None = None,
+    *,
+    lines: Sequence[float] = (),
+    y_range: tuple[float, float] = (0.0, 1.0),
 ) -> None:
-    """The values as a solid line with dots, each dot labelled (by default, its value)."""
+    """The values as a solid line with dots, each dot labelled (by default, its value) on
+    the side no horizontal line of the chart crosses (`lines`, in a y range `y_range`)."""
     if not xs:
         return
     axes.plot(xs, values, color=_LINE, marker="o", markersize=5, linewidth=2, zorder=4)
     texts = labels if labels is not None else [f"{value:g}" for value in values]
+    low, high = y_range
     for x, value, text in zip(xs, values, texts, strict=True):
+        side = _SIDES[label_side(value, lines, low=low, high=high)]
         axes.annotate(
             text,
             (x, value),
             textcoords="offset points",
-            xytext=(0, 7),
-            ha="center",
             fontsize=7,
             color=_INK,
+            zorder=6,
+            **side,  # type: ignore[arg-type]
         )
 
 
@@ -184,7 +213,17 @@ def score_chart_svg(
     _draw_cutoff(axes, instrument)
 
     dates = [_x(when) for when, _ in points]
-    _draw_values(axes, dates, [value for _, value in points])
+    pad = _pad(instrument)
+    lines = [
+        y for y in (instrument.caseness_cutoff, target.value if target else None) if y is not None
+    ]
+    _draw_values(
+        axes,
+        dates,
+        [value for _, value in points],
+        lines=lines,
+        y_range=(instrument.total_min - pad, instrument.total_max + pad),
+    )
 
     if target is not None:
         start = dates[0] if dates else _x(dt.datetime.now(tz=dt.UTC))
@@ -196,18 +235,31 @@ def score_chart_svg(
         axes.plot([start, end], [target.value, target.value], color=_INK, linewidth=1.5, zorder=3)
         if target.due:
             axes.axvline(end, color=_INK, linestyle=":", linewidth=1, zorder=3)
-        axes.text(
-            end,
-            target.value,
-            f" {target.label} {target.value:g}",
+        # Named on the side where it is met (below when higher is worse), clear of the
+        # cut-off just above a PHQ-9 target of 9.
+        below = bool(instrument.higher_is_worse)
+        axes.annotate(
+            f"{target.label} {target.value:g}",
+            (end, target.value),
+            textcoords="offset points",
+            xytext=(-3, -3 if below else 3),
             fontsize=7,
             color=_INK,
-            va="bottom",
+            va="top" if below else "bottom",
             ha="right",
+            zorder=6,
         )
 
     _instrument_y_axis(axes, instrument)
     _date_axis(axes)
+    if dates:
+        # One score, or scores days apart, still get a readable stretch of time: at least
+        # four weeks, starting a little before the first.
+        first, last = min(dates), max(dates)
+        if target is not None and target.due:
+            last = max(last, _x(dt.datetime.combine(target.due, dt.time(12), tzinfo=dt.UTC)))
+        span = max(last - first, 28.0)
+        axes.set_xlim(first - span * 0.05, first + span * 1.05)
     if not points:
         _no_values(axes, "No scores yet")
         axes.set_xticks([])
@@ -414,7 +466,10 @@ def target_chart_svg(
                 zorder=6,
             )
 
-    _draw_values(axes, xs, values, labels)
+    lines = [target.target_value]
+    if instrument is not None and instrument.caseness_cutoff is not None:
+        lines.append(instrument.caseness_cutoff)
+    _draw_values(axes, xs, values, labels, lines=lines, y_range=(low, high))
 
     axes.set_xlim(start - lead, end + margin)
     if instrument is not None:

@@ -129,3 +129,28 @@ class ScoreChartTests:
         assert "Moderately severe" in texts
         assert "Target ≤ 9" in texts
         assert "PHQ-9 — higher is worse" in texts
+
+    def test_one_score_gets_four_weeks_of_time_not_years(self):
+        points = [(dt.datetime(2026, 9, 1, 12, tzinfo=dt.UTC), 18.0)]
+        texts = _texts(score_chart_svg(PHQ9, points))
+        years = {
+            t.split()[-1] for t in texts if t.split()[-1].isdigit() and len(t.split()[-1]) == 4
+        }
+        assert years == {"2026"}
+        assert any("Sep" in t for t in texts)
+
+
+# value, lines, expected side (the y range 0-27: a label takes about 2 points of score)
+@pytest.mark.parametrize(
+    ("value", "lines", "side"),
+    [
+        (18.0, [10.0, 9.0], "above"),  # far from every line
+        (9.0, [10.0], "below"),  # the cut-off just above: the label goes under the dot
+        (10.0, [10.0], "above"),  # a line through the dot itself leaves the space above clear
+        (9.0, [10.0, 8.0], "right"),  # lines just above and just below
+        (7.9, [10.0], "above"),  # just outside the label's room (2.025 points)
+        (8.0, [10.0], "below"),  # just inside it
+    ],
+)
+def test_a_value_label_goes_where_no_line_crosses_it(value, lines, side):
+    assert charts.label_side(value, lines, low=0.0, high=27.0) == side
