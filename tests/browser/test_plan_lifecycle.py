@@ -26,6 +26,28 @@ FOURTEEN = [2, 2, 2, 2, 1, 1, 2, 2, 0]
 ELEVEN = [2, 1, 1, 1, 1, 1, 2, 2, 0]
 
 
+# Words (longer than three letters) wider than the cell that holds them, measured with the
+# cell's own font: a table that breaks words inside a cell lists them.
+_WORDS_WIDER_THAN_THEIR_CELL = """table => {
+  const wide = [];
+  const probe = document.createElement("span");
+  probe.style.whiteSpace = "nowrap";
+  probe.style.position = "absolute";
+  document.body.appendChild(probe);
+  for (const cell of table.querySelectorAll("th, td")) {
+    const style = getComputedStyle(cell);
+    probe.style.font = style.font;
+    const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    for (const word of cell.innerText.split(/\\s+/).filter(w => w.length > 3)) {
+      probe.textContent = word;
+      if (probe.getBoundingClientRect().width > room + 1) wide.push(word);
+    }
+  }
+  probe.remove();
+  return wide;
+}"""
+
+
 def test_the_seed_depression_plan_from_baseline_to_its_second_version(
     live_server, personas, page: Page
 ):
@@ -139,6 +161,10 @@ def test_the_seed_depression_plan_from_baseline_to_its_second_version(
     page.goto(f"{live_server.url}/clients/{client.public_id}/plan/")
     page.get_by_role("link", name="Review", exact=True).click()
     expect(page.locator("body")).to_contain_text("Latest")
+    # No column is squeezed until its words break letter by letter (issue 16: "Frequenc/y").
+    page.set_viewport_size({"width": 700, "height": 900})
+    assert page.locator("table.mp-review-table").evaluate(_WORDS_WIDER_THAN_THEIR_CELL) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("Decision for goal 1").select_option("revise")
     page.get_by_label("Note on goal 1").fill("Going well; aim lower, to 7.")
     page.get_by_role("button", name="Record the review").click()

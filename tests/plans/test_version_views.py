@@ -132,6 +132,8 @@ class AmendCompareReviewPageTests:
         url = _url_of("plans:review", personas, dp.plan)
         page = http.get(url).content.decode()
         assert "GAD-7 ≤ 7 by" in page  # the objective's target, with its data
+        assert 'data-label="Goal"' in page  # the goal's own result too (issue 16)
+        assert "PHQ-9 ≤ 9 by" in page
         missing = http.post(url, {"held_on": timezone.localdate().isoformat(), "participants": "x"})
         assert "Decision for goal 1: This field is required." in missing.content.decode()
         response = http.post(

@@ -27,7 +27,7 @@ from milepost.plans.forms import AmendForm, CosignForm, EndorseForm, ReviewForm,
 from milepost.plans.models import TreatmentPlan
 from milepost.plans.selectors import series_by_measure
 from milepost.plans.views._common import _draft_or_back, _editor_url, _purpose
-from milepost.plans.views.editor import _render_editor, _target_view
+from milepost.plans.views.editor import TargetView, _render_editor, _target_view
 
 
 def _plan_page(
@@ -197,8 +197,19 @@ def plan_review(request: SignedInRequest, client_id: str, plan_id: str) -> HttpR
     administrations = administrations_for_client(user, plan.client)
     observations = observations_for_client(user, plan.client)
     by_instrument, by_metric = series_by_measure(administrations, observations)
-    rows = []
+    # Each goal's own result first (a goal bound to PHQ-9 has one), then its objectives'.
+    rows: list[tuple[str, str, bool, TargetView | None]] = []
     for goal in plan.goals.all():
+        rows.append(
+            (f"{goal.order}", goal.statement, True, _target_view(goal, by_instrument, by_metric))
+        )
         for objective in goal.objectives.all():
-            rows.append((goal, objective, _target_view(objective, by_instrument, by_metric)))
+            rows.append(
+                (
+                    f"{goal.order}.{objective.order}",
+                    objective.statement,
+                    False,
+                    _target_view(objective, by_instrument, by_metric),
+                )
+            )
     return _plan_page(request, "plans/review.html", plan, form=form, rows=rows)
