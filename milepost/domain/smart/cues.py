@@ -148,6 +148,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "vague": _words(lexicon.VAGUE_OUTCOMES),
         "decrease": _words(lexicon.DECREASE_VERBS),
         "increase": _words(lexicon.INCREASE_VERBS),
+        "comparative": _words(lexicon.INCREASE_COMPARATIVES),
+        "weak_increase": _words(lexicon.WEAK_INCREASE_VERBS),
         # "panic-free", "substance-free": being free of something.
         # A zero count is avoidance too ("have zero panic attacks"; "zero" is "0" by now).
         "avoid": re.compile(

@@ -53,6 +53,8 @@ COMPARATORS_AFTER: tuple[tuple[str, str], ...] = _LISTS["comparators_after"].val
 # --- Direction (direction.toml) --------------------------------------------------------
 DECREASE_VERBS: tuple[str, ...] = _LISTS["decrease_verbs"].value
 INCREASE_VERBS: tuple[str, ...] = _LISTS["increase_verbs"].value
+INCREASE_COMPARATIVES: tuple[str, ...] = _LISTS["increase_comparatives"].value
+WEAK_INCREASE_VERBS: tuple[str, ...] = _LISTS["weak_increase_verbs"].value
 
 # --- Measures other than instruments (measures.toml) -----------------------------------
 DURATION_UNITS: dict[str, str] = _LISTS["duration_units"].value

@@ -116,6 +116,8 @@ SHAPES: dict[str, Shape] = {
     "dose_units": _WORDS,
     "numbered_names": _WORDS,
     "numbered_labels": _WORDS,
+    "increase_comparatives": _WORDS,
+    "weak_increase_verbs": _WORDS,
     # specific.toml
     "behaviour_verbs": _WORDS,
     "countable_events": _WORDS,

@@ -113,6 +113,12 @@ def rate(q: Quantity) -> float:
     return q.per_day if q.per_day is not None else q.value
 
 
+# A keep-it-as-it-is verb beside a rise pulls both ways (the rubric's convention 9): no
+# direction. Purpose clauses ("in order to gain") describe why, not what changes.
+_LESS = re.compile(r"\b(?:less|fewer)\b")
+_MIXED = re.compile(r"\b(?:maintain(?:s|ing)?|sustain(?:s|ing)?|in order to|so as to)\b")
+
+
 def _direction(
     s: str, baseline: Quantity | None, target: Quantity | None, change: Quantity | None
 ) -> tuple[str | None, str | None]:
@@ -135,10 +141,14 @@ def _direction(
             a, b = baseline.value, target.value
         numbers = "decrease" if b < a else "increase" if b > a else None
     if verb is not None:
+        if verb == "increase" and _MIXED.search(s, 0, limit):
+            return None, None  # "gaining or maintaining", "develop and maintain": both ways
         return verb, "verb"
     if numbers is not None:
         return numbers, "numbers"
-    if inc is not None:
+    if inc is not None or pat["weak_increase"].search(s, 0, limit):
+        if _MIXED.search(s, 0, limit):
+            return None, None
         return "increase", "improve"
     comparator = target.comparator if target is not None else None
     if comparator in ("<", "<="):
@@ -153,6 +163,13 @@ def _direction(
             return "decrease", "numbers"
         if re.search(r"increas|improv|more|higher", right):
             return "increase", "numbers"
+    if (
+        anchor is None
+        and pat["comparative"].search(s)
+        and not pat["decrease"].search(s)
+        and not _LESS.search(s)  # "more regulated and less overwhelmed": both ways
+    ):
+        return "increase", "comparative"  # "make more friends", "sleep better"
     return None, None
 
 

@@ -98,6 +98,8 @@ EXPOSED = [
     ("COUNT_FRAMES", tuple, str),
     ("CONDITION_OPENERS", tuple, str),
     ("RELATIVE_OPENERS", tuple, str),
+    ("INCREASE_COMPARATIVES", tuple, str),
+    ("WEAK_INCREASE_VERBS", tuple, str),
     ("SHOWING_VERBS", tuple, str),
     ("SHOWING_OBJECTS", tuple, str),
     ("APPROACH_VERBS", tuple, str),

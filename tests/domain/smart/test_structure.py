@@ -191,3 +191,25 @@ def test_a_number_only_in_the_deadline_does_not_make_it_measurable():
     analysis = smart.analyse("Feel happier within 8 weeks")
     assert analysis.criteria.measurable.met is False
     assert '"within 8 weeks"' in analysis.criteria.measurable.why
+
+
+# Round 3 (decision 0216): the rubric's increase words and comparatives.
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("Learn two grounding skills", "increase"),
+        ("Develop 3 coping strategies I can use", "increase"),
+        ("Regain intimacy with my partner", "increase"),
+        ("Improved daily functioning", "increase"),
+        ("Make more friends", "increase"),  # a comparative, no number
+        ("Sleep better", "increase"),
+        ("Drink no more than 2 drinks a day", "decrease"),  # a ceiling, not a rise
+        ("Feel more settled and less overwhelmed", None),  # both ways
+        ("Gaining or maintaining steady employment", None),  # both ways
+        # A learning verb governs the skill, the numbers govern the score.
+        ("Develop better ways of relating, with CORE-10 falling from 20 to 10", "decrease"),
+        ("Attend group therapy twice a week", None),  # a plain action
+    ],
+)
+def test_direction_from_increase_words_and_comparatives(text, direction):
+    assert smart.analyse(text).structure.direction == direction
