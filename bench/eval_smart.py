@@ -156,6 +156,26 @@ def _table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
+# The engine names units for display ("%", "per week"); the rubric names them in words
+# ("percent", "times per week"). Compared after this renaming only: what was extracted is
+# unchanged.
+RUBRIC_UNITS = {
+    "%": "percent",
+    "per day": "times per day",
+    "per week": "times per week",
+    "per month": "times per month",
+    "lb": "pounds",
+    "lbs": "pounds",
+    "kg": "kilograms",
+    "hrs": "hours",
+    "mins": "minutes",
+}
+
+
+def rubric_unit(unit: str | None) -> str | None:
+    return RUBRIC_UNITS.get(unit, unit) if unit else None
+
+
 def predict_published(text: str) -> dict[str, Any]:
     a = smart.analyse(text, today=TODAY)
     st = a.structure
@@ -169,7 +189,7 @@ def predict_published(text: str) -> dict[str, Any]:
         "target": st.target,
         "comparator": st.comparator,
         "direction": st.direction,
-        "unit": st.unit,
+        "unit": rubric_unit(st.unit),
         "days": st.deadline.days if st.deadline else None,
     }
 

@@ -99,3 +99,12 @@ def test_a_fresh_round_already_scored_counts_as_tuning_sites():
     fresh = [s for s in STATEMENTS if s.fixed_split == "fresh"]
     assert fresh
     assert all(s.split == "tune" for s in fresh)
+
+
+def test_units_are_compared_by_the_rubrics_names():
+    from bench.eval_smart import rubric_unit
+
+    assert rubric_unit("%") == "percent"
+    assert rubric_unit("per week") == "times per week"
+    assert rubric_unit("minutes") == "minutes"  # already the rubric's word
+    assert rubric_unit(None) is None
