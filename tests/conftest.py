@@ -5,11 +5,17 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
 
 from tests.phi_logs import CAPTURE, client_names, leak_report
 
 # Django-dependent imports live inside the fixtures, so the pure domain tests also run
 # without the Django plugin: `pytest -p no:django tests/domain`.
+
+# Property tests judge results, never speed (speed is measured by `make bench`): no
+# per-example deadline, so a loaded CI machine cannot fail them by being slow.
+settings.register_profile("milepost", deadline=None)
+settings.load_profile("milepost")
 
 # Playwright's sync API runs an event loop; Django's ORM refuses to run inside one
 # unless told it is safe (the tests drive the browser from one thread).
