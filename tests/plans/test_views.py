@@ -521,6 +521,73 @@ class SignedPlanTests:
         dp.goal.refresh_from_db()
         assert dp.goal.statement.startswith("Reduce PHQ-9")
 
+    @pytest.mark.parametrize("kind", ["goal", "objective", "intervention"])
+    def test_its_item_pages_are_read_only(self, personas, login_as, kind):
+        # Issue 16: a signed version offered Save, Bind and Unbind, then refused them.
+        dp = dana_plan(personas)
+        item = {"goal": dp.goal, "objective": dp.objective, "intervention": dp.intervention}[kind]
+        sign(dp.plan)
+        url = reverse(f"plans:{kind}", args=[personas.dana_client.public_id, item.public_id])
+        body = login_as(personas.alice).get(url).content.decode()
+        assert "can no longer change" in body
+        assert (item.modality if kind == "intervention" else item.statement) in body
+        assert '<button class="mp-button" type="submit">' not in body
+        for control in ("Save ", "Bind ", "Unbind", "Use this rewrite", "Rebind"):
+            assert control not in body, control
+        # No form posts to the client's records (the account menu's forms are elsewhere).
+        assert 'action="/clients/' not in body
+
+    def test_a_draft_goal_page_still_offers_its_controls(self, personas, login_as):
+        dp = dana_plan(personas)
+        body = login_as(personas.alice).get(_goal_url(personas, dp.goal)).content.decode()
+        assert "Save goal" in body
+        assert "Bind goal 1 to this target" in body
+        assert "can no longer change" not in body
+
+
+class GoalStrengthTests:
+    """PL-05: a goal links the protective factor (strength) it draws on (decision 0811)."""
+
+    def test_the_goal_form_offers_strengths_and_the_link_clears_pl05(self, personas, login_as):
+        from milepost.plans import services
+
+        dp = dana_plan(personas)
+        strength = services.formulation_factor_add(
+            actor=personas.alice,
+            client=personas.dana_client,
+            kind="protective",
+            text="Close to her sister",
+        )
+        services.plan_update(actor=personas.alice, plan=dp.plan, strengths="Her sister")
+        http = login_as(personas.alice)
+        editor = http.get(_editor(personas, dp)).content.decode()
+        assert 'data-code="strengths-not-used"' in editor
+        page = http.get(_goal_url(personas, dp.goal)).content.decode()
+        assert "Strengths this goal draws on" in page
+        assert f'value="{strength.public_id}"' in page
+        response = http.post(
+            _goal_url(personas, dp.goal),
+            {
+                "last_seen": _seen(page),
+                "statement": dp.goal.statement,
+                "client_words": dp.goal.client_words,
+                "status": "active",
+                "factors": [dp.factor.public_id],
+                "strengths": [strength.public_id],
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert set(dp.goal.factors.all()) == {dp.factor, strength}
+        editor = http.get(_editor(personas, dp)).content.decode()
+        assert 'data-code="strengths-not-used"' not in editor
+        assert "Draws on: Close to her sister" in editor
+        assert f"Targets: {dp.factor.text}" in editor
+
+
+def _seen(html: str) -> str:
+    found = re.search(r'name="last_seen" value="([^"]*)"', html)
+    return found.group(1) if found else ""
+
 
 class FormulationTests:
     def test_the_formulation_and_a_factor_are_saved(self, personas, login_as):
