@@ -4,6 +4,7 @@ target.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -234,11 +235,19 @@ def _smart_check(request: SignedInRequest, client_id: str, plan_id: str) -> Http
         form = _goal_form(request, plan, request.POST, with_status=False)
         analysis = _analyse_form(request, plan, form, goal)
         owner = goal
+    field = request.POST.get("field", "")
     return render(
         request,
         "plans/_smart_feedback.html",
-        {"smart": _smart_context(analysis, owner)},
+        {
+            "smart": _smart_context(analysis, owner),
+            # The field "Use this rewrite" fills: an inline objective form names its own.
+            "field_id": field if _FIELD_ID.fullmatch(field) else "id_statement",
+        },
     )
+
+
+_FIELD_ID = re.compile(r"id_[A-Za-z0-9_]{1,80}")
 
 
 @require_POST
