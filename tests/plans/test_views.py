@@ -525,12 +525,16 @@ class SignedPlanTests:
     def test_its_item_pages_are_read_only(self, personas, login_as, kind):
         # Issue 16: a signed version offered Save, Bind and Unbind, then refused them.
         dp = dana_plan(personas)
-        item = {"goal": dp.goal, "objective": dp.objective, "intervention": dp.intervention}[kind]
+        item_id, words = {
+            "goal": (dp.goal.public_id, dp.goal.statement),
+            "objective": (dp.objective.public_id, dp.objective.statement),
+            "intervention": (dp.intervention.public_id, dp.intervention.modality),
+        }[kind]
         sign(dp.plan)
-        url = reverse(f"plans:{kind}", args=[personas.dana_client.public_id, item.public_id])
+        url = reverse(f"plans:{kind}", args=[personas.dana_client.public_id, item_id])
         body = login_as(personas.alice).get(url).content.decode()
         assert "can no longer change" in body
-        assert (item.modality if kind == "intervention" else item.statement) in body
+        assert words in body
         assert '<button class="mp-button" type="submit">' not in body
         for control in ("Save ", "Bind ", "Unbind", "Use this rewrite", "Rebind"):
             assert control not in body, control
@@ -940,3 +944,83 @@ class WordsAgainstTargetTests:
             f for f in plan_checks_for(goal.plan, None) if f.code == "target-disagrees-with-words"
         ]
         assert [f.where for f in found] == [dp.goal.public_id]
+
+
+class ObjectiveInlineTests:
+    """Issue 16: objectives get live SMART feedback where they are added, the metric their
+    words name preselected, and library goals bring their objectives' targets (0815)."""
+
+    def test_the_add_objective_form_asks_for_live_feedback_beside_it(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        editor = http.get(_editor(personas, dp)).content.decode()
+        field = f"id_o_{dp.goal.public_id}_statement"
+        assert f'id="smart-feedback-{dp.goal.public_id}"' in editor
+        assert f'hx-target="#smart-feedback-{dp.goal.public_id}"' in editor
+        assert f'name="field" value="{field}"' in editor
+        fragment = http.post(
+            reverse("plans:smart", args=[personas.dana_client.public_id, dp.plan.public_id]),
+            {
+                "goal": dp.goal.public_id,
+                "kind": "objective",
+                "field": field,
+                "statement": "Be more active",
+            },
+        ).content.decode()
+        assert 'mp-criterion--unmet" data-criterion="measurable"' in fragment
+        assert f'data-field="{field}"' in fragment
+
+    def test_a_hostile_field_name_falls_back_to_the_statement(self, personas, login_as):
+        dp = dana_plan(personas)
+        fragment = (
+            login_as(personas.alice)
+            .post(
+                reverse("plans:smart", args=[personas.dana_client.public_id, dp.plan.public_id]),
+                {
+                    "kind": "objective",
+                    "goal": dp.goal.public_id,
+                    "field": '"><script>',
+                    "statement": "Be more active",
+                },
+            )
+            .content.decode()
+        )
+        assert "<script>" not in fragment
+        assert 'data-field="id_statement"' in fragment
+
+    def test_the_metric_the_words_name_is_preselected(self, personas, login_as):
+        from milepost.plans import services
+
+        dp = dana_plan(personas)
+        metric = services.metric_create(
+            actor=personas.alice, name="Pleasurable activities", unit="activities", period="week"
+        )
+        services.metric_create(
+            actor=personas.alice, name="Panic attacks", unit="attacks", period="week"
+        )
+        url = reverse(
+            "plans:objective", args=[personas.dana_client.public_id, dp.objective.public_id]
+        )
+        body = login_as(personas.alice).get(url).content.decode()
+        assert f'<option value="metric:{metric.public_id}" selected>' in body
+
+    def test_a_library_goal_brings_its_objectives_targets(self, personas, login_as):
+        from milepost.domain import library
+        from milepost.plans.models import Metric
+
+        dp = dana_plan(personas)
+        item = library.get("depression.goal.phq9-to-mild")
+        insert = reverse(
+            "plans:library_insert", args=[personas.dana_client.public_id, dp.plan.public_id]
+        )
+        login_as(personas.alice).post(insert, {"item": item.id})
+        goal = Goal.objects.get(plan=dp.plan, statement=item.text)
+        first = goal.objectives.order_by("order").first()
+        target = Target.objects.get(objective=first)
+        wanted = library.get(item.objective_ids[0]).metrics[0]
+        assert target.metric == Metric.objects.get(name=wanted.name, period=wanted.period)
+        assert (target.baseline, target.comparator, target.target_value) == (1, ">=", 5)
+        assert not target.confirmed
+        # The goal itself is bound to the PHQ-9 its words name, from 18 to 9 or below.
+        goal_target = Target.objects.get(goal=goal)
+        assert (goal_target.instrument_code, goal_target.target_value) == ("phq9", 9)

@@ -57,7 +57,6 @@ from milepost.plans.views._common import (
     _draft_or_back,
     _editor_url,
     _purpose,
-    _smart_context,
     findings_for,
 )
 
@@ -113,8 +112,6 @@ class GoalView:
     findings: tuple[Finding, ...]
     objective_form: ObjectiveForm
     objectives: list[ObjectiveView] = field(default_factory=list)
-    # The SMART feedback on an objective being added that came back with an error.
-    objective_smart: dict[str, Any] | None = None
 
 
 def _target_view(
@@ -133,22 +130,6 @@ def _target_view(
         progress=progress,
         progress_words=progress_in_words(progress, domain_target),
     )
-
-
-def _objective_feedback(
-    request: SignedInRequest, plan: TreatmentPlan, goal: Goal, form: ObjectiveForm
-) -> dict[str, Any] | None:
-    """Feedback on the words of an objective that could not be added, beside its form."""
-    text = form.data.get("statement", "")
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        analysis = services.smart_feedback(
-            actor=request.user, plan=plan, goal=goal, for_objective=True, text=text
-        )
-    except ValidationError:
-        return None
-    return _smart_context(analysis)
 
 
 def _render_editor(
@@ -176,8 +157,6 @@ def _render_editor(
             objective_form=objective_forms.get(goal.public_id)
             or ObjectiveForm(auto_id=f"id_o_{goal.public_id}_%s"),
         )
-        if goal.public_id in objective_forms:
-            view.objective_smart = _objective_feedback(request, plan, goal, view.objective_form)
         for objective in goal.objectives.all():
             view.objectives.append(
                 ObjectiveView(
