@@ -232,7 +232,8 @@ DANA = DemoPlan(
                 client_words=(
                     "I miss my friends. I want to see them again instead of hiding from them"
                 ),
-                factors=(DANA_WITHDRAWN,),
+                # Draws on a strength too, which meets PL-05 (decision 0811).
+                factors=(DANA_WITHDRAWN, "Close to her sister"),
                 target=TargetSpec(
                     Comparator.AT_LEAST, 1, 12 * WEEK, metric=FRIEND_MEETUPS, baseline=0
                 ),
@@ -498,7 +499,7 @@ TOM = DemoPlan(
                 "I will feel more comfortable in group settings within three months by "
                 "engaging in two social gatherings per month",
                 client_words="I want to feel at ease with friends and at work",
-                factors=(TOM_AVOIDS, TOM_SAFETY),
+                factors=(TOM_AVOIDS, TOM_SAFETY, "Two long-standing friends from school"),
                 target=TargetSpec(
                     Comparator.AT_LEAST,
                     2,

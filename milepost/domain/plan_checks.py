@@ -499,8 +499,8 @@ def _goal_findings(
             "goal-no-maintaining-factor",
             goal.id,
             f"{label} is linked only to {' and '.join(kinds)} factors, not to a maintaining one.",
-            "Link it to the maintaining (perpetuating) factor it targets; strengths belong in "
-            "the plan's strengths.",
+            "Link it to the maintaining (perpetuating) factor it targets as well; the "
+            "strengths it draws on stay linked.",
         )
     if goal.target is None or _blank(goal.target.measure):
         yield _finding(

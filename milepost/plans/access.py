@@ -252,16 +252,31 @@ def target_get_for_user(
 
 def maintaining_factors_for_client(user: User, client: Client) -> QuerySet[FormulationFactor]:
     """The maintaining (perpetuating) factors a goal of an already-fetched client may target."""
-    factors = FormulationFactor.objects.filter(
-        formulation__client=client, kind=FactorKind.PERPETUATING
-    ).order_by("order", "id")
+    return _factors_of_kind(user, client, (FactorKind.PERPETUATING,))
+
+
+def goal_factors_for_client(
+    user: User, client: Client
+) -> tuple[QuerySet[FormulationFactor], QuerySet[FormulationFactor]]:
+    """What a goal of an already-fetched client may link, as one audited read: the
+    maintaining factors it targets and the strengths (protective factors) it draws on."""
+    both = _factors_of_kind(user, client, (FactorKind.PERPETUATING, FactorKind.PROTECTIVE))
+    return both.filter(kind=FactorKind.PERPETUATING), both.filter(kind=FactorKind.PROTECTIVE)
+
+
+def _factors_of_kind(
+    user: User, client: Client, kinds: tuple[str, ...]
+) -> QuerySet[FormulationFactor]:
+    factors = FormulationFactor.objects.filter(formulation__client=client, kind__in=kinds).order_by(
+        "order", "id"
+    )
     audit_read(
         action="formulation.view",
         actor=user,
         client=client,
         object_type="client",
         object_id=client.public_id,
-        detail={"factors": "maintaining"},
+        detail={"factors": "maintaining" if len(kinds) == 1 else "maintaining, protective"},
     )
     return factors
 

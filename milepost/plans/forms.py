@@ -124,14 +124,35 @@ class GoalForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    strengths = FactorChoiceField(
+        label="Strengths this goal draws on",
+        queryset=FormulationFactor.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(
-        self, *args: Any, factors: QuerySet[FormulationFactor], with_status: bool, **kwargs: Any
+        self,
+        *args: Any,
+        factors: QuerySet[FormulationFactor],
+        with_status: bool,
+        strengths: QuerySet[FormulationFactor] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _factor_choices(self.fields["factors"], factors)
+        _factor_choices(
+            self.fields["strengths"],
+            FormulationFactor.objects.none() if strengths is None else strengths,
+        )
         if with_status:
             self.fields["status"] = forms.ChoiceField(label="Status", choices=GoalStatus.choices)
+
+    def linked_factors(self) -> list[FormulationFactor]:
+        """Every factor the goal links: the maintaining ones it targets and the strengths
+        (protective factors) it draws on (decision 0811)."""
+        return [*self.cleaned_data.get("factors", ()), *self.cleaned_data.get("strengths", ())]
 
 
 class ObjectiveForm(forms.Form):

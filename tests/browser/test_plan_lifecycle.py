@@ -126,7 +126,9 @@ def test_the_seed_depression_plan_from_baseline_to_its_second_version(
     page.get_by_role("link", name="Sign version 1").click()
     page.get_by_label("Your password").fill("not my password")
     page.get_by_role("button", name="Sign version 1").click()
-    expect(page.get_by_role("alert").first).to_contain_text("That is not your password")
+    expect(page.get_by_role("alert").filter(has_text="That is not your password")).to_contain_text(
+        "That is not your password"
+    )
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Sign version 1").click()
     expect(page.get_by_role("status")).to_contain_text("is signed and can no longer change")

@@ -115,9 +115,26 @@ class DemoPlanTests:
             "Stays in bed most of the day, so has fewer rewarding experiences",
             "Ruminates on self-critical thoughts",
         }
-        assert list(second.factors.values_list("text", flat=True)) == ["Withdrawn from friends"]
+        assert set(second.factors.values_list("text", flat=True)) == {
+            "Withdrawn from friends",
+            "Close to her sister",
+        }
         assert first.client_words
         assert second.client_words
+
+    def test_goals_draw_on_strengths_and_tom_has_an_open_alert(self):
+        # Issue 16: the demo shows a goal drawing on a strength (PL-05, decision 0811), a
+        # signed version (read-only, 0812) and a client with an unacknowledged alert (0813).
+        data.load()
+        for given_name in ("Dana", "Tom"):
+            kinds = set(
+                FormulationFactor.objects.filter(goals__plan=_plan(given_name)).values_list(
+                    "kind", flat=True
+                )
+            )
+            assert "protective" in kinds, given_name
+        assert _plan("Tom").status == PlanStatus.SIGNED
+        assert _client("Tom").alerts.filter(acknowledged_at__isnull=True).exists()
 
     def test_danas_phq9_target_starts_from_her_intake_score(self):
         data.load()

@@ -147,3 +147,45 @@ class EnteredInErrorViewTests:
         )
         response = login_as(personas.alice).post(url, {"reason": ""}, follow=True)
         assert b"say why this entry is a mistake" in response.content
+
+
+@pytest.mark.django_db
+class AlertOnEveryClientPageTests:
+    """Issue 16: the risk alert shows on every staff page of the client, with the answer given
+    and the time it was given, in the practice's zone (decision 0813)."""
+
+    @pytest.mark.parametrize(
+        "route",
+        ["plans:formulation", "plans:observations", "notes:list", "plans:current", "editor"],
+    )
+    def test_it_names_the_answer_and_its_time(self, personas, login_as, route):
+        import datetime as dt
+
+        from django.test import override_settings
+
+        from milepost.measures.models import Administration
+        from tests.base import dana_plan
+
+        given = dt.datetime(2026, 1, 5, 14, 30, tzinfo=dt.UTC)
+        Administration.objects.filter(pk=personas.dana_phq9.pk).update(administered_at=given)
+        client_id = personas.dana_client.public_id
+        if route == "editor":
+            url = reverse("plans:editor", args=[client_id, dana_plan(personas).plan.public_id])
+        else:
+            url = reverse(route, args=[client_id])
+        with override_settings(TIME_ZONE="America/New_York"):
+            body = login_as(personas.alice).get(url, follow=True).content.decode()
+        assert 'class="mp-risk" role="alert"' in body
+        assert "Item 9 answered “Several days” (1 of 3)" in body
+        assert "given 5 Jan 2026, 09:30 EST" in body
+        alert_url = reverse("measures:alert", args=[client_id, personas.dana_alert.public_id])
+        assert alert_url in body
+
+    def test_an_acknowledged_alert_leaves_the_pages(self, personas, login_as):
+        from milepost.measures import services
+
+        services.risk_alert_acknowledge(
+            actor=personas.alice, alert=personas.dana_alert, action="contacted", note="Safe."
+        )
+        url = reverse("plans:formulation", args=[personas.dana_client.public_id])
+        assert 'class="mp-risk"' not in login_as(personas.alice).get(url).content.decode()

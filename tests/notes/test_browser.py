@@ -45,7 +45,8 @@ def test_a_clinician_writes_a_note_citing_an_objective(live_server, personas, pa
     page.get_by_label("Narrative").fill("Planned two walks")
     page.get_by_role("button", name="Save note").click()
 
-    summary = page.get_by_role("alert")
+    # The error summary (the client's risk alert banner is an alert too).
+    summary = page.locator("#error-summary")
     expect(summary).to_contain_text("Ended at: The session must end after it starts")
     expect(page.get_by_label("Narrative")).to_have_value("Planned two walks")
     expect(page.get_by_label(dp.objective.statement)).to_be_checked()

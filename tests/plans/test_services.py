@@ -25,6 +25,7 @@ from milepost.plans.models import (
     Target,
     TreatmentPlan,
 )
+from milepost.plans.selectors import plan_to_domain
 from tests.plans.conftest import sign
 
 IN_16_WEEKS = dt.date.today() + dt.timedelta(weeks=16)
@@ -274,15 +275,41 @@ class GoalTests:
         assert (goal.order, goal.status) == (1, "active")
         assert AuditEvent.objects.filter(action="goal.create", object_id=goal.public_id).exists()
 
-    def test_a_goal_links_only_maintaining_factors(self, personas, draft):
-        strength = services.formulation_factor_add(
-            actor=personas.alice, client=personas.dana_client, kind="protective", text="Sister"
+    def test_a_goal_links_only_maintaining_factors_and_strengths(self, personas, draft):
+        early = services.formulation_factor_add(
+            actor=personas.alice, client=personas.dana_client, kind="predisposing", text="Loss"
         )
         _refused(
             lambda: services.goal_add(
-                actor=personas.alice, plan=draft, statement="Feel better", factors=[strength]
+                actor=personas.alice, plan=draft, statement="Feel better", factors=[early]
             ),
             "factors",
+        )
+
+    def test_a_goal_draws_on_a_strength_which_satisfies_pl05(self, personas, draft):
+        # Decision 0811: a goal may link the protective factor it draws on.
+        strength = services.formulation_factor_add(
+            actor=personas.alice, client=personas.dana_client, kind="protective", text="Sister"
+        )
+        goal = services.goal_add(
+            actor=personas.alice, plan=draft, statement="Feel better", factors=[strength]
+        )
+        assert list(goal.factors.all()) == [strength]
+        domain_plan = plan_to_domain(draft)
+        assert domain_plan.goals[-1].factors[0].kind == "protective"
+
+    def test_a_factor_a_goal_draws_on_cannot_be_reclassified(self, personas, draft):
+        strength = services.formulation_factor_add(
+            actor=personas.alice, client=personas.dana_client, kind="protective", text="Sister"
+        )
+        services.goal_add(
+            actor=personas.alice, plan=draft, statement="Feel better", factors=[strength]
+        )
+        _refused(
+            lambda: services.formulation_factor_update(
+                actor=personas.alice, factor=strength, kind="perpetuating", text="Sister"
+            ),
+            "kind",
         )
 
     def test_a_goal_cannot_link_another_clients_factor(self, personas, draft):

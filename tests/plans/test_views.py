@@ -521,6 +521,77 @@ class SignedPlanTests:
         dp.goal.refresh_from_db()
         assert dp.goal.statement.startswith("Reduce PHQ-9")
 
+    @pytest.mark.parametrize("kind", ["goal", "objective", "intervention"])
+    def test_its_item_pages_are_read_only(self, personas, login_as, kind):
+        # Issue 16: a signed version offered Save, Bind and Unbind, then refused them.
+        dp = dana_plan(personas)
+        item_id, words = {
+            "goal": (dp.goal.public_id, dp.goal.statement),
+            "objective": (dp.objective.public_id, dp.objective.statement),
+            "intervention": (dp.intervention.public_id, dp.intervention.modality),
+        }[kind]
+        sign(dp.plan)
+        url = reverse(f"plans:{kind}", args=[personas.dana_client.public_id, item_id])
+        body = login_as(personas.alice).get(url).content.decode()
+        assert "can no longer change" in body
+        assert words in body
+        assert '<button class="mp-button" type="submit">' not in body
+        for control in ("Save ", "Bind ", "Unbind", "Use this rewrite", "Rebind"):
+            assert control not in body, control
+        # No form posts to the client's records (the account menu's forms are elsewhere).
+        assert 'action="/clients/' not in body
+
+    def test_a_draft_goal_page_still_offers_its_controls(self, personas, login_as):
+        dp = dana_plan(personas)
+        body = login_as(personas.alice).get(_goal_url(personas, dp.goal)).content.decode()
+        assert "Save goal" in body
+        assert "Bind goal 1 to this target" in body
+        assert "can no longer change" not in body
+
+
+class GoalStrengthTests:
+    """PL-05: a goal links the protective factor (strength) it draws on (decision 0811)."""
+
+    def test_the_goal_form_offers_strengths_and_the_link_clears_pl05(self, personas, login_as):
+        from milepost.plans import services
+
+        dp = dana_plan(personas)
+        strength = services.formulation_factor_add(
+            actor=personas.alice,
+            client=personas.dana_client,
+            kind="protective",
+            text="Close to her sister",
+        )
+        services.plan_update(actor=personas.alice, plan=dp.plan, strengths="Her sister")
+        http = login_as(personas.alice)
+        editor = http.get(_editor(personas, dp)).content.decode()
+        assert 'data-code="strengths-not-used"' in editor
+        page = http.get(_goal_url(personas, dp.goal)).content.decode()
+        assert "Strengths this goal draws on" in page
+        assert f'value="{strength.public_id}"' in page
+        response = http.post(
+            _goal_url(personas, dp.goal),
+            {
+                "last_seen": _seen(page),
+                "statement": dp.goal.statement,
+                "client_words": dp.goal.client_words,
+                "status": "active",
+                "factors": [dp.factor.public_id],
+                "strengths": [strength.public_id],
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert set(dp.goal.factors.all()) == {dp.factor, strength}
+        editor = http.get(_editor(personas, dp)).content.decode()
+        assert 'data-code="strengths-not-used"' not in editor
+        assert "Draws on: Close to her sister" in editor
+        assert f"Targets: {dp.factor.text}" in editor
+
+
+def _seen(html: str) -> str:
+    found = re.search(r'name="last_seen" value="([^"]*)"', html)
+    return found.group(1) if found else ""
+
 
 class FormulationTests:
     def test_the_formulation_and_a_factor_are_saved(self, personas, login_as):
@@ -873,3 +944,83 @@ class WordsAgainstTargetTests:
             f for f in plan_checks_for(goal.plan, None) if f.code == "target-disagrees-with-words"
         ]
         assert [f.where for f in found] == [dp.goal.public_id]
+
+
+class ObjectiveInlineTests:
+    """Issue 16: objectives get live SMART feedback where they are added, the metric their
+    words name preselected, and library goals bring their objectives' targets (0815)."""
+
+    def test_the_add_objective_form_asks_for_live_feedback_beside_it(self, personas, login_as):
+        dp = dana_plan(personas)
+        http = login_as(personas.alice)
+        editor = http.get(_editor(personas, dp)).content.decode()
+        field = f"id_o_{dp.goal.public_id}_statement"
+        assert f'id="smart-feedback-{dp.goal.public_id}"' in editor
+        assert f'hx-target="#smart-feedback-{dp.goal.public_id}"' in editor
+        assert f'name="field" value="{field}"' in editor
+        fragment = http.post(
+            reverse("plans:smart", args=[personas.dana_client.public_id, dp.plan.public_id]),
+            {
+                "goal": dp.goal.public_id,
+                "kind": "objective",
+                "field": field,
+                "statement": "Be more active",
+            },
+        ).content.decode()
+        assert 'mp-criterion--unmet" data-criterion="measurable"' in fragment
+        assert f'data-field="{field}"' in fragment
+
+    def test_a_hostile_field_name_falls_back_to_the_statement(self, personas, login_as):
+        dp = dana_plan(personas)
+        fragment = (
+            login_as(personas.alice)
+            .post(
+                reverse("plans:smart", args=[personas.dana_client.public_id, dp.plan.public_id]),
+                {
+                    "kind": "objective",
+                    "goal": dp.goal.public_id,
+                    "field": '"><script>',
+                    "statement": "Be more active",
+                },
+            )
+            .content.decode()
+        )
+        assert "<script>" not in fragment
+        assert 'data-field="id_statement"' in fragment
+
+    def test_the_metric_the_words_name_is_preselected(self, personas, login_as):
+        from milepost.plans import services
+
+        dp = dana_plan(personas)
+        metric = services.metric_create(
+            actor=personas.alice, name="Pleasurable activities", unit="activities", period="week"
+        )
+        services.metric_create(
+            actor=personas.alice, name="Panic attacks", unit="attacks", period="week"
+        )
+        url = reverse(
+            "plans:objective", args=[personas.dana_client.public_id, dp.objective.public_id]
+        )
+        body = login_as(personas.alice).get(url).content.decode()
+        assert f'<option value="metric:{metric.public_id}" selected>' in body
+
+    def test_a_library_goal_brings_its_objectives_targets(self, personas, login_as):
+        from milepost.domain import library
+        from milepost.plans.models import Metric
+
+        dp = dana_plan(personas)
+        item = library.get("depression.goal.phq9-to-mild")
+        insert = reverse(
+            "plans:library_insert", args=[personas.dana_client.public_id, dp.plan.public_id]
+        )
+        login_as(personas.alice).post(insert, {"item": item.id})
+        goal = Goal.objects.get(plan=dp.plan, statement=item.text)
+        first = goal.objectives.order_by("order").first()
+        target = Target.objects.get(objective=first)
+        wanted = library.get(item.objective_ids[0]).metrics[0]
+        assert target.metric == Metric.objects.get(name=wanted.name, period=wanted.period)
+        assert (target.baseline, target.comparator, target.target_value) == (1, ">=", 5)
+        assert not target.confirmed
+        # The goal itself is bound to the PHQ-9 its words name, from 18 to 9 or below.
+        goal_target = Target.objects.get(goal=goal)
+        assert (goal_target.instrument_code, goal_target.target_value) == ("phq9", 9)

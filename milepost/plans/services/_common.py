@@ -159,11 +159,15 @@ def _factors(
     ids = [f.pk for f in factors]
     found = list(
         FormulationFactor.objects.filter(
-            pk__in=ids, formulation__client=plan.client, kind=FactorKind.PERPETUATING
+            pk__in=ids,
+            formulation__client=plan.client,
+            kind__in=(FactorKind.PERPETUATING, FactorKind.PROTECTIVE),
         )
     )
     if len(found) != len(set(ids)):
-        errors["factors"] = "Link only maintaining factors from this client's formulation."
+        errors["factors"] = (
+            "Link only maintaining factors and strengths from this client's formulation."
+        )
     return found
 
 

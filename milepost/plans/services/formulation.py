@@ -122,9 +122,11 @@ def formulation_factor_update(
                 "add a new factor instead."
             }
         )
-    if "kind" in changed and values["kind"] != FactorKind.PERPETUATING and factor.goals.exists():
+    if "kind" in changed and factor.goals.exists():
+        # A goal targets a maintaining factor and draws on a strength (decision 0811): another
+        # kind would change what the link means.
         raise ValidationError(
-            {"kind": "Goals link to this maintaining factor; unlink them before reclassifying."}
+            {"kind": "Goals link to this factor; unlink them before reclassifying."}
         )
     _touch(factor, changed)
     _audit("formulation_factor.update", actor, client, factor, fields=changed)

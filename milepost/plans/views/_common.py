@@ -15,15 +15,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
-from milepost.accounts.requests import SignedInRequest
-from milepost.clients.models import Client
 from milepost.domain import instruments, smart
 from milepost.domain.compliance import Finding
+from milepost.domain.target_progress import target_words
 from milepost.lib.concurrency import token
 from milepost.plans import services
-from milepost.plans.access import maintaining_factors_for_client
 from milepost.plans.models import Goal, Objective, Target, TreatmentPlan
-from milepost.plans.selectors import target_of
+from milepost.plans.selectors import target_of, target_to_domain
 
 
 def findings_for(findings: list[Finding], where: str) -> tuple[Finding, ...]:
@@ -39,10 +37,6 @@ def _purpose(request: HttpRequest) -> str:
 def _editor_url(plan: TreatmentPlan, anchor: str = "") -> str:
     url = reverse("plans:editor", args=[plan.client.public_id, plan.public_id])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _maintaining_factors(request: SignedInRequest, client: Client) -> Any:
-    return maintaining_factors_for_client(request.user, client)
 
 
 def _measure_name(target: Target | None) -> str:
@@ -91,6 +85,19 @@ _CRITERIA = (
 _STATE_WORDS = {"met": "met", "unmet": "not met", "open": "cannot judge yet"}
 
 
+def _plan_of(owner: Goal | Objective) -> TreatmentPlan:
+    return owner.plan if isinstance(owner, Goal) else owner.goal.plan
+
+
+def target_summary(target: Target | None) -> str:
+    """A bound target in words ("PHQ-9 ≤ 9 by 1 Mar 2027"), or ""."""
+    domain_target = target_to_domain(target) if target is not None else None
+    if target is None or domain_target is None:
+        return ""
+    short = instruments.get(target.instrument_code).short_name if target.instrument_code else None
+    return target_words(domain_target, short_name=short)
+
+
 def _mismatch(
     owner: Goal | Objective | None, analysis: smart.Analysis | None
 ) -> dict[str, Any] | None:
@@ -101,7 +108,8 @@ def _mismatch(
     target = target_of(owner)
     if found is None or target is None:
         return None
-    client_id = (owner.plan if isinstance(owner, Goal) else owner.goal.plan).client.public_id
+    plan = owner.plan if isinstance(owner, Goal) else owner.goal.plan
+    client_id = plan.client.public_id
     if isinstance(owner, Goal):
         action = reverse("plans:goal_target_rebind", args=[client_id, owner.public_id])
         form_id = "goal-form"
@@ -114,6 +122,8 @@ def _mismatch(
         "action": action,
         "form_id": form_id,
         "seen": token(target),
+        # A version that can no longer change offers no rebinding it would refuse.
+        "editable": plan.is_draft,
     }
 
 
@@ -137,6 +147,8 @@ def _smart_context(
                 "why": criterion.why,
             }
         )
+    # A version that can no longer change offers no rewrite to type in.
+    editable = owner is None or _plan_of(owner).is_draft
     st = analysis.structure
     structure = []
     if st.measure:
@@ -160,7 +172,8 @@ def _smart_context(
         "findings": analysis.findings,
         # A rewrite is offered to mend something: not for a goal that is already SMART.
         "rewrite": analysis.rewrite
-        if analysis.rewrite.strip() != analysis.text.strip()
+        if editable
+        and analysis.rewrite.strip() != analysis.text.strip()
         and (
             not analysis.positive.met
             or any(c["state"] == "unmet" for c in criteria if c["key"] != "relevant")

@@ -4,6 +4,9 @@ target.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,24 +22,56 @@ from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
 from milepost.plans import services
 from milepost.plans.access import (
+    goal_factors_for_client,
     goal_get_for_user,
     metrics_for_user,
     objective_get_for_user,
     plan_get_for_user,
 )
 from milepost.plans.forms import GoalForm, TargetForm
-from milepost.plans.models import Goal, Objective, TreatmentPlan
+from milepost.plans.models import FactorKind, Goal, Objective, TreatmentPlan
 from milepost.plans.selectors import target_of
 from milepost.plans.views._common import (
     _attempt,
     _editor_url,
-    _maintaining_factors,
     _measure_name,
     _move,
     _purpose,
     _smart_context,
+    target_summary,
 )
 from milepost.plans.views.targets import _save_target, _target_form_for, _target_remove
+
+
+def _goal_form(
+    request: SignedInRequest,
+    plan: TreatmentPlan,
+    data: Any,
+    *,
+    with_status: bool,
+    initial: dict[str, Any] | None = None,
+) -> GoalForm:
+    """The goal form, offering the client's maintaining factors and strengths."""
+    maintaining, strengths = goal_factors_for_client(request.user, plan.client)
+    return GoalForm(
+        data,
+        factors=maintaining,
+        strengths=strengths,
+        with_status=with_status,
+        initial=initial,
+    )
+
+
+def _goal_initial(goal: Goal) -> dict[str, Any]:
+    linked = list(goal.factors.all())
+    return {
+        SEEN: token(goal),
+        "statement": goal.statement,
+        "client_words": goal.client_words,
+        "status": goal.status,
+        "factors": [f for f in linked if f.kind == FactorKind.PERPETUATING],
+        "strengths": [f for f in linked if f.kind == FactorKind.PROTECTIVE],
+    }
 
 
 def _goal_page(
@@ -62,7 +97,9 @@ def _goal_page(
             "target_form": target_form,
             "target": target_of(goal) if goal is not None else None,
             "target_measure": _measure_name(target_of(goal)) if goal is not None else "",
+            "target_words": target_summary(target_of(goal)) if goal is not None else "",
             "has_factors": form.fields["factors"].queryset.exists(),  # type: ignore[attr-defined]
+            "has_strengths": form.fields["strengths"].queryset.exists(),  # type: ignore[attr-defined]
         },
     )
 
@@ -74,7 +111,7 @@ def _analyse_form(
     text = form.data.get("statement", "") if form.is_bound else (goal.statement if goal else "")
     if not isinstance(text, str) or not text.strip():
         return None
-    factors = form.cleaned_data.get("factors") if form.is_bound and form.is_valid() else None
+    factors = form.linked_factors() if form.is_bound and form.is_valid() else None
     words = form.data.get("client_words") if form.is_bound else None
     try:
         return services.smart_feedback(
@@ -93,9 +130,7 @@ def _analyse_form(
 def goal_new(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
     user = request.user
     plan = plan_get_for_user(user, client_id, plan_id, purpose="edit")
-    form = GoalForm(
-        request.POST or None, factors=_maintaining_factors(request, plan.client), with_status=False
-    )
+    form = _goal_form(request, plan, request.POST or None, with_status=False)
     if request.method == "POST" and "check" not in request.POST and form.is_valid():
         try:
             goal = services.goal_add(
@@ -103,7 +138,7 @@ def goal_new(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResp
                 plan=plan,
                 statement=form.cleaned_data["statement"],
                 client_words=form.cleaned_data["client_words"],
-                factors=list(form.cleaned_data["factors"]),
+                factors=form.linked_factors(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -119,17 +154,8 @@ def goal_edit(request: SignedInRequest, client_id: str, goal_id: str) -> HttpRes
     user = request.user
     goal = goal_get_for_user(user, client_id, goal_id, purpose=_purpose(request))
     plan = goal.plan
-    form = GoalForm(
-        request.POST or None,
-        factors=_maintaining_factors(request, plan.client),
-        with_status=True,
-        initial={
-            SEEN: token(goal),
-            "statement": goal.statement,
-            "client_words": goal.client_words,
-            "status": goal.status,
-            "factors": list(goal.factors.all()),
-        },
+    form = _goal_form(
+        request, plan, request.POST or None, with_status=True, initial=_goal_initial(goal)
     )
     if request.method == "POST" and "check" not in request.POST and form.is_valid():
         try:
@@ -140,7 +166,7 @@ def goal_edit(request: SignedInRequest, client_id: str, goal_id: str) -> HttpRes
                 statement=form.cleaned_data["statement"],
                 client_words=form.cleaned_data["client_words"],
                 status=form.cleaned_data["status"],
-                factors=list(form.cleaned_data["factors"]),
+                factors=form.linked_factors(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -206,16 +232,22 @@ def _smart_check(request: SignedInRequest, client_id: str, plan_id: str) -> Http
             analysis = None
         owner = None
     else:
-        form = GoalForm(
-            request.POST, factors=_maintaining_factors(request, plan.client), with_status=False
-        )
+        form = _goal_form(request, plan, request.POST, with_status=False)
         analysis = _analyse_form(request, plan, form, goal)
         owner = goal
+    field = request.POST.get("field", "")
     return render(
         request,
         "plans/_smart_feedback.html",
-        {"smart": _smart_context(analysis, owner)},
+        {
+            "smart": _smart_context(analysis, owner),
+            # The field "Use this rewrite" fills: an inline objective form names its own.
+            "field_id": field if _FIELD_ID.fullmatch(field) else "id_statement",
+        },
     )
+
+
+_FIELD_ID = re.compile(r"id_[A-Za-z0-9_]{1,80}")
 
 
 @require_POST
@@ -253,16 +285,9 @@ def goal_target(request: SignedInRequest, client_id: str, goal_id: str) -> HttpR
             return redirect(_editor_url(goal.plan, f"goal-{goal.public_id}"))
     else:
         return redirect("plans:goal", client_id=client_id, goal_id=goal_id)
-    goal_form = GoalForm(
-        factors=_maintaining_factors(request, goal.plan.client),
-        with_status=True,
-        initial={
-            "statement": goal.statement,
-            "client_words": goal.client_words,
-            "status": goal.status,
-            "factors": list(goal.factors.all()),
-        },
-    )
+    initial = _goal_initial(goal)
+    del initial[SEEN]
+    goal_form = _goal_form(request, goal.plan, None, with_status=True, initial=initial)
     return _goal_page(request, goal.plan, goal_form, goal=goal, target_form=form)
 
 
@@ -288,12 +313,7 @@ def goal_target_rebind(request: SignedInRequest, client_id: str, goal_id: str) -
         f"The target of goal {goal.order} now says what the words say.",
     )
     goal = goal_get_for_user(user, client_id, goal_id, purpose="edit")
-    form = GoalForm(
-        request.POST,
-        factors=_maintaining_factors(request, plan.client),
-        with_status=True,
-        initial={SEEN: token(goal)},
-    )
+    form = _goal_form(request, plan, request.POST, with_status=True, initial={SEEN: token(goal)})
     return _goal_page(
         request, plan, form, goal=goal, analysis=_analyse_form(request, plan, form, goal)
     )

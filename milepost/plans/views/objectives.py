@@ -28,6 +28,7 @@ from milepost.plans.views._common import (
     _move,
     _purpose,
     _smart_context,
+    target_summary,
 )
 from milepost.plans.views.editor import _editor_post
 from milepost.plans.views.targets import _save_target, _target_form_for, _target_remove
@@ -80,6 +81,7 @@ def _objective_page(
             "smart": _smart_context(analysis, objective),
             "target": target_of(objective),
             "target_measure": _measure_name(target_of(objective)),
+            "target_words": target_summary(target_of(objective)),
             "target_form": target_form or _target_form_for(request, objective, analysis),
         },
     )

@@ -7,6 +7,7 @@ The goal and objective pages show the form; their views (goals.py, objectives.py
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,12 +17,13 @@ from django.utils import timezone
 from milepost.accounts.models import User
 from milepost.accounts.requests import SignedInRequest
 from milepost.domain import instruments, smart
+from milepost.domain.metric_names import metric_named
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
 from milepost.plans import services
 from milepost.plans.access import metrics_for_user
 from milepost.plans.forms import NEW_METRIC, TargetForm
-from milepost.plans.models import Goal, Objective
+from milepost.plans.models import Goal, Metric, Objective
 from milepost.plans.selectors import target_of
 from milepost.plans.views._common import _attempt
 
@@ -34,7 +36,9 @@ def _plain(value: float | None) -> float | int | None:
     return int(value) if value is not None and float(value).is_integer() else value
 
 
-def _target_initial(owner: Goal | Objective, analysis: smart.Analysis | None) -> dict[str, Any]:
+def _target_initial(
+    owner: Goal | Objective, analysis: smart.Analysis | None, metrics: Sequence[Metric] = ()
+) -> dict[str, Any]:
     """An existing target as it is; otherwise what the SMART engine read in the words."""
     target = target_of(owner)
     if target is not None:
@@ -62,6 +66,11 @@ def _target_initial(owner: Goal | Objective, analysis: smart.Analysis | None) ->
             initial["measure"] = f"instrument:{instruments.get(st.measure).code}"
         except Exception:
             initial["measure"] = ""
+    if not initial.get("measure"):
+        # No questionnaire named: a practice metric the words name (decision 0815).
+        named = metric_named(analysis.text, ((m.public_id, m.name) for m in metrics))
+        if named is not None:
+            initial["measure"] = f"metric:{named}"
     for name, value in (("baseline", st.baseline), ("target_value", st.target)):
         if value is not None:
             initial[name] = _plain(value)
@@ -80,9 +89,8 @@ def _target_initial(owner: Goal | Objective, analysis: smart.Analysis | None) ->
 def _target_form_for(
     request: SignedInRequest, owner: Goal | Objective, analysis: smart.Analysis | None
 ) -> TargetForm:
-    return TargetForm(
-        metrics=metrics_for_user(request.user), initial=_target_initial(owner, analysis)
-    )
+    metrics = metrics_for_user(request.user)
+    return TargetForm(metrics=metrics, initial=_target_initial(owner, analysis, metrics))
 
 
 def _save_target(request: SignedInRequest, owner: Goal | Objective, form: TargetForm) -> bool:
