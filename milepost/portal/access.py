@@ -275,6 +275,17 @@ def shared_journal_for_client(user: User, client: Client) -> list[JournalEntry]:
     return entries
 
 
+def log_entries_for_client(
+    user: User, client: Client, *, limit: int = RECENT_LOG_ENTRIES
+) -> list[LogEntry]:
+    """The client's latest log entries, with the note and strength they added, for the care
+    team (entries taken back too, marked so)."""
+    _clinical(user)
+    entries = list(LogEntry.objects.filter(client=client).select_related("metric")[:limit])
+    _audit(user, client, "log_entry.list", "client", client.public_id, count=len(entries))
+    return entries
+
+
 def hidden_goals_for_client(user: User, client: Client) -> set[int]:
     """Ids of the client's goals kept out of the portal (for the plan editor's labels)."""
     _clinical(user)

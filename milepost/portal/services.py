@@ -21,6 +21,7 @@ from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.access import require_client_in_reach
 from milepost.clients.models import Client
+from milepost.domain import logs as log_units
 from milepost.lib.validation import clean_text, raise_errors
 from milepost.plans import services as plans
 from milepost.plans.models import (
@@ -53,7 +54,6 @@ PROPOSAL_TEXT = 2000
 JOURNAL_TEXT = 10_000
 COMMENT_TEXT = 4000
 LOG_NOTE = 500
-MAX_LOG_VALUE = 1000  # one entry: a count of 1, or hours or minutes of something
 # A phone whose clock runs a little fast still logs "now".
 _CLOCK_SKEW = dt.timedelta(minutes=10)
 # How far back an entry may be dated: logs are for the weeks the plan tracks now.
@@ -313,6 +313,24 @@ def _number(
     return number
 
 
+def _amount(
+    errors: dict[str, str], value: object, rule: log_units.LogRule, unit: str
+) -> float | None:
+    """The entry's amount, checked by the metric's unit (decision 0822)."""
+    if value is None or value == "":
+        if rule.default_one:
+            return 1.0
+        errors["value"] = f"{rule.label}: enter a number."
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        errors["value"] = "Enter a number."
+        return None
+    amount, message = log_units.parse_value(str(value), rule, unit)
+    if amount is None:
+        errors["value"] = message
+    return amount
+
+
 @transaction.atomic
 def log_entry_add(
     *,
@@ -331,14 +349,19 @@ def log_entry_add(
     Client.objects.select_for_update().filter(pk=client.pk).first()
     errors: dict[str, str] = {}
     chosen = _loggable(client, metric)
+    amount: float | None = None
+    rating: float | None = None
     if chosen is None:
         errors["metric"] = "Choose one of the things your plan asks you to log."
-    amount = _number(errors, "value", value, 0, MAX_LOG_VALUE)
-    if amount is None and "value" not in errors:
-        amount = 1.0
-    rating = _number(errors, "intensity", intensity, 0, 10)
-    if rating is not None and not rating.is_integer():
-        errors["intensity"] = "Choose a whole number from 0 to 10."
+    else:
+        rule = log_units.rule_for(chosen.unit, chosen.name)
+        amount = _amount(errors, value, rule, chosen.unit)
+        if rule.ask_strength:
+            rating = _number(errors, "intensity", intensity, 0, 10)
+            if rating is not None and not rating.is_integer():
+                errors["intensity"] = "Choose a whole number from 0 to 10."
+        elif intensity not in (None, ""):
+            errors["intensity"] = "This log does not ask how strong it was."
     words = clean_text(errors, "note", note, max_length=LOG_NOTE)
     now = timezone.now()
     when = now if occurred_at in (None, "") else occurred_at

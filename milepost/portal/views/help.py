@@ -22,7 +22,7 @@ from milepost.portal.crisis import default_crisis_text
 def help_now(request: HttpRequest) -> HttpResponseBase:
     user = request.user
     if user.is_authenticated:
-        membership = membership_of(user)  # type: ignore[arg-type]
+        membership = membership_of(user)
         if membership is not None and membership.role == Role.CLIENT:
             return redirect("portal_questionnaires:crisis")
     return render(request, "portal/help_public.html", {"crisis": default_crisis_text()})
