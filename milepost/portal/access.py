@@ -38,6 +38,7 @@ from milepost.portal.models import (
     JournalEntry,
     LogEntry,
     ProposalStatus,
+    UnsentDraft,
 )
 from milepost.portal.selectors import (
     LoggedMeasure,
@@ -183,6 +184,15 @@ def journal_for_portal(user: User, client: Client) -> list[JournalEntry]:
     entries = list(JournalEntry.objects.filter(client=client))
     _audit(user, client, "journal_entry.list", "client", client.public_id, count=len(entries))
     return entries
+
+
+def unsent_draft_for_portal(user: User, client: Client, kind: str) -> str:
+    """The client's own text kept when the idle timeout came near ("" when none)."""
+    draft = UnsentDraft.objects.filter(client=client, kind=kind).first()
+    if draft is None:
+        return ""
+    _audit(user, client, "unsent_draft.view", "client", client.public_id, kind=kind)
+    return draft.text
 
 
 def journal_entry_get_for_portal(user: User, client: Client, public_id: str) -> JournalEntry:

@@ -35,11 +35,13 @@ from milepost.plans.models import (
 from milepost.portal.models import (
     ChangeRequest,
     ChangeRequestStatus,
+    DraftKind,
     GoalProposal,
     GoalVisibility,
     JournalEntry,
     LogEntry,
     ProposalStatus,
+    UnsentDraft,
 )
 from milepost.portal.selectors import (
     hidden_goal_ids,
@@ -426,6 +428,7 @@ def journal_entry_add(*, actor: User, client: Client, text: object) -> JournalEn
     words = clean_text(errors, "text", text, required=True, max_length=JOURNAL_TEXT)
     raise_errors(errors)
     entry = JournalEntry.objects.create(organization=client.organization, client=client, text=words)
+    UnsentDraft.objects.filter(client=client, kind=DraftKind.JOURNAL).delete()
     # The text never reaches the audit trail: only that an entry was written.
     _audit("journal_entry.create", actor, client, entry)
     return entry
@@ -446,3 +449,43 @@ def journal_entry_share(*, actor: User, entry: JournalEntry, shared: bool) -> Jo
     entry.save(update_fields=["shared_at"])
     _audit("journal_entry.share" if shared else "journal_entry.unshare", actor, client, entry)
     return entry
+
+
+# --------------------------------------------------------------------------- unsent drafts
+
+
+@transaction.atomic
+def unsent_draft_save(*, actor: User, client: Client, kind: str, text: object) -> None:
+    """Keep what the client is typing (before the idle timeout), or forget it when empty.
+
+    Only the kinds listed in DraftKind; the text never reaches the audit trail.
+    """
+    _own(actor, client)
+    errors: dict[str, str] = {}
+    if kind not in DraftKind.values:
+        errors["kind"] = "Nothing of that kind is kept."
+    words = clean_text(errors, "text", text, max_length=JOURNAL_TEXT)
+    raise_errors(errors)
+    if not words:
+        deleted, _ = UnsentDraft.objects.filter(client=client, kind=kind).delete()
+        if deleted:
+            audit_record(
+                action="unsent_draft.clear",
+                actor=actor,
+                client=client,
+                object_type="client",
+                object_id=client.public_id,
+                detail={"kind": kind},
+            )
+        return
+    UnsentDraft.objects.update_or_create(
+        client=client, kind=kind, defaults={"text": words, "updated_at": timezone.now()}
+    )
+    audit_record(
+        action="unsent_draft.save",
+        actor=actor,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"kind": kind},
+    )
