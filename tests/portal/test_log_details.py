@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from milepost.plans import services as plans
 from milepost.plans import versions
-from milepost.plans.models import Observation
+from milepost.plans.models import Goal, Objective, Observation
 from milepost.portal import services
 from milepost.portal.models import LogEntry
 from tests.base import PASSWORD
@@ -37,7 +37,7 @@ def _amend_with(personas, portal, *, name: str, unit: str, period: str, on_goal:
         statement=f"{name}: 1 or less a {period} within 8 weeks",
         client_words="I want my afternoons back",
     )
-    owner = goal
+    owner: Goal | Objective = goal
     if not on_goal:
         owner = plans.objective_add(actor=personas.alice, goal=goal, statement=f"Log {name}")
     plans.target_set(

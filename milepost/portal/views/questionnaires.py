@@ -18,9 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import care_team_of, client_get_for_portal
+from milepost.clients.models import Client
 from milepost.domain import schedules
 from milepost.domain.instruments import Instrument, Item
 from milepost.domain.schedules import Occurrence
@@ -74,9 +76,9 @@ def _is_due(assignment: Assignment) -> bool:
     return schedules.is_due(service.assignment_next_due(assignment), timezone.localdate())
 
 
-@policy(Policy.PORTAL)
-def questionnaire_list(request: SignedInRequest) -> HttpResponseBase:
-    client, items = portal_assignments(request.user)
+def due_rows(user: User) -> tuple[Client, list[DueRow]]:
+    """The client's portal questionnaires with their next occurrence (audited reads)."""
+    client, items = portal_assignments(user)
     today = timezone.localdate()
     rows = []
     for assignment in items:
@@ -94,6 +96,12 @@ def questionnaire_list(request: SignedInRequest) -> HttpResponseBase:
                 total=len(assignment.instrument.items),
             )
         )
+    return client, rows
+
+
+@policy(Policy.PORTAL)
+def questionnaire_list(request: SignedInRequest) -> HttpResponseBase:
+    client, rows = due_rows(request.user)
     return render(
         request,
         "portal/questionnaires.html",
