@@ -56,6 +56,7 @@ urlpatterns = [
     path("account/tokens/", include("milepost.api.token_urls")),
     path("portal/", include("milepost.portal.urls")),
     path("portal/", include("milepost.portal.questionnaire_urls")),
+    path("help/", include("milepost.portal.public_urls")),
     path("invite/", include("milepost.invites.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -21,6 +21,23 @@ _TOUCH_SECONDS = 30
 
 
 _SIGNED_IN_AT = "milepost_signed_in_at"
+# A page saving what was typed in the background (before the idle timeout) sends this
+# header: it must not count as activity, or the saving would keep the session alive for ever.
+AUTOSAVE_HEADER = "X-Milepost-Autosave"
+
+
+def idle_seconds_left(request: HttpRequest) -> int:
+    """Seconds until this session is signed out for inactivity (as of this request)."""
+    last_seen = request.session.get(_LAST_SEEN)
+    if not isinstance(last_seen, int | float):
+        return int(settings.SESSION_IDLE_TIMEOUT)
+    return max(0, int(last_seen + settings.SESSION_IDLE_TIMEOUT - time.time()))
+
+
+def stay_signed_in(request: HttpRequest) -> int:
+    """The person chose to stay signed in: their idle time starts again now."""
+    request.session[_LAST_SEEN] = time.time()
+    return int(settings.SESSION_IDLE_TIMEOUT)
 
 
 class IdleTimeoutMiddleware:
@@ -54,7 +71,10 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return redirect_to_login(request.get_full_path())
-            if not isinstance(last_seen, int | float) or now - last_seen >= _TOUCH_SECONDS:
+            background = request.headers.get(AUTOSAVE_HEADER) == "1"
+            if not isinstance(last_seen, int | float) or (
+                now - last_seen >= _TOUCH_SECONDS and not background
+            ):
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
 

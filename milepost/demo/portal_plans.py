@@ -1,6 +1,8 @@
 """The portal's plan side for the demo portal client (Dana): a goal she drafted, two
-journal entries (one shared with her care team) and this week's log of pleasurable
-activities, which the clinician's progress picks up as the week's value.
+journal entries (one shared with her care team), a request for a change her therapist
+answered (the portal home shows it), this week's log of pleasurable activities, which the
+clinician's progress picks up as the week's value, and a meet-up with friends logged for her
+goal whose progress is a weekly count.
 
 Everything goes through the portal's services as Dana herself. Idempotent: a client who
 already has a goal proposal is left as she is.
@@ -28,6 +30,11 @@ JOURNAL = (
 )
 # Hours into this week (from Monday 00:00) of each logged activity, with its note.
 LOGGED = ((10, "Walk by the river"), (30, "Cooked a proper dinner"))
+CHANGE = (
+    "Could we add something about sleep? My evenings are the hardest part.",
+    "Yes: let us look at a sleep routine together next session and add it as a step.",
+)
+MEET_UP = (12, "Coffee with my sister")
 
 
 def load_portal_plans(client: Client, clinician: User) -> None:
@@ -41,7 +48,11 @@ def load_portal_plans(client: Client, clinician: User) -> None:
         entry = services.journal_entry_add(actor=dana, client=client, text=text)
         if shared:
             services.journal_entry_share(actor=dana, entry=entry, shared=True)
-    measures = loggable_measures(portal_plan_of(client), hidden_goal_ids(client))
+    plan = portal_plan_of(client)
+    if plan is not None:
+        change = services.change_request_create(actor=dana, plan=plan, comment=CHANGE[0])
+        services.change_request_answer(actor=clinician, change_request=change, answer=CHANGE[1])
+    measures = loggable_measures(plan, hidden_goal_ids(client))
     chosen = next((m.metric for m in measures if m.metric.name == "Pleasurable activities"), None)
     if chosen is None:
         return
@@ -53,4 +64,11 @@ def load_portal_plans(client: Client, clinician: User) -> None:
         when = min(start + dt.timedelta(hours=hours), now)
         services.log_entry_add(
             actor=dana, client=client, metric=chosen, occurred_at=when, note=note
+        )
+    # A goal whose own progress is a weekly count is logged too (issue 16).
+    meet_ups = next((m.metric for m in measures if m.goals and not m.objectives), None)
+    if meet_ups is not None:
+        when = min(start + dt.timedelta(hours=MEET_UP[0]), now)
+        services.log_entry_add(
+            actor=dana, client=client, metric=meet_ups, occurred_at=when, note=MEET_UP[1]
         )

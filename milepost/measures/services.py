@@ -135,6 +135,7 @@ def administration_submit(
                 object_id=early.public_id,
                 detail={"administration": administration.public_id},
             )
+            _note_final_answer(early, instrument, administration, fired=True)
             continue
         alert = RiskAlert.objects.create(
             organization=client.organization,
@@ -153,7 +154,64 @@ def administration_submit(
             object_id=alert.public_id,
             detail={"code": flag.code},
         )
+    if assignment is not None:
+        # An urgent answer the client changed before sending (item 9 from "Several days" to
+        # "Not at all") raised an alert that no flag of the sent answers attached: it points
+        # at what was sent too, saying so, and is never left "not sent yet".
+        fired = {flag.code for flag in result.flags if flag.severity == "urgent"}
+        for early in RiskAlert.objects.select_for_update().filter(
+            assignment=assignment, administration=None
+        ):
+            if early.code in fired:
+                continue
+            early.administration = administration
+            early.save(update_fields=["administration"])
+            _note_final_answer(early, instrument, administration, fired=False)
+            audit_record(
+                action="risk_alert.attach",
+                actor=actor,
+                client=client,
+                object_type="risk_alert",
+                object_id=early.public_id,
+                detail={"administration": administration.public_id, "changed": True},
+            )
     return administration
+
+
+def answer_label(instrument: instruments.Instrument, item_number: int, value: int | None) -> str:
+    """The words of an answer as the client saw them ("Several days"); "no answer" if none."""
+    if value is None:
+        return "no answer (skipped)"
+    for item in instrument.items:
+        if item.number == item_number:
+            for option in item.options:
+                if option.value == value:
+                    return option.label
+    return str(value)
+
+
+def _rule_of(instrument: instruments.Instrument, code: str) -> instruments.FlagRule | None:
+    return next((rule for rule in instrument.flags if rule.code == code), None)
+
+
+def _note_final_answer(
+    alert: RiskAlert,
+    instrument: instruments.Instrument,
+    administration: Administration,
+    *,
+    fired: bool,
+) -> None:
+    """Say in an early alert's message what was finally sent, when it is not what raised it."""
+    rule = _rule_of(instrument, alert.code)
+    if rule is None or (fired and alert.message == rule.message):
+        return  # sent as answered: the message already says it
+    answers = list(administration.answers)
+    value = answers[rule.item - 1] if 0 < rule.item <= len(answers) else None
+    sent = answer_label(instrument, rule.item, value)
+    alert.message = (f"{rule.message} Changed before sending: the answer sent was “{sent}”.")[
+        : RiskAlert._meta.get_field("message").max_length or 300
+    ]
+    alert.save(update_fields=["message"])
 
 
 @transaction.atomic
@@ -245,5 +303,38 @@ def risk_alert_raise_early(
         object_type="risk_alert",
         object_id=alert.public_id,
         detail={"code": code, "unsent": True, "assignment": assignment.public_id},
+    )
+    return alert
+
+
+def risk_alert_unsent_answer_changed(
+    *, actor: User, assignment: Assignment, code: str, answer: int | None
+) -> RiskAlert | None:
+    """The client changed, before sending, the answer that raised an unsent early alert.
+
+    The alert stays open (the answer was given) and says what it was changed to, so the care
+    team never reads only the first answer. Called inside portal_answer_save's transaction.
+    """
+    alert = (
+        RiskAlert.objects.select_for_update()
+        .filter(assignment=assignment, administration=None, code=code)
+        .first()
+    )
+    instrument = assignment.instrument
+    rule = _rule_of(instrument, code)
+    if alert is None or rule is None:
+        return alert
+    now_says = answer_label(instrument, rule.item, answer)
+    alert.message = (f"{rule.message} Changed before sending, to “{now_says}”.")[
+        : RiskAlert._meta.get_field("message").max_length or 300
+    ]
+    alert.save(update_fields=["message"])
+    audit_record(
+        action="risk_alert.answer_changed",
+        actor=actor,
+        client=assignment.client,
+        object_type="risk_alert",
+        object_id=alert.public_id,
+        detail={"code": code, "assignment": assignment.public_id},
     )
     return alert

@@ -38,6 +38,7 @@ from milepost.portal.models import (
     JournalEntry,
     LogEntry,
     ProposalStatus,
+    UnsentDraft,
 )
 from milepost.portal.selectors import (
     LoggedMeasure,
@@ -185,6 +186,15 @@ def journal_for_portal(user: User, client: Client) -> list[JournalEntry]:
     return entries
 
 
+def unsent_draft_for_portal(user: User, client: Client, kind: str) -> str:
+    """The client's own text kept when the idle timeout came near ("" when none)."""
+    draft = UnsentDraft.objects.filter(client=client, kind=kind).first()
+    if draft is None:
+        return ""
+    _audit(user, client, "unsent_draft.view", "client", client.public_id, kind=kind)
+    return draft.text
+
+
 def journal_entry_get_for_portal(user: User, client: Client, public_id: str) -> JournalEntry:
     entry = None
     if is_public_id(public_id):
@@ -272,6 +282,17 @@ def shared_journal_for_client(user: User, client: Client) -> list[JournalEntry]:
     _audit(
         user, client, "journal_entry.list_shared", "client", client.public_id, count=len(entries)
     )
+    return entries
+
+
+def log_entries_for_client(
+    user: User, client: Client, *, limit: int = RECENT_LOG_ENTRIES
+) -> list[LogEntry]:
+    """The client's latest log entries, with the note and strength they added, for the care
+    team (entries taken back too, marked so)."""
+    _clinical(user)
+    entries = list(LogEntry.objects.filter(client=client).select_related("metric")[:limit])
+    _audit(user, client, "log_entry.list", "client", client.public_id, count=len(entries))
     return entries
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 
+from milepost.domain.logs import LogRule, rule_for
+
 
 def _area(rows: int = 4, **attrs: str) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": str(rows), **attrs})
@@ -61,16 +63,25 @@ INTENSITY_CHOICES = [("", "Not rated"), *[(str(n), str(n)) for n in range(11)]]
 
 class LogForm(forms.Form):
     """One entry of one metric; the page shows one such form per metric, so each has its
-    own element ids (`auto_id`) while the field names stay the same."""
+    own element ids (`auto_id`) while the field names stay the same.
+
+    The amount's label, hint and phone keyboard follow the metric's unit, and "How strong
+    was it?" is there only for what is felt with a strength (milepost/domain/logs).
+    """
 
     metric = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    value = forms.CharField(label="How many (or how long)", required=False, max_length=20)
+    value = forms.CharField(label="How many", required=False, max_length=20)
     intensity = forms.ChoiceField(
         label="How strong was it? (0 = not at all, 10 = the most)",
         choices=INTENSITY_CHOICES,
         required=False,
     )
-    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+    note = forms.CharField(
+        label="Note (optional)",
+        help_text="Your therapist sees it with the entry.",
+        required=False,
+        max_length=500,
+    )
     occurred_at = forms.DateTimeField(
         label="When (leave empty for now)",
         required=False,
@@ -78,12 +89,22 @@ class LogForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
-    def __init__(self, *args: Any, unit: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, rule: LogRule | None = None, unit: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        if unit:
-            self.fields["value"].help_text = f"In {unit}; leave empty to count one."
-        else:
-            self.fields["value"].help_text = "Leave empty to count one."
+        rule = rule or rule_for(unit)
+        self.rule = rule
+        value = self.fields["value"]
+        value.label = rule.label if rule.kind != "count" or not unit else f"How many {unit}"
+        value.help_text = rule.hint(unit)
+        value.widget.attrs.update(
+            {"inputmode": rule.input_mode, "autocomplete": "off", "spellcheck": "false"}
+        )
+        if rule.whole:
+            value.widget.attrs["pattern"] = "[0-9]*"
+        if not rule.ask_strength:
+            del self.fields["intensity"]
 
 
 class JournalForm(forms.Form):

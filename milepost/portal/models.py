@@ -185,6 +185,31 @@ class JournalEntry(models.Model):
         return self.shared_at is not None
 
 
+class DraftKind(models.TextChoices):
+    JOURNAL = "journal", "Journal entry"
+
+
+class UnsentDraft(models.Model):
+    """What the client was typing when the idle timeout came near, kept for them to send
+    after signing in again (decision 0823). One per client and kind; deleted when sent.
+
+    The text is the client's own and is shown only to them; it never reaches the audit trail.
+    """
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=DraftKind.choices)
+    text = models.TextField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "kind"], name="one_unsent_draft_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Unsent {self.kind} of client {self.client_id}"
+
+
 # --------------------------------------------------------------- questionnaires and reminders
 # Crisis resources shown after an urgent answer, and the reminders sent for due
 # questionnaires and logs (docs/decisions/0701-portal-questionnaires.md).

@@ -30,7 +30,11 @@ from milepost.domain import schedules
 from milepost.domain.instruments import Instrument, Item
 from milepost.domain.schedules import Occurrence, Schedule
 from milepost.measures.models import Administration, Assignment, PortalResponseDraft, Source
-from milepost.measures.services import administration_submit, risk_alert_raise_early
+from milepost.measures.services import (
+    administration_submit,
+    risk_alert_raise_early,
+    risk_alert_unsent_answer_changed,
+)
 from milepost.plans.selectors import plan_in_force
 
 
@@ -152,6 +156,8 @@ def portal_answer_save(
         draft.occurrence = occurrence.key
         draft.answers = {}
         draft.created_at = now
+    answered_before = str(question) in draft.answers
+    previous = draft.answers.get(str(question))
     draft.answers = {**draft.answers, str(question): None if skip else answer}
     draft.updated_at = now
     draft.save()
@@ -163,6 +169,19 @@ def portal_answer_save(
         object_id=assignment.public_id,
         detail={"question": question, "skipped": skip},
     )
+    new = None if skip else answer
+    for rule in instrument.flags:
+        # An urgent answer changed before sending: the alert it raised (if any) says what
+        # the answer is now, and stays open.
+        if (
+            rule.severity == "urgent"
+            and rule.item == question
+            and answered_before
+            and previous != new
+        ):
+            risk_alert_unsent_answer_changed(
+                actor=actor, assignment=assignment, code=rule.code, answer=new
+            )
     fired = [
         rule
         for rule in instrument.flags

@@ -79,29 +79,51 @@ def visible_goals(plan: TreatmentPlan, hidden: set[int]) -> list[Goal]:
 
 @dataclass(frozen=True)
 class LoggedMeasure:
-    """A custom metric the client logs, with the objectives whose targets it feeds."""
+    """A custom metric the client logs, with the goals and objectives whose targets it feeds."""
 
     metric: Metric
     objectives: tuple[Objective, ...]
     targets: tuple[Target, ...]
+    goals: tuple[Goal, ...] = ()
+
+    @property
+    def what_for(self) -> str:
+        """What it counts towards, in the client's words where there are some."""
+        if self.objectives:
+            return f"for the step “{self.objectives[0].statement}”"
+        if self.goals:
+            goal = self.goals[0]
+            return f"for your goal “{goal.client_words or goal.statement}”"
+        return ""
 
 
 def loggable_measures(plan: TreatmentPlan | None, hidden: set[int]) -> list[LoggedMeasure]:
-    """Each custom metric bound to an objective of a visible goal of `plan`, once."""
+    """Each custom metric bound to a visible goal of `plan` or one of its objectives, once.
+
+    A goal whose own progress comes from a weekly metric is logged like a step's.
+    """
     if plan is None:
         return []
-    found: dict[int, tuple[Metric, list[Objective], list[Target]]] = {}
+    found: dict[int, tuple[Metric, list[Objective], list[Target], list[Goal]]] = {}
+
+    def add(target: Target | None) -> tuple[list[Objective], list[Target], list[Goal]] | None:
+        if target is None or target.metric is None:
+            return None
+        if target.metric.period not in LOGGABLE_PERIODS:
+            return None
+        entry = found.setdefault(target.metric.pk, (target.metric, [], [], []))
+        entry[2].append(target)
+        return entry[1], entry[2], entry[3]
+
     for goal in visible_goals(plan, hidden):
+        lists = add(target_of(goal))
+        if lists is not None:
+            lists[2].append(goal)
         for objective in goal.objectives.all():
-            target = target_of(objective)
-            if target is None or target.metric is None:
-                continue
-            if target.metric.period not in LOGGABLE_PERIODS:
-                continue
-            entry = found.setdefault(target.metric.pk, (target.metric, [], []))
-            entry[1].append(objective)
-            entry[2].append(target)
-    return [LoggedMeasure(m, tuple(o), tuple(t)) for m, o, t in found.values()]
+            lists = add(target_of(objective))
+            if lists is not None:
+                lists[0].append(objective)
+    return [LoggedMeasure(m, tuple(o), tuple(t), tuple(g)) for m, o, t, g in found.values()]
 
 
 def period_start(period: str, day: dt.date) -> dt.date:

@@ -21,6 +21,7 @@ from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.access import require_client_in_reach
 from milepost.clients.models import Client
+from milepost.domain import logs as log_units
 from milepost.lib.validation import clean_text, raise_errors
 from milepost.plans import services as plans
 from milepost.plans.models import (
@@ -34,11 +35,13 @@ from milepost.plans.models import (
 from milepost.portal.models import (
     ChangeRequest,
     ChangeRequestStatus,
+    DraftKind,
     GoalProposal,
     GoalVisibility,
     JournalEntry,
     LogEntry,
     ProposalStatus,
+    UnsentDraft,
 )
 from milepost.portal.selectors import (
     hidden_goal_ids,
@@ -53,7 +56,6 @@ PROPOSAL_TEXT = 2000
 JOURNAL_TEXT = 10_000
 COMMENT_TEXT = 4000
 LOG_NOTE = 500
-MAX_LOG_VALUE = 1000  # one entry: a count of 1, or hours or minutes of something
 # A phone whose clock runs a little fast still logs "now".
 _CLOCK_SKEW = dt.timedelta(minutes=10)
 # How far back an entry may be dated: logs are for the weeks the plan tracks now.
@@ -313,6 +315,24 @@ def _number(
     return number
 
 
+def _amount(
+    errors: dict[str, str], value: object, rule: log_units.LogRule, unit: str
+) -> float | None:
+    """The entry's amount, checked by the metric's unit (decision 0822)."""
+    if value is None or value == "":
+        if rule.default_one:
+            return 1.0
+        errors["value"] = f"{rule.label}: enter a number."
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        errors["value"] = "Enter a number."
+        return None
+    amount, message = log_units.parse_value(str(value), rule, unit)
+    if amount is None:
+        errors["value"] = message
+    return amount
+
+
 @transaction.atomic
 def log_entry_add(
     *,
@@ -331,14 +351,19 @@ def log_entry_add(
     Client.objects.select_for_update().filter(pk=client.pk).first()
     errors: dict[str, str] = {}
     chosen = _loggable(client, metric)
+    amount: float | None = None
+    rating: float | None = None
     if chosen is None:
         errors["metric"] = "Choose one of the things your plan asks you to log."
-    amount = _number(errors, "value", value, 0, MAX_LOG_VALUE)
-    if amount is None and "value" not in errors:
-        amount = 1.0
-    rating = _number(errors, "intensity", intensity, 0, 10)
-    if rating is not None and not rating.is_integer():
-        errors["intensity"] = "Choose a whole number from 0 to 10."
+    else:
+        rule = log_units.rule_for(chosen.unit, chosen.name)
+        amount = _amount(errors, value, rule, chosen.unit)
+        if rule.ask_strength:
+            rating = _number(errors, "intensity", intensity, 0, 10)
+            if rating is not None and not rating.is_integer():
+                errors["intensity"] = "Choose a whole number from 0 to 10."
+        elif intensity not in (None, ""):
+            errors["intensity"] = "This log does not ask how strong it was."
     words = clean_text(errors, "note", note, max_length=LOG_NOTE)
     now = timezone.now()
     when = now if occurred_at in (None, "") else occurred_at
@@ -403,6 +428,7 @@ def journal_entry_add(*, actor: User, client: Client, text: object) -> JournalEn
     words = clean_text(errors, "text", text, required=True, max_length=JOURNAL_TEXT)
     raise_errors(errors)
     entry = JournalEntry.objects.create(organization=client.organization, client=client, text=words)
+    UnsentDraft.objects.filter(client=client, kind=DraftKind.JOURNAL).delete()
     # The text never reaches the audit trail: only that an entry was written.
     _audit("journal_entry.create", actor, client, entry)
     return entry
@@ -423,3 +449,43 @@ def journal_entry_share(*, actor: User, entry: JournalEntry, shared: bool) -> Jo
     entry.save(update_fields=["shared_at"])
     _audit("journal_entry.share" if shared else "journal_entry.unshare", actor, client, entry)
     return entry
+
+
+# --------------------------------------------------------------------------- unsent drafts
+
+
+@transaction.atomic
+def unsent_draft_save(*, actor: User, client: Client, kind: str, text: object) -> None:
+    """Keep what the client is typing (before the idle timeout), or forget it when empty.
+
+    Only the kinds listed in DraftKind; the text never reaches the audit trail.
+    """
+    _own(actor, client)
+    errors: dict[str, str] = {}
+    if kind not in DraftKind.values:
+        errors["kind"] = "Nothing of that kind is kept."
+    words = clean_text(errors, "text", text, max_length=JOURNAL_TEXT)
+    raise_errors(errors)
+    if not words:
+        deleted, _ = UnsentDraft.objects.filter(client=client, kind=kind).delete()
+        if deleted:
+            audit_record(
+                action="unsent_draft.clear",
+                actor=actor,
+                client=client,
+                object_type="client",
+                object_id=client.public_id,
+                detail={"kind": kind},
+            )
+        return
+    UnsentDraft.objects.update_or_create(
+        client=client, kind=kind, defaults={"text": words, "updated_at": timezone.now()}
+    )
+    audit_record(
+        action="unsent_draft.save",
+        actor=actor,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"kind": kind},
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from milepost.portal.views import goals, home, journal, logs, plan, proposals
+from milepost.portal.views import goals, home, journal, logs, plan, proposals, session
 
 app_name = "portal"
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("log/entries/<str:log_entry_id>/remove/", logs.log_entry_remove, name="log_remove"),
     path("journal/", journal.journal, name="journal"),
     path("journal/<str:journal_entry_id>/share/", journal.journal_share, name="journal_share"),
+    path("journal/draft/", session.journal_draft, name="journal_draft"),
+    path("session/stay/", session.stay_signed_in, name="stay_signed_in"),
 ]

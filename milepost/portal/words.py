@@ -39,8 +39,53 @@ _VERDICT_HIGHER_IS_BETTER = {
 }
 
 
+# A custom metric's aim, as a client would say it: "1 hour or less", "at least 5 activities".
+_METRIC_AIM = {
+    "<=": "{v} {u} or less",
+    "<": "less than {v} {u}",
+    ">=": "at least {v} {u}",
+    ">": "more than {v} {u}",
+    "=": "{v} {u}",
+}
+# Plurals that do not end in a plain "s" or "ies": the unit as written, and its singular.
+_SINGULAR_EXCEPTIONS = {"people": "person", "%": "%"}
+
+
 def _n(value: float) -> str:
     return f"{value:g}"
+
+
+def _singular_word(word: str) -> str:
+    lower = word.lower()
+    if lower in _SINGULAR_EXCEPTIONS:
+        return _SINGULAR_EXCEPTIONS[lower]
+    if lower.endswith("ies") and len(lower) > 4:
+        return word[:-3] + "y"
+    if lower.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if lower.endswith("s") and not lower.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def unit_for(value: float, unit: str) -> str:
+    """The unit as it reads after `value`: "1 hour", "2 hours", "1 message or call".
+
+    A unit is written in the plural ("hours", "activities", "messages or calls"); for 1 it
+    is made singular word by word, leaving a bracket ("rating (0–10)") as it is.
+    """
+    unit = unit.strip()
+    if value != 1 or not unit or "(" in unit:
+        return unit
+    return " ".join(
+        word if word in ("or", "and") else _singular_word(word) for word in unit.split(" ")
+    )
+
+
+def amount_words(value: float, unit: str) -> str:
+    """ "1 hour", "2.5 hours", "3 activities"."""
+    said = unit_for(value, unit)
+    return f"{_n(value)} {said}" if said else _n(value)
 
 
 def _day(day: dt.date) -> str:
@@ -48,10 +93,16 @@ def _day(day: dt.date) -> str:
 
 
 def aim_words(target: Target) -> str:
-    """ "9 or below by 23 March 2027", "at least 5 a week by 1 June 2027"."""
-    text = _AIM.get(target.comparator, "{v}").format(v=_n(target.target_value))
-    if not target.instrument:
-        text += f" {target.unit}"
+    """ "9 or below by 23 March 2027", "at least 5 activities a week by 1 June 2027",
+    "1 hour or less a day"."""
+    if target.instrument:
+        text = _AIM.get(target.comparator, "{v}").format(v=_n(target.target_value))
+    else:
+        unit = unit_for(target.target_value, target.unit)
+        text = _METRIC_AIM.get(target.comparator, "{v} {u}").format(
+            v=_n(target.target_value), u=unit
+        )
+        text = " ".join(text.split())  # no unit: no double space
         if target.period in ("day", "week", "month"):
             text += f" a {target.period}"
     if target.due_date is not None:
@@ -98,7 +149,7 @@ def progress_words(
                 "month": f" in {progress.latest_on:%B %Y}",
                 "day": f" on {progress.latest_on.day} {progress.latest_on:%B}",
             }.get(target.period, "")
-        text = f"{name}: {_n(progress.latest)} {target.unit}{when}"
+        text = f"{name}: {amount_words(progress.latest, target.unit)}{when}"
         if progress.baseline is not None and progress.change:
             way = "up" if progress.change > 0 else "down"
             text += f", {way} from {_n(progress.baseline)} when you started"

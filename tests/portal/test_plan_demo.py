@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from milepost.demo import data
 from milepost.plans.models import Observation, ObservationSource
-from milepost.portal.models import GoalProposal, JournalEntry, LogEntry
+from milepost.portal.models import (
+    ChangeRequest,
+    ChangeRequestStatus,
+    GoalProposal,
+    JournalEntry,
+    LogEntry,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +25,15 @@ def test_dana_has_a_proposal_two_journal_entries_and_this_weeks_log():
     assert journal.count() == 2
     assert journal.filter(shared_at__isnull=False).count() == 1
     entries = LogEntry.objects.filter(client__given_name="Dana")
-    assert entries.count() == 2
+    assert entries.count() == 3
+    # The meet-up is logged for a goal whose own progress is a weekly count (issue 16).
+    assert entries.filter(metric__name="Meet-ups with friends", note__startswith="Coffee").exists()
+    answered = ChangeRequest.objects.get(client__given_name="Dana")
+    assert answered.status == ChangeRequestStatus.ANSWERED
     today = timezone.localdate()
     week = Observation.objects.get(
         client__given_name="Dana",
+        metric__name="Pleasurable activities",
         source=ObservationSource.PORTAL,
         entered_in_error_at__isnull=True,
     )

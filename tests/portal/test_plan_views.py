@@ -354,9 +354,11 @@ def test_one_tap_logs_one_now(personas, login_as):
 @pytest.mark.parametrize(
     ("field", "value", "words"),
     [
-        ("intensity", "11", "Select a valid choice"),
         ("value", "lots", "Enter a number"),
-        ("value", "-2", "from 0 to 1000"),
+        ("value", "-2", "digits only"),
+        ("value", "2.5e2", "digits only"),
+        ("value", "0.001", "Enter a whole number"),
+        ("value", "250", "from 0 to 100"),
         ("occurred_at", "2999-01-01T10:00", "has not come yet"),
         ("occurred_at", "yesterday", "Enter a valid date/time"),
         ("note", "x" * 501, "at most 500"),

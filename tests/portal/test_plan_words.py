@@ -148,3 +148,45 @@ def test_a_concrete_goal_gets_encouragement_not_tips():
 def test_a_negative_goal_is_invited_to_say_what_instead_first():
     feedback = words.proposal_feedback("I want to stop staying in bed all day")
     assert feedback.suggestions[0] == words.SUGGESTIONS["negative-wording"]
+
+
+HOURS_IN_BED = Target(
+    measure="Hours in bed during the day",
+    instrument=False,
+    target_value=1,
+    comparator="<=",
+    direction="decrease",
+    baseline=4,
+    unit="hours",
+    period="day",
+    due_date=dt.date(2026, 7, 1),
+    confirmed=True,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "said"),
+    [
+        (1, "hours", "1 hour"),
+        (2.5, "hours", "2.5 hours"),
+        (1, "activities", "1 activity"),
+        (1, "messages or calls", "1 message or call"),
+        (1, "lunches or breaks", "1 lunch or break"),
+        (1, "meet-ups", "1 meet-up"),
+        (1, "rating (0–10)", "1 rating (0–10)"),
+        (0, "days", "0 days"),
+        (1, "", "1"),
+    ],
+)
+def test_amounts_read_naturally(value, unit, said):
+    assert words.amount_words(value, unit) == said
+
+
+def test_a_daily_aim_of_one_hour_or_less_reads_naturally():
+    # Issue 16: "1 or below hours a day" became "1 hour or less a day".
+    progress = target_progress(HOURS_IN_BED, [(dt.date(2026, 5, 4), 1)], today=TODAY)
+    said = words.progress_words(progress, HOURS_IN_BED)
+    assert said == (
+        "Hours in bed during the day: 1 hour on 4 May, down from 4 when you started. You have "
+        "reached your aim of 1 hour or less a day by 1 July 2026. Well done."
+    )

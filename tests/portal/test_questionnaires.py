@@ -370,3 +370,73 @@ def test_an_assignment_of_the_portal_is_never_deleted_by_the_portal(personas, lo
     _answer_all(http, assignment, [0] * 9)
     http.post(reverse(f"{Q}:review", args=[assignment.public_id]))
     assert Assignment.objects.filter(pk=assignment.pk, active=True).exists()
+
+
+@pytest.mark.django_db
+class ChangedUrgentAnswerTests:
+    """Issue 16: an urgent answer changed before sending updates the clinician's alert, which
+    is never left "not sent yet" once the questionnaire was sent."""
+
+    def _alert_page(self, personas, login_as, alert) -> str:
+        url = reverse("measures:alert", args=[personas.dana_client.public_id, alert.public_id])
+        return login_as(personas.alice).get(url).content.decode()
+
+    def test_changed_to_not_at_all_and_sent_the_alert_names_the_answer_sent(
+        self, personas, login_as
+    ):
+        assignment = dana_assignment(personas)
+        http = login_as(personas.dana)
+        _answer_all(http, assignment, [0, 0, 0, 0, 0, 0, 0, 0, 2])
+        alert = RiskAlert.objects.get(assignment=assignment, administration=None)
+        _answer(http, assignment, 9, "0")
+        alert.refresh_from_db()
+        assert alert.administration is None
+        assert "Changed before sending, to “Not at all”." in alert.message
+        assert alert.is_open
+        response = http.post(reverse(f"{Q}:review", args=[assignment.public_id]))
+        assert response.status_code == 302
+        administration = Administration.objects.get(assignment=assignment)
+        assert administration.flags == []
+        alert.refresh_from_db()
+        assert alert.administration == administration
+        assert alert.is_open
+        assert "Changed before sending: the answer sent was “Not at all”." in alert.message
+        page = self._alert_page(personas, login_as, alert)
+        assert "not been sent yet" not in page
+        assert "Changed before sending: the answer sent was" in page
+        caseload = login_as(personas.alice).get(reverse("reports:caseload")).content.decode()
+        assert "not sent yet" not in caseload
+        assert RiskAlert.objects.filter(assignment=assignment).count() == 1
+
+    def test_changed_to_another_urgent_answer_the_alert_says_so(self, personas, login_as):
+        assignment = dana_assignment(personas)
+        http = login_as(personas.dana)
+        _answer_all(http, assignment, [0, 0, 0, 0, 0, 0, 0, 0, 3])
+        _answer(http, assignment, 9, "1")
+        http.post(reverse(f"{Q}:review", args=[assignment.public_id]))
+        alert = RiskAlert.objects.get(assignment=assignment)
+        assert alert.administration is not None
+        assert "the answer sent was “Several days”" in alert.message
+
+    def test_sent_as_first_answered_the_message_is_the_rules(self, personas, login_as):
+        assignment = dana_assignment(personas)
+        http = login_as(personas.dana)
+        _answer(http, assignment, 9, "2")
+        _answer(http, assignment, 9, "2")  # saved again, unchanged
+        _answer_all(http, assignment, [0, 0, 0, 0, 0, 0, 0, 0, 2])
+        http.post(reverse(f"{Q}:review", args=[assignment.public_id]))
+        alert = RiskAlert.objects.get(assignment=assignment)
+        assert "Changed" not in alert.message
+        assert alert.message.startswith("Item 9")
+
+    def test_a_first_answer_of_0_then_1_is_not_called_a_change(self, personas, login_as):
+        assignment = dana_assignment(personas)
+        http = login_as(personas.dana)
+        _answer(http, assignment, 9, "0")
+        _answer(http, assignment, 9, "1")
+        alert = RiskAlert.objects.get(assignment=assignment)
+        assert "Changed" not in alert.message
+        _answer(http, assignment, 9, "0")
+        _answer(http, assignment, 9, "2")
+        alert.refresh_from_db()
+        assert "Changed before sending, to “More than half the days”." in alert.message

@@ -28,7 +28,8 @@ def _url(name: str, **kwargs: str) -> str:
 
 @register.inclusion_tag("portal/plan_from_portal_card.html", takes_context=True)
 def portal_client_card(context: template.Context, client: Client) -> dict[str, Any]:
-    """New proposals, open change requests and shared journal entries, counted."""
+    """New proposals, open change requests, shared journal entries and recent log entries
+    with a note or a strength, counted."""
     inbox_url = _url("inbox", client_id=client.public_id)
     if not inbox_url:
         return {}
@@ -38,6 +39,11 @@ def portal_client_card(context: template.Context, client: Client) -> dict[str, A
         "proposals": len(access.proposals_for_client(user, client, only_new=True)),
         "changes": len(access.change_requests_for_client(user, client, only_open=True)),
         "journal": len(access.shared_journal_for_client(user, client)),
+        "noted": sum(
+            1
+            for e in access.log_entries_for_client(user, client)
+            if e.counts and (e.note or e.intensity is not None)
+        ),
     }
 
 

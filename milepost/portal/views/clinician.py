@@ -64,6 +64,7 @@ def _render_inbox(
                 for c in changes
             ],
             "journal": access.shared_journal_for_client(user, client),
+            "log_entries": access.log_entries_for_client(user, client),
             "has_draft": any(p.status == PlanStatus.DRAFT for p in plans_for_client(user, client)),
         },
         status=status,

@@ -15,13 +15,19 @@ from milepost.portal import access, services
 from milepost.portal.forms import (
     JournalForm,
 )
+from milepost.portal.models import DraftKind
 
 
 @policy(Policy.PORTAL)
 def journal(request: SignedInRequest) -> HttpResponseBase:
     user = request.user
     client = access.portal_client(user)
-    form = JournalForm(request.POST or None)
+    kept = (
+        ""
+        if request.method == "POST"
+        else access.unsent_draft_for_portal(user, client, DraftKind.JOURNAL)
+    )
+    form = JournalForm(request.POST or None, initial={"text": kept} if kept else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.journal_entry_add(actor=user, client=client, text=form.cleaned_data["text"])
@@ -33,7 +39,12 @@ def journal(request: SignedInRequest) -> HttpResponseBase:
     return render(
         request,
         "portal/journal.html",
-        {"client": client, "form": form, "entries": access.journal_for_portal(user, client)},
+        {
+            "client": client,
+            "form": form,
+            "kept": bool(kept),
+            "entries": access.journal_for_portal(user, client),
+        },
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBase
@@ -10,24 +12,35 @@ from django.views.decorators.http import require_POST
 
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
+from milepost.domain import logs as log_units
 from milepost.lib.forms import add_service_errors
+from milepost.plans.models import Metric
 from milepost.portal import access, services
 from milepost.portal.forms import (
     LogForm,
 )
+from milepost.portal.selectors import LoggedMeasure
 
 
-def _log_forms(measures: list, bound: LogForm | None = None) -> list[tuple[object, LogForm]]:
+def _form(metric: Metric | None, *args: Any, **kwargs: Any) -> LogForm:
+    if metric is None:
+        return LogForm(*args, **kwargs)
+    return LogForm(
+        *args, rule=log_units.rule_for(metric.unit, metric.name), unit=metric.unit, **kwargs
+    )
+
+
+def _log_forms(
+    measures: list[LoggedMeasure], bound: LogForm | None = None
+) -> list[tuple[LoggedMeasure, LogForm]]:
     forms_ = []
     for measure in measures:
         metric = measure.metric
         if bound is not None and bound.data.get("metric") == metric.public_id:
             form = bound
         else:
-            form = LogForm(
-                initial={"metric": metric.public_id},
-                unit=metric.unit,
-                auto_id=f"id_{metric.public_id}_%s",
+            form = _form(
+                metric, initial={"metric": metric.public_id}, auto_id=f"id_{metric.public_id}_%s"
             )
         forms_.append((measure, form))
     return forms_
@@ -42,10 +55,10 @@ def log(request: SignedInRequest) -> HttpResponseBase:
     bound = None
     if request.method == "POST":
         metric_id = request.POST.get("metric", "")
-        unit = next((m.metric.unit for m in measures if m.metric.public_id == metric_id), "")
-        bound = LogForm(
+        metric = next((m.metric for m in measures if m.metric.public_id == metric_id), None)
+        bound = _form(
+            metric,
             request.POST,
-            unit=unit,
             auto_id=f"id_{metric_id}_%s" if metric_id.isalnum() else "id_%s",
         )
         if bound.is_valid():
@@ -57,7 +70,7 @@ def log(request: SignedInRequest) -> HttpResponseBase:
                     metric=data["metric"],
                     occurred_at=data["occurred_at"],
                     value=data["value"],
-                    intensity=data["intensity"],
+                    intensity=data.get("intensity"),
                     note=data["note"],
                 )
             except ValidationError as error:

@@ -18,9 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import care_team_of, client_get_for_portal
+from milepost.clients.models import Client
 from milepost.domain import schedules
 from milepost.domain.instruments import Instrument, Item
 from milepost.domain.schedules import Occurrence
@@ -74,9 +76,9 @@ def _is_due(assignment: Assignment) -> bool:
     return schedules.is_due(service.assignment_next_due(assignment), timezone.localdate())
 
 
-@policy(Policy.PORTAL)
-def questionnaire_list(request: SignedInRequest) -> HttpResponseBase:
-    client, items = portal_assignments(request.user)
+def due_rows(user: User) -> tuple[Client, list[DueRow]]:
+    """The client's portal questionnaires with their next occurrence (audited reads)."""
+    client, items = portal_assignments(user)
     today = timezone.localdate()
     rows = []
     for assignment in items:
@@ -94,6 +96,12 @@ def questionnaire_list(request: SignedInRequest) -> HttpResponseBase:
                 total=len(assignment.instrument.items),
             )
         )
+    return client, rows
+
+
+@policy(Policy.PORTAL)
+def questionnaire_list(request: SignedInRequest) -> HttpResponseBase:
+    client, rows = due_rows(request.user)
     return render(
         request,
         "portal/questionnaires.html",
@@ -137,6 +145,8 @@ def questionnaire_question(
         return _not_ready(request)
     item = _item(instrument, number)
     given = service.draft_answers(assignment)
+    if request.method == "POST" and request.POST.get("nav") == "autosave":
+        return _autosave(request, assignment, number, item)
     if request.method == "POST":
         form = PortalItemForm(request.POST, item=item)
         skip = request.POST.get("nav") == "skip"
@@ -182,6 +192,23 @@ def questionnaire_question(
             "previous": number - 1 if number > 1 else None,
         },
     )
+
+
+def _autosave(
+    request: SignedInRequest, assignment: Assignment, number: int, item: Item
+) -> HttpResponse:
+    """The chosen answer, saved in the background before the idle timeout (decision 0823):
+    no crisis screen or next question now; they come when the client presses Next."""
+    form = PortalItemForm(request.POST, item=item)
+    if not form.is_valid() or form.answer() is None:
+        return HttpResponse(status=204)
+    try:
+        service.portal_answer_save(
+            actor=request.user, assignment=assignment, question=number, answer=form.answer()
+        )
+    except ValidationError:
+        return HttpResponse(status=400)
+    return HttpResponse(status=204)
 
 
 def _errors_to_form(form: PortalItemForm, error: ValidationError) -> None:
