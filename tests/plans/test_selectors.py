@@ -18,7 +18,7 @@ class PlanToDomainTests:
         services.plan_update(
             actor=personas.alice, plan=draft, strengths="Curious", discharge_criteria="PHQ-9 < 10"
         )
-        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1", text="MDD")
+        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1")
         services.target_set(
             actor=personas.alice,
             owner=goal,

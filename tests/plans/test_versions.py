@@ -385,7 +385,7 @@ class ReviewFindingsTests:
         dp = signed(personas)
         draft = versions.plan_amend(actor=personas.alice, plan=dp.plan, reason="Recode")
         services.diagnosis_remove(actor=personas.alice, diagnosis=draft.diagnoses.get())
-        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1", text="MDD, mild")
+        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1")
         other = services.formulation_factor_add(
             actor=personas.alice, client=personas.dana_client, kind="perpetuating", text="Avoids"
         )
