@@ -97,7 +97,7 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor: User,
+    actor: User | None,
     user: User,
     full_name: str,
     credentials: str,
@@ -112,7 +112,7 @@ def user_update(
     clean_ids = provider_identifiers(identifiers)
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
-    if user.pk == actor.pk and (role != Role.ADMIN or not is_active):
+    if actor is not None and user.pk == actor.pk and (role != Role.ADMIN or not is_active):
         raise ValidationError(
             {"role": "You cannot remove your own admin role or deactivate yourself."}
         )
