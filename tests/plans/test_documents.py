@@ -98,7 +98,7 @@ class PlanDocumentTests:
             "born 1 Apr 1990",
             "Treatment plan version 1",
             "F32.1",
-            "Major depressive disorder, moderate",
+            "Major depressive disorder, single episode, moderate",
             "Sister",  # strengths
             "I want to feel like myself again",
             "Reduce PHQ-9 from 17 to 9 or below within 16 weeks",
