@@ -451,10 +451,11 @@ class CourseOfTreatmentTests:
             confirmed=True,
         )
         target = target_of(draft.goals.get())
+        assert target is not None
         assert target.baseline == 8
         by_instrument = {
             "phq9": [
-                (timezone.localdate(a.administered_at), float(a.total))
+                (timezone.localdate(a.administered_at), float(a.total or 0))
                 for a in Administration.objects.filter(client=personas.dana_client)
             ]
         }

@@ -148,7 +148,7 @@ def patient(client: Client) -> Resource:
         resource["gender"] = client.sex  # administrative-gender, as the model stores it
     if address := _address(client.address_line, client.city, client.state, client.postal_code):
         resource["address"] = [{**address, "use": "home"}]
-    extensions = []
+    extensions: list[dict[str, Any]] = []
     if client.gender_identity:
         extensions.append(
             {"url": codes.GENDER_IDENTITY, "valueCodeableConcept": {"text": client.gender_identity}}
