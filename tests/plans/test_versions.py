@@ -384,8 +384,9 @@ class ReviewFindingsTests:
     def test_a_reworded_diagnosis_and_relinked_factors_are_changes(self, personas):
         dp = signed(personas)
         draft = versions.plan_amend(actor=personas.alice, plan=dp.plan, reason="Recode")
-        services.diagnosis_remove(actor=personas.alice, diagnosis=draft.diagnoses.get())
-        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1")
+        # The service always writes the code set's description (decision 0801); a wording of
+        # its own comes only from before that check, as here.
+        draft.diagnoses.update(text="MDD, moderate")
         other = services.formulation_factor_add(
             actor=personas.alice, client=personas.dana_client, kind="perpetuating", text="Avoids"
         )
