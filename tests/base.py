@@ -158,9 +158,7 @@ def dana_plan(p: Personas) -> DanaPlan:
         text="Stays in bed when low, so fewer rewarding activities",
     )
     plan = plans.plan_create_draft(actor=p.alice, client=p.dana_client)
-    diagnosis = plans.diagnosis_add(
-        actor=p.alice, plan=plan, code="F32.1", text="Major depressive disorder, moderate"
-    )
+    diagnosis = plans.diagnosis_add(actor=p.alice, plan=plan, code="F32.1")
     goal = plans.goal_add(
         actor=p.alice,
         plan=plan,

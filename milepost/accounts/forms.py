@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django import forms
@@ -45,15 +46,35 @@ class UserCreateForm(forms.Form):
 
 class UserUpdateForm(forms.Form):
     full_name = forms.CharField(max_length=150)
-    credentials = forms.CharField(max_length=60, required=False)
+    credentials = forms.CharField(
+        max_length=60, required=False, help_text="Licence and degree, e.g. LCSW, PhD."
+    )
     role = forms.ChoiceField(choices=Role.choices)
     is_active = forms.BooleanField(required=False, label="Active (may sign in)")
+    # Provider identifiers (staff only): printed on plans, exported as the Practitioner.
+    npi = forms.CharField(
+        label="NPI",
+        max_length=14,
+        required=False,
+        help_text="The 10-digit National Provider Identifier; its last digit is checked.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    license_state = forms.CharField(
+        label="Licence state", max_length=2, required=False, help_text="Two letters, e.g. NY."
+    )
+    license_type = forms.CharField(
+        label="Licence type", max_length=40, required=False, help_text="e.g. LCSW, LMHC."
+    )
+    license_number = forms.CharField(label="Licence number", max_length=40, required=False)
 
     def __init__(self, *args: Any, client_account: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         role = self.fields["role"]
         assert isinstance(role, forms.ChoiceField)
         role.choices = [(Role.CLIENT.value, Role.CLIENT.label)] if client_account else STAFF_ROLES
+        if client_account:
+            for name in ("npi", "license_state", "license_type", "license_number"):
+                del self.fields[name]
 
 
 class PracticeSettingsForm(forms.Form):
@@ -68,6 +89,27 @@ class PracticeSettingsForm(forms.Form):
         required=False,
         help_text="Clinicians, supervisors and admins then sign in with a code from an "
         "authenticator app as well as their password. Clients may choose it for themselves.",
+    )
+
+
+class PracticeDetailsForm(forms.Form):
+    """What payers need of the practice (printed on plans, exported as the Organization)."""
+
+    address_line = forms.CharField(label="Street address", max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    state = forms.CharField(max_length=2, required=False, help_text="Two letters, e.g. NY.")
+    postal_code = forms.CharField(label="ZIP code", max_length=10, required=False)
+    phone = forms.CharField(
+        max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    tax_id = forms.CharField(
+        label="Tax id (EIN)", max_length=12, required=False, help_text="Nine digits: 12-3456789."
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=[("", "Unchanged"), *((n, n) for n in sorted(zoneinfo.available_timezones()))],
+        required=False,
+        help_text="Plans and reports print times in this zone.",
     )
 
 

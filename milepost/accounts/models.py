@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -46,6 +47,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     credentials = models.CharField(
         max_length=60, blank=True, help_text="Licence and degree after the name, e.g. LCSW, PhD."
     )
+    # Provider identifiers payers ask for (docs/decisions/0802): the NPI (checked with its
+    # check digit) and the state licence.
+    npi = models.CharField("NPI", max_length=10, blank=True)
+    license_state = models.CharField(max_length=2, blank=True)
+    license_type = models.CharField(max_length=40, blank=True)
+    license_number = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -65,6 +72,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
+
+
+def default_time_zone() -> str:
+    """A new practice starts in the server's zone (settings.TIME_ZONE) until its admin sets one."""
+    return str(settings.TIME_ZONE)
 
 
 class Organization(models.Model):
@@ -93,6 +105,15 @@ class Organization(models.Model):
         default=True,
         help_text="Clinicians, supervisors and admins sign in with an authenticator app too.",
     )
+    # What payers need on a plan (docs/decisions/0802): the practice's address, phone and
+    # tax id (EIN, NN-NNNNNNN), and the time zone its documents print times in.
+    address_line = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    tax_id = models.CharField("Tax id (EIN)", max_length=10, blank=True)
+    time_zone = models.CharField(max_length=60, default=default_time_zone)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +25,7 @@ from milepost.accounts.models import (
     User,
 )
 from milepost.audit.services import audit_record
-from milepost.domain import compliance
+from milepost.domain import compliance, demographics
 from milepost.lib.models import apply_changes
 
 
@@ -95,18 +97,22 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor: User,
+    actor: User | None,
     user: User,
     full_name: str,
     credentials: str,
     role: Role | str,
     is_active: bool,
+    **identifiers: str,
 ) -> User:
+    """Change a user's name, credentials, role and state; `identifiers` (npi, license_state,
+    license_type, license_number), when given, are the clinician's provider identifiers."""
     membership = user.membership
     _check_admin_of(actor, membership.organization)
+    clean_ids = provider_identifiers(identifiers)
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
-    if user.pk == actor.pk and (role != Role.ADMIN or not is_active):
+    if actor is not None and user.pk == actor.pk and (role != Role.ADMIN or not is_active):
         raise ValidationError(
             {"role": "You cannot remove your own admin role or deactivate yourself."}
         )
@@ -120,6 +126,7 @@ def user_update(
             "full_name": full_name.strip(),
             "credentials": credentials.strip(),
             "is_active": is_active,
+            **clean_ids,
         },
     )
     if changed:
@@ -147,6 +154,79 @@ def user_update(
         detail={"fields": changed},
     )
     return user
+
+
+PROVIDER_FIELDS = ("npi", "license_state", "license_type", "license_number")
+
+
+def provider_identifiers(values: dict[str, str]) -> dict[str, str]:
+    """The NPI (10 digits with its Luhn check digit over the prefix 80840) and the state
+    licence, cleaned, or ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    for name in sorted(set(values) - set(PROVIDER_FIELDS)):
+        errors[name] = "This field cannot be changed."
+    clean = {name: str(value).strip() for name, value in values.items() if name in PROVIDER_FIELDS}
+    if "npi" in clean:
+        clean["npi"] = "".join(clean["npi"].split())
+        if clean["npi"] and (problem := demographics.npi_problem(clean["npi"])):
+            errors["npi"] = problem
+    if "license_state" in clean:
+        clean["license_state"] = clean["license_state"].upper()
+        state = clean["license_state"]
+        if state and (problem := demographics.state_problem(state)):
+            errors["license_state"] = problem
+    for name, most in (("license_type", 40), ("license_number", 40)):
+        if len(clean.get(name, "")) > most:
+            errors[name] = f"At most {most} characters."
+    if clean.get("license_number") and not clean.get("license_state"):
+        errors["license_state"] = "Say which state issued the licence."
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+PRACTICE_FIELDS = ("address_line", "city", "state", "postal_code", "phone", "tax_id", "time_zone")
+
+
+@transaction.atomic
+def practice_details_set(*, actor: User | None, organization: Organization, **values: str) -> None:
+    """A practice admin sets what payers need of the practice: its address and phone, its
+    tax id (EIN, NN-NNNNNNN) and the time zone its documents print times in."""
+    _check_admin_of(actor, organization)
+    errors: dict[str, str] = {}
+    for name in sorted(set(values) - set(PRACTICE_FIELDS)):
+        errors[name] = "This field cannot be changed."
+    clean = {name: str(value).strip() for name, value in values.items() if name in PRACTICE_FIELDS}
+    if clean.get("state"):
+        clean["state"] = clean["state"].upper()
+        if problem := demographics.state_problem(clean["state"]):
+            errors["state"] = problem
+    if clean.get("postal_code") and not demographics.zip_ok(clean["postal_code"]):
+        errors["postal_code"] = "Enter a ZIP code of 5 digits, or ZIP+4 (12345-6789)."
+    if clean.get("phone") and (problem := demographics.phone_problem(clean["phone"])):
+        errors["phone"] = problem
+    if clean.get("tax_id"):
+        ein = demographics.normalise_ein(clean["tax_id"])
+        if ein is None:
+            errors["tax_id"] = "An EIN is nine digits, written 12-3456789."
+        else:
+            clean["tax_id"] = ein
+    if "time_zone" in clean and clean["time_zone"] not in zoneinfo.available_timezones():
+        errors["time_zone"] = "Choose a time zone from the list, e.g. America/New_York."
+    if errors:
+        raise ValidationError(errors)
+    changed = apply_changes(organization, clean)
+    if not changed:
+        return
+    organization.save(update_fields=changed)
+    audit_record(
+        action="organization.update",
+        actor=actor,
+        organization=organization,
+        object_type="organization",
+        object_id=organization.public_id,
+        detail={"fields": changed},
+    )
 
 
 def custodian_end(*, actor: User | None, membership: Membership, reason: str) -> bool:

@@ -23,6 +23,7 @@ from milepost.accounts.forms import (
     MfaRecoveryCodesForm,
     MfaSetupForm,
     MfaVerifyForm,
+    PracticeDetailsForm,
     PracticeSettingsForm,
     UserUpdateForm,
 )
@@ -70,6 +71,7 @@ def _user_edit_page(
             initial={
                 "full_name": person.full_name,
                 "credentials": person.credentials,
+                **{name: getattr(person, name) for name in services.PROVIDER_FIELDS},
                 "role": membership.role,
                 "is_active": person.is_active,
             },
@@ -108,6 +110,7 @@ def user_edit(request: SignedInRequest, user_id: str) -> HttpResponseBase:
     initial = {
         "full_name": person.full_name,
         "credentials": person.credentials,
+        **{name: getattr(person, name) for name in services.PROVIDER_FIELDS},
         "role": person.membership.role,
         "is_active": person.is_active,
     }
@@ -179,8 +182,15 @@ def practice_settings(request: SignedInRequest) -> HttpResponseBase:
             "mfa_required": organization.mfa_required,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    details = PracticeDetailsForm(
+        request.POST or None,
+        initial={name: getattr(organization, name) for name in services.PRACTICE_FIELDS},
+        prefix="practice",
+    )
+    if request.method == "POST" and form.is_valid() and details.is_valid():
         try:
+            values = {k: v for k, v in details.cleaned_data.items() if k != "time_zone" or v}
+            services.practice_details_set(actor=request.user, organization=organization, **values)
             practice_profile_set(
                 actor=request.user,
                 organization=organization,
@@ -192,14 +202,29 @@ def practice_settings(request: SignedInRequest) -> HttpResponseBase:
                 mfa_required=form.cleaned_data["mfa_required"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            # Each service names its own fields; the details form holds the practice's.
+            details_errors = {
+                k: v for k, v in error.message_dict.items() if k in services.PRACTICE_FIELDS
+            }
+            add_service_errors(details, ValidationError(details_errors))
+            add_service_errors(
+                form,
+                ValidationError(
+                    {k: v for k, v in error.message_dict.items() if k not in details_errors}
+                ),
+            )
         else:
             messages.success(request, "Saved the practice settings.")
             return redirect("accounts:practice_settings")
     return render(
         request,
         "accounts/practice_settings.html",
-        {"form": form, "organization": organization, "profiles": list(all_profiles().values())},
+        {
+            "form": form,
+            "details": details,
+            "organization": organization,
+            "profiles": list(all_profiles().values()),
+        },
     )
 
 

@@ -6,6 +6,7 @@ from django import forms
 
 from milepost.accounts.models import User
 from milepost.clients.models import ClientStatus
+from milepost.domain.demographics import ADMINISTRATIVE_SEX, SUBSCRIBER_RELATIONSHIP
 from milepost.lib.concurrency import SeenField
 from milepost.lib.forms import DateInput
 
@@ -16,15 +17,58 @@ class ClientForm(forms.Form):
     family_name = forms.CharField(max_length=100)
     preferred_name = forms.CharField(max_length=100, required=False)
     date_of_birth = forms.DateField(widget=DateInput(), help_text="Year, month and day.")
-    pronouns = forms.CharField(max_length=40, required=False)
+    pronouns = forms.CharField(max_length=40, required=False, help_text="e.g. she/her, they/them.")
+    sex = forms.ChoiceField(
+        label="Sex (for insurance)",
+        choices=[("", "Not recorded"), *ADMINISTRATIVE_SEX],
+        required=False,
+        help_text="The administrative sex the insurer has on file.",
+    )
+    gender_identity = forms.CharField(
+        max_length=60, required=False, help_text="In the client's words, e.g. non-binary."
+    )
     email = forms.EmailField(max_length=254, required=False)
-    phone = forms.CharField(max_length=40, required=False)
+    phone = forms.CharField(
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    address_line = forms.CharField(label="Street address", max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    state = forms.CharField(
+        max_length=2, required=False, help_text="Two letters, e.g. NY.", strip=True
+    )
+    postal_code = forms.CharField(label="ZIP code", max_length=10, required=False)
     status = forms.ChoiceField(choices=ClientStatus.choices, initial=ClientStatus.ACTIVE)
     referral_reason = forms.CharField(
         label="Reason for referral",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CoverageForm(forms.Form):
+    """The client's primary insurance, as the card shows it."""
+
+    payer = forms.CharField(label="Insurer", max_length=200, help_text="e.g. Aetna.")
+    plan_name = forms.CharField(label="Plan", max_length=200, required=False)
+    member_id = forms.CharField(
+        label="Member id", max_length=40, help_text="As printed on the insurance card."
+    )
+    group_id = forms.CharField(label="Group number", max_length=40, required=False)
+    relationship = forms.ChoiceField(
+        label="Client's relationship to the subscriber",
+        choices=SUBSCRIBER_RELATIONSHIP,
+        initial="self",
+    )
+    subscriber_name = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="The policy holder; needed unless the client is the subscriber.",
+    )
+    subscriber_date_of_birth = forms.DateField(
+        widget=DateInput(), required=False, help_text="Year, month and day."
     )
 
 

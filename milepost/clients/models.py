@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from milepost.domain.demographics import ADMINISTRATIVE_SEX, SUBSCRIBER_RELATIONSHIP
 from milepost.lib.fields import PublicIdField
 
 
@@ -28,8 +29,16 @@ class Client(models.Model):
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
     pronouns = models.CharField(max_length=40, blank=True)
+    # Administrative sex as payers and claims use it (FHIR administrative-gender); the
+    # client's gender identity is recorded separately, in their words.
+    sex = models.CharField(max_length=10, choices=ADMINISTRATIVE_SEX, blank=True)
+    gender_identity = models.CharField(max_length=60, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    address_line = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True, help_text="Two-letter US state code.")
+    postal_code = models.CharField(max_length=10, blank=True)
     status = models.CharField(
         max_length=20, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
     )
@@ -57,6 +66,30 @@ class Client(models.Model):
     def display_name(self) -> str:
         first = self.preferred_name or self.given_name
         return f"{first} {self.family_name}"
+
+
+class Coverage(models.Model):
+    """The client's health insurance, as a claim names it (FHIR Coverage). One per client:
+    the primary coverage. Read through clients/access.py, written by clients/services.py."""
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="coverage")
+    payer = models.CharField(max_length=200, help_text="The insurer, e.g. Aetna.")
+    plan_name = models.CharField(max_length=200, blank=True)
+    member_id = models.CharField(max_length=40)
+    group_id = models.CharField(max_length=40, blank=True)
+    relationship = models.CharField(max_length=10, choices=SUBSCRIBER_RELATIONSHIP, default="self")
+    subscriber_name = models.CharField(
+        max_length=200, blank=True, help_text="The policy holder, when not the client."
+    )
+    subscriber_date_of_birth = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Coverage of client {self.client_id}"
+
+    @property
+    def relationship_label(self) -> str:
+        return dict(SUBSCRIBER_RELATIONSHIP).get(self.relationship, self.relationship)
 
 
 class CareTeamMember(models.Model):

@@ -14,7 +14,14 @@ from milepost.accounts.access import require_membership
 from milepost.accounts.models import CLINICAL_ROLES, Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.access import require_client_in_reach, visible_clients
-from milepost.clients.models import CareTeamMember, Client, ClientStatus, EmergencyAccess
+from milepost.clients.models import (
+    CareTeamMember,
+    Client,
+    ClientStatus,
+    Coverage,
+    EmergencyAccess,
+)
+from milepost.domain import demographics
 from milepost.lib.concurrency import check_unchanged
 from milepost.lib.models import apply_changes
 from milepost.lib.validation import clean_text, raise_errors
@@ -25,10 +32,27 @@ EDITABLE_FIELDS = (
     "preferred_name",
     "date_of_birth",
     "pronouns",
+    "sex",
+    "gender_identity",
     "email",
     "phone",
+    "address_line",
+    "city",
+    "state",
+    "postal_code",
     "status",
     "referral_reason",
+)
+STRIPPED_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "gender_identity",
+    "phone",
+    "address_line",
+    "city",
+    "postal_code",
 )
 
 
@@ -47,8 +71,27 @@ def _validate(values: dict[str, Any]) -> None:
             errors["date_of_birth"] = "Enter a date of birth after 1900."
     if "status" in values and values["status"] not in ClientStatus.values:
         errors["status"] = "Choose a status from the list."
+    if values.get("sex") and values["sex"] not in dict(demographics.ADMINISTRATIVE_SEX):
+        errors["sex"] = "Choose the sex recorded for insurance from the list."
+    if values.get("phone") and (problem := demographics.phone_problem(values["phone"])):
+        errors["phone"] = problem
+    if values.get("state") and (problem := demographics.state_problem(values["state"])):
+        errors["state"] = problem
+    if values.get("postal_code") and not demographics.zip_ok(values["postal_code"]):
+        errors["postal_code"] = "Enter a ZIP code of 5 digits, or ZIP+4 (12345-6789)."
     if errors:
         raise ValidationError(errors)
+
+
+def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    for name in STRIPPED_FIELDS:
+        if name in values:
+            values[name] = str(values[name]).strip()
+    if "email" in values:
+        values["email"] = str(values["email"]).strip().lower()
+    if "state" in values:
+        values["state"] = str(values["state"]).strip().upper()
+    return values
 
 
 def _clinical_actor(actor: User, client: Client | None = None) -> None:
@@ -71,20 +114,28 @@ def client_create(
     phone: str = "",
     status: str = ClientStatus.ACTIVE,
     referral_reason: str = "",
+    **demographic: str,
 ) -> Client:
-    """A new client of the actor's organization, with the actor as primary clinician."""
+    """A new client of the actor's organization, with the actor as primary clinician.
+    `demographic` takes sex, gender_identity and the address fields."""
     _clinical_actor(actor)
-    values = {
-        "given_name": given_name.strip(),
-        "family_name": family_name.strip(),
-        "preferred_name": preferred_name.strip(),
-        "date_of_birth": date_of_birth,
-        "pronouns": pronouns.strip(),
-        "email": email.strip().lower(),
-        "phone": phone.strip(),
-        "status": status,
-        "referral_reason": referral_reason.strip(),
-    }
+    unknown = set(demographic) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
+    values = _clean_values(
+        {
+            "given_name": given_name,
+            "family_name": family_name,
+            "preferred_name": preferred_name,
+            "date_of_birth": date_of_birth,
+            "pronouns": pronouns,
+            "email": email,
+            "phone": phone,
+            "status": status,
+            "referral_reason": referral_reason.strip(),
+            **demographic,
+        }
+    )
     _validate(values)
     client = Client.objects.create(organization=actor.membership.organization, **values)
     CareTeamMember.objects.create(client=client, clinician=actor, is_primary=True)
@@ -106,11 +157,7 @@ def client_update(*, actor: User, client: Client, seen: object = None, **changes
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
-    for name in ("given_name", "family_name", "preferred_name", "pronouns", "phone"):
-        if name in changes:
-            changes[name] = str(changes[name]).strip()
-    if "email" in changes:
-        changes["email"] = str(changes["email"]).strip().lower()
+    _clean_values(changes)
     _validate(changes)
     client = Client.objects.select_for_update().get(pk=client.pk)
     check_unchanged(
@@ -137,6 +184,82 @@ def client_update(*, actor: User, client: Client, seen: object = None, **changes
         detail={"fields": changed},
     )
     return client
+
+
+COVERAGE_FIELDS = (
+    "payer",
+    "plan_name",
+    "member_id",
+    "group_id",
+    "relationship",
+    "subscriber_name",
+    "subscriber_date_of_birth",
+)
+
+
+def _coverage_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The coverage as stored, or ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    unknown = set(values) - set(COVERAGE_FIELDS)
+    for name in sorted(unknown):
+        errors[name] = "This field cannot be changed."
+    clean: dict[str, Any] = {}
+    for name in ("payer", "plan_name", "member_id", "group_id", "subscriber_name"):
+        clean[name] = clean_text(errors, name, values.get(name, ""), max_length=200)
+    for name, label in (("payer", "the insurer"), ("member_id", "the member id")):
+        if name not in errors and not clean[name]:
+            errors[name] = f"Enter {label}, as the insurance card shows it."
+    for name in ("member_id", "group_id"):
+        if name in errors or not clean[name]:
+            continue
+        if len(clean[name]) > 40:
+            errors[name] = "At most 40 characters."
+        elif problem := demographics.insurance_id_problem(clean[name]):
+            errors[name] = problem
+    relationship = values.get("relationship") or "self"
+    if relationship not in dict(demographics.SUBSCRIBER_RELATIONSHIP):
+        errors["relationship"] = "Choose the client's relationship to the subscriber."
+    clean["relationship"] = relationship
+    dob = values.get("subscriber_date_of_birth")
+    if dob is not None and not isinstance(dob, dt.date):
+        errors["subscriber_date_of_birth"] = "Enter a date."
+    elif dob is not None and dob > timezone.localdate():
+        errors["subscriber_date_of_birth"] = "The date of birth cannot be in the future."
+    clean["subscriber_date_of_birth"] = dob
+    if relationship != "self" and "subscriber_name" not in errors and not clean["subscriber_name"]:
+        errors["subscriber_name"] = (
+            "Enter the subscriber's name: the client is covered through someone else's policy."
+        )
+    raise_errors(errors)
+    return clean
+
+
+@transaction.atomic
+def coverage_set(*, actor: User, client: Client, **values: Any) -> Coverage:
+    """Record or change the client's insurance coverage (payer, plan, member and group id,
+    subscriber and relationship). Audited with the names of the fields changed, never
+    their values."""
+    _clinical_actor(actor, client)
+    clean = _coverage_values(values)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    coverage = Coverage.objects.filter(client=client).first()
+    if coverage is None:
+        coverage = Coverage.objects.create(client=client, **clean)
+        changed = list(clean)
+    else:
+        changed = apply_changes(coverage, clean)
+        if changed:
+            coverage.updated_at = timezone.now()
+            coverage.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        action="client.coverage_update",
+        actor=actor,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"fields": changed},
+    )
+    return coverage
 
 
 @transaction.atomic

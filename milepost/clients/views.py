@@ -15,6 +15,7 @@ from milepost.clients import services
 from milepost.clients.access import (
     care_team_of,
     client_get_for_user,
+    coverage_of,
     emergency_accesses_for_admin,
     emergency_accesses_for_clinician,
     emergency_client_lookup,
@@ -23,6 +24,7 @@ from milepost.clients.forms import (
     CareTeamAddForm,
     CareTeamRemoveForm,
     ClientForm,
+    CoverageForm,
     EmergencyAccessForm,
 )
 from milepost.lib.concurrency import SEEN, token
@@ -59,8 +61,30 @@ def client_detail(request: SignedInRequest, client_id: str) -> HttpResponseBase:
             "client": client,
             "team": team,
             "add_form": add_form,
+            "coverage": coverage_of(client),
         },
     )
+
+
+@policy(Policy.CLINICAL)
+def coverage_edit(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    """The client's insurance coverage: payer, plan, member and group id, subscriber."""
+    user = request.user
+    client = client_get_for_user(user, client_id, purpose="edit")
+    coverage = coverage_of(client)
+    initial = (
+        {name: getattr(coverage, name) for name in services.COVERAGE_FIELDS} if coverage else {}
+    )
+    form = CoverageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coverage_set(actor=user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Saved the insurance coverage.")
+            return redirect("clients:detail", client_id=client.public_id)
+    return render(request, "clients/coverage_form.html", {"form": form, "client": client})
 
 
 @policy(Policy.CLINICAL)

@@ -17,7 +17,7 @@ from milepost.accounts import services as accounts
 from milepost.accounts.models import Organization, Role, User
 from milepost.accounts.services import practice_profile_set
 from milepost.clients import services as clients
-from milepost.clients.models import Client
+from milepost.clients.models import Client, Coverage
 from milepost.demo.history import load_history
 from milepost.demo.invites import load_invites, load_staff_invite
 from milepost.demo.notes import load_notes
@@ -37,6 +37,9 @@ class DemoPerson:
     full_name: str
     role: Role
     credentials: str = ""
+    # NPI (valid check digit; made up, not a real provider's) and state licence.
+    npi: str = ""
+    license: tuple[str, str, str] = ("", "", "")  # state, type, number
 
     @property
     def email(self) -> str:
@@ -44,11 +47,33 @@ class DemoPerson:
 
 
 STAFF = (
-    DemoPerson("alice", "Alice Moreno", Role.CLINICIAN, "LCSW"),
-    DemoPerson("bob", "Bob Lindqvist", Role.CLINICIAN, "LMHC"),
-    DemoPerson("sam", "Sam Okonkwo", Role.SUPERVISOR, "PhD, Licensed Psychologist"),
+    DemoPerson(
+        "alice", "Alice Moreno", Role.CLINICIAN, "LCSW", "1578902342", ("NY", "LCSW", "087452")
+    ),
+    DemoPerson(
+        "bob", "Bob Lindqvist", Role.CLINICIAN, "LMHC", "1654321094", ("NY", "LMHC", "004213")
+    ),
+    DemoPerson(
+        "sam",
+        "Sam Okonkwo",
+        Role.SUPERVISOR,
+        "PhD, Licensed Psychologist",
+        "1482736455",
+        ("NY", "Psychologist", "019876"),
+    ),
     DemoPerson("erin", "Erin Walsh", Role.ADMIN),
 )
+
+# What payers need of the practice (docs/decisions/0802). The EIN is made up.
+PRACTICE_DETAILS = {
+    "address_line": "200 Lark Street, Suite 3",
+    "city": "Albany",
+    "state": "NY",
+    "postal_code": "12210",
+    "phone": "(518) 555-0100",
+    "tax_id": "12-3456789",
+    "time_zone": "America/New_York",
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +87,10 @@ class DemoClient:
     referral_reason: str
     team: tuple[str, ...]
     portal_key: str | None = None
+    # Sex for insurance (FHIR administrative-gender), gender identity, phone and address.
+    demographics: tuple[tuple[str, str], ...] = ()
+    # The insurance coverage (member ids are made up); subscribers other than the client.
+    coverage: tuple[tuple[str, str], ...] = ()
 
 
 CLIENTS = (
@@ -74,6 +103,22 @@ CLIENTS = (
         "PHQ-9 of 18 at intake (depression example from the seed guide).",
         ("alice",),
         portal_key="dana",
+        demographics=(
+            ("sex", "female"),
+            ("gender_identity", "Woman"),
+            ("phone", "(518) 555-0131"),
+            ("address_line", "14 Dove Street"),
+            ("city", "Albany"),
+            ("state", "NY"),
+            ("postal_code", "12210"),
+        ),
+        coverage=(
+            ("payer", "Aetna"),
+            ("plan_name", "Choice POS II"),
+            ("member_id", "W184226731"),
+            ("group_id", "0865421"),
+            ("relationship", "self"),
+        ),
     ),
     DemoClient(
         "Marcus",
@@ -83,6 +128,23 @@ CLIENTS = (
         "Panic attacks about three times a week; has stopped grocery shopping alone "
         "(panic with agoraphobia example).",
         ("alice", "bob"),
+        demographics=(
+            ("sex", "male"),
+            ("gender_identity", "Man"),
+            ("phone", "(518) 555-0178"),
+            ("address_line", "9 Quail Street, Apt 2"),
+            ("city", "Albany"),
+            ("state", "NY"),
+            ("postal_code", "12206"),
+        ),
+        coverage=(
+            ("payer", "Empire BlueCross BlueShield"),
+            ("plan_name", "HealthPlus PPO"),
+            ("member_id", "YLH773920184"),
+            ("group_id", "200145"),
+            ("relationship", "spouse"),
+            ("subscriber_name", "Jordan Hale"),
+        ),
     ),
     DemoClient(
         "Priya",
@@ -92,6 +154,20 @@ CLIENTS = (
         "Nightmares and avoidance of highway driving after a collision; PCL-5 of 52 at intake "
         "(trauma example).",
         ("bob",),
+        demographics=(
+            ("sex", "female"),
+            ("phone", "(518) 555-0152"),
+            ("address_line", "31 Western Avenue"),
+            ("city", "Albany"),
+            ("state", "NY"),
+            ("postal_code", "12203"),
+        ),
+        coverage=(
+            ("payer", "Fidelis Care"),
+            ("plan_name", "Medicaid Managed Care"),
+            ("member_id", "FC5519023"),
+            ("relationship", "self"),
+        ),
     ),
     DemoClient(
         "Tom",
@@ -101,6 +177,23 @@ CLIENTS = (
         "Feels uncomfortable in groups and avoids social gatherings; wants to feel at ease "
         "with friends and at work (social anxiety example).",
         ("alice",),
+        demographics=(
+            ("sex", "male"),
+            ("gender_identity", "Non-binary"),
+            ("phone", "(518) 555-0119"),
+            ("address_line", "5 Madison Place"),
+            ("city", "Albany"),
+            ("state", "NY"),
+            ("postal_code", "12202"),
+        ),
+        coverage=(
+            ("payer", "UnitedHealthcare"),
+            ("plan_name", "Choice Plus"),
+            ("member_id", "948201775"),
+            ("group_id", "717350"),
+            ("relationship", "child"),
+            ("subscriber_name", "Grace Okafor"),
+        ),
     ),
 )
 
@@ -125,6 +218,20 @@ def _person(organization: Organization, person: DemoPerson) -> User:
             password=settings.DEMO_PASSWORD,
             credentials=person.credentials,
         )
+    if person.npi and not user.npi:
+        state, kind, number = person.license
+        accounts.user_update(
+            actor=None,
+            user=user,
+            full_name=user.full_name,
+            credentials=user.credentials,
+            role=person.role,
+            is_active=True,
+            npi=person.npi,
+            license_state=state,
+            license_type=kind,
+            license_number=number,
+        )
     return user
 
 
@@ -137,6 +244,7 @@ def load() -> Organization:
     practice_profile_set(actor=None, organization=organization, payer_profile=PAYER_PROFILE)
     # Demo logins stay password-only; two-factor sign-in is there to try, not required.
     accounts.practice_mfa_set(actor=None, organization=organization, mfa_required=False)
+    accounts.practice_details_set(actor=None, organization=organization, **PRACTICE_DETAILS)
     staff = {p.key: _person(organization, p) for p in STAFF}
     for clinician in ("alice", "bob"):
         if not staff["sam"].supervisees.filter(clinician=staff[clinician]).exists():
@@ -158,9 +266,12 @@ def load() -> Organization:
                 pronouns=spec.pronouns,
                 email=f"{spec.given_name.lower()}.client@{DOMAIN}",
                 referral_reason=spec.referral_reason,
+                **dict(spec.demographics),
             )
             for key in spec.team[1:]:
                 clients.care_team_add(actor=primary, client=client, clinician=staff[key])
+        if spec.coverage and not Coverage.objects.filter(client=client).exists():
+            clients.coverage_set(actor=staff[spec.team[0]], client=client, **dict(spec.coverage))
         if spec.portal_key and client.portal_user_id is None:
             portal_user = _person(
                 organization,

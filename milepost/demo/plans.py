@@ -586,8 +586,8 @@ def _plan(client: Client, clinician: User, spec: PlanSpec, today: dt.date) -> Tr
         strengths=spec.strengths,
         discharge_criteria=spec.discharge_criteria,
     )
-    for code, text in spec.diagnoses:
-        plans.diagnosis_add(actor=clinician, plan=plan, code=code, text=text)
+    for code, _description in spec.diagnoses:  # the code set gives the description
+        plans.diagnosis_add(actor=clinician, plan=plan, code=code)
     factors = {f.text: f for f in FormulationFactor.objects.filter(formulation__client=client)}
     for goal_spec in spec.goals:
         goal = plans.goal_add(

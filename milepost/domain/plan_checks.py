@@ -20,6 +20,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from milepost.domain.icd10cm import lookup as icd10cm_lookup
+from milepost.domain.icd10cm import more_specific
 from milepost.domain.plans import INTERVENTION_TYPES, Goal, Intervention, Objective, Plan, Target
 from milepost.domain.smart.findings import ACTIVE_GOALS_RANGE
 from milepost.domain.smart.model import Structure
@@ -71,6 +73,21 @@ class PlanCheck:
 CHECKS: tuple[PlanCheck, ...] = (
     # The plan as a whole.
     PlanCheck("no-diagnosis", "error", "plan", "The plan lists at least one diagnosis.", "PL-01"),
+    PlanCheck(
+        "diagnosis-unknown-code",
+        "error",
+        "plan",
+        "Every diagnosis code is in the ICD-10-CM code set (milepost/domain/icd10cm.py).",
+        "PL-01; CMS ICD-10-CM code set",
+    ),
+    PlanCheck(
+        "diagnosis-not-billable",
+        "warning",
+        "plan",
+        "Every diagnosis code is billable: a leaf of the code set, not a category with more "
+        "specific codes below it.",
+        "PL-01; CMS ICD-10-CM code set",
+    ),
     PlanCheck(
         "no-goals",
         "error",
@@ -354,6 +371,23 @@ def _plan_findings(plan: Plan, today: dt.date) -> Iterator[PlanFinding]:
             "The plan has no diagnosis.",
             "Add at least one diagnosis with its ICD-10-CM code; payers reject plans without one.",
         )
+    for diagnosis in plan.diagnoses:
+        info = icd10cm_lookup(diagnosis.code)
+        if info is None:
+            yield _finding(
+                "diagnosis-unknown-code",
+                where,
+                f"{diagnosis.code} is not a code of ICD-10-CM.",
+                "Remove it and add the diagnosis with a code of the current code set.",
+            )
+        elif not info.billable:
+            below = ", ".join(more_specific(info.code))
+            yield _finding(
+                "diagnosis-not-billable",
+                where,
+                f"{info.code} ({info.description}) is a category, not a billable code.",
+                f"Use the most specific code below it ({below}, …); payers reject categories.",
+            )
     if not active:
         message = (
             f"None of the plan's {len(plan.goals)} goals is active."

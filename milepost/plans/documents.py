@@ -2,7 +2,8 @@
 
 Both are Django templates rendered by WeasyPrint, so they say what the web pages say:
 the progress report takes its words and its charts from plans/views/progress.py (the
-charts are the same SVG documents, embedded as data-URI images, which WeasyPrint draws
+charts are the same drawings as the page's, as PNGs at print resolution embedded as
+data-URI images (decision 0803), which WeasyPrint draws
 without the log noise of inline SVG). Black text and greys only: every status is a word,
 never only a colour, so the documents read the same printed in black and white.
 
@@ -22,9 +23,11 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from milepost.accounts.models import User
+from milepost.clients.access import care_team_of, coverage_of
 from milepost.domain import instruments
 from milepost.domain.target_progress import target_words
-from milepost.plans.models import Goal, Intervention, Objective, TreatmentPlan
+from milepost.plans.access import formulation_for_client
+from milepost.plans.models import Goal, Intervention, Objective, SignatureRole, TreatmentPlan
 from milepost.plans.selectors import target_to_domain
 from milepost.plans.views.progress import ItemReport, PlanProgress, plan_progress_for, target_of
 
@@ -40,13 +43,37 @@ def _pdf(template: str, context: dict[str, object]) -> bytes:
 
 
 def _common(plan: TreatmentPlan, *, user: User) -> dict[str, object]:
+    """What every document prints: the practice (with its time zone: every time printed is
+    the practice's local time), the client, the fingerprint, who printed it and when."""
     return {
         "plan": plan,
         "client": plan.client,
         "practice": plan.client.organization,
+        "time_zone": plan.client.organization.time_zone,
         "fingerprint": plan.content_hash[:12],
         "printed_at": timezone.now(),
         "printed_by": user,
+    }
+
+
+def _payer_facts(plan: TreatmentPlan, *, user: User) -> dict[str, object]:
+    """What a payer checks on a plan: the client's coverage and demographics, the presenting
+    problem, and the treating provider's NPI and licence."""
+    client = plan.client
+    team = care_team_of(client)
+    formulation = formulation_for_client(user, client)
+    clinician_signature = next(
+        (s for s in plan.signatures.all() if s.role == SignatureRole.CLINICIAN), None
+    )
+    provider = (
+        clinician_signature.signer
+        if clinician_signature is not None and clinician_signature.signer is not None
+        else (team[0] if team else None)
+    )
+    return {
+        "coverage": coverage_of(client),
+        "presenting_problems": formulation.presenting_problems if formulation else "",
+        "provider": provider,
     }
 
 
@@ -57,6 +84,7 @@ class TargetFacts:
     words: str
     measure: str
     baseline: str
+    current: str
     comparator: str
     value: str
     due: dt.date
@@ -78,7 +106,7 @@ class PrintedGoal:
     objectives: list[PrintedObjective]
 
 
-def _facts(owner: Goal | Objective) -> TargetFacts | None:
+def _facts(owner: Goal | Objective, latest: dict[str, str]) -> TargetFacts | None:
     target = target_of(owner)
     if target is None:
         return None
@@ -94,6 +122,7 @@ def _facts(owner: Goal | Objective) -> TargetFacts | None:
         words=words,
         measure=measure,
         baseline="not recorded" if target.baseline is None else f"{target.baseline:g}",
+        current=latest.get(owner.public_id) or "no value yet",
         comparator=target.get_comparator_display(),
         value=f"{target.target_value:g}",
         due=target.due_date,
@@ -102,17 +131,26 @@ def _facts(owner: Goal | Objective) -> TargetFacts | None:
 
 
 def plan_pdf(plan: TreatmentPlan, *, user: User) -> bytes:
-    """The plan version as payers read it: diagnoses, goals, objectives with their
-    targets, interventions, strengths, discharge criteria and every signature."""
+    """The plan version as payers read it: the client's coverage, the provider's NPI, the
+    presenting problem, diagnoses, goals and objectives with their targets (baseline and
+    current value), interventions, strengths, discharge criteria and every signature (the
+    client's, or that it is missing)."""
+    progress = plan_progress_for(user, plan, today=timezone.localdate())
+    latest = {
+        item.public_id: item.target.latest
+        for goal in progress.goals
+        for item in (goal, *goal.objectives)
+        if item.target is not None
+    }
     goals = [
         PrintedGoal(
             goal=goal,
-            target=_facts(goal),
+            target=_facts(goal, latest),
             objectives=[
                 PrintedObjective(
                     objective=objective,
                     number=f"{goal.order}.{objective.order}",
-                    target=_facts(objective),
+                    target=_facts(objective, latest),
                     interventions=list(objective.interventions.all()),
                 )
                 for objective in goal.objectives.all()
@@ -120,12 +158,15 @@ def plan_pdf(plan: TreatmentPlan, *, user: User) -> bytes:
         )
         for goal in plan.goals.all()
     ]
+    signatures = list(plan.signatures.select_related("witness", "signer"))
     return _pdf(
         "plans/pdf/plan.html",
         {
             **_common(plan, user=user),
+            **_payer_facts(plan, user=user),
             "goals": goals,
-            "signatures": list(plan.signatures.select_related("witness")),
+            "signatures": signatures,
+            "client_signed": any(s.role == SignatureRole.CLIENT for s in signatures),
         },
     )
 
@@ -142,8 +183,10 @@ class PrintedProgress:
 def _printed(progress: PlanProgress, item: ItemReport) -> PrintedProgress:
     chart = ""
     if item.target is not None and item.target.rows:
-        svg = progress.chart_svg(item.target).encode()
-        chart = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        # A PNG at print resolution (decision 0803): the web's SVG took WeasyPrint a third
+        # of a second a chart to draw.
+        png = progress.chart_png(item.target)
+        chart = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return PrintedProgress(
         item=item, chart=chart, objectives=[_printed(progress, o) for o in item.objectives]
     )
@@ -157,6 +200,7 @@ def progress_pdf(plan: TreatmentPlan, *, user: User) -> bytes:
         "plans/pdf/progress.html",
         {
             **_common(plan, user=user),
+            "coverage": coverage_of(plan.client),
             "goals": [_printed(progress, goal) for goal in progress.goals],
             "summary": progress.summary,
             "bound": len(progress.reports),

@@ -86,9 +86,11 @@ class PlanDetailsForm(forms.Form):
 
 class DiagnosisForm(forms.Form):
     code = forms.CharField(
-        label="ICD-10-CM code", max_length=20, help_text="For example F32.1 or F43.10."
+        label="ICD-10-CM code",
+        max_length=20,
+        help_text="For example F32.1 or F43.10. The description is filled in from the "
+        "ICD-10-CM code set.",
     )
-    text = forms.CharField(label="Diagnosis", max_length=300)
 
 
 class FactorChoiceField(forms.ModelMultipleChoiceField):

@@ -198,17 +198,39 @@ def target_series(
     """The values that count for a target, oldest first.
 
     An instrument's values from before the baseline administration are history, not
-    progress: the series starts at the baseline. A metric's (or a typed baseline's)
-    series is every value.
+    progress: the series starts at the baseline of the course of treatment, the first
+    version's (a goal carried into a later version, and re-baselined there, keeps its
+    earlier values). A metric's (or a typed baseline's) series is every value.
     """
     if target.instrument_code:
         series = by_instrument.get(target.instrument_code, [])
-        if target.baseline_administration is not None:
-            start = timezone.localdate(target.baseline_administration.administered_at)
+        start = course_start(target)
+        if start is not None:
             series = [p for p in series if p[0] >= start]
     else:
         series = by_metric.get(target.metric_id or 0, [])
     return sorted(series, key=lambda point: point[0])
+
+
+MAX_VERSIONS_FOLLOWED = 100
+
+
+def course_start(target: Target) -> dt.date | None:
+    """The day the course of treatment of this target's measure began: the baseline
+    administration of the earliest version of its goal or objective (followed back through
+    `origin`) that tracked the same instrument. None when that version's baseline was typed:
+    then every value counts."""
+    start: dt.date | None = None
+    current: Target | None = target
+    for _ in range(MAX_VERSIONS_FOLLOWED):
+        if current is None or current.instrument_code != target.instrument_code:
+            break
+        administration = current.baseline_administration
+        start = timezone.localdate(administration.administered_at) if administration else None
+        owner: Goal | Objective | None = current.goal or current.objective
+        origin = owner.origin if owner is not None else None
+        current = target_of(origin) if origin is not None else None
+    return start
 
 
 def target_progress_for(

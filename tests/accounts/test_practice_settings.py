@@ -61,3 +61,51 @@ class PracticeProfileSetTests:
         with pytest.raises(ValidationError) as caught:
             practice_profile_set(actor=personas.erin, organization=personas.org, payer_profile="x")
         assert "payer_profile" in caught.value.error_dict
+
+
+class PracticeDetailsTests:
+    DETAILS = {
+        "payer_profile": "default",
+        "practice-address_line": "200 Main Street, Suite 4",
+        "practice-city": "Albany",
+        "practice-state": "ny",
+        "practice-postal_code": "12207",
+        "practice-phone": "(518) 555-0100",
+        "practice-tax_id": "123456789",
+        "practice-time_zone": "America/Chicago",
+    }
+
+    def test_an_admin_sets_the_address_tax_id_and_time_zone(self, personas, login_as):
+        response = login_as(personas.erin).post(URL, self.DETAILS)
+        assert response.status_code == 302
+        org = Organization.objects.get(pk=personas.org.pk)
+        assert (org.state, org.tax_id, org.time_zone) == ("NY", "12-3456789", "America/Chicago")
+        event = AuditEvent.objects.get(action="organization.update")
+        assert set(event.detail["fields"]) == {
+            "address_line",
+            "city",
+            "state",
+            "postal_code",
+            "phone",
+            "tax_id",
+            "time_zone",
+        }
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("tax_id", "12-34567", "Tax id (EIN): An EIN is nine digits, written 12-3456789."),
+            ("time_zone", "Mars/Olympus", "Time zone: Select a valid choice."),
+            ("state", "ZZ", "State: Enter the two-letter US state code, e.g. NY."),
+        ],
+    )
+    def test_a_bad_value_names_the_field_and_keeps_the_rest(
+        self, personas, login_as, field, value, message
+    ):
+        data = {**self.DETAILS, f"practice-{field}": value}
+        response = login_as(personas.erin).post(URL, data)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert message in body
+        assert 'value="200 Main Street, Suite 4"' in body
+        assert Organization.objects.get(pk=personas.org.pk).tax_id == ""

@@ -86,7 +86,7 @@ class PlanReadTests:
             {
                 "id": made.diagnosis.public_id,
                 "code": "F32.1",
-                "text": "Major depressive disorder, moderate",
+                "text": "Major depressive disorder, single episode, moderate",
             }
         ]
         [goal] = plan["goals"]

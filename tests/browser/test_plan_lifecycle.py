@@ -78,7 +78,7 @@ def test_the_seed_depression_plan_from_baseline_to_its_second_version(
     plan = services.plan_create_draft(
         actor=alice, client=client, discharge_criteria="PHQ-9 under 10 twice", strengths="Runs"
     )
-    services.diagnosis_add(actor=alice, plan=plan, code="F32.1", text="Depression, moderate")
+    services.diagnosis_add(actor=alice, plan=plan, code="F32.1")
     goal = services.goal_add(
         actor=alice,
         plan=plan,

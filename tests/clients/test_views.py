@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from milepost.clients.models import Client
+from milepost.audit.models import AuditEvent
+from milepost.clients.models import Client, Coverage
 
 GOOD = {
     "given_name": "Eli",
@@ -36,6 +37,9 @@ class ClientCreateViewTests:
             ("email", "nope", b"Email: Enter a valid email address."),
             ("status", "gone", b"Status: Select a valid choice."),
             ("given_name", "x" * 101, b"Given name: Ensure this value has at most 100 characters"),
+            ("sex", "f", b"Sex (for insurance): Select a valid choice."),
+            ("state", "XX", b"State: Enter the two-letter US state code, e.g. NY."),
+            ("postal_code", "1234", b"ZIP code: Enter a ZIP code of 5 digits"),
         ],
     )
     def test_bad_input_names_the_field_and_keeps_the_rest(
@@ -65,6 +69,92 @@ class ClientEditViewTests:
         assert response.status_code == 404
         personas.dana_client.refresh_from_db()
         assert personas.dana_client.given_name == "Dana"
+
+    def test_demographics_are_saved_audited_and_shown(self, personas, login_as):
+        url = reverse("clients:edit", args=[personas.dana_client.public_id])
+        data = {
+            **GOOD,
+            "given_name": "Dana",
+            "family_name": "Quillfeather",
+            "sex": "female",
+            "gender_identity": "Woman",
+            "pronouns": "she/her",
+            "phone": "(212) 555-0143",
+            "address_line": "12 Elm Street",
+            "city": "Albany",
+            "state": "ny",
+            "postal_code": "12207",
+        }
+        http = login_as(personas.alice)
+        assert http.post(url, data).status_code == 302
+        client = Client.objects.get(pk=personas.dana_client.pk)
+        assert (client.sex, client.state, client.postal_code) == ("female", "NY", "12207")
+        event = AuditEvent.objects.filter(action="client.update").latest("id")
+        assert {"sex", "gender_identity", "address_line", "state"} <= set(event.detail["fields"])
+        page = http.get(reverse("clients:detail", args=[client.public_id])).content.decode()
+        assert "Woman" in page
+        assert "12 Elm Street, Albany, NY 12207" in page
+        assert "<dd>Female</dd>" in page
+
+    def test_a_bad_phone_number_names_the_field(self, personas, login_as):
+        url = reverse("clients:edit", args=[personas.dana_client.public_id])
+        data = {**GOOD, "given_name": "Dana", "family_name": "Quillfeather", "phone": "12"}
+        response = login_as(personas.alice).post(url, data)
+        assert b"Phone: A phone number has 7 to 15 digits; this one has 2." in response.content
+        assert b'value="12"' in response.content
+
+
+COVERAGE = {
+    "payer": "Aetna",
+    "plan_name": "Choice POS II",
+    "member_id": "W123456789",
+    "group_id": "0012345",
+    "relationship": "self",
+}
+
+
+@pytest.mark.django_db
+class CoverageViewTests:
+    def test_coverage_is_saved_audited_without_values_and_shown(self, personas, login_as):
+        client = personas.dana_client
+        http = login_as(personas.alice)
+        response = http.post(reverse("clients:coverage", args=[client.public_id]), COVERAGE)
+        assert response.status_code == 302
+        coverage = Coverage.objects.get(client=client)
+        assert (coverage.payer, coverage.member_id) == ("Aetna", "W123456789")
+        event = AuditEvent.objects.filter(action="client.coverage_update").latest("id")
+        assert "member_id" in event.detail["fields"]
+        assert "W123456789" not in str(event.detail)
+        page = http.get(reverse("clients:detail", args=[client.public_id])).content.decode()
+        assert "<dd>W123456789</dd>" in page
+        assert "<dd>0012345</dd>" in page
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            ({"member_id": ""}, "Member id: This field is required."),
+            ({"member_id": "W12*34"}, "Member id: Use the letters, digits and dashes"),
+            ({"relationship": "child"}, "Subscriber name: Enter the subscriber&#x27;s name"),
+            ({"relationship": "cousin"}, "Select a valid choice."),
+        ],
+    )
+    def test_bad_coverage_names_the_field_and_keeps_the_rest(
+        self, personas, login_as, change, message
+    ):
+        client = personas.dana_client
+        http = login_as(personas.alice)
+        url = reverse("clients:coverage", args=[client.public_id])
+        response = http.post(url, {**COVERAGE, **change})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert message in body
+        assert 'value="Choice POS II"' in body
+        assert not Coverage.objects.filter(client=client).exists()
+
+    def test_an_outsider_cannot_see_or_set_coverage(self, personas, login_as):
+        url = reverse("clients:coverage", args=[personas.dana_client.public_id])
+        assert login_as(personas.charlie).post(url, COVERAGE).status_code == 404
+        assert not Coverage.objects.exists()
 
 
 @pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.urls import reverse
 from milepost.accounts.models import Organization, User
 from milepost.audit.services import audit_verify
 from milepost.cli import main
-from milepost.clients.models import Client
+from milepost.clients.models import Client, Coverage
 from milepost.demo import data
+from milepost.domain import demographics
 
 
 @pytest.mark.django_db
@@ -27,6 +28,20 @@ class DemoDataTests:
             "dana": "client",
             "frank": "clinician",
         }
+
+    def test_payers_find_demographics_coverage_npis_and_the_practice_details(self):
+        data.load()
+        organization = Organization.objects.get(name=data.ORGANIZATION_NAME)
+        assert (organization.tax_id, organization.time_zone) == ("12-3456789", "America/New_York")
+        for client in Client.objects.filter(organization=organization):
+            assert client.sex in {"female", "male"}
+            assert client.postal_code
+            assert Coverage.objects.get(client=client).member_id
+        for key in ("alice", "bob", "sam"):
+            user = User.objects.get(email=f"{key}@{data.DOMAIN}")
+            assert demographics.npi_problem(user.npi) is None
+            assert user.license_state == "NY"
+            assert user.license_number
 
     def test_frank_is_invited_and_nobody_knows_a_password_for_him(self):
         from milepost.invites.models import StaffInvitation

@@ -271,6 +271,20 @@ Breaker = Callable[[Plan], Plan]
 FAILING: list[tuple[str, Breaker, dt.date, str, str]] = [
     # The plan as a whole.
     ("no diagnosis", lambda p: dataclasses.replace(p, diagnoses=()), TODAY, "no-diagnosis", "p1"),
+    (
+        "a code not in ICD-10-CM",
+        lambda p: dataclasses.replace(p, diagnoses=(Diagnosis("F32.19", "Made-up code"),)),
+        TODAY,
+        "diagnosis-unknown-code",
+        "p1",
+    ),
+    (
+        "a category code, not billable",
+        lambda p: dataclasses.replace(p, diagnoses=(Diagnosis("F32", "Depressive episode"),)),
+        TODAY,
+        "diagnosis-not-billable",
+        "p1",
+    ),
     ("no goals at all", lambda p: dataclasses.replace(p, goals=()), TODAY, "no-goals", "p1"),
     (
         "every goal met or discontinued",

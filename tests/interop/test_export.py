@@ -10,7 +10,9 @@ from collections import Counter
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
+from milepost.accounts import services as accounts
 from milepost.audit.models import AuditEvent
+from milepost.clients import services as clients
 from milepost.domain import instruments
 from milepost.interop.fhir import codes
 from milepost.interop.fhir.export import client_bundle
@@ -23,6 +25,9 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED_TYPES = {
     "Patient",
+    "Organization",
+    "Practitioner",
+    "Coverage",
     "Condition",
     "CarePlan",
     "Provenance",
@@ -51,7 +56,76 @@ def resolve(bundle, reference):
 
 @pytest.fixture
 def bundle(record):
-    return client_bundle(record.p.alice, record.p.dana_client)
+    p = record.p
+    clients.client_update(
+        actor=p.alice,
+        client=p.dana_client,
+        sex="female",
+        gender_identity="Woman",
+        pronouns="she/her",
+        address_line="14 Dove Street",
+        city="Albany",
+        state="NY",
+        postal_code="12210",
+    )
+    clients.coverage_set(
+        actor=p.alice,
+        client=p.dana_client,
+        payer="Aetna",
+        plan_name="Choice POS II",
+        member_id="W184226731",
+        group_id="0865421",
+        relationship="child",
+        subscriber_name="Ruth Example",
+    )
+    accounts.user_update(
+        actor=None,
+        user=p.alice,
+        full_name=p.alice.full_name,
+        credentials="LCSW",
+        role="clinician",
+        is_active=True,
+        npi="1578902342",
+        license_state="NY",
+        license_type="LCSW",
+        license_number="087452",
+    )
+    accounts.practice_details_set(actor=None, organization=p.org, tax_id="12-3456789", state="NY")
+    p.dana_client.refresh_from_db()
+    p.alice.refresh_from_db()
+    return client_bundle(p.alice, p.dana_client)
+
+
+class PayerResourcesTests:
+    def test_the_patient_carries_sex_address_gender_identity_and_pronouns(self, bundle):
+        patient = resources(bundle, "Patient")[0]
+        assert patient["gender"] == "female"
+        assert patient["address"][0]["line"] == ["14 Dove Street"]
+        assert patient["address"][0]["postalCode"] == "12210"
+        extensions = {e["url"]: e for e in patient["extension"]}
+        assert extensions[codes.GENDER_IDENTITY]["valueCodeableConcept"]["text"] == "Woman"
+        pronouns = extensions[codes.PRONOUNS]["extension"][0]
+        assert pronouns["valueCodeableConcept"]["text"] == "she/her"
+        assert resolve(bundle, patient["managingOrganization"])["resourceType"] == "Organization"
+
+    def test_the_coverage_names_payer_member_group_and_subscriber(self, bundle):
+        (coverage,) = resources(bundle, "Coverage")
+        assert coverage["subscriberId"] == "W184226731"
+        assert coverage["payor"] == [{"display": "Aetna"}]
+        assert coverage["relationship"]["coding"][0]["code"] == "child"
+        assert coverage["subscriber"] == {"display": "Ruth Example"}
+        assert resolve(bundle, coverage["beneficiary"])["resourceType"] == "Patient"
+        classes = {c["type"]["coding"][0]["code"]: c["value"] for c in coverage["class"]}
+        assert classes == {"group": "0865421", "plan": "Choice POS II"}
+
+    def test_the_practitioner_has_the_npi_and_the_organization_the_ein(self, bundle):
+        alice = next(r for r in resources(bundle, "Practitioner") if r["name"][0]["text"])
+        npis = [i["value"] for i in alice["identifier"] if i["system"] == codes.US_NPI]
+        assert npis == ["1578902342"]
+        assert alice["qualification"][0]["identifier"] == [{"value": "087452"}]
+        (practice,) = resources(bundle, "Organization")
+        eins = [i["value"] for i in practice["identifier"] if i["system"] == codes.US_EIN]
+        assert eins == ["12-3456789"]
 
 
 class ValidationTests:
@@ -140,7 +214,7 @@ class ContentTests:
         assert condition["code"]["coding"][0] == {
             "system": "http://hl7.org/fhir/sid/icd-10-cm",
             "code": "F32.1",
-            "display": "Major depressive disorder, moderate",
+            "display": "Major depressive disorder, single episode, moderate",
         }
         assert condition["clinicalStatus"]["coding"][0]["code"] == "active"
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 import struct
 import subprocess
 import zlib
+import zoneinfo
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from milepost.accounts import services as accounts
 from milepost.audit.models import AuditEvent
+from milepost.clients import services as clients
 from milepost.plans import documents
+from milepost.plans import services as plans
 from milepost.plans.access import plan_get_for_user
 from milepost.plans.models import TreatmentPlan
 from tests.base import Personas, dana_plan
@@ -98,7 +102,7 @@ class PlanDocumentTests:
             "born 1 Apr 1990",
             "Treatment plan version 1",
             "F32.1",
-            "Major depressive disorder, moderate",
+            "Major depressive disorder, single episode, moderate",
             "Sister",  # strengths
             "I want to feel like myself again",
             "Reduce PHQ-9 from 17 to 9 or below within 16 weeks",
@@ -121,6 +125,50 @@ class PlanDocumentTests:
         ]:
             assert expected in text, expected
         assert "DRAFT" not in text
+
+    def test_it_carries_what_a_payer_checks(self, personas, tmp_path):
+        p = personas
+        clients.client_update(
+            actor=p.alice, client=p.dana_client, sex="female", city="Albany", state="NY"
+        )
+        clients.coverage_set(
+            actor=p.alice, client=p.dana_client, payer="Aetna", member_id="W184226731"
+        )
+        accounts.user_update(
+            actor=None,
+            user=p.alice,
+            full_name=p.alice.full_name,
+            credentials=p.alice.credentials,
+            role="clinician",
+            is_active=True,
+            npi="1578902342",
+            license_state="NY",
+            license_type="LCSW",
+            license_number="087452",
+        )
+        accounts.practice_details_set(
+            actor=None, organization=p.org, tax_id="123456789", time_zone="Asia/Tokyo"
+        )
+        plans.formulation_update(
+            actor=p.alice, client=p.dana_client, presenting_problems="Low mood since spring"
+        )
+        plan = _plan(p)
+        text = _text(documents.plan_pdf(plan, user=p.alice), tmp_path)
+        signed_at = plan.signatures.get().signed_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+        for expected in [
+            "Sex Female",
+            "Insurer Aetna",
+            "Member id W184226731",
+            "NPI 1578902342",
+            "LCSW 087452 (NY)",
+            "Tax id (EIN) 12-3456789",
+            "Presenting problem Low mood since spring",
+            "Current 17 on",  # the PHQ-9 goal: baseline and the latest value
+            f"{signed_at:%H:%M} JST",  # the practice's time zone
+            "The client has not signed this version.",
+            "Frequency",  # a table header is never broken inside a word
+        ]:
+            assert expected in text, expected
 
     def test_a_draft_says_so_on_every_page(self, personas, tmp_path):
         dp = dana_plan(personas)

@@ -18,7 +18,7 @@ class PlanToDomainTests:
         services.plan_update(
             actor=personas.alice, plan=draft, strengths="Curious", discharge_criteria="PHQ-9 < 10"
         )
-        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1", text="MDD")
+        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1")
         services.target_set(
             actor=personas.alice,
             owner=goal,
@@ -48,7 +48,11 @@ class PlanToDomainTests:
         assert isinstance(result, domain.Plan)
         assert (result.id, result.version, result.status) == (draft.public_id, 1, "draft")
         assert (result.strengths, result.discharge_criteria) == ("Curious", "PHQ-9 < 10")
-        assert result.diagnoses == (domain.Diagnosis(code="F32.1", text="MDD", order=1),)
+        assert result.diagnoses == (
+            domain.Diagnosis(
+                code="F32.1", text="Major depressive disorder, single episode, moderate", order=1
+            ),
+        )
         assert [g.id for g in result.goals] == [goal.public_id, second.public_id]
         first = result.goals[0]
         assert first.client_words == "I want to feel like myself again"

@@ -220,42 +220,43 @@ class PlanTests:
 @pytest.mark.django_db
 class DiagnosisTests:
     def test_a_code_is_normalised_and_ordered(self, personas, draft):
-        first = services.diagnosis_add(
-            actor=personas.alice, plan=draft, code="f321", text="Major depressive disorder"
-        )
-        second = services.diagnosis_add(
-            actor=personas.alice, plan=draft, code="F41.1", text="Generalized anxiety disorder"
-        )
+        first = services.diagnosis_add(actor=personas.alice, plan=draft, code="f321")
+        second = services.diagnosis_add(actor=personas.alice, plan=draft, code="F41.1")
         assert (first.code, first.order, second.order) == ("F32.1", 1, 2)
         assert AuditEvent.objects.filter(action="diagnosis.create").count() == 2
 
     @pytest.mark.parametrize(
-        ("code", "text", "field"),
+        ("code", "message"),
         [
-            ("depression", "Major depressive disorder", "code"),
-            ("F32.1\x00", "Major depressive disorder", "code"),
-            ("F32.1", "", "text"),
-            ("F32.1", "x" * 301, "text"),
+            ("depression", "is not an ICD-10-CM code"),
+            ("F32.1\x00", "is not an ICD-10-CM code"),
+            ("F32.19 Made-up code", "is not an ICD-10-CM code"),
+            ("F32.19", "F32.19 is not a code of ICD-10-CM"),
+            ("F99.9", "F99.9 is not a code of ICD-10-CM"),
         ],
     )
-    def test_bad_diagnoses_name_their_field(self, personas, draft, code, text, field):
-        _refused(
-            lambda: services.diagnosis_add(actor=personas.alice, plan=draft, code=code, text=text),
-            field,
-        )
+    def test_bad_diagnoses_name_their_field(self, personas, draft, code, message):
+        with pytest.raises(ValidationError) as caught:
+            services.diagnosis_add(actor=personas.alice, plan=draft, code=code)
+        assert message in caught.value.message_dict["code"][0]
+        assert not draft.diagnoses.exists()
+
+    def test_the_description_comes_from_the_code_set(self, personas, draft):
+        leaf = services.diagnosis_add(actor=personas.alice, plan=draft, code="f4310")
+        category = services.diagnosis_add(actor=personas.alice, plan=draft, code="F32")
+        assert (leaf.code, leaf.text) == ("F43.10", "Post-traumatic stress disorder, unspecified")
+        assert (category.code, category.text) == ("F32", "Depressive episode")
 
     def test_the_same_code_twice_is_refused(self, personas, draft):
-        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1", text="MDD")
+        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1")
         _refused(
-            lambda: services.diagnosis_add(
-                actor=personas.alice, plan=draft, code="F321", text="MDD"
-            ),
+            lambda: services.diagnosis_add(actor=personas.alice, plan=draft, code="F321"),
             "code",
         )
 
     def test_removing_from_a_draft_renumbers_the_rest(self, personas, draft):
-        first = services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1", text="A")
-        second = services.diagnosis_add(actor=personas.alice, plan=draft, code="F41.1", text="B")
+        first = services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1")
+        second = services.diagnosis_add(actor=personas.alice, plan=draft, code="F41.1")
         services.diagnosis_remove(actor=personas.alice, diagnosis=first)
         second.refresh_from_db()
         assert list(draft.diagnoses.values_list("code", flat=True)) == ["F41.1"]
@@ -739,7 +740,7 @@ def _plan_writes(p, draft, goal, objective, intervention, diagnosis, factor):
         ("plan_update", lambda a: services.plan_update(actor=a, plan=draft, strengths="x")),
         (
             "diagnosis_add",
-            lambda a: services.diagnosis_add(actor=a, plan=draft, code="F41.1", text="GAD"),
+            lambda a: services.diagnosis_add(actor=a, plan=draft, code="F41.1"),
         ),
         ("diagnosis_remove", lambda a: services.diagnosis_remove(actor=a, diagnosis=diagnosis)),
         ("goal_add", lambda a: services.goal_add(actor=a, plan=draft, statement="Sleep")),
@@ -843,7 +844,7 @@ WRITE_NAMES = [
 
 @pytest.fixture
 def writes(personas, draft, goal, objective, intervention, factor):
-    diagnosis = services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1", text="MDD")
+    diagnosis = services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1")
     services.target_set(
         actor=personas.alice,
         owner=goal,

@@ -384,8 +384,9 @@ class ReviewFindingsTests:
     def test_a_reworded_diagnosis_and_relinked_factors_are_changes(self, personas):
         dp = signed(personas)
         draft = versions.plan_amend(actor=personas.alice, plan=dp.plan, reason="Recode")
-        services.diagnosis_remove(actor=personas.alice, diagnosis=draft.diagnoses.get())
-        services.diagnosis_add(actor=personas.alice, plan=draft, code="F32.1", text="MDD, mild")
+        # The service always writes the code set's description (decision 0801); a wording of
+        # its own comes only from before that check, as here.
+        draft.diagnoses.update(text="MDD, moderate")
         other = services.formulation_factor_add(
             actor=personas.alice, client=personas.dana_client, kind="perpetuating", text="Avoids"
         )
@@ -419,3 +420,46 @@ class ReviewFindingsTests:
                 decisions={dp.goal.public_id: ("continue", "")},
             )
         assert "held_on" in caught.value.error_dict
+
+
+class CourseOfTreatmentTests:
+    """After a review or an amendment the new version's progress keeps the whole course of
+    treatment: a target re-baselined in version 2 still charts version 1's values."""
+
+    def test_a_rebaselined_target_keeps_the_earlier_values(self, personas):
+        from milepost.measures.models import Administration
+        from milepost.plans.selectors import course_start, target_of, target_series
+
+        dp = signed(personas)
+        first_day = timezone.now() - dt.timedelta(days=42)
+        Administration.objects.filter(pk=personas.dana_phq9.pk).update(administered_at=first_day)
+        measures.administration_submit(
+            actor=personas.alice,
+            client=personas.dana_client,
+            instrument_code="phq9",
+            answers=[1, 1, 1, 1, 1, 1, 1, 1, 0],
+            administered_at=timezone.now() - dt.timedelta(days=1),
+        )
+        draft = versions.plan_amend(actor=personas.alice, plan=dp.plan, reason="Retarget")
+        goal = draft.goals.get()
+        services.target_set(  # blank baseline: the latest administration becomes the baseline
+            actor=personas.alice,
+            owner=goal,
+            instrument_code="phq9",
+            comparator="<=",
+            target_value=7,
+            due_date=IN_16_WEEKS,
+            confirmed=True,
+        )
+        target = target_of(draft.goals.get())
+        assert target is not None
+        assert target.baseline == 8
+        by_instrument = {
+            "phq9": [
+                (timezone.localdate(a.administered_at), float(a.total or 0))
+                for a in Administration.objects.filter(client=personas.dana_client)
+            ]
+        }
+        series = target_series(target, by_instrument=by_instrument, by_metric={})
+        assert [value for _, value in series] == [17.0, 8.0]
+        assert course_start(target) == timezone.localdate(first_day)

@@ -116,6 +116,29 @@ class EditorTests:
         assert "is not an ICD-10-CM code" in body
         assert 'value="depression"' in body
 
+    def test_a_made_up_code_is_refused_and_kept_in_the_field(self, personas, login_as):
+        dp = dana_plan(personas)
+        url = reverse(
+            "plans:diagnosis_add", args=[personas.dana_client.public_id, dp.plan.public_id]
+        )
+        response = login_as(personas.alice).post(url, {"code": "F32.19"})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "F32.19 is not a code of ICD-10-CM" in body
+        assert 'value="F32.19"' in body
+        assert not dp.plan.diagnoses.filter(code="F32.19").exists()
+
+    def test_a_category_code_is_added_with_a_warning(self, personas, login_as):
+        dp = dana_plan(personas)
+        url = reverse(
+            "plans:diagnosis_add", args=[personas.dana_client.public_id, dp.plan.public_id]
+        )
+        response = login_as(personas.alice).post(url, {"code": "F41"}, follow=True)
+        body = response.content.decode()
+        assert "F41 is a category, not a billable code" in body
+        assert "F41.0" in body
+        assert dp.plan.diagnoses.get(code="F41").text == "Other anxiety disorders"
+
     def test_removing_a_diagnosis(self, personas, login_as):
         dp = dana_plan(personas)
         url = reverse(

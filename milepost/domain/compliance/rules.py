@@ -257,9 +257,10 @@ RULES: tuple[Rule, ...] = (
         "At least one ICD-10-CM diagnosis; every problem links to a diagnosis or need.",
         "error",
         PARTLY,
-        "The diagnosis is checked; the plan has no problem list whose items could link to one.",
+        "The diagnosis is checked, and its code against the ICD-10-CM code set; the plan has "
+        "no problem list whose items could link to one.",
         ("NGS", "42 CFR 456.180", "Magellan TRR", "NC 26D .0904"),
-        ("no-diagnosis",),
+        ("no-diagnosis", "diagnosis-unknown-code", "diagnosis-not-billable"),
     ),
     Rule(
         "PL-02",

@@ -6,7 +6,8 @@ practice archive builds the same Bundle from records it read in bulk.
 
 What maps to what is in docs/fhir.md; the short version:
 
-- Client → Patient; each distinct ICD-10-CM code of any plan version → Condition.
+- Client → Patient (with its practice → Organization, its care team → Practitioner, its
+  insurance → Coverage); each distinct ICD-10-CM code of any plan version → Condition.
 - Plan version → CarePlan (+ one Provenance per signature); goal and objective → Goal
   (an objective is a milestone of its goal, and points back with an extension);
   intervention → CarePlan.activity.
@@ -25,10 +26,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from milepost.accounts.models import User
+from milepost.accounts.models import Organization, User
 from milepost.audit.services import audit_record
-from milepost.clients.models import Client, ClientStatus
-from milepost.domain import instruments
+from milepost.clients.access import care_team_of, coverage_of
+from milepost.clients.models import Client, ClientStatus, Coverage
+from milepost.domain import demographics, instruments
 from milepost.domain.instruments import Instrument
 from milepost.interop.access import ClientRecord, plan_versions_for_client
 from milepost.interop.fhir import codes
@@ -142,6 +144,135 @@ def patient(client: Client) -> Resource:
         telecom.append({"system": "phone", "value": client.phone})
     if telecom:
         resource["telecom"] = telecom
+    if client.sex:
+        resource["gender"] = client.sex  # administrative-gender, as the model stores it
+    if address := _address(client.address_line, client.city, client.state, client.postal_code):
+        resource["address"] = [{**address, "use": "home"}]
+    extensions: list[dict[str, Any]] = []
+    if client.gender_identity:
+        extensions.append(
+            {"url": codes.GENDER_IDENTITY, "valueCodeableConcept": {"text": client.gender_identity}}
+        )
+    if client.pronouns:
+        extensions.append(
+            {
+                "url": codes.PRONOUNS,
+                "extension": [{"url": "value", "valueCodeableConcept": {"text": client.pronouns}}],
+            }
+        )
+    if extensions:
+        resource["extension"] = extensions
+    resource["managingOrganization"] = codes.reference(
+        "Organization", client.organization.public_id, client.organization.name
+    )
+    return resource
+
+
+def _address(line: str, city: str, state: str, postal_code: str) -> dict[str, Any]:
+    address: dict[str, Any] = {}
+    if line:
+        address["line"] = [line]
+    for key, value in (("city", city), ("state", state), ("postalCode", postal_code)):
+        if value:
+            address[key] = value
+    if address:
+        address["country"] = "US"
+    return address
+
+
+def organization(practice: Organization) -> Resource:
+    """The practice: name, tax id (EIN), address and phone."""
+    resource: Resource = {
+        "resourceType": "Organization",
+        "id": practice.public_id,
+        "identifier": _identifier(codes.ORGANIZATION_ID, practice.public_id),
+        "active": True,
+        "type": [{"coding": [{"system": codes.ORGANIZATION_TYPE, "code": "prov"}]}],
+        "name": practice.name,
+    }
+    if practice.tax_id:
+        resource["identifier"].append({"system": codes.US_EIN, "value": practice.tax_id})
+    if practice.phone:
+        resource["telecom"] = [{"system": "phone", "value": practice.phone, "use": "work"}]
+    address = _address(practice.address_line, practice.city, practice.state, practice.postal_code)
+    if address:
+        resource["address"] = [{**address, "use": "work"}]
+    return resource
+
+
+def practitioner(clinician: User) -> Resource:
+    """A clinician of the care team: name, NPI, licence and credentials."""
+    resource: Resource = {
+        "resourceType": "Practitioner",
+        "id": clinician.public_id,
+        "identifier": _identifier(codes.PRACTITIONER_ID, clinician.public_id),
+        "active": clinician.is_active,
+        "name": [{"text": clinician.full_name}],
+    }
+    if clinician.npi:
+        resource["identifier"].append({"system": codes.US_NPI, "value": clinician.npi})
+    qualifications = []
+    if clinician.license_number:
+        qualifications.append(
+            {
+                "identifier": [{"value": clinician.license_number}],
+                "code": {
+                    "text": f"{clinician.license_type or 'Licence'}, {clinician.license_state}"
+                },
+                "issuer": {"display": f"State of {clinician.license_state}"},
+            }
+        )
+    if clinician.credentials:
+        qualifications.append({"code": {"text": clinician.credentials}})
+    if qualifications:
+        resource["qualification"] = qualifications
+    return resource
+
+
+def coverage(client: Client, insurance: Coverage) -> Resource:
+    """The client's insurance: payer, plan, member id (subscriberId), group, subscriber."""
+    resource: Resource = {
+        "resourceType": "Coverage",
+        "id": client.public_id,
+        "identifier": [
+            {
+                "type": {"coding": [{"system": codes.IDENTIFIER_TYPE, "code": "MB"}]},
+                "value": insurance.member_id,
+            }
+        ],
+        "status": "active",
+        "subscriberId": insurance.member_id,
+        "beneficiary": _patient_ref(client),
+        "relationship": {
+            "coding": [
+                {
+                    "system": demographics.SUBSCRIBER_RELATIONSHIP_SYSTEM,
+                    "code": insurance.relationship,
+                    "display": insurance.relationship_label,
+                }
+            ]
+        },
+        "payor": [{"display": insurance.payer}],
+    }
+    if insurance.relationship == "self":
+        resource["subscriber"] = _patient_ref(client)
+    elif insurance.subscriber_name:
+        resource["subscriber"] = {"display": insurance.subscriber_name}
+    classes = []
+    for kind, value, name in (
+        ("group", insurance.group_id, ""),
+        ("plan", insurance.plan_name, insurance.plan_name),
+    ):
+        if value:
+            entry: dict[str, Any] = {
+                "type": {"coding": [{"system": codes.COVERAGE_CLASS, "code": kind}]},
+                "value": value,
+            }
+            if name:
+                entry["name"] = name
+            classes.append(entry)
+    if classes:
+        resource["class"] = classes
     return resource
 
 
@@ -650,7 +781,10 @@ def record_resources(record: ClientRecord, *, today: dt.date) -> list[Resource]:
         administration.client = client
     for observation in record.observations:
         observation.client = client
-    resources: list[Resource] = [patient(client)]
+    resources: list[Resource] = [patient(client), organization(client.organization)]
+    resources += [practitioner(clinician) for clinician in care_team_of(client)]
+    if (insurance := coverage_of(client)) is not None:
+        resources.append(coverage(client, insurance))
     condition_resources, condition_ids = conditions(client, record.plans)
     resources += condition_resources
     by_code = {i.code: i for i in _instruments_used(record)}

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from milepost.accounts.models import User
 from milepost.clients.models import Client
+from milepost.domain import icd10cm
 from milepost.domain.plans import InvalidDiagnosisCode, normalise_icd10cm
 from milepost.lib.concurrency import check_unchanged
 from milepost.lib.models import apply_changes
@@ -114,7 +115,10 @@ def plan_update(
 
 
 @transaction.atomic
-def diagnosis_add(*, actor: User, plan: TreatmentPlan, code: str, text: str) -> Diagnosis:
+def diagnosis_add(*, actor: User, plan: TreatmentPlan, code: str) -> Diagnosis:
+    """Add a diagnosis by its ICD-10-CM code. The code must be in the code set
+    (milepost/domain/icd10cm.py, decision 0801); the description is the code set's. A
+    category code that is not billable is added (the plan checks warn about it)."""
     plan = _editable(actor, plan)
     errors: dict[str, str] = {}
     clean_code = ""
@@ -122,14 +126,23 @@ def diagnosis_add(*, actor: User, plan: TreatmentPlan, code: str, text: str) -> 
         clean_code = normalise_icd10cm(code if isinstance(code, str) else "")
     except InvalidDiagnosisCode as error:
         errors["code"] = str(error)
-    clean_text = _text(errors, "text", text, required=True, max_length=300)
+    info = icd10cm.lookup(clean_code) if clean_code else None
+    if clean_code and info is None:
+        errors["code"] = (
+            f"{clean_code} is not a code of ICD-10-CM ({icd10cm.CODE_SET}). "
+            "Check the code against the diagnosis you made, e.g. F32.1."
+        )
     if clean_code and plan.diagnoses.filter(code=clean_code).exists():
         errors["code"] = f"{clean_code} is already on this plan."
     _raise(errors)
+    assert info is not None
     diagnosis = Diagnosis.objects.create(
-        plan=plan, code=clean_code, text=clean_text, order=_next_order(plan.diagnoses)
+        plan=plan,
+        code=info.code,
+        text=info.description,  # at most 228 characters in this release; the field holds 300
+        order=_next_order(plan.diagnoses),
     )
-    _audit("diagnosis.create", actor, plan.client, diagnosis, code=clean_code)
+    _audit("diagnosis.create", actor, plan.client, diagnosis, code=info.code)
     return diagnosis
 
 

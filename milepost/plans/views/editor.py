@@ -21,7 +21,7 @@ from milepost.accounts.access import org_clinicians
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import client_get_for_user
-from milepost.domain import instruments
+from milepost.domain import icd10cm, instruments
 from milepost.domain.compliance import Finding
 from milepost.domain.target_progress import TargetProgress, progress_in_words, target_words
 from milepost.lib.concurrency import SEEN, token
@@ -297,8 +297,16 @@ def diagnosis_add(request: SignedInRequest, client_id: str, plan_id: str) -> Htt
     form = DiagnosisForm(request.POST)
 
     def write(data: dict[str, Any]) -> tuple[str, str]:
-        services.diagnosis_add(actor=user, plan=plan, **data)
-        return "Diagnosis added.", "diagnoses"
+        diagnosis = services.diagnosis_add(actor=user, plan=plan, **data)
+        info = icd10cm.lookup(diagnosis.code)
+        if info is not None and not info.billable:
+            below = ", ".join(icd10cm.more_specific(diagnosis.code))
+            messages.warning(
+                request,
+                f"{diagnosis.code} is a category, not a billable code: payers want the most "
+                f"specific code ({below}, …).",
+            )
+        return f"Diagnosis added: {diagnosis.code} {diagnosis.text}.", "diagnoses"
 
     return _editor_post(request, client_id, plan, form, write, diagnosis_form=form)
 

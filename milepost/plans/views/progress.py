@@ -31,6 +31,7 @@ from milepost.measures.access import administrations_for_client
 from milepost.measures.charts import (
     TARGET_CHART_SIZE,
     metric_axis_label,
+    target_chart_png,
     target_chart_svg,
     target_label,
 )
@@ -262,14 +263,17 @@ class PlanProgress:
     def summary(self) -> list[tuple[str, str, int]]:
         return progress_summary(self.reports)
 
-    def chart_svg(self, report: TargetReport) -> str:
-        """The chart of one target of this plan, from the values already read."""
-        return target_chart_for(
+    def chart_png(self, report: TargetReport) -> bytes:
+        """The chart of one target of this plan as a PNG, from the values already read."""
+        chart = target_chart_for(
             report.target,
             by_instrument=self.by_instrument,
             by_metric=self.by_metric,
             today=self.today,
+            png=True,
         )
+        assert isinstance(chart, bytes)
+        return chart
 
 
 def plan_progress_for(user: User, plan: TreatmentPlan, *, today: dt.date) -> PlanProgress:
@@ -328,14 +332,17 @@ def target_chart_for(
     by_instrument: dict[str, Series],
     by_metric: dict[int, Series],
     today: dt.date,
-) -> str:
-    """One target's chart as an SVG document (the web page's and the PDF's)."""
+    png: bool = False,
+) -> str | bytes:
+    """One target's chart: an SVG document (the web page's) or, with `png`, a PNG (the
+    PDFs', decision 0803)."""
     progress = target_progress_for(
         target, by_instrument=by_instrument, by_metric=by_metric, today=today
     )
     domain_target = target_to_domain(target)
     assert domain_target is not None
-    return target_chart_svg(
+    draw = target_chart_png if png else target_chart_svg
+    return draw(
         domain_target,
         target_series(target, by_instrument=by_instrument, by_metric=by_metric),
         today=today,
