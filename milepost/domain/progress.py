@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Literal
 
 from milepost.domain.errors import InvalidProgressInput, InvalidScore
@@ -355,7 +356,7 @@ def project(
     """
     if not series:
         raise InvalidProgressInput("a projection needs at least one dated value")
-    ordered = sorted(series, key=lambda point: point[0])
+    ordered = sorted(series, key=itemgetter(0))
     latest = ordered[-1][1]
     achieved = meets(latest, comparator, target)
     origin = ordered[0][0]

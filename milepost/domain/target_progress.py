@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from milepost.domain.instruments.model import Instrument
 from milepost.domain.narrative import change_in_words
@@ -111,7 +112,7 @@ def target_progress(
     instrument: Instrument | None = None,
 ) -> TargetProgress:
     """Progress of `target` given its values (date, value), in any order."""
-    ordered = sorted(series, key=lambda point: point[0])
+    ordered = sorted(series, key=itemgetter(0))
     if not ordered:
         return TargetProgress(
             points=0,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.utils import timezone
@@ -51,18 +52,46 @@ def target_to_domain(target: Target | None) -> domain.Target | None:
     if target is None:
         return None
     metric = target.metric
-    return domain.Target(
-        measure=target.instrument_code or (metric.name if metric else ""),
-        instrument=bool(target.instrument_code),
+    return domain_target(
+        instrument_code=target.instrument_code,
+        metric=(metric.name, metric.unit, metric.period) if metric else None,
         target_value=target.target_value,
         comparator=target.comparator,
         direction=target.direction,
         baseline=target.baseline,
-        unit=metric.unit if metric else "points",
-        period=metric.period if metric else "",
         due_date=target.due_date,
         confirmed=target.confirmed,
-        set_on=timezone.localdate(target.updated_at),
+        updated_at=target.updated_at,
+    )
+
+
+def domain_target(
+    *,
+    instrument_code: str,
+    metric: tuple[str, str, str] | None,
+    target_value: float,
+    comparator: str,
+    direction: str,
+    baseline: float | None,
+    due_date: dt.date | None,
+    confirmed: bool,
+    updated_at: dt.datetime,
+) -> domain.Target:
+    """A target's columns as the domain's Target; `metric` is its (name, unit, period).
+
+    `target_to_domain` for a model instance, and the caseload dashboard for plain rows."""
+    return domain.Target(
+        measure=instrument_code or (metric[0] if metric else ""),
+        instrument=bool(instrument_code),
+        target_value=target_value,
+        comparator=comparator,
+        direction=direction,
+        baseline=baseline,
+        unit=metric[1] if metric else "points",
+        period=metric[2] if metric else "",
+        due_date=due_date,
+        confirmed=confirmed,
+        set_on=timezone.localdate(updated_at),
     )
 
 
@@ -202,14 +231,33 @@ def target_series(
     version's (a goal carried into a later version, and re-baselined there, keeps its
     earlier values). A metric's (or a typed baseline's) series is every value.
     """
-    if target.instrument_code:
-        series = by_instrument.get(target.instrument_code, [])
-        start = course_start(target)
+    return measure_series(
+        instrument_code=target.instrument_code,
+        metric_id=target.metric_id,
+        start=course_start(target) if target.instrument_code else None,
+        by_instrument=by_instrument,
+        by_metric=by_metric,
+    )
+
+
+def measure_series(
+    *,
+    instrument_code: str,
+    metric_id: int | None,
+    start: dt.date | None,
+    by_instrument: dict[str, Series],
+    by_metric: dict[int, Series],
+) -> Series:
+    """The values of an instrument from `start` (every value when None), or of a metric,
+    oldest first: `target_series` once the course start is known (the caseload dashboard
+    finds it for many targets at once)."""
+    if instrument_code:
+        series = by_instrument.get(instrument_code, [])
         if start is not None:
             series = [p for p in series if p[0] >= start]
     else:
-        series = by_metric.get(target.metric_id or 0, [])
-    return sorted(series, key=lambda point: point[0])
+        series = by_metric.get(metric_id or 0, [])
+    return sorted(series, key=itemgetter(0))
 
 
 MAX_VERSIONS_FOLLOWED = 100

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
@@ -34,7 +35,8 @@ from milepost.clients.access import filtered_clients
 from milepost.clients.models import CareTeamMember, Client
 from milepost.domain import instruments
 from milepost.domain.errors import UnknownInstrument
-from milepost.domain.target_progress import TargetProgress
+from milepost.domain.plans import Target as DomainTarget
+from milepost.domain.target_progress import TargetProgress, target_progress
 from milepost.measures.models import Administration, RiskAlert
 from milepost.plans.models import (
     Goal,
@@ -47,7 +49,12 @@ from milepost.plans.models import (
     Target,
     TreatmentPlan,
 )
-from milepost.plans.selectors import Series, target_progress_for
+from milepost.plans.selectors import (
+    MAX_VERSIONS_FOLLOWED,
+    Series,
+    domain_target,
+    measure_series,
+)
 
 # A review within two weeks is "due soon": enough notice to book it into a session of a
 # client seen weekly or fortnightly before it becomes overdue (decision 0330).
@@ -248,6 +255,76 @@ class ClientMeasures:
     latest_scores: tuple[LatestScore, ...]
 
 
+def _stored_days(zone: dt.tzinfo) -> Callable[[str], dt.date]:
+    """The local day in `zone` of a datetime as SQLite stores it (UTC text).
+
+    What Django's converter and `astimezone(zone).date()` give, without building a datetime
+    per row: the day is worked out once per UTC hour, and kept when the whole hour falls on
+    one local day at one offset (both ends of the hour agree; no zone changes its offset
+    twice within an hour). An hour holding local midnight or a change of offset, and any
+    text not in Django's own format, is converted row by row.
+    """
+    hours: dict[str, dt.date | None] = {}
+    hour = dt.timedelta(hours=1) - dt.timedelta(microseconds=1)
+
+    def whole_hour(key: str) -> dt.date | None:
+        start = dt.datetime.fromisoformat(f"{key}:00:00").replace(tzinfo=dt.UTC)
+        first, last = start.astimezone(zone), (start + hour).astimezone(zone)
+        if first.utcoffset() != last.utcoffset() or first.date() != last.date():
+            return None
+        return first.date()
+
+    def exact(text: str) -> dt.date:
+        value = parse_datetime(text)
+        if value is None:
+            raise ValueError(f"not a stored datetime: {text!r}")
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, dt.UTC)
+        return value.astimezone(zone).date()
+
+    def day(text: str) -> dt.date:
+        # "YYYY-MM-DD HH:MM:SS" or with ".ffffff": Django's format, naive UTC.
+        if len(text) == 19 or (len(text) == 26 and text[19] == "."):
+            key = text[:13]
+            try:
+                found = hours[key]
+            except KeyError:
+                found = hours[key] = whole_hour(key)
+            if found is not None:
+                return found
+        return exact(text)
+
+    return day
+
+
+def _administrations(
+    client_ids: Sequence[int], zone: dt.tzinfo
+) -> Iterable[tuple[int, str, int | None, str, dt.date]]:
+    """(client, instrument, total, band, local day) of the administrations that count and
+    were scored, oldest first. The day is found in the database where it converts time zones
+    natively (PostgreSQL); on SQLite the stored text is read and dated by `_stored_days`,
+    since Django's converter and `astimezone` for each of tens of thousands of rows took
+    most of the page's time."""
+    query = Administration.objects.filter(
+        client_id__in=client_ids, entered_in_error_at__isnull=True, total__isnull=False
+    ).order_by("administered_at", "id")
+    fields = ("client_id", "instrument_code", "total", "band_label")
+    if connection.vendor == "postgresql":
+        yield from query.annotate(day=TruncDate("administered_at", tzinfo=zone)).values_list(
+            *fields, "day"
+        )
+    elif connection.vendor == "sqlite" and connection.timezone_name == "UTC":
+        day = _stored_days(zone)
+        stored = Cast("administered_at", output_field=models.TextField())
+        for client_id, code, total, band_label, text in query.annotate(stored=stored).values_list(
+            *fields, "stored"
+        ):
+            yield client_id, code, total, band_label, day(text)
+    else:
+        for client_id, code, total, band_label, at in query.values_list(*fields, "administered_at"):
+            yield client_id, code, total, band_label, at.astimezone(zone).date()
+
+
 def measures_for_clients(
     client_ids: Sequence[int], metric_ids: Iterable[int]
 ) -> dict[int, ClientMeasures]:
@@ -261,17 +338,9 @@ def measures_for_clients(
     zone = timezone.get_current_timezone()
     by_instrument: dict[int, dict[str, Series]] = defaultdict(lambda: defaultdict(list))
     latest: dict[int, dict[str, tuple[int, str, dt.date]]] = defaultdict(dict)
-    rows = (
-        Administration.objects.filter(
-            client_id__in=client_ids, entered_in_error_at__isnull=True, total__isnull=False
-        )
-        .order_by("administered_at", "id")
-        .values_list("client_id", "instrument_code", "total", "band_label", "administered_at")
-    )
-    for client_id, code, total, band_label, administered_at in rows:
+    for client_id, code, total, band_label, day in _administrations(client_ids, zone):
         if total is None:  # filtered out above; the type does not know
             continue
-        day = administered_at.astimezone(zone).date()
         by_instrument[client_id][code].append((day, float(total)))
         latest[client_id][code] = (total, band_label, day)  # oldest first: the last wins
     by_metric: dict[int, dict[int, Series]] = defaultdict(lambda: defaultdict(list))
@@ -347,30 +416,174 @@ def _signature_roles(plan: TreatmentPlan) -> set[str]:
     return {role for role in SignatureRole.values if getattr(plan, f"signed_by_{role}", False)}
 
 
-def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[Target]]:
+@dataclass(frozen=True)
+class _Tracked:
+    """An active target as the domain reads it, and where its values come from."""
+
+    target: DomainTarget
+    instrument_code: str
+    metric_id: int | None
+    course_start: dt.date | None
+
+
+@dataclass(frozen=True)
+class _Link:
+    """One version of a target in the chain `plans.selectors.course_start` follows: its
+    instrument, the day of its baseline administration and the target it was copied from."""
+
+    instrument_code: str
+    baseline_day: dt.date | None
+    previous: int | None
+
+
+def _of_goals(goals: models.QuerySet[Goal]) -> Q:
+    """The targets of `goals` and of their objectives, found through the target's own indexed
+    columns, so the database uses its indexes rather than joining every target there is."""
+    return Q(goal__in=goals.values("id")) | Q(
+        objective__in=Objective.objects.filter(goal__in=goals.values("id")).values("id")
+    )
+
+
+# The target each version was copied from: its goal's (or objective's) origin's target.
+_PREVIOUS = Coalesce(
+    F("goal__origin__target"), F("objective__origin__target"), output_field=models.IntegerField()
+)
+_LINK_FIELDS = ("id", "instrument_code", "baseline_at", "previous")
+
+
+def _link(row: dict[str, Any]) -> _Link:
+    at = row["baseline_at"]
+    return _Link(row["instrument_code"], timezone.localdate(at) if at else None, row["previous"])
+
+
+def _course_starts(
+    links: dict[int, _Link], first: Iterable[int], client_ids: Iterable[int]
+) -> dict[int, dt.date | None]:
+    """`plans.selectors.course_start` for the targets `first`, from rows, not one query per
+    version: the day the course of treatment of each target's instrument began.
+
+    A version is copied within its client's plans, so one query for every target of the
+    clients whose chains go back a version finds them all; a target not found there (never,
+    by how versions are made) is read in one query for each step back.
+    """
+    first, client_ids = list(first), list(client_ids)
+    if client_ids:
+        with_history = Target.objects.filter(
+            _of_goals(Goal.objects.filter(plan__client_id__in=client_ids))
+        ).annotate(baseline_at=F("baseline_administration__administered_at"), previous=_PREVIOUS)
+        for row in with_history.values(*_LINK_FIELDS):
+            links.setdefault(row["id"], _link(row))
+    starts: dict[int, dt.date | None] = {}
+    for target_id in first:
+        code = links[target_id].instrument_code
+        start: dt.date | None = None
+        current: int | None = target_id
+        for _ in range(MAX_VERSIONS_FOLLOWED):
+            if current is None:
+                break
+            if current not in links:
+                missing = Target.objects.filter(pk=current).annotate(
+                    baseline_at=F("baseline_administration__administered_at"),
+                    previous=_PREVIOUS,
+                )
+                for row in missing.values(*_LINK_FIELDS):
+                    links[row["id"]] = _link(row)
+                if current not in links:
+                    break
+            link = links[current]
+            if link.instrument_code != code:
+                break
+            start = link.baseline_day
+            current = link.previous
+        starts[target_id] = start
+    return starts
+
+
+def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[_Tracked]]:
     """The targets of each plan's active goals: a goal's own and those of its objectives.
 
-    A goal met, revised or discontinued has nothing left to track.
+    A goal met, revised or discontinued has nothing left to track. Read as plain rows, and
+    turned into the domain's Target by the same helper as the plan editor's.
     """
-    targets: dict[int, list[Target]] = defaultdict(list)
     goals = Goal.objects.filter(plan_id__in=plan_ids, status=GoalStatus.ACTIVE)
-    # Two subqueries on the target's own indexed columns, so the database finds the rows
-    # through its indexes rather than by joining every target of every practice.
-    query = (
-        Target.objects.filter(
-            Q(goal__in=goals.values("id"))
-            | Q(objective__in=Objective.objects.filter(goal__in=goals.values("id")).values("id"))
-        )
+    rows = list(
+        Target.objects.filter(_of_goals(goals))
         .annotate(
             plan_pk=Coalesce(
                 F("goal__plan"), F("objective__goal__plan"), output_field=models.IntegerField()
+            ),
+            client_pk=Coalesce(
+                F("goal__plan__client"),
+                F("objective__goal__plan__client"),
+                output_field=models.IntegerField(),
+            ),
+            baseline_at=F("baseline_administration__administered_at"),
+            previous=_PREVIOUS,
+        )
+        .values(
+            *_LINK_FIELDS,
+            "plan_pk",
+            "client_pk",
+            "metric_id",
+            "metric__name",
+            "metric__unit",
+            "metric__period",
+            "target_value",
+            "comparator",
+            "direction",
+            "baseline",
+            "due_date",
+            "confirmed",
+            "updated_at",
+        )
+    )
+    links = {row["id"]: _link(row) for row in rows if row["instrument_code"]}
+    going_back = {r["client_pk"] for r in rows if r["instrument_code"] and r["previous"]}
+    starts = _course_starts(links, list(links), going_back)
+    targets: dict[int, list[_Tracked]] = defaultdict(list)
+    for row in rows:
+        metric = (
+            (row["metric__name"], row["metric__unit"], row["metric__period"])
+            if row["metric_id"] is not None
+            else None
+        )
+        targets[row["plan_pk"]].append(
+            _Tracked(
+                target=domain_target(
+                    instrument_code=row["instrument_code"],
+                    metric=metric,
+                    target_value=row["target_value"],
+                    comparator=row["comparator"],
+                    direction=row["direction"],
+                    baseline=row["baseline"],
+                    due_date=row["due_date"],
+                    confirmed=row["confirmed"],
+                    updated_at=row["updated_at"],
+                ),
+                instrument_code=row["instrument_code"],
+                metric_id=row["metric_id"],
+                course_start=starts.get(row["id"]),
             )
         )
-        .select_related("metric", "baseline_administration")
-    )
-    for target in query:
-        targets[target.plan_pk].append(target)
     return targets
+
+
+def _off_track(targets: Sequence[_Tracked], values: ClientMeasures, today: dt.date) -> int:
+    """How many of a plan's targets are off track: `plans.selectors.target_progress_for`
+    for each, on targets and series already read."""
+    count = 0
+    for tracked in targets:
+        series = measure_series(
+            instrument_code=tracked.instrument_code,
+            metric_id=tracked.metric_id,
+            start=tracked.course_start,
+            by_instrument=values.by_instrument,
+            by_metric=values.by_metric,
+        )
+        instrument = instruments.get(tracked.instrument_code) if tracked.instrument_code else None
+        progress = target_progress(tracked.target, series, today=today, instrument=instrument)
+        count += is_off_track(progress)
+    return count
 
 
 def caseload_dashboard(
@@ -405,14 +618,7 @@ def caseload_dashboard(
         due = plan.review_due_on if plan is not None else None
         values = measures[client.pk]
         plan_targets = targets.get(plan.pk, []) if plan is not None else []
-        off_track = sum(
-            is_off_track(
-                target_progress_for(
-                    t, by_instrument=values.by_instrument, by_metric=values.by_metric, today=today
-                )
-            )
-            for t in plan_targets
-        )
+        off_track = _off_track(plan_targets, values, today) if plan_targets else 0
         rows.append(
             CaseloadRow(
                 client=client,
