@@ -61,7 +61,7 @@ def target_to_domain(target: Target | None) -> domain.Target | None:
         baseline=target.baseline,
         due_date=target.due_date,
         confirmed=target.confirmed,
-        updated_at=target.updated_at,
+        set_on=timezone.localdate(target.updated_at),
     )
 
 
@@ -75,11 +75,12 @@ def domain_target(
     baseline: float | None,
     due_date: dt.date | None,
     confirmed: bool,
-    updated_at: dt.datetime,
+    set_on: dt.date | None,
 ) -> domain.Target:
     """A target's columns as the domain's Target; `metric` is its (name, unit, period).
 
-    `target_to_domain` for a model instance, and the caseload dashboard for plain rows."""
+    `target_to_domain` for a model instance, and the caseload dashboard for plain rows;
+    `set_on` is the local day of its `updated_at`."""
     return domain.Target(
         measure=instrument_code or (metric[0] if metric else ""),
         instrument=bool(instrument_code),
@@ -91,7 +92,7 @@ def domain_target(
         period=metric[2] if metric else "",
         due_date=due_date,
         confirmed=confirmed,
-        set_on=timezone.localdate(updated_at),
+        set_on=set_on,
     )
 
 

@@ -20,6 +20,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, Literal
 
 from django.db import connection, models
@@ -222,14 +224,20 @@ def _filtered_clients(user: User, status: str | None, search: str) -> list[Clien
         )
         .values("names")
     )
-    return list(
-        filtered_clients(user, status=status, search=search)
-        .select_related("organization")
-        .annotate(
+    clients: list[Client] = list(
+        filtered_clients(user, status=status, search=search).annotate(
             open_alert_count=Coalesce(Subquery(alerts), 0),
             care_team_names=Subquery(team, output_field=models.TextField()),
         )
     )
+    # Every visible client is of the user's practice (clients/access.py): one organization
+    # for all, rather than a joined copy for each.
+    organization = user.membership.organization
+    cache = Client._meta.get_field("organization")
+    for client in clients:
+        if client.organization_id == organization.pk:
+            cache.set_cached_value(client, organization)
+    return clients
 
 
 def _care_team(packed: str | None) -> tuple[str, ...]:
@@ -297,32 +305,47 @@ def _stored_days(zone: dt.tzinfo) -> Callable[[str], dt.date]:
     return day
 
 
-def _administrations(
-    client_ids: Sequence[int], zone: dt.tzinfo
-) -> Iterable[tuple[int, str, int | None, str, dt.date]]:
-    """(client, instrument, total, band, local day) of the administrations that count and
-    were scored, oldest first. The day is found in the database where it converts time zones
-    natively (PostgreSQL); on SQLite the stored text is read and dated by `_stored_days`,
-    since Django's converter and `astimezone` for each of tens of thousands of rows took
-    most of the page's time."""
-    query = Administration.objects.filter(
-        client_id__in=client_ids, entered_in_error_at__isnull=True, total__isnull=False
-    ).order_by("administered_at", "id")
-    fields = ("client_id", "instrument_code", "total", "band_label")
-    if connection.vendor == "postgresql":
-        yield from query.annotate(day=TruncDate("administered_at", tzinfo=zone)).values_list(
-            *fields, "day"
+class _LocalDays:
+    """The local day of a datetime column, read without a datetime per row where possible.
+
+    PostgreSQL converts time zones natively, so the database gives the day. SQLite stores
+    UTC text: that text is read and dated by `_stored_days`, since Django's converter and
+    `astimezone` for each of tens of thousands of rows took most of the page's time. Any
+    other set-up reads the datetime and converts it, as Django would.
+    """
+
+    def __init__(self, zone: dt.tzinfo) -> None:
+        self.zone = zone
+        self.native = connection.vendor == "postgresql"
+        self.stored = (
+            _stored_days(zone)
+            if connection.vendor == "sqlite" and connection.timezone_name == "UTC"
+            else None
         )
-    elif connection.vendor == "sqlite" and connection.timezone_name == "UTC":
-        day = _stored_days(zone)
-        stored = Cast("administered_at", output_field=models.TextField())
-        for client_id, code, total, band_label, text in query.annotate(stored=stored).values_list(
-            *fields, "stored"
-        ):
-            yield client_id, code, total, band_label, day(text)
-    else:
-        for client_id, code, total, band_label, at in query.values_list(*fields, "administered_at"):
-            yield client_id, code, total, band_label, at.astimezone(zone).date()
+
+    def column(self, name: str) -> Any:
+        """The expression to read for the column `name`."""
+        if self.native:
+            return TruncDate(name, tzinfo=self.zone)
+        if self.stored is not None:
+            return Cast(name, output_field=models.TextField())
+        return F(name)
+
+    def reader(self) -> Callable[[Any], dt.date]:
+        """Turns what `column` read (never NULL) into the local day."""
+        if self.native:
+            return _same
+        if self.stored is not None:
+            return self.stored
+        zone = self.zone
+        return lambda at: at.astimezone(zone).date()
+
+    def day(self, value: Any) -> dt.date | None:
+        return None if value is None else self.reader()(value)
+
+
+def _same(value: dt.date) -> dt.date:
+    return value
 
 
 def measures_for_clients(
@@ -331,31 +354,45 @@ def measures_for_clients(
     """The values `plans.selectors.series_by_measure` gives, for many clients at once.
 
     Only values that count (not entered in error) and, for questionnaires, that were
-    scored; dated by the local day. One query for the administrations and one for the
-    observations of `metric_ids`, read as plain tuples: a caseload holds tens of
-    thousands of them, and model instances would cost most of the page's time.
+    scored; dated by the local day (`_LocalDays`). One query for the administrations and
+    one for the observations of `metric_ids`, read as plain tuples: a caseload holds tens
+    of thousands of them, and model instances would cost most of the page's time. The
+    administrations come by client and instrument, in the order of their index, and each
+    client's series is built in one pass.
     """
-    zone = timezone.get_current_timezone()
-    by_instrument: dict[int, dict[str, Series]] = defaultdict(lambda: defaultdict(list))
+    days = _LocalDays(timezone.get_current_timezone())
+    day = days.reader()
+    by_instrument: dict[int, dict[str, Series]] = defaultdict(dict)
     latest: dict[int, dict[str, tuple[int, str, dt.date]]] = defaultdict(dict)
-    for client_id, code, total, band_label, day in _administrations(client_ids, zone):
-        if total is None:  # filtered out above; the type does not know
-            continue
-        by_instrument[client_id][code].append((day, float(total)))
-        latest[client_id][code] = (total, band_label, day)  # oldest first: the last wins
-    by_metric: dict[int, dict[int, Series]] = defaultdict(lambda: defaultdict(list))
+    rows = (
+        Administration.objects.filter(
+            client_id__in=client_ids, entered_in_error_at__isnull=True, total__isnull=False
+        )
+        .order_by("client_id", "instrument_code", "administered_at", "id")
+        .annotate(day=days.column("administered_at"))
+        .values_list("client_id", "instrument_code", "total", "band_label", "day")
+    )
+    for (client_id, code), group in groupby(rows, key=itemgetter(0, 1)):
+        administrations = list(group)
+        # `total` is never NULL here (filtered above); the type does not know.
+        series = [(day(at), float(total or 0)) for _, _, total, _, at in administrations]
+        by_instrument[client_id][code] = series
+        _, _, total, band_label, _ = administrations[-1]  # oldest first: the last is latest
+        latest[client_id][code] = (total or 0, band_label, series[-1][0])
+    by_metric: dict[int, dict[int, Series]] = defaultdict(dict)
     metric_ids = list(metric_ids)
     if metric_ids:
-        for client_id, metric_id, period_start, value in (
+        observations = (
             Observation.objects.filter(
                 client_id__in=client_ids,
                 metric_id__in=metric_ids,
                 entered_in_error_at__isnull=True,
             )
-            .order_by("period_start", "id")
+            .order_by("client_id", "metric_id", "period_start", "id")
             .values_list("client_id", "metric_id", "period_start", "value")
-        ):
-            by_metric[client_id][metric_id].append((period_start, value))
+        )
+        for (client_id, metric_id), values in groupby(observations, key=itemgetter(0, 1)):
+            by_metric[client_id][metric_id] = [(start, value) for _, _, start, value in values]
     names = {code: _short_name(code) for scores in latest.values() for code in scores}
     return {
         client_id: ClientMeasures(
@@ -451,13 +488,12 @@ _PREVIOUS = Coalesce(
 _LINK_FIELDS = ("id", "instrument_code", "baseline_at", "previous")
 
 
-def _link(row: dict[str, Any]) -> _Link:
-    at = row["baseline_at"]
-    return _Link(row["instrument_code"], timezone.localdate(at) if at else None, row["previous"])
+def _link(row: dict[str, Any], days: _LocalDays) -> _Link:
+    return _Link(row["instrument_code"], days.day(row["baseline_at"]), row["previous"])
 
 
 def _course_starts(
-    links: dict[int, _Link], first: Iterable[int], client_ids: Iterable[int]
+    links: dict[int, _Link], first: Iterable[int], client_ids: Iterable[int], days: _LocalDays
 ) -> dict[int, dt.date | None]:
     """`plans.selectors.course_start` for the targets `first`, from rows, not one query per
     version: the day the course of treatment of each target's instrument began.
@@ -470,9 +506,11 @@ def _course_starts(
     if client_ids:
         with_history = Target.objects.filter(
             _of_goals(Goal.objects.filter(plan__client_id__in=client_ids))
-        ).annotate(baseline_at=F("baseline_administration__administered_at"), previous=_PREVIOUS)
+        ).annotate(
+            baseline_at=days.column("baseline_administration__administered_at"), previous=_PREVIOUS
+        )
         for row in with_history.values(*_LINK_FIELDS):
-            links.setdefault(row["id"], _link(row))
+            links.setdefault(row["id"], _link(row, days))
     starts: dict[int, dt.date | None] = {}
     for target_id in first:
         code = links[target_id].instrument_code
@@ -483,11 +521,11 @@ def _course_starts(
                 break
             if current not in links:
                 missing = Target.objects.filter(pk=current).annotate(
-                    baseline_at=F("baseline_administration__administered_at"),
+                    baseline_at=days.column("baseline_administration__administered_at"),
                     previous=_PREVIOUS,
                 )
                 for row in missing.values(*_LINK_FIELDS):
-                    links[row["id"]] = _link(row)
+                    links[row["id"]] = _link(row, days)
                 if current not in links:
                     break
             link = links[current]
@@ -505,6 +543,8 @@ def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[_Tracked]]:
     A goal met, revised or discontinued has nothing left to track. Read as plain rows, and
     turned into the domain's Target by the same helper as the plan editor's.
     """
+    days = _LocalDays(timezone.get_current_timezone())
+    set_on = days.reader()
     goals = Goal.objects.filter(plan_id__in=plan_ids, status=GoalStatus.ACTIVE)
     rows = list(
         Target.objects.filter(_of_goals(goals))
@@ -517,8 +557,9 @@ def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[_Tracked]]:
                 F("objective__goal__plan__client"),
                 output_field=models.IntegerField(),
             ),
-            baseline_at=F("baseline_administration__administered_at"),
+            baseline_at=days.column("baseline_administration__administered_at"),
             previous=_PREVIOUS,
+            set_on=days.column("updated_at"),
         )
         .values(
             *_LINK_FIELDS,
@@ -534,12 +575,12 @@ def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[_Tracked]]:
             "baseline",
             "due_date",
             "confirmed",
-            "updated_at",
+            "set_on",
         )
     )
-    links = {row["id"]: _link(row) for row in rows if row["instrument_code"]}
+    links = {row["id"]: _link(row, days) for row in rows if row["instrument_code"]}
     going_back = {r["client_pk"] for r in rows if r["instrument_code"] and r["previous"]}
-    starts = _course_starts(links, list(links), going_back)
+    starts = _course_starts(links, list(links), going_back, days)
     targets: dict[int, list[_Tracked]] = defaultdict(list)
     for row in rows:
         metric = (
@@ -558,7 +599,7 @@ def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[_Tracked]]:
                     baseline=row["baseline"],
                     due_date=row["due_date"],
                     confirmed=row["confirmed"],
-                    updated_at=row["updated_at"],
+                    set_on=set_on(row["set_on"]),
                 ),
                 instrument_code=row["instrument_code"],
                 metric_id=row["metric_id"],
