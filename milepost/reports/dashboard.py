@@ -38,7 +38,8 @@ from milepost.clients.models import CareTeamMember, Client
 from milepost.domain import instruments
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.plans import Target as DomainTarget
-from milepost.domain.target_progress import TargetProgress, target_progress
+from milepost.domain.progress import Projection
+from milepost.domain.target_progress import TargetProgress, target_verdict
 from milepost.measures.models import Administration, RiskAlert
 from milepost.plans.models import (
     Goal,
@@ -177,11 +178,16 @@ def is_off_track(progress: TargetProgress) -> bool:
     A target already met is never off track, even when the line through its values
     would end short of it on the due date (one good week, then a wobble).
     """
-    if progress.status in OFF_TRACK_STATUSES:
+    return _is_off_track(progress.met, progress.status, progress.projection)
+
+
+def _is_off_track(met: bool | None, status: str, projection: Projection | None) -> bool:
+    """`is_off_track` on the parts of a progress that decide it (`target_verdict`)."""
+    if status in OFF_TRACK_STATUSES:
         return True
-    if progress.met:
+    if met:
         return False
-    return progress.projection is not None and progress.projection.on_track is False
+    return projection is not None and projection.on_track is False
 
 
 # ---------------------------------------------------------------- the read
@@ -610,8 +616,8 @@ def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[_Tracked]]:
 
 
 def _off_track(targets: Sequence[_Tracked], values: ClientMeasures, today: dt.date) -> int:
-    """How many of a plan's targets are off track: `plans.selectors.target_progress_for`
-    for each, on targets and series already read."""
+    """How many of a plan's targets are off track: the verdict of
+    `plans.selectors.target_progress_for` on each, from targets and series already read."""
     count = 0
     for tracked in targets:
         series = measure_series(
@@ -621,9 +627,7 @@ def _off_track(targets: Sequence[_Tracked], values: ClientMeasures, today: dt.da
             by_instrument=values.by_instrument,
             by_metric=values.by_metric,
         )
-        instrument = instruments.get(tracked.instrument_code) if tracked.instrument_code else None
-        progress = target_progress(tracked.target, series, today=today, instrument=instrument)
-        count += is_off_track(progress)
+        count += _is_off_track(*target_verdict(tracked.target, series, today=today))
     return count
 
 
