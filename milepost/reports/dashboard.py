@@ -21,14 +21,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from operator import itemgetter
-from typing import Any, Literal
+from operator import attrgetter, itemgetter
+from typing import Any, Literal, NamedTuple
 
 from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
@@ -193,6 +193,20 @@ def _is_off_track(met: bool | None, status: str, projection: Projection | None) 
 # ---------------------------------------------------------------- the read
 
 
+# The columns the page shows or decides by, read for every row; nothing else of a client
+# (no date of birth, contact details or referral reason) and no plan text is read. Another
+# field read from a row would cost a query per row: the view's tests count the page's queries.
+CLIENT_FIELDS = (
+    "public_id",
+    "organization",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "status",
+)
+PLAN_FIELDS = ("public_id", "client", "version", "status", "review_due_on")
+
 # Separators inside the care-team aggregate: ASCII unit and record separators, which no
 # name typed into a form holds (forms strip control characters).
 _FIELD, _MEMBER = "\x1e", "\x1f"
@@ -231,7 +245,9 @@ def _filtered_clients(user: User, status: str | None, search: str) -> list[Clien
         .values("names")
     )
     clients: list[Client] = list(
-        filtered_clients(user, status=status, search=search).annotate(
+        filtered_clients(user, status=status, search=search)
+        .only(*CLIENT_FIELDS)
+        .annotate(
             open_alert_count=Coalesce(Subquery(alerts), 0),
             care_team_names=Subquery(team, output_field=models.TextField()),
         )
@@ -354,6 +370,24 @@ def _same(value: dt.date) -> dt.date:
     return value
 
 
+def _stored_dates() -> Callable[[str], dt.date]:
+    """A date as SQLite stores it (text), parsed by Django's `parse_date` once per distinct
+    day rather than by two converters on each of thousands of rows."""
+    seen: dict[str, dt.date] = {}
+
+    def date(text: str) -> dt.date:
+        try:
+            return seen[text]
+        except KeyError:
+            value = parse_date(text)
+            if value is None:
+                raise ValueError(f"not a stored date: {text!r}") from None
+            seen[text] = value
+            return value
+
+    return date
+
+
 def measures_for_clients(
     client_ids: Sequence[int], metric_ids: Iterable[int]
 ) -> dict[int, ClientMeasures]:
@@ -369,7 +403,8 @@ def measures_for_clients(
     days = _LocalDays(timezone.get_current_timezone())
     day = days.reader()
     by_instrument: dict[int, dict[str, Series]] = defaultdict(dict)
-    latest: dict[int, dict[str, tuple[int, str, dt.date]]] = defaultdict(dict)
+    latest: dict[int, list[LatestScore]] = defaultdict(list)
+    names: dict[str, str] = {}
     rows = (
         Administration.objects.filter(
             client_id__in=client_ids, entered_in_error_at__isnull=True, total__isnull=False
@@ -384,10 +419,16 @@ def measures_for_clients(
         series = [(day(at), float(total or 0)) for _, _, total, _, at in administrations]
         by_instrument[client_id][code] = series
         _, _, total, band_label, _ = administrations[-1]  # oldest first: the last is latest
-        latest[client_id][code] = (total or 0, band_label, series[-1][0])
+        if code not in names:
+            names[code] = _short_name(code)
+        latest[client_id].append(
+            LatestScore(code, names[code], total or 0, band_label, series[-1][0])
+        )
     by_metric: dict[int, dict[int, Series]] = defaultdict(dict)
     metric_ids = list(metric_ids)
     if metric_ids:
+        text = connection.vendor == "sqlite"
+        date = _stored_dates() if text else _same
         observations = (
             Observation.objects.filter(
                 client_id__in=client_ids,
@@ -395,33 +436,28 @@ def measures_for_clients(
                 entered_in_error_at__isnull=True,
             )
             .order_by("client_id", "metric_id", "period_start", "id")
-            .values_list("client_id", "metric_id", "period_start", "value")
+            .annotate(
+                start=Cast("period_start", output_field=models.TextField())
+                if text
+                else F("period_start")
+            )
+            .values_list("client_id", "metric_id", "start", "value")
         )
         for (client_id, metric_id), values in groupby(observations, key=itemgetter(0, 1)):
-            by_metric[client_id][metric_id] = [(start, value) for _, _, start, value in values]
-    names = {code: _short_name(code) for scores in latest.values() for code in scores}
+            by_metric[client_id][metric_id] = [
+                (date(start), value) for _, _, start, value in values
+            ]
     return {
         client_id: ClientMeasures(
-            by_instrument=dict(by_instrument.get(client_id, {})),
-            by_metric=dict(by_metric.get(client_id, {})),
-            latest_scores=tuple(
-                sorted(
-                    (
-                        LatestScore(
-                            instrument_code=code,
-                            short_name=names[code],
-                            total=total,
-                            band_label=band_label,
-                            administered_on=day,
-                        )
-                        for code, (total, band_label, day) in latest.get(client_id, {}).items()
-                    ),
-                    key=lambda s: s.short_name,
-                )
-            ),
+            by_instrument=by_instrument.get(client_id, {}),
+            by_metric=by_metric.get(client_id, {}),
+            latest_scores=tuple(sorted(latest.get(client_id, ()), key=_by_name)),
         )
         for client_id in client_ids
     }
+
+
+_by_name = attrgetter("short_name", "instrument_code")
 
 
 def _plans_in_force(
@@ -437,6 +473,7 @@ def _plans_in_force(
         TreatmentPlan.objects.filter(
             client_id__in=client_ids, status__in=[PlanStatus.SIGNED, PlanStatus.DRAFT]
         )
+        .only(*PLAN_FIELDS)
         .annotate(**signed)
         .order_by("client_id", "-version")
     ):
@@ -454,13 +491,15 @@ def _plans_in_force(
     return in_force, drafts
 
 
+_SIGNED_BY = tuple((role, f"signed_by_{role}") for role in SignatureRole.values)
+
+
 def _signature_roles(plan: TreatmentPlan) -> set[str]:
     """The roles that signed a plan read by `_plans_in_force` (annotated there)."""
-    return {role for role in SignatureRole.values if getattr(plan, f"signed_by_{role}", False)}
+    return {role for role, flag in _SIGNED_BY if getattr(plan, flag, False)}
 
 
-@dataclass(frozen=True)
-class _Tracked:
+class _Tracked(NamedTuple):
     """An active target as the domain reads it, and where its values come from."""
 
     target: DomainTarget
@@ -469,8 +508,7 @@ class _Tracked:
     course_start: dt.date | None
 
 
-@dataclass(frozen=True)
-class _Link:
+class _Link(NamedTuple):
     """One version of a target in the chain `plans.selectors.course_start` follows: its
     instrument, the day of its baseline administration and the target it was copied from."""
 
@@ -543,34 +581,29 @@ def _course_starts(
     return starts
 
 
-def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[_Tracked]]:
+def _active_targets(in_force: Iterable[TreatmentPlan]) -> dict[int, list[_Tracked]]:
     """The targets of each plan's active goals: a goal's own and those of its objectives.
 
-    A goal met, revised or discontinued has nothing left to track. Read as plain rows, and
-    turned into the domain's Target by the same helper as the plan editor's.
+    A goal met, revised or discontinued has nothing left to track. Read as plain tuples,
+    and turned into the domain's Target by the same helper as the plan editor's.
     """
+    client_of = {plan.pk: plan.client_id for plan in in_force}
     days = _LocalDays(timezone.get_current_timezone())
-    set_on = days.reader()
-    goals = Goal.objects.filter(plan_id__in=plan_ids, status=GoalStatus.ACTIVE)
-    rows = list(
+    day = days.reader()
+    goals = Goal.objects.filter(plan_id__in=list(client_of), status=GoalStatus.ACTIVE)
+    rows = (
         Target.objects.filter(_of_goals(goals))
         .annotate(
             plan_pk=Coalesce(
                 F("goal__plan"), F("objective__goal__plan"), output_field=models.IntegerField()
             ),
-            client_pk=Coalesce(
-                F("goal__plan__client"),
-                F("objective__goal__plan__client"),
-                output_field=models.IntegerField(),
-            ),
             baseline_at=days.column("baseline_administration__administered_at"),
             previous=_PREVIOUS,
             set_on=days.column("updated_at"),
         )
-        .values(
+        .values_list(
             *_LINK_FIELDS,
             "plan_pk",
-            "client_pk",
             "metric_id",
             "metric__name",
             "metric__unit",
@@ -584,34 +617,47 @@ def _active_targets(plan_ids: Sequence[int]) -> dict[int, list[_Tracked]]:
             "set_on",
         )
     )
-    links = {row["id"]: _link(row, days) for row in rows if row["instrument_code"]}
-    going_back = {r["client_pk"] for r in rows if r["instrument_code"] and r["previous"]}
+    read: list[tuple[int, int, DomainTarget, str, int | None]] = []
+    links: dict[int, _Link] = {}
+    going_back: set[int] = set()
+    for (
+        target_id,
+        code,
+        baseline_at,
+        previous,
+        plan_pk,
+        metric_id,
+        name,
+        unit,
+        period,
+        target_value,
+        comparator,
+        direction,
+        baseline,
+        due_date,
+        confirmed,
+        set_on,
+    ) in rows:
+        if code:
+            links[target_id] = _Link(code, day(baseline_at) if baseline_at else None, previous)
+            if previous is not None:
+                going_back.add(client_of[plan_pk])
+        target = domain_target(
+            instrument_code=code,
+            metric=(name, unit, period) if metric_id is not None else None,
+            target_value=target_value,
+            comparator=comparator,
+            direction=direction,
+            baseline=baseline,
+            due_date=due_date,
+            confirmed=confirmed,
+            set_on=day(set_on),
+        )
+        read.append((target_id, plan_pk, target, code, metric_id))
     starts = _course_starts(links, list(links), going_back, days)
     targets: dict[int, list[_Tracked]] = defaultdict(list)
-    for row in rows:
-        metric = (
-            (row["metric__name"], row["metric__unit"], row["metric__period"])
-            if row["metric_id"] is not None
-            else None
-        )
-        targets[row["plan_pk"]].append(
-            _Tracked(
-                target=domain_target(
-                    instrument_code=row["instrument_code"],
-                    metric=metric,
-                    target_value=row["target_value"],
-                    comparator=row["comparator"],
-                    direction=row["direction"],
-                    baseline=row["baseline"],
-                    due_date=row["due_date"],
-                    confirmed=row["confirmed"],
-                    set_on=set_on(row["set_on"]),
-                ),
-                instrument_code=row["instrument_code"],
-                metric_id=row["metric_id"],
-                course_start=starts.get(row["id"]),
-            )
-        )
+    for target_id, plan_pk, target, code, metric_id in read:
+        targets[plan_pk].append(_Tracked(target, code, metric_id, starts.get(target_id)))
     return targets
 
 
@@ -648,7 +694,7 @@ def caseload_dashboard(
     clients = _filtered_clients(user, status, search)
     ids = [c.pk for c in clients]
     in_force, drafts = _plans_in_force(ids)
-    targets = _active_targets([p.pk for p in in_force.values()])
+    targets = _active_targets(in_force.values())
     metric_ids = {t.metric_id for ts in targets.values() for t in ts if t.metric_id}
     measures = measures_for_clients(ids, metric_ids)
 
