@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter, itemgetter
@@ -396,65 +396,87 @@ def measures_for_clients(
     Only values that count (not entered in error) and, for questionnaires, that were
     scored; dated by the local day (`_LocalDays`). One query for the administrations and
     one for the observations of `metric_ids`, read as plain tuples: a caseload holds tens
-    of thousands of them, and model instances would cost most of the page's time. The
-    administrations come by client and instrument, in the order of their index, and each
-    client's series is built in one pass.
+    of thousands of them, and model instances would cost most of the page's time.
     """
-    days = _LocalDays(timezone.get_current_timezone())
-    day = days.reader()
-    by_instrument: dict[int, dict[str, Series]] = defaultdict(dict)
-    latest: dict[int, list[LatestScore]] = defaultdict(list)
+    return dict(_measures_by_client(client_ids, metric_ids))
+
+
+def _measures_by_client(
+    client_ids: Sequence[int], metric_ids: Iterable[int]
+) -> Iterator[tuple[int, ClientMeasures]]:
+    """`measures_for_clients`, one client at a time.
+
+    The administrations come by client and instrument, in the order of their index, and
+    each client's series are built as its rows arrive: a caller that keeps only what it
+    judges from them never holds the whole caseload's series at once (tens of thousands of
+    small objects, which made Python's garbage collector run through the page).
+    """
+    by_metric = _observations(client_ids, metric_ids)
+    day = _LocalDays(timezone.get_current_timezone())
+    read_day = day.reader()
     names: dict[str, str] = {}
     rows = (
         Administration.objects.filter(
             client_id__in=client_ids, entered_in_error_at__isnull=True, total__isnull=False
         )
         .order_by("client_id", "instrument_code", "administered_at", "id")
-        .annotate(day=days.column("administered_at"))
+        .annotate(day=day.column("administered_at"))
         .values_list("client_id", "instrument_code", "total", "band_label", "day")
     )
-    for (client_id, code), group in groupby(rows, key=itemgetter(0, 1)):
-        administrations = list(group)
-        # `total` is never NULL here (filtered above); the type does not know.
-        series = [(day(at), float(total or 0)) for _, _, total, _, at in administrations]
-        by_instrument[client_id][code] = series
-        _, _, total, band_label, _ = administrations[-1]  # oldest first: the last is latest
-        if code not in names:
-            names[code] = _short_name(code)
-        latest[client_id].append(
-            LatestScore(code, names[code], total or 0, band_label, series[-1][0])
+    listed = set(client_ids)
+    for client_id, client_rows in groupby(rows, key=itemgetter(0)):
+        by_instrument: dict[str, Series] = {}
+        latest: list[LatestScore] = []
+        for code, group in groupby(client_rows, key=itemgetter(1)):
+            administrations = list(group)
+            # `total` is never NULL here (filtered above); the type does not know.
+            series = [(read_day(at), float(total or 0)) for _, _, total, _, at in administrations]
+            by_instrument[code] = series
+            _, _, total, band_label, _ = administrations[-1]  # oldest first: the last is latest
+            if code not in names:
+                names[code] = _short_name(code)
+            latest.append(LatestScore(code, names[code], total or 0, band_label, series[-1][0]))
+        listed.discard(client_id)
+        yield (
+            client_id,
+            ClientMeasures(
+                by_instrument=by_instrument,
+                by_metric=by_metric.pop(client_id, {}),
+                latest_scores=tuple(sorted(latest, key=_by_name)),
+            ),
         )
+    for client_id in client_ids:  # no scored questionnaire
+        if client_id in listed:
+            yield client_id, ClientMeasures({}, by_metric.pop(client_id, {}), ())
+
+
+def _observations(
+    client_ids: Sequence[int], metric_ids: Iterable[int]
+) -> dict[int, dict[int, Series]]:
+    """The observations of `metric_ids` that count, by client and metric, oldest first."""
     by_metric: dict[int, dict[int, Series]] = defaultdict(dict)
     metric_ids = list(metric_ids)
-    if metric_ids:
-        text = connection.vendor == "sqlite"
-        date = _stored_dates() if text else _same
-        observations = (
-            Observation.objects.filter(
-                client_id__in=client_ids,
-                metric_id__in=metric_ids,
-                entered_in_error_at__isnull=True,
-            )
-            .order_by("client_id", "metric_id", "period_start", "id")
-            .annotate(
-                start=Cast("period_start", output_field=models.TextField())
-                if text
-                else F("period_start")
-            )
-            .values_list("client_id", "metric_id", "start", "value")
+    if not metric_ids:
+        return by_metric
+    text = connection.vendor == "sqlite"
+    date = _stored_dates() if text else _same
+    observations = (
+        Observation.objects.filter(
+            client_id__in=client_ids,
+            metric_id__in=metric_ids,
+            entered_in_error_at__isnull=True,
         )
-        for (client_id, metric_id), values in groupby(observations, key=itemgetter(0, 1)):
-            by_metric[client_id][metric_id] = [
-                (date(start), value) for _, _, start, value in values
-            ]
-    return {
-        client_id: ClientMeasures(
-            by_instrument=by_instrument.get(client_id, {}),
-            by_metric=by_metric.get(client_id, {}),
-            latest_scores=tuple(sorted(latest.get(client_id, ()), key=_by_name)),
+        .order_by("client_id", "metric_id", "period_start", "id")
+        .annotate(
+            start=Cast("period_start", output_field=models.TextField())
+            if text
+            else F("period_start")
         )
-        for client_id in client_ids
-    }
+        .values_list("client_id", "metric_id", "start", "value")
+    )
+    for (client_id, metric_id), values in groupby(observations, key=itemgetter(0, 1)):
+        by_metric[client_id][metric_id] = [(date(start), value) for _, _, start, value in values]
+    return by_metric
 
 
 _by_name = attrgetter("short_name", "instrument_code")
@@ -500,12 +522,33 @@ def _signature_roles(plan: TreatmentPlan) -> set[str]:
 
 
 class _Tracked(NamedTuple):
-    """An active target as the domain reads it, and where its values come from."""
+    """An active target's columns, and where its values come from. The domain's Target is
+    built from it only while its client is judged, so the caseload's are never all held."""
 
-    target: DomainTarget
     instrument_code: str
     metric_id: int | None
+    metric: tuple[str, str, str] | None  # name, unit, period
+    target_value: float
+    comparator: str
+    direction: str
+    baseline: float | None
+    due_date: dt.date
+    confirmed: bool
+    set_on: dt.date
     course_start: dt.date | None
+
+    def domain(self) -> DomainTarget:
+        return domain_target(
+            instrument_code=self.instrument_code,
+            metric=self.metric,
+            target_value=self.target_value,
+            comparator=self.comparator,
+            direction=self.direction,
+            baseline=self.baseline,
+            due_date=self.due_date,
+            confirmed=self.confirmed,
+            set_on=self.set_on,
+        )
 
 
 class _Link(NamedTuple):
@@ -617,7 +660,7 @@ def _active_targets(in_force: Iterable[TreatmentPlan]) -> dict[int, list[_Tracke
             "set_on",
         )
     )
-    read: list[tuple[int, int, DomainTarget, str, int | None]] = []
+    read: list[tuple[int, int, _Tracked]] = []
     links: dict[int, _Link] = {}
     going_back: set[int] = set()
     for (
@@ -642,22 +685,25 @@ def _active_targets(in_force: Iterable[TreatmentPlan]) -> dict[int, list[_Tracke
             links[target_id] = _Link(code, day(baseline_at) if baseline_at else None, previous)
             if previous is not None:
                 going_back.add(client_of[plan_pk])
-        target = domain_target(
-            instrument_code=code,
-            metric=(name, unit, period) if metric_id is not None else None,
-            target_value=target_value,
-            comparator=comparator,
-            direction=direction,
-            baseline=baseline,
-            due_date=due_date,
-            confirmed=confirmed,
-            set_on=day(set_on),
+        tracked = _Tracked(
+            code,
+            metric_id,
+            (name, unit, period) if metric_id is not None else None,
+            target_value,
+            comparator,
+            direction,
+            baseline,
+            due_date,
+            confirmed,
+            day(set_on),
+            None,
         )
-        read.append((target_id, plan_pk, target, code, metric_id))
+        read.append((target_id, plan_pk, tracked))
     starts = _course_starts(links, list(links), going_back, days)
     targets: dict[int, list[_Tracked]] = defaultdict(list)
-    for target_id, plan_pk, target, code, metric_id in read:
-        targets[plan_pk].append(_Tracked(target, code, metric_id, starts.get(target_id)))
+    for target_id, plan_pk, tracked in read:
+        start = starts.get(target_id)
+        targets[plan_pk].append(tracked if start is None else tracked._replace(course_start=start))
     return targets
 
 
@@ -673,7 +719,7 @@ def _off_track(targets: Sequence[_Tracked], values: ClientMeasures, today: dt.da
             by_instrument=values.by_instrument,
             by_metric=values.by_metric,
         )
-        count += _is_off_track(*target_verdict(tracked.target, series, today=today))
+        count += _is_off_track(*target_verdict(tracked.domain(), series, today=today))
     return count
 
 
@@ -696,7 +742,13 @@ def caseload_dashboard(
     in_force, drafts = _plans_in_force(ids)
     targets = _active_targets(in_force.values())
     metric_ids = {t.metric_id for ts in targets.values() for t in ts if t.metric_id}
-    measures = measures_for_clients(ids, metric_ids)
+    # Each client's values are judged as they are read, and only the verdicts are kept.
+    judged: dict[int, tuple[tuple[LatestScore, ...], int]] = {}
+    for client_id, values in _measures_by_client(ids, metric_ids):
+        plan = in_force.get(client_id)
+        tracked = targets.get(plan.pk) if plan is not None else None
+        off_track = _off_track(tracked, values, today) if tracked else 0
+        judged[client_id] = (values.latest_scores, off_track)
 
     rows = []
     for client in clients:
@@ -707,9 +759,8 @@ def caseload_dashboard(
             cosign_required=client.organization.cosign_required,
         )
         due = plan.review_due_on if plan is not None else None
-        values = measures[client.pk]
+        latest_scores, off_track = judged[client.pk]
         plan_targets = targets.get(plan.pk, []) if plan is not None else []
-        off_track = _off_track(plan_targets, values, today) if plan_targets else 0
         rows.append(
             CaseloadRow(
                 client=client,
@@ -722,7 +773,7 @@ def caseload_dashboard(
                 review_state=review_state(due, today=today),
                 days_to_review=(due - today).days if due is not None else None,
                 open_alerts=getattr(client, "open_alert_count", 0),
-                latest_scores=values.latest_scores,
+                latest_scores=latest_scores,
                 targets=len(plan_targets),
                 off_track=off_track,
             )
