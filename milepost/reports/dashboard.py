@@ -213,8 +213,9 @@ _FIELD, _MEMBER = "\x1e", "\x1f"
 
 
 def _filtered_clients(user: User, status: str | None, search: str) -> list[Client]:
-    """The listed clients with their open alerts counted and their care team's names, in one
-    query: the count and the names come from correlated subqueries, not queries of their own."""
+    """The listed clients with their open alerts counted, their care team's names and their
+    practice's co-signature rule, in one query: the count and the names come from correlated
+    subqueries, not queries of their own."""
     alerts = (
         RiskAlert.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
         .order_by()
@@ -250,15 +251,10 @@ def _filtered_clients(user: User, status: str | None, search: str) -> list[Clien
         .annotate(
             open_alert_count=Coalesce(Subquery(alerts), 0),
             care_team_names=Subquery(team, output_field=models.TextField()),
+            # The practice's rule, not the practice: no organization is built for each row.
+            cosign_required=F("organization__cosign_required"),
         )
     )
-    # Every visible client is of the user's practice (clients/access.py): one organization
-    # for all, rather than a joined copy for each.
-    organization = user.membership.organization
-    cache = Client._meta.get_field("organization")
-    for client in clients:
-        if client.organization_id == organization.pk:
-            cache.set_cached_value(client, organization)
     return clients
 
 
@@ -401,29 +397,72 @@ def measures_for_clients(
     return dict(_measures_by_client(client_ids, metric_ids))
 
 
+# Clients named in a query: by their ids, or by a query of their ids (the dashboard's listed
+# clients, so that no query carries hundreds of ids as parameters).
+_Ids = Sequence[int] | models.QuerySet[Any, Any]
+
+
 def _measures_by_client(
-    client_ids: Sequence[int], metric_ids: Iterable[int]
+    client_ids: Sequence[int], metric_ids: Iterable[int], among: _Ids | None = None
 ) -> Iterator[tuple[int, ClientMeasures]]:
     """`measures_for_clients`, one client at a time.
 
-    The administrations come by client and instrument, in the order of their index, and
-    each client's series are built as its rows arrive: a caller that keeps only what it
-    judges from them never holds the whole caseload's series at once (tens of thousands of
-    small objects, which made Python's garbage collector run through the page).
+    Administrations and observations are read by client, in the order of their indexes,
+    and streamed from the database rather than loaded whole; each client's series are built
+    as its rows arrive. A caller that keeps only what it judges from them never holds the
+    caseload's tens of thousands of values at once: held, they made Python's garbage
+    collector sweep the whole process several times a page. `among`, when given, names the
+    same clients to the database.
     """
-    by_metric = _observations(client_ids, metric_ids)
+    among = client_ids if among is None else among
+    listed = set(client_ids)
+    observations = _observations(among, metric_ids)
+    pending = next(observations, None)
+    for client_id, by_instrument, latest in _administrations(among):
+        while pending is not None and pending[0] < client_id:
+            yield from _only_observations(pending, listed)
+            pending = next(observations, None)
+        by_metric: dict[int, Series] = {}
+        if pending is not None and pending[0] == client_id:
+            by_metric = pending[1]
+            pending = next(observations, None)
+        if client_id in listed:
+            listed.discard(client_id)
+            yield client_id, ClientMeasures(by_instrument, by_metric, latest)
+    while pending is not None:
+        yield from _only_observations(pending, listed)
+        pending = next(observations, None)
+    for client_id in client_ids:  # neither a scored questionnaire nor an observation
+        if client_id in listed:
+            yield client_id, ClientMeasures({}, {}, ())
+
+
+def _only_observations(
+    pending: tuple[int, dict[int, Series]], listed: set[int]
+) -> Iterator[tuple[int, ClientMeasures]]:
+    client_id, by_metric = pending
+    if client_id in listed:
+        listed.discard(client_id)
+        yield client_id, ClientMeasures({}, by_metric, ())
+
+
+def _administrations(
+    among: _Ids,
+) -> Iterator[tuple[int, dict[str, Series], tuple[LatestScore, ...]]]:
+    """Each client's scored administrations that count, by instrument, and the latest of
+    each, by client id."""
     day = _LocalDays(timezone.get_current_timezone())
     read_day = day.reader()
     names: dict[str, str] = {}
     rows = (
         Administration.objects.filter(
-            client_id__in=client_ids, entered_in_error_at__isnull=True, total__isnull=False
+            client_id__in=among, entered_in_error_at__isnull=True, total__isnull=False
         )
         .order_by("client_id", "instrument_code", "administered_at", "id")
         .annotate(day=day.column("administered_at"))
         .values_list("client_id", "instrument_code", "total", "band_label", "day")
+        .iterator(chunk_size=_CHUNK)
     )
-    listed = set(client_ids)
     for client_id, client_rows in groupby(rows, key=itemgetter(0)):
         by_instrument: dict[str, Series] = {}
         latest: list[LatestScore] = []
@@ -436,33 +475,26 @@ def _measures_by_client(
             if code not in names:
                 names[code] = _short_name(code)
             latest.append(LatestScore(code, names[code], total or 0, band_label, series[-1][0]))
-        listed.discard(client_id)
-        yield (
-            client_id,
-            ClientMeasures(
-                by_instrument=by_instrument,
-                by_metric=by_metric.pop(client_id, {}),
-                latest_scores=tuple(sorted(latest, key=_by_name)),
-            ),
-        )
-    for client_id in client_ids:  # no scored questionnaire
-        if client_id in listed:
-            yield client_id, ClientMeasures({}, by_metric.pop(client_id, {}), ())
+        yield client_id, by_instrument, tuple(sorted(latest, key=_by_name))
+
+
+# Rows fetched from the database at a time while streaming.
+_CHUNK = 2000
 
 
 def _observations(
-    client_ids: Sequence[int], metric_ids: Iterable[int]
-) -> dict[int, dict[int, Series]]:
-    """The observations of `metric_ids` that count, by client and metric, oldest first."""
-    by_metric: dict[int, dict[int, Series]] = defaultdict(dict)
+    among: _Ids, metric_ids: Iterable[int]
+) -> Iterator[tuple[int, dict[int, Series]]]:
+    """Each client's observations of `metric_ids` that count, by metric, oldest first, by
+    client id."""
     metric_ids = list(metric_ids)
     if not metric_ids:
-        return by_metric
+        return
     text = connection.vendor == "sqlite"
     date = _stored_dates() if text else _same
     observations = (
         Observation.objects.filter(
-            client_id__in=client_ids,
+            client_id__in=among,
             metric_id__in=metric_ids,
             entered_in_error_at__isnull=True,
         )
@@ -473,17 +505,23 @@ def _observations(
             else F("period_start")
         )
         .values_list("client_id", "metric_id", "start", "value")
+        .iterator(chunk_size=_CHUNK)
     )
-    for (client_id, metric_id), values in groupby(observations, key=itemgetter(0, 1)):
-        by_metric[client_id][metric_id] = [(date(start), value) for _, _, start, value in values]
-    return by_metric
+    for client_id, client_rows in groupby(observations, key=itemgetter(0)):
+        yield (
+            client_id,
+            {
+                metric_id: [(date(start), value) for _, _, start, value in values]
+                for metric_id, values in groupby(client_rows, key=itemgetter(1))
+            },
+        )
 
 
 _by_name = attrgetter("short_name", "instrument_code")
 
 
 def _plans_in_force(
-    client_ids: Sequence[int],
+    among: _Ids,
 ) -> tuple[dict[int, TreatmentPlan], dict[int, int]]:
     """The plan in force of each client, and the version of a draft written beside it."""
     versions: dict[int, list[TreatmentPlan]] = defaultdict(list)
@@ -493,7 +531,7 @@ def _plans_in_force(
     }
     for version in (
         TreatmentPlan.objects.filter(
-            client_id__in=client_ids, status__in=[PlanStatus.SIGNED, PlanStatus.DRAFT]
+            client_id__in=among, status__in=[PlanStatus.SIGNED, PlanStatus.DRAFT]
         )
         .only(*PLAN_FIELDS)
         .annotate(**signed)
@@ -527,7 +565,9 @@ class _Tracked(NamedTuple):
 
     instrument_code: str
     metric_id: int | None
-    metric: tuple[str, str, str] | None  # name, unit, period
+    metric_name: str | None
+    metric_unit: str | None
+    metric_period: str | None
     target_value: float
     comparator: str
     direction: str
@@ -540,7 +580,11 @@ class _Tracked(NamedTuple):
     def domain(self) -> DomainTarget:
         return domain_target(
             instrument_code=self.instrument_code,
-            metric=self.metric,
+            metric=(
+                (self.metric_name or "", self.metric_unit or "", self.metric_period or "")
+                if self.metric_id is not None
+                else None
+            ),
             target_value=self.target_value,
             comparator=self.comparator,
             direction=self.direction,
@@ -579,67 +623,57 @@ def _link(row: dict[str, Any], days: _LocalDays) -> _Link:
     return _Link(row["instrument_code"], days.day(row["baseline_at"]), row["previous"])
 
 
-def _course_starts(
-    links: dict[int, _Link], first: Iterable[int], client_ids: Iterable[int], days: _LocalDays
-) -> dict[int, dt.date | None]:
-    """`plans.selectors.course_start` for the targets `first`, from rows, not one query per
-    version: the day the course of treatment of each target's instrument began.
+def _course_start(target_id: int, links: dict[int, _Link], days: _LocalDays) -> dt.date | None:
+    """`plans.selectors.course_start` from rows already read (`links`: the targets of the
+    clients' earlier versions too), not a query per version: the day the course of
+    treatment of the target's instrument began.
 
-    A version is copied within its client's plans, so one query for every target of the
-    clients whose chains go back a version finds them all; a target not found there (never,
-    by how versions are made) is read in one query for each step back.
+    A version is copied from its client's own plans, so the earlier versions read with the
+    plans in force hold every target a chain goes back to; one not found there (never, by
+    how versions are made) is read in one query for each step back.
     """
-    first, client_ids = list(first), list(client_ids)
-    if client_ids:
-        with_history = Target.objects.filter(
-            _of_goals(Goal.objects.filter(plan__client_id__in=client_ids))
-        ).annotate(
-            baseline_at=days.column("baseline_administration__administered_at"), previous=_PREVIOUS
-        )
-        for row in with_history.values(*_LINK_FIELDS):
-            links.setdefault(row["id"], _link(row, days))
-    starts: dict[int, dt.date | None] = {}
-    for target_id in first:
-        code = links[target_id].instrument_code
-        start: dt.date | None = None
-        current: int | None = target_id
-        for _ in range(MAX_VERSIONS_FOLLOWED):
-            if current is None:
-                break
+    code = links[target_id].instrument_code
+    start: dt.date | None = None
+    current: int | None = target_id
+    for _ in range(MAX_VERSIONS_FOLLOWED):
+        if current is None:
+            break
+        if current not in links:
+            missing = Target.objects.filter(pk=current).annotate(
+                baseline_at=days.column("baseline_administration__administered_at"),
+                previous=_PREVIOUS,
+            )
+            for row in missing.values(*_LINK_FIELDS):
+                links[row["id"]] = _link(row, days)
             if current not in links:
-                missing = Target.objects.filter(pk=current).annotate(
-                    baseline_at=days.column("baseline_administration__administered_at"),
-                    previous=_PREVIOUS,
-                )
-                for row in missing.values(*_LINK_FIELDS):
-                    links[row["id"]] = _link(row, days)
-                if current not in links:
-                    break
-            link = links[current]
-            if link.instrument_code != code:
                 break
-            start = link.baseline_day
-            current = link.previous
-        starts[target_id] = start
-    return starts
+        link = links[current]
+        if link.instrument_code != code:
+            break
+        start = link.baseline_day
+        current = link.previous
+    return start
 
 
-def _active_targets(in_force: Iterable[TreatmentPlan]) -> dict[int, list[_Tracked]]:
+def _active_targets(in_force: Iterable[TreatmentPlan], among: _Ids) -> dict[int, list[_Tracked]]:
     """The targets of each plan's active goals: a goal's own and those of its objectives.
 
     A goal met, revised or discontinued has nothing left to track. Read as plain tuples,
     and turned into the domain's Target by the same helper as the plan editor's.
     """
-    client_of = {plan.pk: plan.client_id for plan in in_force}
+    in_force_ids = {plan.pk for plan in in_force}
     days = _LocalDays(timezone.get_current_timezone())
     day = days.reader()
-    goals = Goal.objects.filter(plan_id__in=list(client_of), status=GoalStatus.ACTIVE)
-    rows = (
+    # Every version's targets: those of the active goals of the plans in force are tracked;
+    # the earlier versions' tell where each chain of versions began (`_course_starts`).
+    goals = Goal.objects.filter(plan__client_id__in=among)
+    query = (
         Target.objects.filter(_of_goals(goals))
         .annotate(
             plan_pk=Coalesce(
                 F("goal__plan"), F("objective__goal__plan"), output_field=models.IntegerField()
             ),
+            goal_status=Coalesce(F("goal__status"), F("objective__goal__status")),
             baseline_at=days.column("baseline_administration__administered_at"),
             previous=_PREVIOUS,
             set_on=days.column("updated_at"),
@@ -647,6 +681,7 @@ def _active_targets(in_force: Iterable[TreatmentPlan]) -> dict[int, list[_Tracke
         .values_list(
             *_LINK_FIELDS,
             "plan_pk",
+            "goal_status",
             "metric_id",
             "metric__name",
             "metric__unit",
@@ -660,15 +695,22 @@ def _active_targets(in_force: Iterable[TreatmentPlan]) -> dict[int, list[_Tracke
             "set_on",
         )
     )
-    read: list[tuple[int, int, _Tracked]] = []
-    links: dict[int, _Link] = {}
-    going_back: set[int] = set()
+    rows = list(query)
+    tracked = [r for r in rows if r[4] in in_force_ids and r[5] == GoalStatus.ACTIVE]
+    # Only a target carried over from an earlier version needs the chain of versions.
+    links = (
+        {r[0]: _Link(r[1], day(r[2]) if r[2] else None, r[3]) for r in rows}
+        if any(r[1] and r[3] is not None for r in tracked)
+        else {}
+    )
+    targets: dict[int, list[_Tracked]] = defaultdict(list)
     for (
         target_id,
         code,
         baseline_at,
         previous,
         plan_pk,
+        _,
         metric_id,
         name,
         unit,
@@ -680,30 +722,30 @@ def _active_targets(in_force: Iterable[TreatmentPlan]) -> dict[int, list[_Tracke
         due_date,
         confirmed,
         set_on,
-    ) in rows:
-        if code:
-            links[target_id] = _Link(code, day(baseline_at) if baseline_at else None, previous)
-            if previous is not None:
-                going_back.add(client_of[plan_pk])
-        tracked = _Tracked(
-            code,
-            metric_id,
-            (name, unit, period) if metric_id is not None else None,
-            target_value,
-            comparator,
-            direction,
-            baseline,
-            due_date,
-            confirmed,
-            day(set_on),
-            None,
+    ) in tracked:
+        if not code:
+            start = None  # a metric's values all count
+        elif previous is not None:
+            start = _course_start(target_id, links, days)
+        else:
+            start = day(baseline_at) if baseline_at else None
+        targets[plan_pk].append(
+            _Tracked(
+                code,
+                metric_id,
+                name,
+                unit,
+                period,
+                target_value,
+                comparator,
+                direction,
+                baseline,
+                due_date,
+                confirmed,
+                day(set_on),
+                start,
+            )
         )
-        read.append((target_id, plan_pk, tracked))
-    starts = _course_starts(links, list(links), going_back, days)
-    targets: dict[int, list[_Tracked]] = defaultdict(list)
-    for target_id, plan_pk, tracked in read:
-        start = starts.get(target_id)
-        targets[plan_pk].append(tracked if start is None else tracked._replace(course_start=start))
     return targets
 
 
@@ -738,13 +780,15 @@ def caseload_dashboard(
     membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR)
     today = today or timezone.localdate()
     clients = _filtered_clients(user, status, search)
-    ids = [c.pk for c in clients]
-    in_force, drafts = _plans_in_force(ids)
-    targets = _active_targets(in_force.values())
+    ids = [c.id for c in clients]
+    # The same clients for the database: the rule again rather than hundreds of parameters.
+    among = filtered_clients(user, status=status, search=search).values("id")
+    in_force, drafts = _plans_in_force(among)
+    targets = _active_targets(in_force.values(), among)
     metric_ids = {t.metric_id for ts in targets.values() for t in ts if t.metric_id}
     # Each client's values are judged as they are read, and only the verdicts are kept.
     judged: dict[int, tuple[tuple[LatestScore, ...], int]] = {}
-    for client_id, values in _measures_by_client(ids, metric_ids):
+    for client_id, values in _measures_by_client(ids, metric_ids, among):
         plan = in_force.get(client_id)
         tracked = targets.get(plan.pk) if plan is not None else None
         off_track = _off_track(tracked, values, today) if tracked else 0
@@ -756,7 +800,7 @@ def caseload_dashboard(
         state, words = plan_status(
             plan,
             roles=_signature_roles(plan) if plan is not None and not plan.is_draft else (),
-            cosign_required=client.organization.cosign_required,
+            cosign_required=getattr(client, "cosign_required", False),
         )
         due = plan.review_due_on if plan is not None else None
         latest_scores, off_track = judged[client.pk]
