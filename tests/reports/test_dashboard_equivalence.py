@@ -302,7 +302,7 @@ def _expected(user, today: dt.date) -> dict[Client, CaseloadRow]:
         plan = plan_in_force(client)
         draft = (
             TreatmentPlan.objects.filter(client=client, status=PlanStatus.DRAFT)
-            .exclude(pk=plan.pk if plan else None)
+            .exclude(pk=plan.pk if plan else 0)
             .first()
         )
         roles = set(plan.signatures.values_list("role", flat=True)) if plan else set()
@@ -332,11 +332,11 @@ def _expected(user, today: dt.date) -> dict[Client, CaseloadRow]:
             ),
             key=lambda s: s.short_name,
         )
-        targets = []
+        owners: list[Goal | Objective] = []
         if plan is not None:
             for goal in plan.goals.filter(status=GoalStatus.ACTIVE):
-                targets += [target_of(goal)] + [target_of(o) for o in goal.objectives.all()]
-        targets = [t for t in targets if t is not None]
+                owners += [goal, *goal.objectives.all()]
+        targets = [t for t in map(target_of, owners) if t is not None]
         team = CareTeamMember.objects.filter(client=client).order_by("-is_primary", "added_at")
         due = plan.review_due_on if plan else None
         rows[client] = CaseloadRow(
@@ -419,6 +419,7 @@ class EquivalenceTests:
                         if target is not None:
                             start = course_start(target) if target.instrument_code else None
                             domain = target_to_domain(target)
+                            assert domain is not None
                             expected.append((plan.pk, repr(domain), domain.set_on, start))
             actual = [
                 (plan_pk, repr(t.domain()), t.set_on, t.course_start)
