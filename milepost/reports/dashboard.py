@@ -8,7 +8,8 @@ audited once, naming the clients it listed. Its number of queries does not grow 
 caseload: each kind of record (plans, signatures, targets, administrations, observations,
 alerts) is fetched for every listed client in one query and grouped in Python, and progress
 toward each target is computed from those values by the same domain code the plan editor
-uses (docs/decisions/0330-caseload-dashboard.md).
+uses (docs/decisions/0330-caseload-dashboard.md). Values are read as plain rows and judged
+one client at a time (docs/decisions/0835-caseload-dashboard-speed.md).
 
 It reads clients, plans and measures alike, so it lives in reports, above all three
 (docs/decisions/0013-layers-and-read-models.md).
@@ -195,7 +196,7 @@ def _is_off_track(met: bool | None, status: str, projection: Projection | None) 
 
 # The columns the page shows or decides by, read for every row; nothing else of a client
 # (no date of birth, contact details or referral reason) and no plan text is read. Another
-# field read from a row would cost a query per row: the view's tests count the page's queries.
+# field read from a row would cost a query per row (a test counts the page's queries).
 CLIENT_FIELDS = (
     "public_id",
     "organization",

@@ -429,3 +429,42 @@ class EquivalenceTests:
             assert sorted(actual, key=repr) == sorted(expected, key=repr)
             starts = {start for *_, start in expected}
             assert len(starts - {None}) >= 2  # re-baselined chains and a switch of instrument
+
+
+def _more(p: Personas, metric: Metric, n: int) -> None:
+    """`n` more clients, each with a signed plan tracking a questionnaire and a metric."""
+    today = timezone.localdate()
+    for i in range(n):
+        client = _client(p, f"More{i}", extra_clinician=p.bob)
+        _score(p, client, "phq9", 13, _local(10, 8))
+        _score(p, client, "phq9", 10, _local(2, 8))
+        plans.observation_add(
+            actor=p.alice, client=client, metric=metric, value=i, period_start=today
+        )
+        plan = _plan(client, p.alice, 1, PlanStatus.SIGNED, today + dt.timedelta(days=i))
+        _sign(plan, SignatureRole.CLINICIAN, SignatureRole.CLIENT)
+        goal = Goal.objects.create(plan=plan, statement="Mood")
+        _target(goal, instrument_code="phq9", baseline=13, target_value=9, due_date=today)
+        objective = Objective.objects.create(goal=goal, statement="Activities")
+        _target(objective, metric=metric, baseline=0, comparator=">=", target_value=5,
+                due_date=today + dt.timedelta(weeks=4), direction="increase")  # fmt: skip
+
+
+@pytest.mark.django_db
+class PageQueryTests:
+    def test_the_page_costs_the_same_queries_for_a_larger_caseload(self, personas, login_as):
+        """The rows carry clients and plans read with only the columns the page shows: a
+        template that read another would cost a query per row, and this would fail."""
+        from django.urls import reverse
+
+        metric = _caseload(personas)
+        http = login_as(personas.alice)
+        http.get(reverse("reports:caseload"))  # warm up: session, the audit chain head
+        with CaptureQueriesContext(connection) as five:
+            assert http.get(reverse("reports:caseload")).status_code == 200
+        _more(personas, metric, 6)
+        with CaptureQueriesContext(connection) as eleven:
+            page = http.get(reverse("reports:caseload"))
+        assert b"More5" in page.content
+        assert b"Versions" in page.content
+        assert len(eleven) == len(five), "\n".join(q["sql"] for q in eleven.captured_queries)
