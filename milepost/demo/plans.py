@@ -90,6 +90,7 @@ class PlanSpec:
     discharge_criteria: str
     goals: tuple[GoalSpec, ...]
     review_interval_days: int = 90
+    functional_impairment: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,10 @@ DANA = DemoPlan(
         strengths=(
             "A close, supportive sister; sees how withdrawing keeps her low; attends "
             "reliably and completes homework; painting and walking to build on."
+        ),
+        functional_impairment=(
+            "Off work for six weeks; stays in bed until noon most days; has stopped seeing "
+            "friends and leaves the flat only for essential shopping."
         ),
         discharge_criteria=(
             "PHQ-9 of 9 or below on two administrations in a row; at least 5 planned "
@@ -383,6 +388,10 @@ PRIYA = DemoPlan(
             "Strong support at home and from friends; working part-time; determined to "
             "drive again; does the weekly practice between sessions."
         ),
+        functional_impairment=(
+            "Has not driven since the crash, so relies on lifts to work; sleeps about four "
+            "hours a night after nightmares and is late to work twice a week."
+        ),
         discharge_criteria=(
             "PCL-5 of 30 or below on two administrations in a row; nightmares once a week "
             "or less for a month; driving on highways at least twice a week; a "
@@ -490,6 +499,10 @@ TOM = DemoPlan(
     plan=PlanSpec(
         diagnoses=(("F40.10", "Social phobia, unspecified"),),
         strengths="Two close friends; committed to their job; curious about how anxiety works.",
+        functional_impairment=(
+            "Turns down every invitation and eats lunch alone at work; has not joined a "
+            "team meeting with the camera on in three months."
+        ),
         discharge_criteria=(
             "At least 2 social gatherings a month for two months running, with anxiety they "
             "rate as manageable."
@@ -585,6 +598,7 @@ def _plan(client: Client, clinician: User, spec: PlanSpec, today: dt.date) -> Tr
         review_interval_days=spec.review_interval_days,
         strengths=spec.strengths,
         discharge_criteria=spec.discharge_criteria,
+        functional_impairment=spec.functional_impairment,
     )
     for code, _description in spec.diagnoses:  # the code set gives the description
         plans.diagnosis_add(actor=clinician, plan=plan, code=code)

@@ -69,6 +69,13 @@ class PlanDetailsForm(forms.Form):
         widget=_area(3),
         help_text="What the client brings: supports, skills, values.",
     )
+    functional_impairment = forms.CharField(
+        label="Functional impairment",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=_area(3),
+        help_text="How the problems limit work, school, relationships or self-care today.",
+    )
     discharge_criteria = forms.CharField(
         label="Discharge criteria",
         required=False,

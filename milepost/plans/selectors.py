@@ -143,6 +143,7 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
         created_on=timezone.localdate(plan.created_at),
         review_interval_days=plan.review_interval_days,
         strengths=plan.strengths,
+        functional_impairment=plan.functional_impairment,
         discharge_criteria=plan.discharge_criteria,
         diagnoses=tuple(
             domain.Diagnosis(code=d.code, text=d.text, order=d.order) for d in plan.diagnoses.all()
