@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.domain import instruments
-from milepost.measures.charts import TARGET_CHART_SIZE, target_chart_svg
+from milepost.measures.charts import PHONE_CHART_SIZE, target_chart_svg
 from milepost.plans.models import Goal, Objective, Target
 from milepost.plans.selectors import (
     Series,
@@ -92,7 +92,7 @@ def goals(request: SignedInRequest) -> HttpResponseBase:
             for objective in goal.objectives.all():
                 view.steps.append((objective, said(target_of(objective))))
             views.append(view)
-    width, height = TARGET_CHART_SIZE
+    width, height = PHONE_CHART_SIZE
     return render(
         request,
         "portal/goals.html",
@@ -128,6 +128,7 @@ def goal_chart(request: SignedInRequest, portal_target_id: str) -> HttpResponseB
         projection=target_progress_for(
             target, by_instrument=by_instrument, by_metric=by_metric, today=today
         ).projection,
+        size=PHONE_CHART_SIZE,
     )
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
