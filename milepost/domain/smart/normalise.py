@@ -131,10 +131,13 @@ def _number_pattern() -> re.Pattern[str]:
     )
 
 
+_LETTERS = re.compile(r"[a-z]+")
+
+
 def _words_to_digits(phrase: str) -> str:
     numbers: list[int] = []
     current: int | None = None
-    for word in re.findall(r"[a-z]+", phrase.lower()):
+    for word in _LETTERS.findall(phrase.lower()):
         if word in ("a", "and"):
             continue
         value = lexicon.NUMBER_WORDS[word]
