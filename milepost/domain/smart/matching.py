@@ -380,12 +380,47 @@ def _needle(s: str) -> tuple[str, str]:
     return ("inner", longest[1]) if longest[0] >= 3 else ("other", s)
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per registration
+def _or(bits: Iterable[int]) -> int:
+    out = 0
+    for bit in bits:
+        out |= bit
+    return out
+
+
 class _Tables:
-    exact: dict[str, int]  # a whole word of the text -> bits
-    inner: dict[str, int]  # letters inside a word of the text -> bits
-    other: dict[str, int]  # anything else, anywhere in the text -> bits
-    size: int  # bits handed out so far
+    """One registration's needles, and the bits they give each word and text (remembered:
+    every word seen, as the vocabulary is small; only the last few texts)."""
+
+    def __init__(
+        self, exact: dict[str, int], inner: dict[str, int], other: dict[str, int], size: int
+    ) -> None:
+        self.exact = exact  # a whole word of the text -> bits
+        self.inner = inner  # letters inside a word of the text -> bits
+        self.other = other  # anything else, anywhere in the text -> bits
+        self.size = size  # bits handed out so far
+        # At each position of a word the longest inner string there (tried longest first);
+        # each shorter one starting there is part of it, so it gives their bits too.
+        self._inner_at = re.compile("(?=(" + alternation(inner) + "))") if inner else None
+        self._holds = {s: _or(bit for t, bit in inner.items() if t in s) for s in inner}
+        self.word_bits = lru_cache(maxsize=8192)(self._word_bits)
+        self.bits = lru_cache(maxsize=32)(self._text_bits)
+
+    def _word_bits(self, word: str) -> int:
+        bits = self.exact.get(word, 0)
+        if self._inner_at is not None:
+            for s in self._inner_at.findall(word):
+                bits |= self._holds[s]
+        return bits
+
+    def _text_bits(self, text: str) -> int:
+        bits = 0
+        word_bits = self.word_bits
+        for w in _LETTERS.findall(text):
+            bits |= word_bits(w)
+        for s, bit in self.other.items():
+            if s in text:
+                bits |= bit
+        return bits
 
 
 class Index:
@@ -393,22 +428,18 @@ class Index:
 
     Each need registered gets a bit. A word of the text sets the bits of the needs that list
     it, and of the needs whose letters-only strings it holds (such a string can only occur
-    inside a word); the other strings are looked for in the text. What a word sets is
-    remembered (the vocabulary is small); a text's bits only for the last few texts.
-    Registering replaces the tables whole, and the remembered bits are keyed by their size,
-    so a thread reading while another registers never sees half of them.
+    inside a word); the other strings are looked for in the text. Registering replaces the
+    tables whole, so a thread reading while another registers never sees half of them.
     """
 
     def __init__(self) -> None:
-        self._tables = _Tables({}, {}, {}, 0)
+        self.tables = _Tables({}, {}, {}, 0)
         self._lock = threading.Lock()
-        self._word = lru_cache(maxsize=8192)(self._word_bits)
-        self._text = lru_cache(maxsize=32)(self._text_bits)
 
     def register(self, found: Iterable[Need]) -> int:
         """Bits for these needs: a text may match only if its bits hold all of them."""
         with self._lock:
-            old = self._tables
+            old = self.tables
             tables = {"exact": dict(old.exact), "inner": dict(old.inner), "other": dict(old.other)}
             size = old.size
             mask = 0
@@ -419,30 +450,12 @@ class Index:
                 needles = [("exact", w) for w in need.words] + [_needle(s) for s in need.strings]
                 for kind, needle in needles:
                     tables[kind][needle] = tables[kind].get(needle, 0) | bit
-            self._tables = _Tables(tables["exact"], tables["inner"], tables["other"], size)
+            self.tables = _Tables(tables["exact"], tables["inner"], tables["other"], size)
             return mask
 
     def bits(self, text: str) -> int:
         """The bits of every registered need that `text` meets."""
-        tables = self._tables
-        return self._text(text, tables)
-
-    def _word_bits(self, word: str, tables: _Tables) -> int:
-        bits = tables.exact.get(word, 0)
-        for s, bit in tables.inner.items():
-            if s in word:
-                bits |= bit
-        return bits
-
-    def _text_bits(self, text: str, tables: _Tables) -> int:
-        bits = 0
-        word = self._word
-        for w in _LETTERS.findall(text):
-            bits |= word(w, tables)
-        for s, bit in tables.other.items():
-            if s in text:
-                bits |= bit
-        return bits
+        return self.tables.bits(text)
 
 
 INDEX = Index()
@@ -451,46 +464,46 @@ INDEX = Index()
 class Guarded:
     """A compiled pattern that skips texts which cannot meet its needs (a drop-in for the
     methods the engine calls; a search bounded by `endpos` is never skipped, since a word cut
-    short by it is not a whole word of the text)."""
+    short by it is not a whole word of the text).
 
-    __slots__ = ("compiled", "mask", "pattern")
+    The last whole-text search is remembered: the engine asks the same question of the same
+    statement from several places (a match object is never changed by its readers).
+    """
+
+    __slots__ = ("_last", "compiled", "mask", "pattern")
 
     def __init__(self, compiled: re.Pattern[str]) -> None:
         self.compiled = compiled
         self.pattern = compiled.pattern
         self.mask = INDEX.register(needs(compiled))
+        self._last: tuple[str, re.Match[str] | None] = ("", compiled.search(""))
 
     def _cannot(self, string: str) -> bool:
-        return INDEX.bits(string) & self.mask != self.mask
+        return INDEX.tables.bits(string) & self.mask != self.mask
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         if endpos is not None:
             return self.compiled.search(string, pos, endpos)
-        if self._cannot(string):
-            return None
-        return self.compiled.search(string, pos)
+        if pos:
+            return None if self._cannot(string) else self.compiled.search(string, pos)
+        last = self._last
+        if last[0] is string:
+            return last[1]
+        found = None if self._cannot(string) else self.compiled.search(string)
+        self._last = (string, found)
+        return found
 
     def match(self, string: str, pos: int = 0) -> re.Match[str] | None:
-        if self._cannot(string):
-            return None
-        return self.compiled.match(string, pos)
+        return None if self._cannot(string) else self.compiled.match(string, pos)
 
     def fullmatch(self, string: str) -> re.Match[str] | None:
-        if self._cannot(string):
-            return None
-        return self.compiled.fullmatch(string)
+        return None if self._cannot(string) else self.compiled.fullmatch(string)
 
     def finditer(self, string: str) -> Iterator[re.Match[str]]:
-        if self._cannot(string):
-            return iter(())
-        return self.compiled.finditer(string)
+        return iter(()) if self._cannot(string) else self.compiled.finditer(string)
 
     def findall(self, string: str) -> list[Any]:
-        if self._cannot(string):
-            return []
-        return self.compiled.findall(string)
+        return [] if self._cannot(string) else self.compiled.findall(string)
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], string: str) -> str:
-        if self._cannot(string):
-            return string
-        return self.compiled.sub(repl, string)
+        return string if self._cannot(string) else self.compiled.sub(repl, string)

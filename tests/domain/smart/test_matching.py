@@ -139,3 +139,15 @@ def test_a_grouped_alternation_finds_the_same_words(words: tuple[str, ...], spac
         assert [m.span() for m in grouped.finditer(text)] == [
             m.span() for m in plain.finditer(text)
         ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"abcdefghijklmnopqrstuvwxyz", *_pieces()[:-12]]), max_size=5))
+def test_a_word_sets_the_bits_of_every_string_it_holds(parts: list[str]) -> None:
+    word = "".join(parts)
+    tables = INDEX.tables
+    want = tables.exact.get(word, 0)
+    for s, bit in tables.inner.items():
+        if s in word:
+            want |= bit
+    assert tables.word_bits(word) == want
