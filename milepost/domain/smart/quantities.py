@@ -114,7 +114,7 @@ _AT_LEAST = re.compile(r"\bat\s+least\b")
 # Numbers that are not quantities: an intervention list "(1, 2)" closing a planner's line, a
 # technique's name ("4-7-8 breathing", "5-4-3-2-1 grounding").
 _REFERENCES = re.compile(r"\(\s*\d{1,2}(?:\s*,\s*\d{1,2})*\s*\)\s*\.?\s*$")
-_TECHNIQUE = re.compile(r"(?<![\w.])\d{1,2}(?:-\d{1,2}){2,}(?![\w.])")
+_TECHNIQUE = re.compile(r"(?=\d)(?<![\w.])\d{1,2}(?:-\d{1,2}){2,}(?![\w.])")
 _CLOCK_AFTER = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?|o'?\s?clock)(?![a-z])|:\d")
 _TRIAL = (
     r"(?:[a-z-]+\s+){0,2}?(?:"
