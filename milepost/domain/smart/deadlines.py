@@ -663,7 +663,7 @@ def find_deadlines(text: str, today: dt.date | None) -> list[DeadlineMatch]:
     """Every deadline-like span in normalised text, without overlaps, in text order."""
     found: list[DeadlineMatch] = []
     taken = bytearray(len(text))  # 1 where an earlier (stronger) rule already matched
-    bits = INDEX.tables.bits(text)
+    bits = INDEX.bits(text)
     for (pattern, _, build), mask in _CHECKED:
         if bits & mask != mask:
             continue

@@ -128,7 +128,7 @@ def _starts_non_letter(item: Any) -> bool:
     if _one_non_letter(item):
         return True
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
-        body = list(av[2])
+        body = av[2]
         return len(body) == 1 and _one_non_letter(body[0])
     return False
 
@@ -138,7 +138,7 @@ _ends_non_letter = _starts_non_letter  # the forms it accepts are one repeated c
 
 def _excludes_letters(body: Any) -> bool:
     """A look-around body that is one character class holding every letter a-z."""
-    items = list(body)
+    items = body
     if len(items) != 1:
         return False
     op, av = items[0]
@@ -155,7 +155,7 @@ def _guards_left(item: Any) -> bool:
         return direction == -1 and _excludes_letters(body)
     if op is _c.ASSERT:
         direction, body = av
-        items = list(body)
+        items = body
         return direction == -1 and len(items) == 1 and _one_non_letter(items[0])
     return False
 
@@ -170,7 +170,7 @@ def _guards_right(item: Any) -> bool:
         return direction == 1 and _excludes_letters(body)
     if op is _c.ASSERT:
         direction, body = av
-        items = list(body)
+        items = body
         return direction == 1 and bool(items) and _starts_non_letter(items[0])
     return False
 
@@ -182,44 +182,71 @@ def _zero_width(item: Any) -> bool:
 def _finite(items: Any) -> set[str] | None:
     """Every string a literal-only sub-pattern can match, or None when it is not one."""
     out: set[str] = {""}
+    literals: list[str] = []  # a run of single characters, added in one go
     for item in items:
         op, av = item
         if op is _c.LITERAL:
-            out = {s + chr(av) for s in out}
-        elif op is _c.IN:
-            chars: list[str] = []
-            for sub_op, sub_av in av:
-                if sub_op is not _c.LITERAL:
-                    return None
-                chars.append(chr(sub_av))
-            out = {s + ch for s in out for ch in chars}
-        elif op is _c.SUBPATTERN:
-            _group, add_flags, del_flags, body = av
-            if add_flags or del_flags:
-                return None
-            inner = _finite(body)
-            if inner is None:
-                return None
-            out = {s + t for s in out for t in inner}
-        elif op is _c.BRANCH:
-            options: set[str] = set()
-            for alternative in av[1]:
-                inner = _finite(alternative)
-                if inner is None:
-                    return None
-                options |= inner
-            out = {s + t for s in out for t in options}
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
-            inner = _finite(av[2])
-            if inner is None:
-                return None
-            out = out | {s + t for s in out for t in inner}
-        elif _zero_width(item):
+            literals.append(chr(av))
+            continue
+        if literals:
+            run = "".join(literals)
+            out = {s + run for s in out}
+            literals = []
+        if _zero_width(item):
             continue  # the consumed text is the same with or without it
-        else:
+        strings = _finite_item(item)
+        if strings is None:
             return None
+        out = {s + t for s in out for t in strings}
         if len(out) > _MAX_STRINGS:
             return None
+    if literals:
+        run = "".join(literals)
+        out = {s + run for s in out}
+    return out
+
+
+# What _finite_item said of each alternation or group while one pattern is read (keyed by the
+# item's id; the item is kept, so the id stays its own). Reading is serialised by _READING.
+_FINITE: dict[int, tuple[Any, set[str] | None]] = {}
+_READING = threading.Lock()
+
+
+def _finite_item(item: Any) -> set[str] | None:
+    """_finite of one item that is no single character and not zero width."""
+    op, av = item
+    if op is _c.IN:
+        chars: set[str] = set()
+        for sub_op, sub_av in av:
+            if sub_op is not _c.LITERAL:
+                return None
+            chars.add(chr(sub_av))
+        return chars
+    if op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
+        if av[0] != 0 or av[1] != 1:
+            return None
+        inner = _finite(av[2])
+        return None if inner is None else {"", *inner}
+    if op is not _c.SUBPATTERN and op is not _c.BRANCH:
+        return None
+    known = _FINITE.get(id(item))
+    if known is not None:
+        return known[1]
+    out: set[str] | None
+    if op is _c.SUBPATTERN:
+        _group, add_flags, del_flags, body = av
+        out = None if add_flags or del_flags else _finite(body)
+    else:
+        out = set()
+        for alternative in av[1]:
+            inner = _finite(alternative)
+            if inner is None:
+                out = None
+                break
+            out |= inner
+        if out is not None and len(out) > _MAX_STRINGS:
+            out = None
+    _FINITE[id(item)] = (item, out)
     return out
 
 
@@ -315,11 +342,11 @@ def _needs(items: Sequence[Any], left: bool, right: bool) -> list[Need]:
         if op is _c.SUBPATTERN or op is _c.ATOMIC_GROUP:
             body = av[3] if op is _c.SUBPATTERN else av
             if op is not _c.SUBPATTERN or not (av[1] or av[2]):
-                found.extend(_needs(list(body), boundary, after))
+                found.extend(_needs(body, boundary, after))
         elif op is _c.BRANCH:
             union: Need | None = None
             for alternative in av[1]:
-                part = _best(_needs(list(alternative), boundary, after))
+                part = _best(_needs(alternative, boundary, after))
                 if part is None:
                     union = None
                     break
@@ -329,7 +356,7 @@ def _needs(items: Sequence[Any], left: bool, right: bool) -> list[Need]:
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
             # The first repetition starts here; what follows it may be another repetition.
             once = av[1] == 1
-            part = _best(_needs(list(av[2]), boundary, after if once else False))
+            part = _best(_needs(av[2], boundary, after if once else False))
             if part is not None:
                 found.append(part)
         boundary = _ends_non_letter(item)
@@ -350,11 +377,35 @@ def _distributed(run: set[str], alternatives: Any, left: bool, right: bool) -> N
     return union
 
 
+def _plain(tree: Any) -> list[Any]:
+    """The parse tree as plain lists and tuples (quicker to walk than the parser's objects)."""
+    items: list[Any] = []
+    for op, av in tree.data:
+        if op is _c.SUBPATTERN:
+            av = (*av[:3], _plain(av[3]))
+        elif op is _c.BRANCH:
+            av = (av[0], [_plain(alternative) for alternative in av[1]])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            av = (av[0], av[1], _plain(av[2]))
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            av = (av[0], _plain(av[1]))
+        elif op is _c.ATOMIC_GROUP:
+            av = _plain(av)
+        elif op is _c.GROUPREF_EXISTS:
+            av = (av[0], _plain(av[1]), _plain(av[2]) if av[2] is not None else None)
+        items.append((op, av))
+    return items
+
+
 @cache
 def _needs_of(source: str, flags: int) -> tuple[Need, ...]:
     if flags & re.IGNORECASE:
         return ()
-    found = _needs(list(_parser.parse(source, flags)), False, False)
+    with _READING:
+        try:
+            found = _needs(_plain(_parser.parse(source, flags)), False, False)
+        finally:
+            _FINITE.clear()
     found.sort(key=_score, reverse=True)
     return tuple(dict.fromkeys(found))
 
@@ -428,34 +479,45 @@ class Index:
 
     Each need registered gets a bit. A word of the text sets the bits of the needs that list
     it, and of the needs whose letters-only strings it holds (such a string can only occur
-    inside a word); the other strings are looked for in the text. Registering replaces the
-    tables whole, so a thread reading while another registers never sees half of them.
+    inside a word); the other strings are looked for in the text. The tables are built on
+    first use after a registration, and replaced whole, so a thread reading while another
+    registers never sees half of them.
     """
 
     def __init__(self) -> None:
-        self.tables = _Tables({}, {}, {}, 0)
+        self._needles: dict[str, dict[str, int]] = {"exact": {}, "inner": {}, "other": {}}
+        self._size = 0
         self._lock = threading.Lock()
+        self.built: _Tables | None = None  # None: to be built (a need was registered)
 
     def register(self, found: Iterable[Need]) -> int:
         """Bits for these needs: a text may match only if its bits hold all of them."""
         with self._lock:
-            old = self.tables
-            tables = {"exact": dict(old.exact), "inner": dict(old.inner), "other": dict(old.other)}
-            size = old.size
             mask = 0
             for need in found:
-                bit = 1 << size
-                size += 1
+                bit = 1 << self._size
+                self._size += 1
                 mask |= bit
                 needles = [("exact", w) for w in need.words] + [_needle(s) for s in need.strings]
                 for kind, needle in needles:
-                    tables[kind][needle] = tables[kind].get(needle, 0) | bit
-            self.tables = _Tables(tables["exact"], tables["inner"], tables["other"], size)
+                    table = self._needles[kind]
+                    table[needle] = table.get(needle, 0) | bit
+            self.built = None
             return mask
+
+    def build(self) -> _Tables:
+        """The tables for every need registered so far."""
+        with self._lock:
+            built = self.built
+            if built is None:
+                n = self._needles
+                built = _Tables(dict(n["exact"]), dict(n["inner"]), dict(n["other"]), self._size)
+                self.built = built
+            return built
 
     def bits(self, text: str) -> int:
         """The bits of every registered need that `text` meets."""
-        return self.tables.bits(text)
+        return (self.built or self.build()).bits(text)
 
 
 INDEX = Index()
@@ -479,7 +541,7 @@ class Guarded:
         self._last: tuple[str, re.Match[str] | None] = ("", compiled.search(""))
 
     def _cannot(self, string: str) -> bool:
-        return INDEX.tables.bits(string) & self.mask != self.mask
+        return (INDEX.built or INDEX.build()).bits(string) & self.mask != self.mask
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         if endpos is not None:

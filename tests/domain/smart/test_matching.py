@@ -145,7 +145,7 @@ def test_a_grouped_alternation_finds_the_same_words(words: tuple[str, ...], spac
 @given(st.lists(st.sampled_from([*"abcdefghijklmnopqrstuvwxyz", *_pieces()[:-12]]), max_size=5))
 def test_a_word_sets_the_bits_of_every_string_it_holds(parts: list[str]) -> None:
     word = "".join(parts)
-    tables = INDEX.tables
+    tables = INDEX.build()
     want = tables.exact.get(word, 0)
     for s, bit in tables.inner.items():
         if s in word:
