@@ -24,7 +24,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 # The standard library's regular-expression parser (re._parser, Python 3.11 and later).
@@ -439,8 +439,9 @@ def _or(bits: Iterable[int]) -> int:
 
 
 class _Tables:
-    """One registration's needles, and the bits they give each word and text (remembered:
-    every word seen, as the vocabulary is small; only the last few texts)."""
+    """One registration's needles, and the bits they give each text. Only the text being
+    analysed is remembered, and `forget` drops it when the analysis ends: no goal text, nor a
+    word of one, stays in memory between analyses (no PHI in caches)."""
 
     def __init__(
         self, exact: dict[str, int], inner: dict[str, int], other: dict[str, int], size: int
@@ -453,25 +454,31 @@ class _Tables:
         # each shorter one starting there is part of it, so it gives their bits too.
         self._inner_at = re.compile("(?=(" + alternation(inner) + "))") if inner else None
         self._holds = {s: _or(bit for t, bit in inner.items() if t in s) for s in inner}
-        self.word_bits = lru_cache(maxsize=8192)(self._word_bits)
-        self.bits = lru_cache(maxsize=32)(self._text_bits)
+        self._text: str | None = None
+        self._text_value = 0
 
-    def _word_bits(self, word: str) -> int:
+    def word_bits(self, word: str) -> int:
         bits = self.exact.get(word, 0)
         if self._inner_at is not None:
             for s in self._inner_at.findall(word):
                 bits |= self._holds[s]
         return bits
 
-    def _text_bits(self, text: str) -> int:
+    def bits(self, text: str) -> int:
+        if text is self._text:
+            return self._text_value
         bits = 0
         word_bits = self.word_bits
-        for w in _LETTERS.findall(text):
+        for w in set(_LETTERS.findall(text)):
             bits |= word_bits(w)
         for s, bit in self.other.items():
             if s in text:
                 bits |= bit
+        self._text, self._text_value = text, bits
         return bits
+
+    def forget(self) -> None:
+        self._text, self._text_value = None, 0
 
 
 class Index:
@@ -521,6 +528,16 @@ class Index:
 
 
 INDEX = Index()
+_GUARDED: list[Guarded] = []
+
+
+def forget() -> None:
+    """Drop what the matchers remember of the last text (called when an analysis ends)."""
+    built = INDEX.built
+    if built is not None:
+        built.forget()
+    for guarded in _GUARDED:
+        guarded.forget()
 
 
 class Guarded:
@@ -528,17 +545,23 @@ class Guarded:
     methods the engine calls; a search bounded by `endpos` is never skipped, since a word cut
     short by it is not a whole word of the text).
 
-    The last whole-text search is remembered: the engine asks the same question of the same
-    statement from several places (a match object is never changed by its readers).
+    The last whole-text search is remembered until the analysis ends (`forget`): the engine
+    asks the same question of the same statement from several places (a match object is never
+    changed by its readers).
     """
 
-    __slots__ = ("_last", "compiled", "mask", "pattern")
+    __slots__ = ("_empty", "_last", "compiled", "mask", "pattern")
 
     def __init__(self, compiled: re.Pattern[str]) -> None:
         self.compiled = compiled
         self.pattern = compiled.pattern
         self.mask = INDEX.register(needs(compiled))
         self._last: tuple[str, re.Match[str] | None] = ("", compiled.search(""))
+        self._empty = self._last
+        _GUARDED.append(self)
+
+    def forget(self) -> None:
+        self._last = self._empty
 
     def _cannot(self, string: str) -> bool:
         return (INDEX.built or INDEX.build()).bits(string) & self.mask != self.mask

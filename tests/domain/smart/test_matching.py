@@ -151,3 +151,14 @@ def test_a_word_sets_the_bits_of_every_string_it_holds(parts: list[str]) -> None
         if s in word:
             want |= bit
     assert tables.word_bits(word) == want
+
+
+def test_no_goal_text_stays_in_the_matchers_memory_after_an_analysis():
+    from milepost.domain import smart
+    from milepost.domain.smart import matching
+
+    smart.analyse("Dana Quillfeather will attend AA twice a week within 12 weeks")
+    built = matching.INDEX.built
+    assert built is not None
+    assert built._text is None
+    assert all(g._last[0] == "" for g in matching._GUARDED)
