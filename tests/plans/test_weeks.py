@@ -158,3 +158,30 @@ def test_the_observations_page_reads_week_of_and_the_weeks_total(personas, login
     assert f"Saved under the {week}; its values add up to 5 activities." in body
     assert body.count(f'<td data-label="When">{week}</td>') == 2
     assert body.count("(the week's total: 5 activities)") == 2
+
+
+def test_the_progress_page_reads_week_of_and_the_weeks_total(personas, login_as):
+    from django.urls import reverse
+
+    metric = _metric(personas)
+    _bound(personas, metric)
+    _add(personas, metric, _days_ago_on(2), 2)
+    _add(personas, metric, _days_ago_on(4), 1)
+    monday = _days_ago_on(1)
+    week = period_label("week", monday, today=TODAY)
+    plan = dana_plan(personas).plan
+    url = reverse(
+        "progress:plan",
+        kwargs={"client_id": personas.dana_client.public_id, "plan_id": plan.public_id},
+    )
+    body = login_as(personas.alice).get(url).content.decode()
+    assert f"<dd>3 in the {week}</dd>" in body
+    assert f"<tr><td>{week}</td><td>3</td></tr>" in body
+
+
+def test_a_monthly_value_reads_its_month(personas):
+    from milepost.plans.views.progress import value_when
+
+    metric = _metric(personas, "month", name="Gatherings")
+    target = _bound(personas, metric)
+    assert value_when(target, dt.date(2026, 5, 1), today=TODAY) == "May 2026"
