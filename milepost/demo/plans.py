@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from milepost.accounts.models import User
 from milepost.clients.models import Client
+from milepost.domain import periods
 from milepost.plans import services as plans
 from milepost.plans.models import (
     Comparator,
@@ -636,7 +637,11 @@ def _series(client: Client, clinician: User, series: Series, today: dt.date) -> 
     metric = _metric(clinician, client, series.metric)
     if Observation.objects.filter(client=client, metric=metric).exists():
         return 0
-    this_monday = today - dt.timedelta(days=today.weekday())
+    this_week = periods.period_start("week", today, client.organization.week_start)
+    # A weekly value is entered on the week's fourth day, as in a session, and filed under
+    # its first (decision 0831): the self-monitoring page reads "week of …". A daily one
+    # is for the week's first day.
+    entered_on = dt.timedelta(days=3 if metric.period == periods.WEEK else 0)
     for index, value in enumerate(series.values):
         # Whole weeks only: the last value is for the week that ended before this one.
         plans.observation_add(
@@ -644,7 +649,7 @@ def _series(client: Client, clinician: User, series: Series, today: dt.date) -> 
             client=client,
             metric=metric,
             value=value,
-            period_start=this_monday - (len(series.values) - index) * WEEK,
+            period_start=this_week - (len(series.values) - index) * WEEK + entered_on,
         )
     return len(series.values)
 

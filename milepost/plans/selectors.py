@@ -14,7 +14,8 @@ from typing import Any
 from django.utils import timezone
 
 from milepost.clients.models import Client
-from milepost.domain import instruments, library, plan_checks, smart, target_progress
+from milepost.domain import instruments, library, periods, plan_checks, smart, target_progress
+from milepost.domain import logs as log_units
 from milepost.domain import plans as domain
 from milepost.measures.models import Administration
 from milepost.plans.models import (
@@ -201,7 +202,9 @@ def target_series(
     An instrument's values from before the baseline administration are history, not
     progress: the series starts at the baseline of the course of treatment, the first
     version's (a goal carried into a later version, and re-baselined there, keeps its
-    earlier values). A metric's (or a typed baseline's) series is every value.
+    earlier values); with a typed baseline every value counts. A metric's series is one
+    value per period: the values filed under one period's first day add up (a scale's
+    take their mean; decision 0831).
     """
     if target.instrument_code:
         series = by_instrument.get(target.instrument_code, [])
@@ -210,6 +213,10 @@ def target_series(
             series = [p for p in series if p[0] >= start]
     else:
         series = by_metric.get(target.metric_id or 0, [])
+        if target.metric is not None:
+            metric = target.metric
+            kind = log_units.rule_for(metric.unit, metric.name).kind
+            return periods.one_per_period(series, metric.period, week_start=None, kind=kind)
     return sorted(series, key=lambda point: point[0])
 
 
