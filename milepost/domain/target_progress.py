@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from milepost.domain.instruments.model import Instrument
 from milepost.domain.narrative import change_in_words
@@ -104,6 +105,40 @@ def _projection_comparator(target: Target) -> Comparator:
     return ">=" if target.direction == "increase" else "<="
 
 
+def target_verdict(
+    target: Target, series: Sequence[tuple[dt.date, float]], *, today: dt.date
+) -> tuple[bool | None, str, Projection | None]:
+    """Whether the target is met, its status and its projection: those of
+    `target_progress`, without the figures around them (for the caseload dashboard, which
+    judges every target of a caseload and shows none of its figures)."""
+    ordered = sorted(series, key=itemgetter(0))
+    if not ordered:
+        return None, "no-data", None
+    return _verdict(target, ordered, today=today)
+
+
+def _verdict(
+    target: Target, ordered: Sequence[tuple[dt.date, float]], *, today: dt.date
+) -> tuple[bool, str, Projection | None]:
+    """Met, status and projection from values already in date order (at least one)."""
+    met = _meets(ordered[-1][1], target.comparator, target.target_value)
+    projection = None
+    status: AchievementStatus | str
+    if target.due_date is not None:
+        comparator = _projection_comparator(target)
+        projection = project(
+            ordered, target=target.target_value, due=target.due_date, comparator=comparator
+        )
+        status = achievement_status(
+            projection, comparator=comparator, due=target.due_date, today=today
+        )
+        if status == "achieved" and not met:  # "=" targets: the projection's ≥/≤ is looser
+            status = "in-progress"
+    else:
+        status = "achieved" if met else "in-progress"
+    return met, status, projection
+
+
 def target_progress(
     target: Target,
     series: Sequence[tuple[dt.date, float]],
@@ -112,7 +147,7 @@ def target_progress(
     instrument: Instrument | None = None,
 ) -> TargetProgress:
     """Progress of `target` given its values (date, value), in any order."""
-    ordered = sorted(series, key=lambda point: point[0])
+    ordered = sorted(series, key=itemgetter(0))
     if not ordered:
         return TargetProgress(
             points=0,
@@ -129,7 +164,7 @@ def target_progress(
     latest_on, latest = ordered[-1]
     baseline = target.baseline
     delta = None if baseline is None else latest - baseline
-    met = _meets(latest, target.comparator, target.target_value)
+    met, status, projection = _verdict(target, ordered, today=today)
     fraction = None
     # Only a baseline that does not yet meet the target has a way to go; for one that
     # already does (holding a gain), "share of the way" means nothing.
@@ -139,20 +174,6 @@ def target_progress(
         and not _meets(baseline, target.comparator, target.target_value)
     ):
         fraction = (latest - baseline) / (target.target_value - baseline)
-    projection = None
-    status: AchievementStatus | str
-    if target.due_date is not None:
-        comparator = _projection_comparator(target)
-        projection = project(
-            ordered, target=target.target_value, due=target.due_date, comparator=comparator
-        )
-        status = achievement_status(
-            projection, comparator=comparator, due=target.due_date, today=today
-        )
-        if status == "achieved" and not met:  # "=" targets: the projection's ≥/≤ is looser
-            status = "in-progress"
-    else:
-        status = "achieved" if met else "in-progress"
     instrument_change = None
     if instrument is not None and baseline is not None:
         instrument_change = change(instrument, baseline, latest)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.utils import timezone
@@ -52,18 +53,47 @@ def target_to_domain(target: Target | None) -> domain.Target | None:
     if target is None:
         return None
     metric = target.metric
-    return domain.Target(
-        measure=target.instrument_code or (metric.name if metric else ""),
-        instrument=bool(target.instrument_code),
+    return domain_target(
+        instrument_code=target.instrument_code,
+        metric=(metric.name, metric.unit, metric.period) if metric else None,
         target_value=target.target_value,
         comparator=target.comparator,
         direction=target.direction,
         baseline=target.baseline,
-        unit=metric.unit if metric else "points",
-        period=metric.period if metric else "",
         due_date=target.due_date,
         confirmed=target.confirmed,
         set_on=timezone.localdate(target.updated_at),
+    )
+
+
+def domain_target(
+    *,
+    instrument_code: str,
+    metric: tuple[str, str, str] | None,
+    target_value: float,
+    comparator: str,
+    direction: str,
+    baseline: float | None,
+    due_date: dt.date | None,
+    confirmed: bool,
+    set_on: dt.date | None,
+) -> domain.Target:
+    """A target's columns as the domain's Target; `metric` is its (name, unit, period).
+
+    `target_to_domain` for a model instance, and the caseload dashboard for plain rows;
+    `set_on` is the local day of its `updated_at`."""
+    return domain.Target(
+        measure=instrument_code or (metric[0] if metric else ""),
+        instrument=bool(instrument_code),
+        target_value=target_value,
+        comparator=comparator,
+        direction=direction,
+        baseline=baseline,
+        unit=metric[1] if metric else "points",
+        period=metric[2] if metric else "",
+        due_date=due_date,
+        confirmed=confirmed,
+        set_on=set_on,
     )
 
 
@@ -206,18 +236,46 @@ def target_series(
     value per period: the values filed under one period's first day add up (a scale's
     take their mean; decision 0831).
     """
-    if target.instrument_code:
-        series = by_instrument.get(target.instrument_code, [])
-        start = course_start(target)
+    return measure_series(
+        instrument_code=target.instrument_code,
+        metric_id=target.metric_id,
+        start=course_start(target) if target.instrument_code else None,
+        by_instrument=by_instrument,
+        by_metric=by_metric,
+        metric=(
+            (target.metric.period, target.metric.unit, target.metric.name)
+            if target.metric is not None
+            else None
+        ),
+    )
+
+
+def measure_series(
+    *,
+    instrument_code: str,
+    metric_id: int | None,
+    start: dt.date | None,
+    by_instrument: dict[str, Series],
+    by_metric: dict[int, Series],
+    metric: tuple[str, str, str] | None = None,
+) -> Series:
+    """The values of an instrument from `start` (every value when None), or of a metric
+    (`metric` is its period, unit and name: one value per period), oldest first:
+    `target_series` once the course start is known (the caseload dashboard finds it for
+    many targets at once)."""
+    if instrument_code:
+        series = by_instrument.get(instrument_code, [])
         if start is not None:
             series = [p for p in series if p[0] >= start]
     else:
-        series = by_metric.get(target.metric_id or 0, [])
-        if target.metric is not None:
-            metric = target.metric
-            kind = log_units.rule_for(metric.unit, metric.name).kind
-            return periods.one_per_period(series, metric.period, week_start=None, kind=kind)
-    return sorted(series, key=lambda point: point[0])
+        series = by_metric.get(metric_id or 0, [])
+        if metric is not None:
+            # One value per period: values filed under one period's first day add up (a
+            # scale's take their mean; decision 0831).
+            period, unit, name = metric
+            kind = log_units.rule_for(unit, name).kind
+            return periods.one_per_period(series, period, week_start=None, kind=kind)
+    return sorted(series, key=itemgetter(0))
 
 
 MAX_VERSIONS_FOLLOWED = 100
