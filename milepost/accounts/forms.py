@@ -11,6 +11,7 @@ from milepost.accounts.models import Role, User
 from milepost.accounts.services import mfa_totp_check
 from milepost.accounts.stepup import step_up_needs_code
 from milepost.domain.compliance import profile_choices
+from milepost.domain.periods import WEEKDAYS
 
 
 class LoginForm(AuthenticationForm):
@@ -110,6 +111,13 @@ class PracticeDetailsForm(forms.Form):
         choices=[("", "Unchanged"), *((n, n) for n in sorted(zoneinfo.available_timezones()))],
         required=False,
         help_text="Plans and reports print times in this zone.",
+    )
+    week_start = forms.ChoiceField(
+        label="Week begins on",
+        choices=[(str(n), f"{name} (ISO 8601)" if n == 1 else name) for n, name in WEEKDAYS],
+        required=False,
+        help_text="Weekly self-monitoring values are filed under the week's first day and "
+        "read “week of 4 May”. Values already entered keep the week they were filed under.",
     )
 
 

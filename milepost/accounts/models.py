@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from milepost.domain.compliance import DEFAULT_PROFILE, profile_choices
+from milepost.domain.periods import ISO_MONDAY, WEEKDAYS
 from milepost.lib.fields import PublicIdField
 
 
@@ -114,6 +115,13 @@ class Organization(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     tax_id = models.CharField("Tax id (EIN)", max_length=10, blank=True)
     time_zone = models.CharField(max_length=60, default=default_time_zone)
+    # The day weekly self-monitoring values are filed under (docs/decisions/0831): 1 Monday
+    # (ISO 8601, the default) … 7 Sunday.
+    week_start = models.PositiveSmallIntegerField(
+        choices=WEEKDAYS,
+        default=ISO_MONDAY,
+        help_text="The day the practice's weeks begin on, for weekly self-monitoring values.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -25,7 +25,7 @@ from milepost.accounts.models import (
     User,
 )
 from milepost.audit.services import audit_record
-from milepost.domain import compliance, demographics
+from milepost.domain import compliance, demographics, periods
 from milepost.lib.models import apply_changes
 
 
@@ -185,13 +185,23 @@ def provider_identifiers(values: dict[str, str]) -> dict[str, str]:
     return clean
 
 
-PRACTICE_FIELDS = ("address_line", "city", "state", "postal_code", "phone", "tax_id", "time_zone")
+PRACTICE_FIELDS = (
+    "address_line",
+    "city",
+    "state",
+    "postal_code",
+    "phone",
+    "tax_id",
+    "time_zone",
+    "week_start",
+)
 
 
 @transaction.atomic
 def practice_details_set(*, actor: User | None, organization: Organization, **values: str) -> None:
     """A practice admin sets what payers need of the practice: its address and phone, its
-    tax id (EIN, NN-NNNNNNN) and the time zone its documents print times in."""
+    tax id (EIN, NN-NNNNNNN), the time zone its documents print times in and the day its
+    weeks begin on (1 Monday … 7 Sunday; weekly self-monitoring values are filed by it)."""
     _check_admin_of(actor, organization)
     errors: dict[str, str] = {}
     for name in sorted(set(values) - set(PRACTICE_FIELDS)):
@@ -213,9 +223,16 @@ def practice_details_set(*, actor: User | None, organization: Organization, **va
             clean["tax_id"] = ein
     if "time_zone" in clean and clean["time_zone"] not in zoneinfo.available_timezones():
         errors["time_zone"] = "Choose a time zone from the list, e.g. America/New_York."
+    values_to_set: dict[str, object] = dict(clean)
+    if "week_start" in clean:
+        day = clean["week_start"]
+        if day.isdigit() and int(day) in dict(periods.WEEKDAYS):
+            values_to_set["week_start"] = int(day)
+        else:
+            errors["week_start"] = "Choose the day the practice's week begins on."
     if errors:
         raise ValidationError(errors)
-    changed = apply_changes(organization, clean)
+    changed = apply_changes(organization, values_to_set)
     if not changed:
         return
     organization.save(update_fields=changed)

@@ -189,7 +189,12 @@ def practice_settings(request: SignedInRequest) -> HttpResponseBase:
     )
     if request.method == "POST" and form.is_valid() and details.is_valid():
         try:
-            values = {k: v for k, v in details.cleaned_data.items() if k != "time_zone" or v}
+            # An empty time zone or week start (not posted) leaves it unchanged.
+            values = {
+                k: v
+                for k, v in details.cleaned_data.items()
+                if k not in ("time_zone", "week_start") or v
+            }
             services.practice_details_set(actor=request.user, organization=organization, **values)
             practice_profile_set(
                 actor=request.user,

@@ -346,7 +346,9 @@ def observation_record(
     request: ApiRequest, client_id: PathId, target_id: PathId, payload: ObservationIn
 ) -> Any:
     """Record one value of the custom metric a target measures (e.g. 3 activities in the
-    week starting `period_start`). A target bound to an instrument takes administrations."""
+    week of `period_start`: any day of the week or month, filed under its first day by the
+    practice's week start; values of one period add up). A target bound to an instrument
+    takes administrations."""
     user = request.auth
     target = target_get_for_user(user, client_id, target_id, purpose="edit")
     if target.metric is None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from milepost.accounts.models import User
 from milepost.clients.models import Client
+from milepost.domain import periods
 from milepost.plans import services as plans
 from milepost.plans.models import (
     Comparator,
@@ -90,6 +91,7 @@ class PlanSpec:
     discharge_criteria: str
     goals: tuple[GoalSpec, ...]
     review_interval_days: int = 90
+    functional_impairment: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,10 @@ DANA = DemoPlan(
         strengths=(
             "A close, supportive sister; sees how withdrawing keeps her low; attends "
             "reliably and completes homework; painting and walking to build on."
+        ),
+        functional_impairment=(
+            "Off work for six weeks; stays in bed until noon most days; has stopped seeing "
+            "friends and leaves the flat only for essential shopping."
         ),
         discharge_criteria=(
             "PHQ-9 of 9 or below on two administrations in a row; at least 5 planned "
@@ -383,6 +389,10 @@ PRIYA = DemoPlan(
             "Strong support at home and from friends; working part-time; determined to "
             "drive again; does the weekly practice between sessions."
         ),
+        functional_impairment=(
+            "Has not driven since the crash, so relies on lifts to work; sleeps about four "
+            "hours a night after nightmares and is late to work twice a week."
+        ),
         discharge_criteria=(
             "PCL-5 of 30 or below on two administrations in a row; nightmares once a week "
             "or less for a month; driving on highways at least twice a week; a "
@@ -490,6 +500,10 @@ TOM = DemoPlan(
     plan=PlanSpec(
         diagnoses=(("F40.10", "Social phobia, unspecified"),),
         strengths="Two close friends; committed to their job; curious about how anxiety works.",
+        functional_impairment=(
+            "Turns down every invitation and eats lunch alone at work; has not joined a "
+            "team meeting with the camera on in three months."
+        ),
         discharge_criteria=(
             "At least 2 social gatherings a month for two months running, with anxiety they "
             "rate as manageable."
@@ -585,6 +599,7 @@ def _plan(client: Client, clinician: User, spec: PlanSpec, today: dt.date) -> Tr
         review_interval_days=spec.review_interval_days,
         strengths=spec.strengths,
         discharge_criteria=spec.discharge_criteria,
+        functional_impairment=spec.functional_impairment,
     )
     for code, _description in spec.diagnoses:  # the code set gives the description
         plans.diagnosis_add(actor=clinician, plan=plan, code=code)
@@ -622,7 +637,11 @@ def _series(client: Client, clinician: User, series: Series, today: dt.date) -> 
     metric = _metric(clinician, client, series.metric)
     if Observation.objects.filter(client=client, metric=metric).exists():
         return 0
-    this_monday = today - dt.timedelta(days=today.weekday())
+    this_week = periods.period_start("week", today, client.organization.week_start)
+    # A weekly value is entered on the week's fourth day, as in a session, and filed under
+    # its first (decision 0831): the self-monitoring page reads "week of …". A daily one
+    # is for the week's first day.
+    entered_on = dt.timedelta(days=3 if metric.period == periods.WEEK else 0)
     for index, value in enumerate(series.values):
         # Whole weeks only: the last value is for the week that ended before this one.
         plans.observation_add(
@@ -630,7 +649,7 @@ def _series(client: Client, clinician: User, series: Series, today: dt.date) -> 
             client=client,
             metric=metric,
             value=value,
-            period_start=this_monday - (len(series.values) - index) * WEEK,
+            period_start=this_week - (len(series.values) - index) * WEEK + entered_on,
         )
     return len(series.values)
 

@@ -63,11 +63,19 @@ def _intervention(i: Intervention) -> dict[str, Any]:
 
 
 def content(plan: Plan) -> dict[str, Any]:
-    """Everything a signature vouches for, in order; ids and bookkeeping left out."""
+    """Everything a signature vouches for, in order; ids and bookkeeping left out.
+
+    Fields added after plans were first signed appear only when they hold something, so a
+    version signed before they existed keeps its fingerprint.
+    """
+    added_later = (
+        {"functional_impairment": plan.functional_impairment} if plan.functional_impairment else {}
+    )
     return {
         "version": plan.version,
         "review_interval_days": plan.review_interval_days,
         "strengths": plan.strengths,
+        **added_later,
         "discharge_criteria": plan.discharge_criteria,
         "diagnoses": [[d.code, d.text] for d in plan.diagnoses],
         "goals": [
@@ -252,6 +260,7 @@ def compare(older: Plan, newer: Plan, *, between: Sequence[Plan] = ()) -> PlanDi
     changes: list[Change] = []
     for name, label in (
         ("strengths", "Strengths"),
+        ("functional_impairment", "Functional impairment"),
         ("discharge_criteria", "Discharge criteria"),
         ("review_interval_days", "Review interval (days)"),
     ):

@@ -159,6 +159,7 @@ class Plan:
     review_interval_days: int = 90
     strengths: str = ""
     discharge_criteria: str = ""
+    functional_impairment: str = ""
     diagnoses: tuple[Diagnosis, ...] = ()
     goals: tuple[Goal, ...] = ()
     formulation: Formulation | None = field(default=None)

@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from milepost.domain import periods
 from milepost.domain.errors import DomainError
 
 
@@ -183,25 +184,22 @@ LOG_PERIODS = ("day", "week", "month")
 _LOG_OPENS_BEFORE_END = {"day": 0, "week": 2, "month": 6}
 
 
-def log_period(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The first day of the period holding ``today`` and the first day of the next one."""
-    if period == "day":
-        return today, today + dt.timedelta(days=1)
-    if period == "week":
-        first = today - dt.timedelta(days=today.weekday())
-        return first, first + dt.timedelta(days=7)
-    if period == "month":
-        first = today.replace(day=1)
-        following = (first + dt.timedelta(days=32)).replace(day=1)
-        return first, following
-    raise InvalidSchedule(f"unknown log period {period!r}; known: {', '.join(LOG_PERIODS)}")
+def log_period(
+    period: str, today: dt.date, week_start: int = periods.ISO_MONDAY
+) -> tuple[dt.date, dt.date]:
+    """The first day of the period holding ``today`` and the first day of the next one
+    (a week begins on the practice's `week_start`, 1 Monday … 7 Sunday)."""
+    if period not in LOG_PERIODS:
+        raise InvalidSchedule(f"unknown log period {period!r}; known: {', '.join(LOG_PERIODS)}")
+    first = periods.period_start(period, today, week_start)
+    return first, periods.period_end(period, first)
 
 
-def log_occurrence(period: str, today: dt.date) -> Occurrence:
+def log_occurrence(period: str, today: dt.date, week_start: int = periods.ISO_MONDAY) -> Occurrence:
     """The current period of a self-monitoring log as an occurrence: it opens on its last
-    day (day), its last three days (week: from Friday) or its last seven (month), is due
-    on its last day, and closes when the next period begins."""
-    first, following = log_period(period, today)
+    day (day), its last three days (week: from Friday when it begins on Monday) or its last
+    seven (month), is due on its last day, and closes when the next period begins."""
+    first, following = log_period(period, today, week_start)
     last = following - dt.timedelta(days=1)
     opens = max(first, last - dt.timedelta(days=_LOG_OPENS_BEFORE_END[period]))
     return Occurrence(f"log-{period}", opens, last, following)

@@ -16,6 +16,7 @@ from operator import itemgetter
 from milepost.domain.instruments.model import Instrument
 from milepost.domain.narrative import change_in_words
 from milepost.domain.plans import Target
+from milepost.domain.plurals import unit_for
 from milepost.domain.progress import (
     AchievementStatus,
     Change,
@@ -77,7 +78,7 @@ class TargetProgress:
 def target_words(target: Target, *, short_name: str | None = None) -> str:
     """The target as a phrase: "PHQ-9 ≤ 9 by 23 Mar 2027"."""
     measure = short_name or target.measure
-    unit = "" if target.instrument else f" {target.unit}"
+    unit = "" if target.instrument else f" {unit_for(target.target_value, target.unit)}"
     period = f" per {target.period}" if target.period and not target.instrument else ""
     text = f"{measure} {_COMPARATOR_WORDS.get(target.comparator, target.comparator)} "
     text += f"{target.target_value:g}{unit}{period}"

@@ -162,11 +162,11 @@ def _instrument_y_axis(axes: Axes, instrument: Instrument) -> None:
     axes.set_ylabel(f"{instrument.short_name} total", fontsize=8, color=_INK)
 
 
-def _date_axis(axes: Axes) -> None:
+def _date_axis(axes: Axes, *, max_ticks: int = 8) -> None:
     axes.tick_params(labelsize=7, colors=_INK)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b\n%Y"))
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=max_ticks))
 
 
 def _no_values(axes: Axes, words: str) -> None:
@@ -274,6 +274,9 @@ def score_chart_svg(
 
 #: The size of `target_chart_svg` in CSS pixels, for the page's <img width height>.
 TARGET_CHART_SIZE = (672, 336)
+#: The portal's size: a phone shows it about at its own size, so its 7-point labels stay
+#: readable at 390 px wide (issue 16), where the staff chart would shrink them by half.
+PHONE_CHART_SIZE = (360, 300)
 
 
 def target_label(target: PlanTarget) -> str:
@@ -370,6 +373,7 @@ def target_chart_figure(
     instrument: Instrument | None = None,
     baseline_on: dt.date | None = None,
     projection: Projection | None = None,
+    size: tuple[int, int] = TARGET_CHART_SIZE,
 ) -> Figure:
     """One goal's or objective's values over time against its target, as a figure.
 
@@ -380,9 +384,11 @@ def target_chart_figure(
     `projection` is the one the page's on-track verdict came from (TargetProgress): its
     least-squares line is drawn dotted from the first value to the due date, so the
     chart shows exactly the trend the words describe. `today` only places the chart in
-    time when there are no values yet.
+    time when there are no values yet. `size` is in CSS pixels (PHONE_CHART_SIZE for the
+    portal: fewer date ticks, wider margins).
     """
-    width, height = (size / _DPI for size in TARGET_CHART_SIZE)
+    width, height = (pixels / _DPI for pixels in size)
+    narrow = size[0] < 480
     figure, axes = _figure(width, height)
     ordered = sorted(points, key=lambda point: point[0])
     xs = [_x(day) for day, _ in ordered]
@@ -507,11 +513,14 @@ def target_chart_figure(
         axes.set_ylim(low, high)
         axes.set_ylabel(metric_axis_label(target), fontsize=8, color=_INK)
         title = target.measure
-    _date_axis(axes)
+    _date_axis(axes, max_ticks=4 if narrow else 8)
     if not ordered:
         _no_values(axes, "No values yet")
     _open_frame(axes)
     _title(axes, title)
     right = 0.8 if instrument is not None else 0.96
-    figure.subplots_adjust(left=0.09, right=right, top=0.9, bottom=0.18)
+    if narrow:
+        figure.subplots_adjust(left=0.16, right=right, top=0.9, bottom=0.16)
+    else:
+        figure.subplots_adjust(left=0.09, right=right, top=0.9, bottom=0.18)
     return figure

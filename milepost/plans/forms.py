@@ -69,6 +69,13 @@ class PlanDetailsForm(forms.Form):
         widget=_area(3),
         help_text="What the client brings: supports, skills, values.",
     )
+    functional_impairment = forms.CharField(
+        label="Functional impairment",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=_area(3),
+        help_text="How the problems limit work, school, relationships or self-care today.",
+    )
     discharge_criteria = forms.CharField(
         label="Discharge criteria",
         required=False,
@@ -284,7 +291,10 @@ class ObservationForm(forms.Form):
     metric = forms.ChoiceField(label="Metric")
     value = forms.FloatField(label="Value", min_value=0)
     period_start = forms.DateField(
-        label="Day, or first day of the week or month", widget=DateInput()
+        label="Day",
+        widget=DateInput(),
+        help_text="For a weekly or monthly metric, any day of that week or month: the value "
+        "is filed under the week's first day (the practice's week start) or the 1st.",
     )
 
     def __init__(self, *args: Any, metrics: list[Metric], **kwargs: Any) -> None:

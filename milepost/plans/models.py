@@ -94,6 +94,9 @@ class TreatmentPlan(models.Model):
     )
     review_interval_days = models.PositiveSmallIntegerField(default=90)
     strengths = models.TextField(blank=True)
+    # How the problems limit work, school, relationships or self-care: what a payer's medical-
+    # necessity review reads beside the presenting problem (decision 0804).
+    functional_impairment = models.TextField(blank=True)
     discharge_criteria = models.TextField(blank=True)
     amendment_reason = models.TextField(
         blank=True, help_text="Why this version was made from the previous one."

@@ -15,7 +15,8 @@ from typing import Any
 from django.utils import timezone
 
 from milepost.clients.models import Client
-from milepost.domain import instruments, library, plan_checks, smart, target_progress
+from milepost.domain import instruments, library, periods, plan_checks, smart, target_progress
+from milepost.domain import logs as log_units
 from milepost.domain import plans as domain
 from milepost.measures.models import Administration
 from milepost.plans.models import (
@@ -173,6 +174,7 @@ def plan_to_domain(plan: TreatmentPlan, *, formulation: Formulation | None = Non
         created_on=timezone.localdate(plan.created_at),
         review_interval_days=plan.review_interval_days,
         strengths=plan.strengths,
+        functional_impairment=plan.functional_impairment,
         discharge_criteria=plan.discharge_criteria,
         diagnoses=tuple(
             domain.Diagnosis(code=d.code, text=d.text, order=d.order) for d in plan.diagnoses.all()
@@ -230,7 +232,9 @@ def target_series(
     An instrument's values from before the baseline administration are history, not
     progress: the series starts at the baseline of the course of treatment, the first
     version's (a goal carried into a later version, and re-baselined there, keeps its
-    earlier values). A metric's (or a typed baseline's) series is every value.
+    earlier values); with a typed baseline every value counts. A metric's series is one
+    value per period: the values filed under one period's first day add up (a scale's
+    take their mean; decision 0831).
     """
     return measure_series(
         instrument_code=target.instrument_code,
@@ -238,6 +242,11 @@ def target_series(
         start=course_start(target) if target.instrument_code else None,
         by_instrument=by_instrument,
         by_metric=by_metric,
+        metric=(
+            (target.metric.period, target.metric.unit, target.metric.name)
+            if target.metric is not None
+            else None
+        ),
     )
 
 
@@ -248,16 +257,24 @@ def measure_series(
     start: dt.date | None,
     by_instrument: dict[str, Series],
     by_metric: dict[int, Series],
+    metric: tuple[str, str, str] | None = None,
 ) -> Series:
-    """The values of an instrument from `start` (every value when None), or of a metric,
-    oldest first: `target_series` once the course start is known (the caseload dashboard
-    finds it for many targets at once)."""
+    """The values of an instrument from `start` (every value when None), or of a metric
+    (`metric` is its period, unit and name: one value per period), oldest first:
+    `target_series` once the course start is known (the caseload dashboard finds it for
+    many targets at once)."""
     if instrument_code:
         series = by_instrument.get(instrument_code, [])
         if start is not None:
             series = [p for p in series if p[0] >= start]
     else:
         series = by_metric.get(metric_id or 0, [])
+        if metric is not None:
+            # One value per period: values filed under one period's first day add up (a
+            # scale's take their mean; decision 0831).
+            period, unit, name = metric
+            kind = log_units.rule_for(unit, name).kind
+            return periods.one_per_period(series, period, week_start=None, kind=kind)
     return sorted(series, key=itemgetter(0))
 
 

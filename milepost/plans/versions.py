@@ -357,6 +357,7 @@ def _copy(
         previous_version=plan if plan.pk == latest.pk else latest,
         review_interval_days=plan.review_interval_days,
         strengths=plan.strengths,
+        functional_impairment=plan.functional_impairment,
         discharge_criteria=plan.discharge_criteria,
         amendment_reason=reason,
         created_by=actor,

@@ -143,10 +143,14 @@ def due_logs(today: dt.date, clients: Iterable[Client] | None = None) -> list[Du
         for metric in sorted(metrics.values(), key=lambda m: m.public_id):
             if metric.period not in schedules.LOG_PERIODS:
                 continue  # "per session" has no calendar period to remind about
-            occurrence = schedules.log_occurrence(metric.period, today)
+            occurrence = schedules.log_occurrence(
+                metric.period, today, client.organization.week_start
+            )
             if not schedules.is_due(occurrence, today):
                 continue
-            first, following = schedules.log_period(metric.period, today)
+            first, following = schedules.log_period(
+                metric.period, today, client.organization.week_start
+            )
             logged = Observation.objects.filter(
                 client=client,
                 metric=metric,

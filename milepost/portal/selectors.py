@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from milepost.clients.models import Client
+from milepost.domain import periods
 from milepost.plans.access import plans_with_parts
 from milepost.plans.models import (
     Goal,
@@ -126,22 +127,15 @@ def loggable_measures(plan: TreatmentPlan | None, hidden: set[int]) -> list[Logg
     return [LoggedMeasure(m, tuple(o), tuple(t), tuple(g)) for m, o, t, g in found.values()]
 
 
-def period_start(period: str, day: dt.date) -> dt.date:
-    """The first day of the period (day, week from Monday, month) that `day` falls in."""
-    if period == MetricPeriod.WEEK:
-        return day - dt.timedelta(days=day.weekday())
-    if period == MetricPeriod.MONTH:
-        return day.replace(day=1)
-    return day
+def period_start(period: str, day: dt.date, week_start: int) -> dt.date:
+    """The first day of the period (day, week from the practice's week start, month) that
+    `day` falls in (decision 0831)."""
+    return periods.period_start(period, day, week_start)
 
 
 def period_end(period: str, start: dt.date) -> dt.date:
     """The day after the period that starts on `start`."""
-    if period == MetricPeriod.WEEK:
-        return start + dt.timedelta(days=7)
-    if period == MetricPeriod.MONTH:
-        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return start + dt.timedelta(days=1)
+    return periods.period_end(period, start)
 
 
 def local_day(moment: dt.datetime) -> dt.date:

@@ -391,7 +391,7 @@ def log_entry_add(
         actor=actor,
         client=client,
         metric=chosen,
-        start=period_start(chosen.period, local_day(when)),
+        start=period_start(chosen.period, local_day(when), client.organization.week_start),
     )
     return entry
 
@@ -412,7 +412,9 @@ def log_entry_mark_entered_in_error(*, actor: User, entry: LogEntry) -> LogEntry
         actor=actor,
         client=client,
         metric=entry.metric,
-        start=period_start(entry.metric.period, local_day(entry.occurred_at)),
+        start=period_start(
+            entry.metric.period, local_day(entry.occurred_at), client.organization.week_start
+        ),
     )
     return entry
 

@@ -761,6 +761,11 @@ def _off_track(targets: Sequence[_Tracked], values: ClientMeasures, today: dt.da
             start=tracked.course_start,
             by_instrument=values.by_instrument,
             by_metric=values.by_metric,
+            metric=(
+                (tracked.metric_period or "", tracked.metric_unit or "", tracked.metric_name or "")
+                if tracked.metric_id is not None
+                else None
+            ),
         )
         count += _is_off_track(*target_verdict(tracked.domain(), series, today=today))
     return count

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from milepost.accounts.models import Organization
-from milepost.accounts.services import practice_profile_set
+from milepost.accounts.services import practice_details_set, practice_profile_set
 from milepost.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,52 @@ class PracticeDetailsTests:
         assert message in body
         assert 'value="200 Main Street, Suite 4"' in body
         assert Organization.objects.get(pk=personas.org.pk).tax_id == ""
+
+
+class WeekStartTests:
+    def test_a_practice_starts_its_weeks_on_monday(self, personas, login_as):
+        assert personas.org.week_start == 1
+        body = login_as(personas.erin).get(URL).content.decode()
+        assert "Week begins on" in body
+        assert '<option value="1" selected>Monday (ISO 8601)</option>' in body
+
+    def test_an_admin_chooses_sunday_and_it_is_audited(self, personas, login_as):
+        data = {"payer_profile": "default", "practice-week_start": "7"}
+        response = login_as(personas.erin).post(URL, data)
+        assert response.status_code == 302
+        assert Organization.objects.get(pk=personas.org.pk).week_start == 7
+        event = AuditEvent.objects.get(action="organization.update")
+        assert event.detail == {"fields": ["week_start"]}
+        assert event.actor == personas.erin
+
+    def test_left_out_it_is_unchanged(self, personas, login_as):
+        Organization.objects.filter(pk=personas.org.pk).update(week_start=7)
+        response = login_as(personas.erin).post(URL, {"payer_profile": "default"})
+        assert response.status_code == 302
+        assert Organization.objects.get(pk=personas.org.pk).week_start == 7
+
+    @pytest.mark.parametrize("value", ["0", "8", "monday", "<b>"])
+    def test_a_day_not_on_the_list_names_the_field(self, personas, login_as, value):
+        data = {
+            "payer_profile": "default",
+            "practice-city": "Albany",
+            "practice-week_start": value,
+        }
+        response = login_as(personas.erin).post(URL, data)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Week begins on: Select a valid choice." in body
+        assert 'value="Albany"' in body
+        assert Organization.objects.get(pk=personas.org.pk).week_start == 1
+
+    @pytest.mark.parametrize("value", ["0", "8", "x", ""])
+    def test_the_service_refuses_a_day_not_from_1_to_7(self, personas, value):
+        with pytest.raises(ValidationError) as caught:
+            practice_details_set(actor=personas.erin, organization=personas.org, week_start=value)
+        assert caught.value.message_dict == {
+            "week_start": ["Choose the day the practice's week begins on."]
+        }
+
+    def test_a_clinician_cannot_set_it(self, personas):
+        with pytest.raises(PermissionDenied):
+            practice_details_set(actor=personas.alice, organization=personas.org, week_start="7")

@@ -187,6 +187,7 @@ class DemoPlanTests:
                     ).order_by("period_start")
                 )
                 assert [o.value for o in observations] == values
+                # Entered on each week's Thursday, filed under its Monday (decision 0831).
                 assert {o.period_start.weekday() for o in observations} == {0}
                 assert observations[-1].period_start == this_monday - dt.timedelta(weeks=1)
                 assert {o.entered_by.email.split("@")[0] for o in observations} <= {

@@ -247,3 +247,18 @@ def test_a_weekly_log_opens_on_friday_not_thursday():
 def test_an_unknown_log_period_names_itself():
     with pytest.raises(InvalidSchedule, match="'session'"):
         log_period("session", MON)
+
+
+def test_a_weekly_log_follows_the_practices_week_start():
+    # A practice whose week begins on Sunday: Saturday 9 May ends the week of 3 May.
+    assert log_period("week", date(2026, 5, 9), week_start=7) == (
+        date(2026, 5, 3),
+        date(2026, 5, 10),
+    )
+    assert log_period("week", date(2026, 5, 10), week_start=7) == (
+        date(2026, 5, 10),
+        date(2026, 5, 17),
+    )
+    occurrence = log_occurrence("week", date(2026, 5, 10), week_start=7)
+    assert occurrence.opens_on == date(2026, 5, 14)  # Thursday, three days before the end
+    assert occurrence.due_on == date(2026, 5, 16)  # Saturday

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -124,3 +125,18 @@ def test_target_words():
         target_words(_activities())
         == "Pleasurable activities ≥ 5 activities per week by 29 Jun 2026"
     )
+
+
+def test_target_words_read_a_unit_of_one_in_the_singular():
+    one_hour = Target(
+        measure="Hours in bed during the day",
+        instrument=False,
+        target_value=1,
+        comparator="<=",
+        direction="decrease",
+        unit="hours",
+        period="day",
+    )
+    assert target_words(one_hour) == "Hours in bed during the day ≤ 1 hour per day"
+    two = dataclasses.replace(one_hour, target_value=2)
+    assert target_words(two) == "Hours in bed during the day ≤ 2 hours per day"

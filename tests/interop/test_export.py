@@ -8,6 +8,7 @@ import re
 from collections import Counter
 
 import pytest
+from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from milepost.accounts import services as accounts
@@ -334,6 +335,11 @@ class ContentTests:
         period = values[0]["effectivePeriod"]
         start = dt.date.fromisoformat(period["start"])
         assert dt.date.fromisoformat(period["end"]) == start + dt.timedelta(days=6)
+        # Entered on today's weekday four weeks ago, filed under that week's Monday, the
+        # practice's week start (decision 0831).
+        entered = timezone.localdate() - dt.timedelta(weeks=4)
+        assert start.isoweekday() == 1
+        assert start <= entered <= start + dt.timedelta(days=6)
 
 
 class AuditTests:

@@ -214,7 +214,7 @@ def test_entries_of_different_weeks_roll_up_separately(personas):
         metric=portal.metric, entered_in_error_at__isnull=True
     ).order_by("period_start")
     assert [(o.period_start, o.value) for o in counting] == [
-        (period_start("week", timezone.localdate(last_week)), 1.0),
+        (period_start("week", timezone.localdate(last_week), 1), 1.0),
         (_monday(), 2.0),
     ]
 
@@ -249,7 +249,7 @@ def test_a_clinicians_value_for_the_period_is_left_alone(personas):
     ],
 )
 def test_periods_start_where_the_clinicians_observations_do(period, day, start):
-    assert period_start(period, day) == start
+    assert period_start(period, day, 1) == start
 
 
 def test_a_client_logs_only_their_own_records(personas):

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from milepost.measures.charts import PHONE_CHART_SIZE
 from milepost.plans import versions
 from milepost.plans.models import Signature, SignatureMethod, SignatureRole
 from milepost.portal import services
@@ -97,6 +98,12 @@ def test_the_chart_is_an_svg_of_the_clients_own_target(personas, login_as):
     # Values against the aim only: no severity bands, no clinical cut-off.
     for clinical in (b"cut-off", b"Moderately severe", b"Minimal"):
         assert clinical not in phq9.content
+    # Drawn at a phone's size, so its labels stay readable at 390 px (issue 16), and the
+    # page gives the image that size.
+    width, height = PHONE_CHART_SIZE
+    assert f'width="{width * 72 / 96:g}pt"'.encode() in phq9.content
+    page = login_as(personas.dana).get(reverse("portal:goals")).content.decode()
+    assert f'width="{width}" height="{height}"' in page
 
 
 def test_a_target_outside_the_portal_plan_is_not_found(personas, login_as):

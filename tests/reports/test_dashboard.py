@@ -348,13 +348,15 @@ class OffTrackTests:
 
     def test_an_observation_in_error_leaves_the_progress(self, personas):
         made = self._targets(personas, phq9_history={42: 10, 21: 13})
-        # A slip of 0 this week would make the metric fall: marked in error, it is ignored.
+        # A slip of 40 the week before the first would make the metric fall (a week's values
+        # add up, so a slip within a counted week could only raise it): marked in error, it
+        # is ignored.
         slip = plans.observation_add(
             actor=personas.alice,
             client=personas.dana_client,
             metric=made["metric"],  # type: ignore[arg-type]
-            value=0,
-            period_start=timezone.localdate(),
+            value=40,
+            period_start=timezone.localdate() - dt.timedelta(weeks=4),
         )
         assert _row(personas, today=timezone.localdate()).off_track == 2
         plans.observation_mark_entered_in_error(

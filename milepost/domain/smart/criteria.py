@@ -27,6 +27,11 @@ _VAGUE_OBJECTS = re.compile(
 
 
 _OBJECT_END = re.compile(r"[,;.(]|\s(?:by|within|when|while|so that|in order to)\s")
+_BEHAVIOUR_END = re.compile(r"[,;.(]|\s(?:by|within|in|for|and)\s")
+_VAGUE_END = re.compile(r"[,;.(]|\s(?:by|within|in|for|from)\s")
+_LEAD_WORD = re.compile(r"(?:\b[a-z-]+\s+)?$")
+_DIGIT = re.compile(r"\d")
+_TERM = re.compile(r"[a-z][a-z-]+")
 
 
 def _behaviour(s: str) -> re.Match[str] | None:
@@ -90,7 +95,7 @@ def specific(r: Reading) -> Criterion:
     if m := _behaviour(s):
         end = min(len(s), m.end() + 30)
         phrase = s[m.start() : end]
-        cut = re.search(r"[,;.(]|\s(?:by|within|in|for|and)\s", phrase)
+        cut = _BEHAVIOUR_END.search(phrase)
         stop = m.start() + (cut.start() if cut else len(phrase))
         return Criterion(
             True, f"names an observable behaviour: {quote_span(norm, m.start(), stop)}"
@@ -100,10 +105,10 @@ def specific(r: Reading) -> Criterion:
         return Criterion(True, f"names an observable behaviour: {quote_span(norm, start, m.end())}")
     if m := pat["vague"].search(s):
         phrase_end = min(len(s), m.end() + 25)
-        tail = re.search(r"[,;.(]|\s(?:by|within|in|for|from)\s", s[m.end() : phrase_end])
+        tail = _VAGUE_END.search(s[m.end() : phrase_end])
         end = m.end() + (tail.start() if tail else 0)
         start = m.start()
-        lead = re.search(r"(?:\b[a-z-]+\s+)?$", s[max(0, start - 20) : start])
+        lead = _LEAD_WORD.search(s[max(0, start - 20) : start])
         if (
             lead
             and lead.group(0).strip()
@@ -168,7 +173,7 @@ def measurable(r: Reading) -> Criterion:
         a, b = triggers[0]
         why += f"; {quote_span(norm, a, b)} is when to act, not a target"
     d = r.deadline
-    if d is not None and re.search(r"\d", s[d.start : d.end]):
+    if d is not None and _DIGIT.search(s[d.start : d.end]):
         why += f"; the only number is in the deadline {quote_span(norm, d.start, d.end)}"
     return Criterion(False, why)
 
@@ -288,7 +293,7 @@ def achievable(r: Reading, ctx: GoalContext) -> tuple[Criterion, list[Finding]]:
 
 
 def _terms(text: str) -> set[str]:
-    words = set(re.findall(r"[a-z][a-z-]+", text.lower()))
+    words = set(_TERM.findall(text.lower()))
     out: set[str] = set()
     for w in words:
         if w in lexicon.STOPWORDS or len(w) < 3:

@@ -7,13 +7,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from milepost.domain.smart import lexicon
+from milepost.domain.smart.matching import Guarded, alternation
 
 
 def _words(words: Iterable[str]) -> re.Pattern[str]:
-    ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile(
-        r"(?<![a-z0-9'-])(?:" + "|".join(re.escape(w) for w in ordered) + r")(?![a-z0-9-])"
-    )
+    return re.compile(r"(?<![a-z0-9'-])" + alternation(words) + r"(?![a-z0-9-])")
 
 
 def _doubles_last(verb: str) -> bool:
@@ -105,7 +103,12 @@ def in_relative(s: str, start: int) -> bool:
 
 
 @lru_cache(maxsize=1)
-def patterns() -> dict[str, re.Pattern[str]]:
+def patterns() -> dict[str, Guarded]:
+    """The word-list matchers, each skipping texts that lack the words it needs."""
+    return {name: Guarded(compiled) for name, compiled in _compiled().items()}
+
+
+def _compiled() -> dict[str, re.Pattern[str]]:
     bands = "|".join(re.escape(b) for b in sorted(lexicon.SEVERITY_BANDS, key=len, reverse=True))
     nouns = "|".join(lexicon.BAND_NOUNS)
     return {

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from milepost.domain.smart import lexicon
+from milepost.domain.smart.matching import INDEX, alternation, needs
 
 _UNIT = r"(day|week|fortnight|month|year)s?"
 _QTY = r"(?:(\d+(?:\.\d+)?)(?:\s*(?:-|to)\s*(\d+(?:\.\d+)?))?|(an?))"
@@ -44,13 +45,7 @@ _ORDINAL = (
 
 
 def _alt(words: tuple[str, ...]) -> str:
-    return (
-        "(?:"
-        + "|".join(
-            r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
-        )
-        + ")"
-    )
+    return alternation(words, spaced=True)
 
 
 _SAME_DAY = _alt(lexicon.SAME_DAY)
@@ -246,7 +241,10 @@ def _consecutive(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
 
 def _no_ratio_before(m: re.Match[str]) -> bool:
     """True when no ratio precedes the period ('across 3 consecutive sessions')."""
-    return not re.search(r"\d\s+(?:of|out\s+of)\s+$", m.string[m.start() : m.start(1)])
+    return not _RATIO_BEFORE.search(m.string[m.start() : m.start(1)])
+
+
+_RATIO_BEFORE = re.compile(r"\d\s+(?:of|out\s+of)\s+$")
 
 
 def _one_day(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
@@ -657,46 +655,17 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-# Rules that can only match when one of these strings is in the text: a substring test skips
-# them cheaply on most statements (the rule path's speed budget).
-_NEEDS: dict[int, tuple[str, ...]] = {}
-for _i, (_pattern, _rank, _build) in enumerate(RULES):
-    _source = _pattern.pattern
-    if _WEEKDAY in _source:
-        _NEEDS[_i] = lexicon.WEEKDAYS
-    elif _BARE_EVENT in _source:
-        _NEEDS[_i] = ("during", "throughout", "for the", "until", "by the end", "prior to")
-    elif _SCHOOL_PERIOD in _source:
-        _NEEDS[_i] = tuple({w.split()[-1] for w in lexicon.SCHOOL_PERIODS})
-    elif _OCCASION_SPAN in _source:
-        _NEEDS[_i] = ("across ", "over ")
-    elif _BLANK in _source:
-        _NEEDS[_i] = ("[", "(", "xxx", "__")  # what a template blank is made of
-    elif _ORDINAL_WORD in _source:
-        # every ordinal ends in st, nd, rd or th: "sixth week", "1st month"
-        _NEEDS[_i] = tuple(f"{e} {u}" for e in ("st", "nd", "rd", "th") for u in _ORDINAL_UNITS)
-    elif _OCCASION in _source:
-        _NEEDS[_i] = ("next", "before", "through")
-    elif r"next\s+(?:week|month|year)'s" in _source:
-        _NEEDS[_i] = ("next",)
-    elif r"\s+from\s+(?:now" in _source:
-        _NEEDS[_i] = (" from ",)
-
-
-# The same strings as one literal alternation each: one search instead of a loop of tests.
-_NEEDS_PATTERN = {
-    i: re.compile("|".join(re.escape(n) for n in sorted(needs, key=len, reverse=True)))
-    for i, needs in _NEEDS.items()
-}
+# The words each rule needs, read off its pattern: a text without them skips the rule cheaply.
+_CHECKED = tuple((rule, INDEX.register(needs(rule[0]))) for rule in RULES)
 
 
 def find_deadlines(text: str, today: dt.date | None) -> list[DeadlineMatch]:
     """Every deadline-like span in normalised text, without overlaps, in text order."""
     found: list[DeadlineMatch] = []
     taken = bytearray(len(text))  # 1 where an earlier (stronger) rule already matched
-    for i, (pattern, _, build) in enumerate(RULES):
-        needs = _NEEDS_PATTERN.get(i)
-        if needs is not None and needs.search(text) is None:
+    bits = INDEX.bits(text)
+    for (pattern, _, build), mask in _CHECKED:
+        if bits & mask != mask:
             continue
         for m in pattern.finditer(text):
             if _after_frequency(text, m.start()):

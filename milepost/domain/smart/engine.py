@@ -17,6 +17,7 @@ from milepost.domain.smart.criteria import (
     time_bound,
 )
 from milepost.domain.smart.findings import context_findings, text_findings
+from milepost.domain.smart.matching import forget
 from milepost.domain.smart.model import Analysis, Criteria, GoalContext
 from milepost.domain.smart.reading import read
 from milepost.domain.smart.rewrite import rewrite
@@ -27,6 +28,15 @@ def analyse(
     text: str, context: GoalContext | None = None, *, today: dt.date | None = None
 ) -> Analysis:
     """Judge one goal or objective statement; never raises on any text."""
+    try:
+        return _analyse(text, context, today=today)
+    finally:
+        forget()  # nothing of the text stays in the matchers' memory
+
+
+def _analyse(
+    text: str, context: GoalContext | None = None, *, today: dt.date | None = None
+) -> Analysis:
     ctx = context or GoalContext()
     r = read(text, today=today)
     achievable_c, a_findings = achievable(r, ctx)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from milepost.domain.smart import lexicon
+from milepost.domain.smart.matching import alternation
 from milepost.domain.smart.measures import Scale, gazetteer
 
 MASK = "\ue000"
@@ -108,12 +109,13 @@ def _map(segments: tuple[Segment, ...], starts: tuple[int, ...], index: int, *, 
 
 @lru_cache(maxsize=1)
 def _number_pattern() -> re.Pattern[str]:
-    words = sorted(lexicon.NUMBER_WORDS, key=len, reverse=True)
-    word = "(?:" + "|".join(words) + ")"
-    phrases = sorted(lexicon.NUMBER_PHRASES, key=len, reverse=True)
-    phrase = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in phrases)
+    word = alternation(lexicon.NUMBER_WORDS)
+    phrase = alternation(lexicon.NUMBER_PHRASES, spaced=True)
+    # A match starts with a number word's or phrase's first letter ("a" of "a hundred") or a
+    # symbol: the look-ahead tests that character before anything else.
+    first = {w[0] for w in (*lexicon.NUMBER_WORDS, *lexicon.NUMBER_PHRASES)} | {"a", *_SYMBOLS}
     return re.compile(
-        r"(?<![\w-])(?:" + phrase + r")(?![\w-])"
+        "(?=[" + re.escape("".join(sorted(first))) + "])(?:" + r"(?<![\w-])" + phrase + r"(?![\w-])"
         r"|(?<![\w-])(?<!\bno\s)(?:a\s+(?=hundred|dozen))?"
         + word
         + r"(?:(?:\s+and\s+|[\s-]+)"
@@ -126,15 +128,18 @@ def _number_pattern() -> re.Pattern[str]:
         + r"fifths?|quarters?|halves|half)\b))"
         + "|["
         + "".join(_SYMBOLS)
-        + "]",
+        + "])",
         re.IGNORECASE,
     )
+
+
+_LETTERS = re.compile(r"[a-z]+")
 
 
 def _words_to_digits(phrase: str) -> str:
     numbers: list[int] = []
     current: int | None = None
-    for word in re.findall(r"[a-z]+", phrase.lower()):
+    for word in _LETTERS.findall(phrase.lower()):
         if word in ("a", "and"):
             continue
         value = lexicon.NUMBER_WORDS[word]

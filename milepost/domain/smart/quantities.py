@@ -14,19 +14,22 @@ from functools import lru_cache
 from typing import Protocol
 
 from milepost.domain.smart import lexicon
+from milepost.domain.smart.matching import Guarded, alternation
 from milepost.domain.smart.measures import Scale
 from milepost.domain.smart.normalise import Normalised
 
 LEFT = 40
 RIGHT = 60
 
+# A number starts with a digit or the "o" or "t" of a word: the look-ahead tests that first.
 _NUMBER = re.compile(
-    r"(?<![\w.,:])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])|\b(once|twice|thrice)\b"
+    r"(?=[\dot])(?:(?<![\w.,:])(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
+    r"|\b(once|twice|thrice)\b)"
 )
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return alternation(words)
 
 
 _PERIOD = "(" + _alternation([*lexicon.PERIOD_UNITS, "morning", "evening", "weeknight"]) + ")"
@@ -101,12 +104,17 @@ _NOUN_FREQ = re.compile(
 )
 _NOUN = re.compile(r"^\s*-?\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2})")
 _POST_PLUS = re.compile(r"^\s*\+")
+_WORD = re.compile(r"[a-z][a-z'-]*")
+_DIGIT = re.compile(r"\d")
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
+_BLANK_RATIO = re.compile(r"_+\s*(?:out\s+of|of|/)")
+_AT_LEAST = re.compile(r"\bat\s+least\b")
 
 
 # Numbers that are not quantities: an intervention list "(1, 2)" closing a planner's line, a
 # technique's name ("4-7-8 breathing", "5-4-3-2-1 grounding").
 _REFERENCES = re.compile(r"\(\s*\d{1,2}(?:\s*,\s*\d{1,2})*\s*\)\s*\.?\s*$")
-_TECHNIQUE = re.compile(r"(?<![\w.])\d{1,2}(?:-\d{1,2}){2,}(?![\w.])")
+_TECHNIQUE = re.compile(r"(?=\d)(?<![\w.])\d{1,2}(?:-\d{1,2}){2,}(?![\w.])")
 _CLOCK_AFTER = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?|o'?\s?clock)(?![a-z])|:\d")
 _TRIAL = (
     r"(?:[a-z-]+\s+){0,2}?(?:"
@@ -303,7 +311,7 @@ def _classify(right: str) -> tuple[str, str | None, int]:
     if m := _NOUN.match(right):
         words = []
         end = 0
-        for w in re.finditer(r"[a-z][a-z'-]*", m.group(1)):
+        for w in _WORD.finditer(m.group(1)):
             if w.group(0) in _noun_stop() or w.group(0) in lexicon.PERIOD_UNITS:
                 break
             words.append(w.group(0))
@@ -321,7 +329,7 @@ def _post_comparator(right: str) -> str | None:
         k = right.find(stop)
         if 0 <= k < cut:
             cut = k
-    digit = re.search(r"\d", right)
+    digit = _DIGIT.search(right)
     if digit and digit.start() < cut:
         cut = digit.start()
     window = right[: min(cut, 32)]
@@ -362,7 +370,7 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
         else:
             value = float(m.group(1).replace(",", ""))
             tail = s[b : b + 3]
-            if re.match(r"(?:st|nd|rd|th)\b", tail) or _CLOCK_AFTER.match(s, b):
+            if _ORDINAL_AFTER.match(tail) or _CLOCK_AFTER.match(s, b):
                 continue  # an ordinal ("2nd week") or a clock time ("7 pm", "10:30")
             if len(m.group(1)) == 4 and 1900 <= value <= 2100 and _YEAR_LEFT.search(left):
                 continue  # a year ("in 2026", "June 2026")
@@ -452,24 +460,24 @@ def find_quantities(norm: Normalised, excluded: list[tuple[int, int]]) -> list[Q
 
 
 def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
-    body = "|".join(
-        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
-    )
-    return re.compile(r"(?<![a-z0-9'-])(?:" + body + r")(?![a-z0-9-])")
+    return re.compile(r"(?<![a-z0-9'-])" + _alt_words(words) + r"(?![a-z0-9-])")
 
 
 def _alt_words(words: tuple[str, ...]) -> str:
-    return "|".join(
-        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
-    )
+    return alternation(words, spaced=True)
 
 
 @lru_cache(maxsize=1)
-def _cues() -> dict[str, re.Pattern[str]]:
+def _cues() -> dict[str, Guarded]:
+    """The matchers below, each skipping texts that lack the words it needs."""
+    return {name: Guarded(compiled) for name, compiled in _compiled_cues().items()}
+
+
+def _compiled_cues() -> dict[str, re.Pattern[str]]:
     from milepost.domain.smart.cues import patterns
 
     return {
-        "frequency": patterns()["frequency"],
+        "frequency": patterns()["frequency"].compiled,
         "adjective": re.compile(r"\s+" + _phrases(lexicon.NOT_FREQUENCY_AFTER).pattern),
         "state_before": re.compile(
             _phrases(lexicon.NOT_FREQUENCY_BEFORE).pattern + r"\s+(?:(?:on|at)\s+an?\s+)?$"
@@ -531,7 +539,7 @@ def blank_quantity(s: str) -> tuple[re.Match[str], str] | None:
         return m, "self-rating"
     if m.group(3):
         return m, "duration"
-    if re.match(r"_+\s*(?:out\s+of|of|/)", m.group(0)):
+    if _BLANK_RATIO.match(m.group(0)):
         return m, "percent"  # a blank ratio of trials is a percentage (the rubric)
     return m, "count"
 
@@ -641,7 +649,7 @@ def hold_target(s: str, deadlines: Sequence[DeadlineLike]) -> Quantity | None:
         if m is None:
             return None
         value = 1.0 if m.group(1) in ("a", "an") else float(m.group(1))
-        comparator = ">=" if re.search(r"\bat\s+least\b", s[d.start : m.start()]) else None
+        comparator = ">=" if _AT_LEAST.search(s[d.start : m.start()]) else None
         return Quantity(
             m.start(),
             m.end(),

@@ -30,6 +30,9 @@ from milepost.domain.smart.quantities import (
 # Longest quote put in a `why`.
 QUOTE_MAX = 80
 
+_DECREASE_AFTER = re.compile(r"reduc|decreas|drop|fewer|less|lower")
+_INCREASE_AFTER = re.compile(r"increas|improv|more|higher")
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -159,9 +162,9 @@ def _direction(
         return "increase", "comparator"
     if change is not None:
         right = s[change.end : change.end + 30]
-        if re.search(r"reduc|decreas|drop|fewer|less|lower", right):
+        if _DECREASE_AFTER.search(right):
             return "decrease", "numbers"
-        if re.search(r"increas|improv|more|higher", right):
+        if _INCREASE_AFTER.search(right):
             return "increase", "numbers"
     if (
         anchor is None

@@ -8,6 +8,11 @@ from milepost.domain.smart.findings import suggested_scale
 from milepost.domain.smart.model import Criteria, Finding, Positive
 from milepost.domain.smart.reading import Reading, fmt
 
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:)])")
+_EMPTY_PARENS = re.compile(r"\(\s*\)")
+_LEADING_PUNCT = re.compile(r"^[,;:\s]+")
+_LEADING_COUNTED = re.compile(r"^of\s+[^,.;]{1,40},\s*")
+
 
 def _core(r: Reading, fix_numbers: dict[int, str]) -> str:
     """The original words without their deadlines, offending numbers as placeholders."""
@@ -28,13 +33,13 @@ def _core(r: Reading, fix_numbers: dict[int, str]) -> str:
             pos = b
     pieces.append(s[pos:])
     core = " ".join("".join(pieces).split())
-    core = re.sub(r"\s+([,.;:)])", r"\1", core)
-    core = re.sub(r"\(\s*\)", "", core)
-    core = re.sub(r"^[,;:\s]+", "", core)
+    core = _SPACE_BEFORE_PUNCT.sub(r"\1", core)
+    core = _EMPTY_PARENS.sub("", core)
+    core = _LEADING_PUNCT.sub("", core)
     if edits and edits[0][0] == 0:
         # What the removed opening deadline was counting: "After 8 hours of nursing
         # intervention, the client will ..." leaves no "of nursing intervention," behind.
-        core = re.sub(r"^of\s+[^,.;]{1,40},\s*", "", core)
+        core = _LEADING_COUNTED.sub("", core)
     return core.strip(" .,;:")
 
 

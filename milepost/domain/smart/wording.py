@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from milepost.domain.smart import lexicon
 from milepost.domain.smart.cues import in_condition, in_verb_position, patterns
@@ -122,18 +123,30 @@ def _is_content(body: str) -> bool:
     return False
 
 
+_OBJECT_LEAD = re.compile(r"^(?:of|from|to|any|all|more|having|doing)\s+")
+
+
+@cache
+def _replacements() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each reframe rule's keys as one pattern: a key at the start of a word."""
+    return tuple(
+        (re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + ")"), replacement)
+        for keys, replacement in lexicon.REPLACEMENTS
+    )
+
+
 def reframe(r: Reading, negated: str, cue: str) -> str:
     """'Stop eating junk food' -> 'Eat a home-cooked meal [how often] by [when]'."""
     if cue.endswith("-free"):
         obj = cue.removesuffix("-free")  # "panic-free" removes panic
     else:
         obj = negated.split(cue, 1)[-1].strip(" .,;:")
-        obj = re.sub(r"^(?:of|from|to|any|all|more|having|doing)\s+", "", obj)
+        obj = _OBJECT_LEAD.sub("", obj)
     when = r.structure.deadline.text if r.structure.deadline is not None else "by [when]"
     if when[:1].isupper() and when[1:2].islower():
         when = when[0].lower() + when[1:]
-    for keys, replacement in lexicon.REPLACEMENTS:
-        if any(re.search(r"\b" + re.escape(k), obj) for k in keys):
+    for keys, replacement in _replacements():
+        if keys.search(obj):
             return f"{replacement} [how often] {when}."
     what = obj if obj else "the old behaviour"
     return f"[replacement behaviour] instead of {what} [how often] {when}."

@@ -572,6 +572,8 @@ def care_plan(
     notes = []
     if plan.strengths:
         notes.append({"text": f"Strengths: {plan.strengths}"})
+    if plan.functional_impairment:
+        notes.append({"text": f"Functional impairment: {plan.functional_impairment}"})
     if plan.discharge_criteria:
         notes.append({"text": f"Discharge criteria: {plan.discharge_criteria}"})
     if plan.amendment_reason:

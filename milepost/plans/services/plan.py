@@ -29,7 +29,7 @@ from milepost.plans.services._common import (
     _whole,
 )
 
-PLAN_FIELDS = ("review_interval_days", "strengths", "discharge_criteria")
+PLAN_FIELDS = ("review_interval_days", "strengths", "functional_impairment", "discharge_criteria")
 
 
 def _plan_values(errors: dict[str, str], changes: dict[str, Any]) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def _plan_values(errors: dict[str, str], changes: dict[str, Any]) -> dict[str, A
         )
         if values["review_interval_days"] is None and "review_interval_days" not in errors:
             errors["review_interval_days"] = "Set how many days until the plan is reviewed."
-    for name in ("strengths", "discharge_criteria"):
+    for name in ("strengths", "functional_impairment", "discharge_criteria"):
         if name in changes:
             values[name] = _text(errors, name, changes[name])
     return values
@@ -56,6 +56,7 @@ def plan_create_draft(
     review_interval_days: int | None = None,
     strengths: str = "",
     discharge_criteria: str = "",
+    functional_impairment: str = "",
 ) -> TreatmentPlan:
     """A new, empty draft version; a client has at most one draft at a time.
 
@@ -71,6 +72,7 @@ def plan_create_draft(
             "review_interval_days": review_interval_days,
             "strengths": strengths,
             "discharge_criteria": discharge_criteria,
+            "functional_impairment": functional_impairment,
         },
     )
     _raise(errors)
@@ -96,7 +98,8 @@ def plan_create_draft(
 def plan_update(
     *, actor: User, plan: TreatmentPlan, seen: object = None, **changes: Any
 ) -> TreatmentPlan:
-    """Change the strengths, discharge criteria or review interval of a draft."""
+    """Change the strengths, functional impairment, discharge criteria or review interval of
+    a draft."""
     plan = _editable(actor, plan)
     errors: dict[str, str] = {}
     values = _plan_values(errors, changes)

@@ -14,7 +14,7 @@ from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.models import Client
-from milepost.domain import instruments, smart, target_words, targets
+from milepost.domain import instruments, periods, smart, target_words, targets
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.instruments import Instrument
 from milepost.domain.targets import MAX_METRIC_VALUE
@@ -227,7 +227,11 @@ def observation_add(
     period_start: dt.date,
     source: str = ObservationSource.CLINICIAN,
 ) -> Observation:
-    """One value of a custom metric; a client enters only their own, in the portal."""
+    """One value of a custom metric; a client enters only their own, in the portal.
+
+    `period_start` may be any day of the period: the value is filed under the period's
+    first day (a week from the practice's week start, a month from its first; decision
+    0831). A period's values add up wherever they are read (`target_series`)."""
     if source == ObservationSource.PORTAL:
         require_membership(actor, Role.CLIENT)
         if client.portal_user_id != actor.pk:
@@ -254,12 +258,14 @@ def observation_add(
         errors["period_start"] = "The date is before the client's date of birth."
     _raise(errors)
     assert number is not None
+    assert isinstance(period_start, dt.date)
+    filed_under = periods.period_start(metric.period, period_start, client.organization.week_start)
     observation = Observation.objects.create(
         organization=client.organization,
         client=client,
         metric=metric,
         value=number,
-        period_start=period_start,
+        period_start=filed_under,
         entered_by=actor,
         source=source,
     )

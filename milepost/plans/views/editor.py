@@ -210,6 +210,7 @@ def _render_editor(
             initial={
                 SEEN: token(plan),
                 "strengths": plan.strengths,
+                "functional_impairment": plan.functional_impairment,
                 "discharge_criteria": plan.discharge_criteria,
                 "review_interval_days": plan.review_interval_days,
             }

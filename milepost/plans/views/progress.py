@@ -23,7 +23,7 @@ from milepost.accounts.models import User
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.audit.services import audit_record
-from milepost.domain import instruments
+from milepost.domain import instruments, periods
 from milepost.domain.instruments import Instrument
 from milepost.domain.narrative import MINUS, change_in_words
 from milepost.domain.target_progress import STATUS_WORDS, TargetProgress, target_words
@@ -63,6 +63,15 @@ def _baseline_on(target: Target) -> dt.date | None:
 def _day(day: dt.date, *, today: dt.date) -> str:
     """A day as people write it: "12 Feb" this year, "12 Feb 2027" in another."""
     return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
+
+
+def value_when(target: Target, day: dt.date, *, today: dt.date) -> str:
+    """When a value was: "week of 4 May" or "May 2026" for a weekly or monthly metric (the
+    period it is filed under, decision 0831), else the day, "4 May 2026"."""
+    period = target.metric.period if target.metric is not None else ""
+    if period in (periods.WEEK, periods.MONTH):
+        return periods.period_label(period, day, today=today)
+    return f"{day.day} {day:%b %Y}"
 
 
 def _days(n: int) -> str:
@@ -138,6 +147,7 @@ class ValueRow:
     value: float
     band: str
     is_baseline: bool
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,13 +223,15 @@ def _report(
             value=value,
             band=band.label if instrument and (band := instrument.band_for(value)) else "",
             is_baseline=day == baseline_on and value == target.baseline,
+            when=value_when(target, day, today=today),
         )
         for day, value in series
     )
     latest = ""
     if progress.latest is not None and progress.latest_on is not None:
-        on = progress.latest_on
-        latest = f"{progress.latest:g} on {on.day} {on:%b %Y}"
+        period = target.metric.period if target.metric is not None else ""
+        on = {periods.WEEK: "in the", periods.MONTH: "in"}.get(period, "on")
+        latest = f"{progress.latest:g} {on} {value_when(target, progress.latest_on, today=today)}"
     return TargetReport(
         target=target,
         measure=measure,

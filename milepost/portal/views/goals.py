@@ -14,8 +14,8 @@ from django.views.decorators.http import require_safe
 
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
-from milepost.domain import instruments
-from milepost.measures.charts import TARGET_CHART_SIZE, target_chart_svg
+from milepost.domain import instruments, periods
+from milepost.measures.charts import PHONE_CHART_SIZE, target_chart_svg
 from milepost.plans.models import Goal, Objective, Target
 from milepost.plans.selectors import (
     Series,
@@ -32,7 +32,7 @@ class Progress:
     target: Target
     words: str
     chart_alt: str
-    values: tuple[tuple[dt.date, float], ...]
+    values: tuple[tuple[str, float], ...]  # ("week of 4 May", 3.0): when, and the value
 
 
 @dataclass
@@ -69,7 +69,17 @@ def _progress(
         "no values yet" if not series else f"{len(series)} value{'s' if len(series) > 1 else ''}"
     )
     alt = f"Chart of your {name} over time, {count}. {said} The numbers are listed below it."
-    return Progress(target=target, words=said, chart_alt=alt, values=tuple(series))
+    period = target.metric.period if target.metric is not None else ""
+    values = tuple(
+        (
+            periods.period_label(period, day, today=today)
+            if period in (periods.WEEK, periods.MONTH)
+            else f"{day.day} {day:%B %Y}",
+            value,
+        )
+        for day, value in series
+    )
+    return Progress(target=target, words=said, chart_alt=alt, values=values)
 
 
 @require_safe
@@ -92,7 +102,7 @@ def goals(request: SignedInRequest) -> HttpResponseBase:
             for objective in goal.objectives.all():
                 view.steps.append((objective, said(target_of(objective))))
             views.append(view)
-    width, height = TARGET_CHART_SIZE
+    width, height = PHONE_CHART_SIZE
     return render(
         request,
         "portal/goals.html",
@@ -128,6 +138,7 @@ def goal_chart(request: SignedInRequest, portal_target_id: str) -> HttpResponseB
         projection=target_progress_for(
             target, by_instrument=by_instrument, by_metric=by_metric, today=today
         ).projection,
+        size=PHONE_CHART_SIZE,
     )
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
