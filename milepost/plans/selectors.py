@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -250,6 +251,13 @@ def target_series(
     )
 
 
+@lru_cache(maxsize=1024)
+def _unit_kind(unit: str, name: str) -> str:
+    """Whether a metric's values add up or take the mean (`domain.logs`, a data file read
+    once): asked once per metric rather than for every target of a caseload."""
+    return log_units.rule_for(unit, name).kind
+
+
 def measure_series(
     *,
     instrument_code: str,
@@ -273,8 +281,9 @@ def measure_series(
             # One value per period: values filed under one period's first day add up (a
             # scale's take their mean; decision 0831).
             period, unit, name = metric
-            kind = log_units.rule_for(unit, name).kind
-            return periods.one_per_period(series, period, week_start=None, kind=kind)
+            return periods.one_per_period(
+                series, period, week_start=None, kind=_unit_kind(unit, name)
+            )
     return sorted(series, key=itemgetter(0))
 
 
