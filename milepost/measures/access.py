@@ -61,7 +61,7 @@ def open_alerts_for_user(user: User) -> list[RiskAlert]:
     alerts = list(
         RiskAlert.objects.filter(
             client__in=visible_clients(user), acknowledged_at__isnull=True
-        ).select_related("client", "administration")
+        ).select_related("client", "client__organization", "administration")
     )
     if alerts:
         audit_record(
