@@ -161,8 +161,6 @@ class AlertOnEveryClientPageTests:
     def test_it_names_the_answer_and_its_time(self, personas, login_as, route):
         import datetime as dt
 
-        from django.test import override_settings
-
         from milepost.measures.models import Administration
         from tests.base import dana_plan
 
@@ -173,8 +171,11 @@ class AlertOnEveryClientPageTests:
             url = reverse("plans:editor", args=[client_id, dana_plan(personas).plan.public_id])
         else:
             url = reverse(route, args=[client_id])
-        with override_settings(TIME_ZONE="America/New_York"):
-            body = login_as(personas.alice).get(url, follow=True).content.decode()
+        # The practice's own time zone names the moment (decision 0813, the setting of 0802).
+        organization = personas.dana_client.organization
+        organization.time_zone = "America/New_York"
+        organization.save(update_fields=["time_zone"])
+        body = login_as(personas.alice).get(url, follow=True).content.decode()
         assert 'class="mp-risk" role="alert"' in body
         assert "Item 9 answered “Several days” (1 of 3)" in body
         assert "given 5 Jan 2026, 09:30 EST" in body
