@@ -26,8 +26,10 @@ matplotlib.use("svg")
 from matplotlib import dates as mdates
 from matplotlib import rcParams
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from milepost.domain.instruments import Instrument
 from milepost.domain.plans import Target as PlanTarget
@@ -352,16 +354,19 @@ def target_chart_png(
     target: PlanTarget, points: Sequence[tuple[dt.date, float]], **options: Any
 ) -> bytes:
     """The target chart as a PNG at PRINT_DPI: the PDFs'. WeasyPrint embeds a PNG in a few
-    milliseconds but lays out every label of an SVG as text (a third of a second a chart)."""
-    buffer = io.BytesIO()
+    milliseconds but lays out every label of an SVG as text (a third of a second a chart).
+
+    The PNG is opaque RGB: WeasyPrint splits an alpha channel into a second image and
+    compresses both again, which cost more than drawing the chart. Compression is light
+    (level 1) for the same reason: WeasyPrint compresses the pixels once more anyway.
+    """
     figure = target_chart_figure(target, points, **options)
-    figure.savefig(
-        buffer,
-        format="png",
-        dpi=PRINT_DPI,
-        metadata={"Software": None},
-        pil_kwargs={"compress_level": 1},  # WeasyPrint compresses it again anyway
-    )
+    figure.set_dpi(PRINT_DPI)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+    buffer = io.BytesIO()
+    rgba.convert("RGB").save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 

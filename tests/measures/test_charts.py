@@ -154,3 +154,24 @@ class ScoreChartTests:
 )
 def test_a_value_label_goes_where_no_line_crosses_it(value, lines, side):
     assert charts.label_side(value, lines, low=0.0, high=27.0) == side
+
+
+def test_the_print_chart_is_an_opaque_rgb_png_at_print_resolution():
+    # WeasyPrint splits an alpha channel into a second image and compresses both again.
+    import io
+
+    from PIL import Image
+
+    png = charts.target_chart_png(DEPRESSION, SCORES, today=TODAY, instrument=PHQ9)
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    assert image.mode == "RGB"
+    width, height = TARGET_CHART_SIZE
+    assert image.size == (
+        round(width * charts.PRINT_DPI / 96),
+        round(height * charts.PRINT_DPI / 96),
+    )
+    # The white page and the chart's dark ink are both there: it is not a blank image.
+    colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
+    assert (255, 255, 255) in colours
+    assert min(sum(colour) for colour in colours) < 200
