@@ -187,6 +187,17 @@ class JournalEntry(models.Model):
 
 class DraftKind(models.TextChoices):
     JOURNAL = "journal", "Journal entry"
+    CHANGE_REQUEST = "change_request", "Request for a change to the plan"
+    PROPOSAL = "proposal", "Goal being drafted"
+    PROPOSAL_HOW = "proposal_how", "How the client would know (goal being drafted)"
+
+
+# Which form field each kind keeps, per form that the portal saves in the background.
+DRAFT_FORMS: dict[str, tuple[tuple[DraftKind, str], ...]] = {
+    "journal": ((DraftKind.JOURNAL, "text"),),
+    "change": ((DraftKind.CHANGE_REQUEST, "comment"),),
+    "proposal": ((DraftKind.PROPOSAL, "text"), (DraftKind.PROPOSAL_HOW, "how_you_would_know")),
+}
 
 
 class UnsentDraft(models.Model):

@@ -99,6 +99,9 @@ def goal_proposal_create(
     words = clean_text(errors, "text", text, required=True, max_length=PROPOSAL_TEXT)
     know = clean_text(errors, "how_you_would_know", how_you_would_know, max_length=PROPOSAL_TEXT)
     raise_errors(errors)
+    UnsentDraft.objects.filter(
+        client=client, kind__in=(DraftKind.PROPOSAL, DraftKind.PROPOSAL_HOW)
+    ).delete()
     proposal = GoalProposal.objects.create(
         organization=client.organization, client=client, text=words, how_you_would_know=know
     )
@@ -178,6 +181,7 @@ def change_request_create(*, actor: User, plan: TreatmentPlan, comment: object) 
     shown = portal_plan_of(client)
     if shown is None or shown.pk != plan.pk:
         raise ValidationError({"plan": "This is not the version of your plan in force."})
+    UnsentDraft.objects.filter(client=client, kind=DraftKind.CHANGE_REQUEST).delete()
     request = ChangeRequest.objects.create(
         organization=client.organization, client=client, plan=plan, comment=words
     )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("log/entries/<str:log_entry_id>/remove/", logs.log_entry_remove, name="log_remove"),
     path("journal/", journal.journal, name="journal"),
     path("journal/<str:journal_entry_id>/share/", journal.journal_share, name="journal_share"),
-    path("journal/draft/", session.journal_draft, name="journal_draft"),
+    path("journal/draft/", session.draft, name="journal_draft"),
+    path("drafts/<slug:form>/", session.draft, name="draft"),
     path("session/stay/", session.stay_signed_in, name="stay_signed_in"),
 ]

@@ -111,3 +111,61 @@ def test_a_chosen_answer_is_saved_in_the_background_and_shown_again(personas, lo
     # Nothing chosen: nothing saved, nothing refused.
     assert http.post(url.replace("/2/", "/3/"), {"nav": "autosave"}).status_code == 204
     assert PortalResponseDraft.objects.get(assignment=assignment).answers == {"2": 3}
+
+
+def test_a_request_for_a_change_is_kept_through_the_timeout_and_cleared_when_sent(
+    personas, login_as, client
+):
+    from milepost.portal.models import ChangeRequest
+    from tests.portal_fixtures import dana_portal
+
+    dana_portal(personas)
+    http = login_as(personas.dana)
+    page = _text(http.get(reverse("portal:endorse")))
+    assert f'data-autosave="{reverse("portal:draft", args=["change"])}"' in page
+    asked = "Could the sleep goal start later in the week?"
+    response = http.post(reverse("portal:draft", args=["change"]), {"comment": asked}, **BACKGROUND)
+    assert response.status_code == 204
+    _age(http, settings.SESSION_IDLE_TIMEOUT + 5)
+    assert http.get(reverse("portal:endorse"))["Location"].startswith(reverse("login"))
+    assert not any(asked in str(e.detail) for e in AuditEvent.objects.all())
+    client.post(reverse("login"), {"username": personas.dana.email, "password": PASSWORD})
+    page = _text(client.get(reverse("portal:endorse")))
+    assert "before you were signed out. It is not sent yet." in page
+    assert f"{asked}</textarea>" in page
+    assert not ChangeRequest.objects.exists()
+    client.post(reverse("portal:change_request"), {"comment": asked})
+    assert ChangeRequest.objects.get().comment == asked
+    assert not UnsentDraft.objects.exists()
+    assert "before you were signed out" not in _text(client.get(reverse("portal:endorse")))
+
+
+def test_a_goal_being_drafted_keeps_both_its_fields_and_is_cleared_when_sent(personas, login_as):
+    from milepost.portal.models import GoalProposal
+
+    http = login_as(personas.dana)
+    page = _text(http.get(reverse("portal:propose")))
+    assert f'data-autosave="{reverse("portal:draft", args=["proposal"])}"' in page
+    goal, know = "Sleep through most nights", "I would wake up rested"
+    http.post(
+        reverse("portal:draft", args=["proposal"]),
+        {"text": goal, "how_you_would_know": know},
+        **BACKGROUND,
+    )
+    assert UnsentDraft.objects.count() == 2
+    page = _text(http.get(reverse("portal:propose")))
+    assert f"{goal}</textarea>" in page
+    assert f"{know}</textarea>" in page
+    assert "before you were signed out" in page
+    # Emptying one field forgets that one only.
+    http.post(reverse("portal:draft", args=["proposal"]), {"text": goal}, **BACKGROUND)
+    assert UnsentDraft.objects.get().text == goal
+    http.post(reverse("portal:propose"), {"text": goal, "how_you_would_know": know})
+    assert GoalProposal.objects.get().text == goal
+    assert not UnsentDraft.objects.exists()
+
+
+def test_only_the_portals_writing_forms_are_kept(personas, login_as):
+    http = login_as(personas.dana)
+    assert http.post(reverse("portal:draft", args=["notes"]), {"text": WORDS}).status_code == 404
+    assert not UnsentDraft.objects.exists()

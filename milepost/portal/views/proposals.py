@@ -15,7 +15,7 @@ from milepost.portal import access, services, words
 from milepost.portal.forms import (
     ProposalForm,
 )
-from milepost.portal.models import ProposalStatus
+from milepost.portal.models import DRAFT_FORMS, ProposalStatus
 
 
 @policy(Policy.PORTAL)
@@ -24,7 +24,13 @@ def propose(request: SignedInRequest) -> HttpResponseBase:
     gentle feedback without sending; "Send" sends the proposal to the care team."""
     user = request.user
     client = access.portal_client(user)
-    form = ProposalForm(request.POST or None)
+    kept = {}
+    if request.method != "POST":
+        for kind, field in DRAFT_FORMS["proposal"]:
+            text = access.unsent_draft_for_portal(user, client, kind)
+            if text:
+                kept[field] = text
+    form = ProposalForm(request.POST or None, initial=kept or None)
     feedback = None
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
@@ -48,6 +54,7 @@ def propose(request: SignedInRequest) -> HttpResponseBase:
             "client": client,
             "form": form,
             "feedback": feedback,
+            "kept": bool(kept),
             "proposals": access.proposals_for_portal(user, client),
         },
     )
