@@ -53,7 +53,7 @@ run: demo
 	@$(MAKE) --no-print-directory serve
 
 # Serves what is installed and migrated (no demo data is loaded): `make run` once, then
-# `make serve` to start again with the data as it was left.
+# `make serve` to start again with the data as it was left. A task worker runs beside it.
 serve: migrate
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo ""
@@ -61,6 +61,10 @@ serve: migrate
 	@echo "  Demo logins (after make run): alice@demo.milepost.test, bob@, sam@, erin@, dana@;"
 	@echo "  password milepost-demo-2026"
 	@echo ""
+	@$(PY) manage.py schedule_tasks
+	@# The worker runs the background tasks (decision 0840) beside the server and stops with it.
+	@$(PY) manage.py db_worker --no-startup-delay -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # The whole suite on the database DATABASE_URL names (SQLite by default), in parallel on

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "django_tasks_db",
     "milepost.accounts",
     "milepost.audit",
     "milepost.clients",
@@ -314,6 +315,18 @@ LOGGING = {
         "django.security.DisallowedHost": {"level": "ERROR"},
     },
 }
+
+# Background work (Django's tasks framework, decision 0840): stored in the database and run
+# by `manage.py db_worker`, which `make run` starts beside the web server. Tasks carry ids,
+# never client text (a task's arguments and result are rows anyone with the database sees).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# How often the worker sends due reminders (the task schedules its own next run).
+REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 5, minimum=1)
 
 # Demo data (`milepost demo`): the password every demo login shares.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "milepost-demo-2026")

@@ -172,6 +172,6 @@ def test_the_print_chart_is_an_opaque_rgb_png_at_print_resolution():
         round(height * charts.PRINT_DPI / 96),
     )
     # The white page and the chart's dark ink are both there: it is not a blank image.
-    colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
+    colours = {tuple(colour) for _, colour in image.getcolors(maxcolors=1 << 20) or []}  # type: ignore[arg-type]
     assert (255, 255, 255) in colours
     assert min(sum(colour) for colour in colours) < 200
