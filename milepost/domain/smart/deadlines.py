@@ -439,6 +439,15 @@ RULES: tuple[Rule, ...] = (
         0,
         _named_day,
     ),
+    # during June / throughout the month of May: the month bounds it, no day count (0217)
+    (
+        re.compile(
+            r"\b(?:during|throughout|over|for\s+the\s+month\s+of|in\s+the\s+month\s+of)\s+"
+            r"(?:the\s+month\s+of\s+)?" + _MONTH + r"(?![a-z'])(?!\s+\d)"
+        ),
+        1,
+        _point,
+    ),
     # this month / by the end of this week
     (
         re.compile(
@@ -610,6 +619,10 @@ RULES: tuple[Rule, ...] = (
             + r"\b(?!s)"
             # "before" needs a determiner or a modifier: "before meeting new people" is a
             # trigger, not an occasion.
+            # Round 4 (0217): "after the first interview", "by the first session": the first
+            # of an occasion is one occasion, as "next" is.
+            r"|\b(?:after|by|before|at|during)\s+(?:" + _POSSESSIVE + r"\s+)?first\s+"
+            r"(?:[a-z-]+\s+)?" + _OCCASION + r"\b(?!s)"
             r"|\bbefore\s+(?:" + _POSSESSIVE + r"\s+(?:[a-z-]+\s+)?"
             r"|(?!(?:each|every|any|all|most|going|attending)\b)[a-z-]+\s+)"
             + _OCCASION

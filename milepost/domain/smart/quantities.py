@@ -52,7 +52,9 @@ _APPROX = re.compile(
 )
 
 _BASELINE_LEFT = re.compile(
-    r"(?:\bfrom\s+(?:an?\s+)?(?:[a-z-]+\s+){0,3}?of|\bfrom(?:\s+an?)?(?:\s+(?:baseline|current|average|mean|typical|usual)"
+    # Round 4 (0217): the words between may name an instrument, masked by then as MASK ("from
+    # a PHQ-9 score of 18").
+    r"(?:\bfrom\s+(?:an?\s+)?(?:(?:[a-z-]+|\ue000)\s+){0,3}?of|\bfrom(?:\s+an?)?(?:\s+(?:baseline|current|average|mean|typical|usual)"
     r"(?:\s+(?:score|level|rate|frequency|rating|of))?)?(?:\s+(?:score|level|rate|rating))?"
     r"(?:\s+of)?|\bbaseline(?:\s+(?:score|level|rating))?\s*(?:of|:|=|is|was|at)?"
     r"|\bcurrently(?:\s+(?:at|is|about))?|\bcurrent\s+(?:score|level|rate|rating)\s*(?:of|:|=|is)?"

@@ -97,11 +97,16 @@ def _texts() -> list[str]:
 
 # Published statements whose filled rewrite still fails, and why (docs/smart.md, "Limits"):
 # the example values chosen for the blanks read as a second, inconsistent target, or a
-# duration ("for one month") counted as the behaviour.
+# duration ("for one month") counted as the behaviour. Round 4 (fresh-2 joined the tuning
+# sites): a purpose clause ("to increase awareness") gives the filled text a direction the
+# blanks did not have, and a one-off task ("see if I can finish my math paper") asked for how
+# often.
 KNOWN_FILL_MISSES = (
     "Client will reduce emotional vulnerability by maintaining",
     "Over the next 6 weeks, I will engage in brisk walking",
     "Child will label objects using at least one describing word",
+    "Meditate for 15 minutes daily to increase awareness",
+    "I’m going to see if I can finish my math paper",
 )
 
 
