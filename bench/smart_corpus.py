@@ -44,9 +44,9 @@ HELDOUT_BUCKETS = 4
 # Fresh rounds already scored blind once and since given to tuning (decision 0212).
 TUNED_FRESH_ROUNDS = frozenset({"fresh", "fresh-2"})
 # Later rounds keep their statements and their one labelling pass in files of their own.
-FRESH_ROUND_FILES = ("fresh2-statements.jsonl",)
+FRESH_ROUND_FILES = ("fresh2-statements.jsonl", "fresh3-statements.jsonl")
 # Columns the evaluation prints, in order.
-SPLITS = ("tune", "heldout")
+SPLITS = ("tune", "heldout", "fresh-3")
 
 
 def split_for(site: str) -> str:
@@ -68,7 +68,7 @@ class Statement:
 
     @property
     def split(self) -> str:
-        """'tune', 'heldout', or 'fresh-2': statements collected later from sites new to the
+        """'tune', 'heldout', or 'fresh-3': statements collected later from sites new to the
         corpus, never tuned on and scored once per round. A fresh round that has been scored
         and then given to tuning counts as 'tune'."""
         if self.fixed_split in TUNED_FRESH_ROUNDS:
@@ -100,8 +100,8 @@ def load_statements(folder: Path = CORPUS) -> list[Statement]:
 
 
 def load_labels(name: str = "labels", folder: Path = CORPUS) -> dict[str, dict[str, Any]]:
-    """A labelling pass. The fresh-2 statements have one pass only (labelled blind to the
-    engine by one rater), so it is part of the first pass and of the settled labels."""
+    """A labelling pass. The fresh-2 and fresh-3 statements have one pass only (labelled blind
+    to the engine by one rater), so it is part of the first pass and of the settled labels."""
     files = [f"{name}.jsonl"]
     if name in ("labels", "labels-first"):
         files += [file.replace("statements", "labels") for file in FRESH_ROUND_FILES]

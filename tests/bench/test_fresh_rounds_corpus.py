@@ -1,5 +1,6 @@
-"""The second fresh set: published statements from sites new to the corpus, each labelled
-by the rubric. Read from the files alone, with no database and no engine."""
+"""The later fresh rounds (fresh-2, fresh-3): published statements from sites new to the
+corpus (and to every earlier round), each labelled by the rubric. Read from the files alone,
+with no database and no engine."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 HERE = Path(__file__).resolve().parents[1] / "domain" / "cases" / "smart" / "published"
 
@@ -35,24 +38,40 @@ def read_lines(name: str) -> list[dict[str, Any]]:
     return rows
 
 
-STATEMENTS = read_lines("fresh2-statements.jsonl")
-LABELS = read_lines("fresh2-labels.jsonl")
 CORPUS = read_lines("statements.jsonl")
+# round name -> its statements, its labels, and every statement collected before it
+ROUNDS = {
+    "fresh-2": (
+        read_lines("fresh2-statements.jsonl"),
+        read_lines("fresh2-labels.jsonl"),
+        CORPUS,
+    ),
+    "fresh-3": (
+        read_lines("fresh3-statements.jsonl"),
+        read_lines("fresh3-labels.jsonl"),
+        CORPUS + read_lines("fresh2-statements.jsonl"),
+    ),
+}
+round_names = pytest.mark.parametrize("name", list(ROUNDS))
 
 
 def norm(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def test_at_least_300_statements_from_at_least_60_sites():
+@round_names
+def test_at_least_300_statements_from_at_least_60_sites(name):
+    STATEMENTS, _, _ = ROUNDS[name]
     assert len(STATEMENTS) >= 300
     assert len({s["site"] for s in STATEMENTS}) >= 60
 
 
-def test_every_statement_has_every_field():
+@round_names
+def test_every_statement_has_every_field(name):
+    STATEMENTS, _, _ = ROUNDS[name]
     for s in STATEMENTS:
         assert set(s) == STATEMENT_FIELDS, s.get("id")
-        assert s["split"] == "fresh-2", s["id"]
+        assert s["split"] == name, s["id"]
         assert s["text"], s["id"]
         assert s["text"].strip() == s["text"], s["id"]
         assert re.match(r"https?://", s["url"]), s["id"]
@@ -63,37 +82,47 @@ def test_every_statement_has_every_field():
         assert s["source"], s["id"]
 
 
-def test_ids_are_unique_continue_the_corpus_and_match_the_labels():
+@round_names
+def test_ids_are_unique_continue_the_corpus_and_match_the_labels(name):
+    STATEMENTS, LABELS, EARLIER = ROUNDS[name]
     ids = [s["id"] for s in STATEMENTS]
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"p\d{4,}", i) for i in ids)
-    assert not set(ids) & {s["id"] for s in CORPUS}
+    assert not set(ids) & {s["id"] for s in EARLIER}
     label_ids = [row["id"] for row in LABELS]
     assert len(label_ids) == len(set(label_ids))
     assert set(label_ids) == set(ids)
 
 
-def test_no_site_is_already_in_the_corpus():
-    known = {s["site"] for s in CORPUS}
+@round_names
+def test_no_site_is_already_in_the_corpus(name):
+    STATEMENTS, _, EARLIER = ROUNDS[name]
+    known = {s["site"] for s in EARLIER}
     for s in STATEMENTS:
         site = s["site"]
         clash = [k for k in known if site == k or site.endswith("." + k) or k.endswith("." + site)]
         assert clash == [], (s["id"], site, clash)
 
 
-def test_at_most_eight_statements_a_site():
+@round_names
+def test_at_most_eight_statements_a_site(name):
+    STATEMENTS, _, _ = ROUNDS[name]
     counts = Counter(s["site"] for s in STATEMENTS)
     assert max(counts.values()) <= 8
 
 
-def test_no_statement_twice_here_or_in_the_corpus():
+@round_names
+def test_no_statement_twice_here_or_in_the_corpus(name):
+    STATEMENTS, _, EARLIER = ROUNDS[name]
     counts = Counter(norm(s["text"]) for s in STATEMENTS)
     assert [t for t, n in counts.items() if n > 1] == []
-    earlier = {norm(s["text"]) for s in CORPUS}
+    earlier = {norm(s["text"]) for s in EARLIER}
     assert [s["id"] for s in STATEMENTS if norm(s["text"]) in earlier] == []
 
 
-def test_every_label_field_is_present_with_a_valid_type():
+@round_names
+def test_every_label_field_is_present_with_a_valid_type(name):
+    _, LABELS, _ = ROUNDS[name]
     for row in LABELS:
         assert set(row) == {"id", "labels"}, row.get("id")
         fields = row["labels"]
