@@ -108,6 +108,7 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "log_entry_id": lambda p: dana_log_entry(p).public_id,
     "journal_entry_id": lambda p: dana_journal_entry(p).public_id,
     "change_request_id": lambda p: dana_change_request(p).public_id,
+    "form": lambda p: "change",  # a portal writing form kept through the idle timeout
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),
