@@ -47,6 +47,7 @@ urlpatterns = [
     path("clients/", include("milepost.plans.urls")),
     path("clients/", include("milepost.plans.progress_urls")),
     path("clients/", include("milepost.notes.urls")),
+    path("clients/", include("milepost.drafting.urls")),
     path("clients/", include("milepost.interop.urls")),
     path("clients/", include("milepost.invites.clinician_urls")),
     path("clients/", include("milepost.portal.clinician_urls")),

@@ -1,0 +1,109 @@
+"""The assistant's page on a draft plan: the intake, the drafted items, accept/edit/reject.
+
+The intake travels in the page's one form and is never stored; each post drafts again (the
+draft is deterministic) and writes only the item accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from milepost.accounts.policies import Policy, policy
+from milepost.accounts.requests import SignedInRequest
+from milepost.domain import drafting
+from milepost.drafting import services
+from milepost.drafting.access import record_for_intake
+from milepost.drafting.forms import IntakeForm
+from milepost.plans.access import plan_get_for_user
+
+SIGNED = (
+    "This plan version is no longer a draft: the assistant writes only into a draft. "
+    "Amend the plan to make a new draft version."
+)
+
+
+@policy(Policy.CLINICAL)
+def assistant(request: SignedInRequest, client_id: str, plan_id: str) -> HttpResponseBase:
+    user = request.user
+    purpose = "edit" if request.method == "POST" else "view"
+    plan = plan_get_for_user(user, client_id, plan_id, purpose=purpose)
+    if not plan.is_draft:
+        messages.error(request, SIGNED)
+        return redirect("plans:editor", client_id=client_id, plan_id=plan_id)
+    problem, scores, diagnoses, factors = record_for_intake(user, plan)
+    context = {
+        "client": plan.client,
+        "plan": plan,
+        "scores": scores,
+        "diagnoses": diagnoses,
+        "result": None,
+        "accepted": {},
+        "rejected": [],
+    }
+    if request.method != "POST":
+        context["form"] = IntakeForm(initial={"presenting_problem": problem})
+        return render(request, "drafting/assistant.html", context)
+    form = IntakeForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "drafting/assistant.html", context, status=400)
+    try:
+        intake = drafting.parse_intake(
+            {
+                "presenting_problem": form.cleaned_data["presenting_problem"],
+                "client_words": form.cleaned_data["client_words"],
+            }
+        )
+    except drafting.InvalidIntake as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, str(error).split(": ", 1)[-1])
+        return render(request, "drafting/assistant.html", context, status=400)
+    intake = replace(
+        intake,
+        scores=scores,
+        diagnoses=diagnoses,
+        formulation=factors,
+        review_interval_days=plan.review_interval_days,
+    )
+    result = drafting.draft(intake, today=timezone.localdate())
+    rejected = form.rejected_ids()
+    action, _, item_id = request.POST.get("do", "").partition(" ")
+    item_id = item_id[:40]
+    try:
+        if action == "accept":
+            edits = {
+                name: request.POST.get(f"{item_id}-{name}", "")
+                for names in services.EDITABLE.values()
+                for name in names
+                if f"{item_id}-{name}" in request.POST
+            }
+            row = services.drafted_item_accept(
+                actor=user, plan=plan, intake=intake, item_id=item_id, edits=edits, result=result
+            )
+            messages.success(request, f"Added to the plan. {row.description}.")
+        elif action == "reject":
+            if result.item(item_id) is None and not _is_intervention(result, item_id):
+                raise ValidationError({"item": "This item is not in the draft; draft again."})
+            services.drafted_item_reject(actor=user, plan=plan, item_id=item_id)
+            rejected.append(item_id)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    context.update(
+        result=result,
+        accepted=services.accepted_ids(plan, services.draft_key(plan, intake)),
+        rejected=rejected,
+        rejected_value=",".join(dict.fromkeys(rejected)),
+        draft_json=drafting.as_dict(result),
+    )
+    return render(request, "drafting/assistant.html", context)
+
+
+def _is_intervention(result: drafting.Draft, item_id: str) -> bool:
+    return any(x.id == item_id for g in result.goals for o in g.objectives for x in o.interventions)
