@@ -41,6 +41,7 @@ urlpatterns = [
     path("practice/", include("milepost.accounts.urls")),
     path("practice/", include("milepost.reports.audit_urls")),
     path("practice/", include("milepost.clients.practice_urls")),
+    path("practice/", include("milepost.drafting.practice_urls")),
     path("clients/", include("milepost.reports.dashboard_urls")),
     path("clients/", include("milepost.clients.urls")),
     path("clients/", include("milepost.measures.urls")),

@@ -28,3 +28,29 @@ class IntakeForm(forms.Form):
     def rejected_ids(self) -> list[str]:
         raw = self.cleaned_data.get("rejected", "") if hasattr(self, "cleaned_data") else ""
         return [part for part in raw.split(",") if part][:200]
+
+
+class ModelEndpointForm(forms.Form):
+    enabled = forms.BooleanField(label="Use a language model for drafts", required=False)
+    base_url = forms.URLField(
+        label="Endpoint address",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="The OpenAI-compatible base URL, ending in /v1 (e.g. an Ollama server's).",
+    )
+    model = forms.CharField(label="Model name", required=False, max_length=200)
+    api_key = forms.CharField(
+        label="API key",
+        required=False,
+        max_length=400,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to keep the stored key. Most self-hosted servers need none.",
+    )
+    covers_health_information = forms.BooleanField(
+        label="An agreement (such as a BAA) covers health information sent to this endpoint",
+        required=False,
+        help_text="Without it only de-identified text is sent: names, dates, phone numbers, "
+        "e-mail addresses and long numbers are removed, and no diagnosis codes.",
+    )
+    timeout_seconds = forms.IntegerField(label="Time-out (seconds)", min_value=1, max_value=120)

@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from milepost.accounts.models import CLINICAL_ROLES, User
+from milepost.accounts.access import require_membership
+from milepost.accounts.models import CLINICAL_ROLES, Role, User
 from milepost.audit.services import audit_record
 from milepost.domain import drafting
-from milepost.drafting.models import DraftedItem, DraftedKind
+from milepost.drafting.models import DraftedItem, DraftedKind, ModelEndpoint
 from milepost.plans import services as plans
 from milepost.plans.models import (
     FormulationFactor,
@@ -227,3 +228,60 @@ def drafted_item_reject(*, actor: User, plan: TreatmentPlan, item_id: str) -> No
         object_id=plan.public_id,
         detail={"draft_item": item_id[:40]},
     )
+
+
+ENDPOINT_FIELDS = (
+    "enabled",
+    "base_url",
+    "model",
+    "api_key",
+    "covers_health_information",
+    "timeout_seconds",
+)
+
+
+@transaction.atomic
+def model_endpoint_set(*, actor: User, **values: Any) -> ModelEndpoint:
+    """A practice admin sets the practice's language-model endpoint (off by default)."""
+    membership = require_membership(actor, Role.ADMIN)
+    errors: dict[str, str] = {}
+    unknown = set(values) - set(ENDPOINT_FIELDS)
+    for name in sorted(unknown):
+        errors[name] = "This field cannot be changed."
+    url = str(values.get("base_url", "") or "").strip()
+    if url and not url.startswith(("http://", "https://")):
+        errors["base_url"] = "Give an http:// or https:// address."
+    if values.get("enabled") and not url:
+        errors["base_url"] = "Give the endpoint's address to switch it on."
+    if values.get("enabled") and not str(values.get("model", "") or "").strip():
+        errors["model"] = "Name the model the endpoint serves (e.g. llama3.1:8b)."
+    timeout = values.get("timeout_seconds", 20)
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or not 1 <= timeout <= 120:
+        errors["timeout_seconds"] = "Give a time-out of 1 to 120 seconds."
+    if errors:
+        raise ValidationError(errors)
+    endpoint, _ = ModelEndpoint.objects.select_for_update().get_or_create(
+        organization=membership.organization
+    )
+    changed = []
+    for name in ENDPOINT_FIELDS:
+        if name not in values:
+            continue
+        value = values[name].strip() if isinstance(values[name], str) else values[name]
+        if name == "api_key" and value == "":
+            continue  # an empty key field keeps the stored key
+        if getattr(endpoint, name) != value:
+            setattr(endpoint, name, value)
+            changed.append(name)
+    endpoint.updated_by = actor
+    endpoint.save()
+    audit_record(
+        action="assistant.endpoint.update",
+        actor=actor,
+        organization=membership.organization,
+        object_type="modelendpoint",
+        object_id=str(endpoint.pk),
+        # Field names only: never the key.
+        detail={"fields": changed, "enabled": endpoint.enabled},
+    )
+    return endpoint

@@ -362,7 +362,7 @@ def draft(intake: Intake, *, today: dt.date, rules: Rules | None = None) -> Draf
     goals = [_with_client_words(g, client_sentences, used_client, factors, rules) for g in goals]
     if risk.mentioned and goals:
         goals[0] = _with_safety_objective(rules, goals[0], risk, start)
-    goals = _number_items(goals)
+    goals = number_items(goals)
 
     # What the intake does not say.
     if not area_codes:
@@ -413,14 +413,14 @@ def draft(intake: Intake, *, today: dt.date, rules: Rules | None = None) -> Draf
             )
     notes.append(ForClinician("risk", risk.message))
 
-    plan = _domain_plan(intake, start, factors, goals)
+    plan = domain_plan(intake, start, factors, goals)
     plan_findings = check_plan(
         plan,
         today=start,
-        scripted=_scripted,
+        scripted=scripted_id,
         read_words=lambda text: smart.analyse(text).structure,
     )
-    goals = _judged(goals, factors, plan_findings, start)
+    goals = judged(goals, factors, plan_findings, start)
     return Draft(
         areas=tuple(area_codes),
         factors=tuple(factors),
@@ -434,7 +434,7 @@ def draft(intake: Intake, *, today: dt.date, rules: Rules | None = None) -> Draf
     )
 
 
-def _scripted(text: str) -> str | None:
+def scripted_id(text: str) -> str | None:
     item = library.scripted_match(text)
     return item.id if item is not None else None
 
@@ -1021,7 +1021,7 @@ def _with_safety_objective(rules: Rules, goal: DraftGoal, risk: Risk, start: dt.
     return replace(goal, objectives=(objective, *goal.objectives))
 
 
-def _number_items(goals: list[DraftGoal]) -> list[DraftGoal]:
+def number_items(goals: list[DraftGoal]) -> list[DraftGoal]:
     out = []
     for gi, g in enumerate(goals, start=1):
         objectives = []
@@ -1054,7 +1054,7 @@ def _domain_target(t: DraftTarget | None) -> Target | None:
     )
 
 
-def _domain_plan(
+def domain_plan(
     intake: Intake, start: dt.date, factors: list[DraftFactor], goals: list[DraftGoal]
 ) -> Plan:
     by_id = {f.id: FormulationFactor(f.id, f.kind, f.text) for f in factors}
@@ -1116,7 +1116,7 @@ def _context(
     )
 
 
-def _judged(
+def judged(
     goals: list[DraftGoal],
     factors: list[DraftFactor],
     findings: tuple[PlanFinding, ...],
