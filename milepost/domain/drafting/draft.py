@@ -32,7 +32,14 @@ from milepost.domain.drafting.model import (
     Risk,
     Source,
 )
-from milepost.domain.drafting.rules import AreaRule, MaintainingRule, Rules, Wording, bundled
+from milepost.domain.drafting.rules import (
+    AreaRule,
+    MaintainingRule,
+    Response,
+    Rules,
+    Wording,
+    bundled,
+)
 from milepost.domain.plan_checks import PlanFinding, check_plan
 from milepost.domain.plans import (
     FACTOR_KINDS,
@@ -846,7 +853,7 @@ def _interventions(
     return tuple(out)
 
 
-def _response(rule: MaintainingRule, area_codes: list[str]):  # type: ignore[no-untyped-def]
+def _response(rule: MaintainingRule, area_codes: list[str]) -> Response | None:
     ranked = sorted(
         (r for r in rule.responses if r.area in area_codes), key=lambda r: area_codes.index(r.area)
     )
@@ -1105,14 +1112,15 @@ def _context(
     target: DraftTarget | None,
     factor_texts: tuple[str, ...],
     client_words: str | None,
-    **extra: object,
+    *,
+    active_goals: int | None = None,
 ) -> smart.GoalContext:
     return smart.GoalContext(
         baseline=target.baseline if target else None,
         instrument=target.instrument or None if target else None,
         formulation_factors=factor_texts,
         client_words=client_words,
-        **extra,  # type: ignore[arg-type]
+        active_goals=active_goals,
     )
 
 
