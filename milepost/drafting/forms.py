@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from django import forms
 
+from milepost.domain.drafting import bundled
 from milepost.domain.drafting.draft import MAX_TEXT
+
+
+def _modalities() -> list[tuple[str, str]]:
+    return [("", "Any (the rules' choice)")] + [
+        (m.code, m.names[0].upper() if len(m.names[0]) <= 4 else m.names[0].capitalize())
+        for m in bundled().modalities
+    ]
 
 
 class IntakeForm(forms.Form):
@@ -22,6 +30,12 @@ class IntakeForm(forms.Form):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": "3"}),
         help_text="What the client said they want, word for word. Goals quote these.",
+    )
+    modality = forms.ChoiceField(
+        label="Modality",
+        required=False,
+        choices=_modalities,
+        help_text="Where the library offers it, interventions of this modality are drafted.",
     )
     rejected = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 

@@ -43,7 +43,7 @@ EDITABLE: dict[str, tuple[str, ...]] = {
 def draft_key(plan: TreatmentPlan, intake: drafting.Intake) -> str:
     """A digest of the intake a draft was made from: later items find their parents by it."""
     raw = json.dumps(
-        [plan.public_id, intake.presenting_problem, intake.client_words],
+        [plan.public_id, intake.presenting_problem, intake.client_words, intake.modality],
         ensure_ascii=False,
     )
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -69,6 +69,7 @@ def assistant(request: SignedInRequest, client_id: str, plan_id: str) -> HttpRes
             {
                 "presenting_problem": form.cleaned_data["presenting_problem"],
                 "client_words": form.cleaned_data["client_words"],
+                "modality": form.cleaned_data["modality"],
             }
         )
     except drafting.InvalidIntake as error:

@@ -172,3 +172,19 @@ def test_a_signed_version_is_never_written(personas, login_as, plan):
 def test_another_practice_cannot_open_the_assistant(personas, login_as, plan):
     http = login_as(personas.charlie)
     assert http.get(_url(personas, plan)).status_code == 404
+
+
+def test_the_chosen_modality_is_drafted(personas, login_as, plan):
+    http = login_as(personas.alice)
+    page = http.post(
+        _url(personas, plan),
+        {
+            "presenting_problem": "Flashbacks of the assault every day. Nightmares.",
+            "client_words": "",
+            "modality": "emdr",
+            "do": "draft",
+        },
+    )
+    assert page.status_code == 200
+    assert b'value="Eye movement desensitisation and reprocessing (EMDR)"' in page.content
+    assert b'value="Prolonged exposure"' not in page.content

@@ -165,6 +165,7 @@ def parse_intake(raw: object) -> Intake:
         "formulation",
         "plan_date",
         "review_interval_days",
+        "modality",
     }
     for key in raw:
         if key not in known:
@@ -204,7 +205,15 @@ def parse_intake(raw: object) -> Intake:
     interval = raw.get("review_interval_days", 90)
     if isinstance(interval, bool) or not isinstance(interval, int) or not 1 <= interval <= 365:
         raise InvalidIntake("review_interval_days", "must be a whole number of days, 1 to 365")
+    modality = _text(raw.get("modality", ""), "modality").strip()
+    if modality:
+        found = bundled().modality(modality)
+        if found is None:
+            names = ", ".join(m.names[0] for m in bundled().modalities)
+            raise InvalidIntake("modality", f"unknown modality {modality[:40]!r} (known: {names})")
+        modality = found.code
     return Intake(
+        modality=modality,
         presenting_problem=problem,
         client_words=words,
         scores=scores,
@@ -360,7 +369,7 @@ def draft(intake: Intake, *, today: dt.date, rules: Rules | None = None) -> Draf
     area_codes = [a.code for a, _ in areas]
     for area, area_sources in areas:
         for goal in _goals_for_area(
-            rules, area, area_sources, found, latest, factors, area_codes, start
+            rules, area, area_sources, found, latest, factors, area_codes, start, intake.modality
         ):
             if len(goals) < MAX_GOALS:
                 goals.append(goal)
@@ -860,6 +869,28 @@ def _response(rule: MaintainingRule, area_codes: list[str]) -> Response | None:
     return ranked[0] if ranked else None
 
 
+def _for_modality(
+    rules: Rules,
+    modality: str,
+    interventions: tuple[str, ...],
+    objective: library.LibraryItem,
+    why: Source,
+) -> tuple[tuple[str, ...], Source, ForClinician | None]:
+    """The interventions for the clinician's modality when the objective offers them."""
+    chosen = rules.modality(modality) if modality else None
+    if chosen is None:
+        return interventions, why, None
+    offered = tuple(dict.fromkeys((*interventions, *objective.intervention_ids)))
+    matching = tuple(x for x in offered if x in chosen.interventions)
+    if matching:
+        return matching, Source("rule", f"modalities.{chosen.code}", chosen.source), None
+    note = ForClinician(
+        "interventions",
+        f"The library has no {chosen.names[0]} intervention for this: the rules' choice is shown.",
+    )
+    return interventions, why, note
+
+
 def _goals_for_area(
     rules: Rules,
     area: AreaRule,
@@ -869,6 +900,7 @@ def _goals_for_area(
     factors: list[DraftFactor],
     area_codes: list[str],
     start: dt.date,
+    modality: str = "",
 ) -> list[DraftGoal]:
     by_code = {r.code: r for r in rules.maintaining}
     # Objectives that answer this area's maintaining factors.
@@ -891,6 +923,9 @@ def _goals_for_area(
             item, rules.objectives.get(item.id), found, start
         )
         why = Source("rule", f"maintaining.{rule.code}", rule.source)
+        chosen, why, note = _for_modality(rules, modality, response.interventions, item, why)
+        if note is not None:
+            notes.append(note)
         seen_objectives[response.objective] = len(objectives)
         objectives.append(
             DraftObjective(
@@ -898,7 +933,7 @@ def _goals_for_area(
                 library_id=item.id,
                 statement=statement,
                 target=target,
-                interventions=_interventions(response.interventions, (f.id,), why),
+                interventions=_interventions(chosen, (f.id,), why),
                 factors=(f.id,),
                 sources=(*sources, why),
                 for_clinician=tuple(notes),

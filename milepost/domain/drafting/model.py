@@ -43,6 +43,7 @@ class Intake:
     formulation: tuple[ExistingFactor, ...] = ()
     plan_date: dt.date | None = None
     review_interval_days: int = 90
+    modality: str = ""  # the clinician's chosen modality, a code of the rules' modalities
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,14 @@ class Wording:
 
 
 @dataclass(frozen=True)
+class Modality:
+    code: str
+    names: tuple[str, ...]
+    interventions: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Rules:
     areas: tuple[AreaRule, ...]
     maintaining: tuple[MaintainingRule, ...]
@@ -93,9 +101,15 @@ class Rules:
     functional_goals: tuple[Wording, ...]
     target_rule: str
     target_source: str
+    modalities: tuple[Modality, ...] = ()
 
     def area(self, code: str) -> AreaRule:
         return next(a for a in self.areas if a.code == code)
+
+    def modality(self, name: str) -> Modality | None:
+        """The modality a clinician's word names ("EMDR", "behavioral activation"), or None."""
+        key = " ".join(name.lower().split())
+        return next((m for m in self.modalities if key == m.code or key in m.names), None)
 
 
 def _fail(where: str, problem: str) -> InvalidDraftingRules:
@@ -258,6 +272,20 @@ def parse(data: dict[str, Any]) -> Rules:
             raise _fail(f"functional_goals {g.library}", f"unknown area {g.area!r}")
     targets = data["targets"]
     _keys(targets, "targets", {"rule", "source"}, set())
+    modalities = []
+    for i, raw in enumerate(data.get("modalities", [])):
+        where = f"modalities[{i}]"
+        _keys(raw, where, {"code", "names", "interventions", "source"}, set())
+        modalities.append(
+            Modality(
+                code=raw["code"],
+                names=_cues(raw["names"], where),
+                interventions=tuple(
+                    _library_id(x, "intervention", where) for x in raw["interventions"]
+                ),
+                source=raw["source"],
+            )
+        )
     return Rules(
         areas=tuple(areas),
         maintaining=tuple(maintaining),
@@ -275,6 +303,7 @@ def parse(data: dict[str, Any]) -> Rules:
         functional_goals=goals,
         target_rule=targets["rule"],
         target_source=targets["source"],
+        modalities=tuple(modalities),
     )
 
 

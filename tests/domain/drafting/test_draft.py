@@ -257,3 +257,49 @@ def test_scores_at_the_ends_of_the_range_are_accepted(total: int) -> None:
 def test_an_intake_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(drafting.InvalidIntake):
         drafting.parse_intake(["low"])
+
+
+@pytest.mark.parametrize(
+    ("modality", "expected"),
+    [
+        ("", {"Cognitive therapy for PTSD", "Prolonged exposure"}),  # the rules' choice
+        ("EMDR", {"Eye movement desensitisation and reprocessing (EMDR)"}),
+        ("cognitive processing therapy", {"Cognitive processing therapy"}),
+    ],
+)
+def test_the_clinicians_modality_picks_among_the_interventions_offered(
+    modality: str, expected: set[str]
+) -> None:
+    result = _draft(
+        presenting_problem="Flashbacks of the assault every day.",
+        scores=[{"instrument": "pcl5", "total": 50}],
+        modality=modality,
+    )
+    processing = next(
+        o
+        for g in result["goals"]
+        for o in g["objectives"]
+        if o["library_id"] == "ptsd.objective.trauma-processing"
+    )
+    assert {x["modality"] for x in processing["interventions"]} == expected
+
+
+def test_a_modality_the_library_lacks_for_a_factor_is_said() -> None:
+    result = _draft(
+        presenting_problem="Low mood, hopeless. Thinks she is useless.",
+        scores=[{"instrument": "phq9", "total": 16}],
+        modality="psychodynamic",
+    )
+    thoughts = next(
+        o
+        for g in result["goals"]
+        for o in g["objectives"]
+        if o["library_id"] == "depression.objective.thought-records"
+    )
+    assert any(n["field"] == "interventions" for n in thoughts["for_clinician"])
+
+
+def test_an_unknown_modality_is_refused_with_the_field_named() -> None:
+    with pytest.raises(drafting.InvalidIntake) as error:
+        drafting.parse_intake({"presenting_problem": "low", "modality": "astrology"})
+    assert error.value.field == "modality"
