@@ -43,8 +43,9 @@ def record_for_intake(
 
 
 def drafted_items_for_plan(user: User, plan: TreatmentPlan) -> dict[str, DraftedItem]:
-    """The plan's drafted items by the public id of what they became."""
-    rows = DraftedItem.objects.filter(plan=plan).select_related("accepted_by")
+    """The drafted items of this plan and of the versions it was amended from, by the public
+    id of what they became; a later version's copy of an item is found through its origin."""
+    rows = DraftedItem.objects.filter(client=plan.client).select_related("accepted_by")
     result = {row.object_id: row for row in rows}
     audit_read(
         action="assistant.provenance.view",

@@ -188,3 +188,20 @@ def test_the_chosen_modality_is_drafted(personas, login_as, plan):
     assert page.status_code == 200
     assert b'value="Eye movement desensitisation and reprocessing (EMDR)"' in page.content
     assert b'value="Prolonged exposure"' not in page.content
+
+
+def test_provenance_follows_the_item_into_an_amended_version(personas, login_as, plan):
+    from milepost.plans import versions
+    from tests.base import PASSWORD
+
+    http = login_as(personas.alice)
+    _post(http, personas, plan, "accept g1")
+    versions.plan_sign(
+        actor=personas.alice, plan=plan, password=PASSWORD, override_reason="A test of history"
+    )
+    plan.refresh_from_db()
+    amended = versions.plan_amend(actor=personas.alice, plan=plan, reason="New goal wording")
+    editor = http.get(
+        reverse("plans:editor", args=[personas.dana_client.public_id, amended.public_id])
+    )
+    assert b"Drafted by the assistant from the intake, accepted by Alice Example" in editor.content

@@ -33,5 +33,13 @@ def drafted_by(context: template.Context, plan: Any, item: Any) -> str:
     if plan.pk not in cache:
         cache[plan.pk] = drafted_items_for_plan(user, plan)
         request._drafted_items = cache
-    row = cache[plan.pk].get(getattr(item, "public_id", ""))
-    return row.description if row is not None else ""
+    rows = cache[plan.pk]
+    # A goal or objective copied into a new version keeps its provenance through `origin`.
+    seen = 0
+    while item is not None and seen < 50:
+        row = rows.get(getattr(item, "public_id", ""))
+        if row is not None:
+            return row.description
+        item = getattr(item, "origin", None)
+        seen += 1
+    return ""
