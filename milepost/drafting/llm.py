@@ -17,6 +17,20 @@ from milepost.drafting.models import ModelEndpoint
 MAX_BYTES = 200_000
 
 
+def _opener() -> urllib.request.OpenerDirector:
+    """An opener that speaks http and https only (no file:, ftp: or data: handlers), with no
+    proxy from the environment: the endpoint is on the practice's own network."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
 class ModelUnavailable(Exception):
     """The endpoint did not answer usably; the message is shown to the clinician."""
 
@@ -44,7 +58,7 @@ def ask(endpoint: ModelEndpoint, chat: list[dict[str, str]]) -> str:
         endpoint.base_url.rstrip("/") + "/chat/completions", data=body, headers=headers
     )
     try:
-        with urllib.request.urlopen(request, timeout=endpoint.timeout_seconds) as response:  # noqa: S310
+        with _opener().open(request, timeout=endpoint.timeout_seconds) as response:
             raw = response.read(MAX_BYTES + 1)
     except TimeoutError:
         raise ModelUnavailable("the language model did not answer in time") from None
