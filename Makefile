@@ -9,7 +9,7 @@ PY := $(BIN)/python
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test test-domain test-sqlite lint format bench load-test eval-smart demo migrate install install-dev install-npm clean check-python
+.PHONY: run serve test test-domain test-sqlite lint format bench load-test eval-smart eval-assistant demo migrate install install-dev install-npm clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else "Milepost needs Python 3.12 or newer (Django 6); found %d.%d. Install python3.12 or select it with pyenv." % v[:2])'
@@ -105,6 +105,10 @@ load-test: install-dev
 eval-smart: install-dev
 	$(PY) bench/eval_smart.py
 	$(PY) bench/eval_relevance.py
+
+# The drafting assistant on published case vignettes (bench/data/assistant_vignettes.json).
+eval-assistant: install-dev
+	$(PY) bench/eval_assistant.py
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "milepost.measures",
     "milepost.plans",
     "milepost.notes",
+    "milepost.drafting",
     "milepost.interop",
     "milepost.api",
     "milepost.portal",
