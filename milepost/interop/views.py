@@ -31,6 +31,7 @@ from milepost.interop.access import (
     organization_records_for_admin,
     practice_summary_for_admin,
 )
+from milepost.interop.fhir import export
 from milepost.interop.fhir.export import client_bundle
 from milepost.interop.fhir.import_ import (
     BundleImportError,
@@ -57,7 +58,7 @@ from milepost.interop.step_up import (
 from milepost.interop.uploads import TOO_LARGE, BundleSizeLimit, too_large
 from milepost.lib.forms import add_service_errors
 
-FHIR_JSON = "application/fhir+json; fhirVersion=4.3"
+FHIR_JSON = export.FHIR_JSON
 
 
 class _ArchiveStepUpForm(StepUpCodeMixin, ArchiveForm):

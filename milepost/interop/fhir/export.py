@@ -55,6 +55,11 @@ from milepost.plans.selectors import Series, series_by_measure, target_of, targe
 
 Resource = dict[str, Any]
 
+# What the export says it is: FHIR R4 (decision 0921). The resources are still checked with
+# the R4B models (decision 0520), which agree with R4 on every element the export writes.
+FHIR_VERSION = "4.0.1"
+FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
+
 # TreatmentPlan.status → CarePlan.status (request-status).
 CAREPLAN_STATUS = {
     PlanStatus.DRAFT: "draft",
