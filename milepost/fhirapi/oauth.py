@@ -17,7 +17,9 @@ import json
 from typing import Any
 
 import jwt
+from django.core.exceptions import DisallowedHost
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
@@ -135,7 +137,7 @@ class SmartValidator(OAuth2Validator):
         )
         if app is None or not app.jwks or header.get("alg") not in ASSERTION_ALGORITHMS:
             return None
-        audience = request.uri.split("?", 1)[0]
+        audience = _token_url(request)
         verified = None
         for key in _keys(app.jwks, header.get("kid")):
             try:
@@ -205,6 +207,19 @@ class SmartValidator(OAuth2Validator):
             token["patient"] = client.public_id
             token["need_patient_banner"] = True
         return result
+
+
+def _token_url(request: Any) -> str:
+    """The token endpoint's absolute URL, as the assertion's `aud` must name it: rebuilt
+    from the request's WSGI environment, which the toolkit passes as its headers (so the
+    allowed hosts and a proxy's HTTPS header count as they do for any page)."""
+    http = HttpRequest()
+    http.META = dict(request.headers)
+    http.path = request.uri.split("?", 1)[0]
+    try:
+        return http.build_absolute_uri(http.path)
+    except DisallowedHost:
+        return ""
 
 
 def _keys(jwks: dict[str, Any], kid: object) -> list[Any]:
