@@ -158,7 +158,8 @@ def _range(match: re.Match[str]) -> DateRange:
             moment = dt.datetime.fromisoformat(f"{year:04d}-{month}-{day}{time}")
             moment = moment.astimezone(dt.UTC)
             # A time to the second covers that second; to the minute, that minute.
-            step = dt.timedelta(seconds=1) if time.count(":") >= 3 else dt.timedelta(minutes=1)
+            to_second = re.match(r"T\d{2}:\d{2}:\d{2}", time) is not None
+            step = dt.timedelta(seconds=1) if to_second else dt.timedelta(minutes=1)
             return DateRange(moment, moment + step)
         if day:
             start = dt.datetime(year, int(month), int(day), tzinfo=dt.UTC)
