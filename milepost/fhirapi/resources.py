@@ -17,8 +17,7 @@ from django.http import QueryDict
 from milepost.domain import fhir_access, instruments
 from milepost.interop.access import ClientRecord
 from milepost.interop.fhir import codes
-from milepost.interop.fhir.export import record_resources
-from milepost.interop.fhir.questionnaire import questionnaire
+from milepost.interop.fhir.export import questionnaire_resource, record_resources
 
 Resource = dict[str, Any]
 
@@ -68,7 +67,7 @@ def server_resources(record: ClientRecord, *, today: dt.date) -> list[Resource]:
 
 
 def questionnaires() -> list[Resource]:
-    return [questionnaire(i) for i in instruments.all_instruments()]
+    return [questionnaire_resource(i) for i in instruments.all_instruments()]
 
 
 # ---------------------------------------------------------------- searching

@@ -82,12 +82,15 @@ class _ArchiveStepUpForm(StepUpCodeMixin, ArchiveForm):
 @require_safe
 @policy(Policy.CLINICAL)
 def client_fhir(request: SignedInRequest, client_id: str) -> HttpResponseBase:
-    """The client's record as one FHIR Bundle (JSON)."""
+    """The client's record as one FHIR Bundle (JSON): a collection, or with
+    ``?type=transaction`` a transaction Bundle a FHIR server takes in one request."""
     user = request.user
     client = client_get_for_user(user, client_id, purpose="export")
-    bundle = client_bundle(user, client)
+    transaction = request.GET.get("type") == "transaction"
+    bundle = client_bundle(user, client, transaction=transaction)
     response = HttpResponse(json.dumps(bundle, ensure_ascii=False), content_type=FHIR_JSON)
-    response["Content-Disposition"] = f'attachment; filename="fhir-{client.public_id}.json"'
+    name = f"fhir-{'transaction-' if transaction else ''}{client.public_id}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -60,8 +60,8 @@ def test_context_scopes_grant_nothing_but_are_scopes():
 UTC = dt.UTC
 
 
-def when(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts, tzinfo=UTC)
+def when(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0):
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

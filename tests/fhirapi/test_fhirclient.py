@@ -64,6 +64,10 @@ def test_fhirclient_launches_standalone_and_reads_the_record(personas, login_as)
         struct={"patient": dana, "code": "http://loinc.org|44261-6"}
     ).perform_resources(smart.server)
     assert [o.valueInteger for o in totals] == [personas.dana_phq9.total]
+    members = [m.resolved(Observation) for m in totals[0].hasMember]
+    assert [m.valueCodeableConcept.coding[0].code for m in members][
+        -1
+    ] == "LA6569-3"  # item 9: several days
     [response] = QuestionnaireResponse.where(struct={"patient": dana}).perform_resources(
         smart.server
     )
@@ -99,4 +103,4 @@ def test_fhirclient_as_a_backend_service(personas):
     found = Observation.where(struct={"patient": personas.dana_client.public_id}).perform_resources(
         smart.server
     )
-    assert len(found) == 1
+    assert len(found) == 10  # the total and its nine items

@@ -3,6 +3,7 @@ context, and the API's answers under the pages' access rules."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -64,9 +65,9 @@ def test_a_clinician_picks_a_client_and_the_token_is_bound_to_that_client(person
     assert response.json()["name"][0]["family"] == "Quillfeather"
     # Another client is not this token's to read, even one the clinician could see.
     observations = helpers.get("/fhir/Observation", token["access_token"]).json()
-    assert observations["total"] == 1
-    assert observations["entry"][0]["resource"]["subject"] == {
-        "reference": f"Patient/{personas.dana_client.public_id}"
+    assert observations["total"] == 10  # dana's PHQ-9: its total and its nine items
+    assert {e["resource"]["subject"]["reference"] for e in observations["entry"]} == {
+        f"Patient/{personas.dana_client.public_id}"
     }
 
 
@@ -173,9 +174,13 @@ def test_v1_read_scopes_read_and_search(personas, login_as):
     ]
     dana = personas.dana_client.public_id
     found = helpers.get("/fhir/Observation", token, patient=dana).json()
-    assert found["total"] == 1
-    only = found["entry"][0]["resource"]["id"]
-    assert helpers.get(f"/fhir/Observation/{only}", token).status_code == 200
+    assert found["total"] == 10
+    total = personas.dana_phq9.public_id
+    read = helpers.get(f"/fhir/Observation/{total}", token).json()
+    assert read["valueInteger"] == personas.dana_phq9.total
+    # Members are relative references the same server answers.
+    member = read["hasMember"][8]["reference"]
+    assert helpers.get(f"/fhir/{member}", token).json()["code"]["coding"][0]["code"] == "44260-8"
 
 
 def test_no_token_or_a_wrong_one_answers_401_as_an_operation_outcome(personas, login_as):
@@ -208,16 +213,18 @@ def test_searches_by_code_and_date(personas, login_as):
         helpers.get("/fhir/Observation", token, patient=dana, code="70274-6").json()["total"] == 0
     )
     same_day = helpers.get("/fhir/Observation", token, patient=dana, date=when.isoformat())
-    assert same_day.json()["total"] == 1
-    day_after = when.replace(day=when.day).fromordinal(when.toordinal() + 1).isoformat()
+    assert same_day.json()["total"] == 10
+    day_after = (when + dt.timedelta(days=1)).isoformat()
     assert (
         helpers.get("/fhir/Observation", token, patient=dana, date=f"ge{day_after}").json()["total"]
         == 0
     )
     assert (
         helpers.get("/fhir/Observation", token, patient=dana, date=f"lt{day_after}").json()["total"]
-        == 1
+        == 10
     )
+    item_9 = helpers.get("/fhir/Observation", token, patient=dana, code="44260-8").json()
+    assert item_9["total"] == 1
     bad = helpers.get("/fhir/Observation", token, patient=dana, date="yesterday")
     assert bad.status_code == 400
     assert bad.json()["issue"][0]["expression"] == ["date"]
