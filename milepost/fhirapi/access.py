@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
@@ -20,13 +22,15 @@ from oauth2_provider.models import AccessToken
 from milepost.accounts.access import membership_of
 from milepost.accounts.models import Role, User
 from milepost.audit.services import audit_record
-from milepost.clients.access import caseload_for_user, client_get_for_user
+from milepost.clients.access import caseload_for_user, client_get_for_user, visible_clients
 from milepost.clients.models import Client
 from milepost.domain import fhir_access
 from milepost.fhirapi.models import Launch, SmartApp, TokenContext
 from milepost.interop.access import ClientRecord, plan_versions_for_client
 from milepost.measures.access import administrations_for_client
+from milepost.measures.models import Administration
 from milepost.plans.access import observations_for_client
+from milepost.plans.models import Diagnosis, Goal, Objective, Observation, TreatmentPlan
 
 
 class Unauthorised(Exception):
@@ -95,7 +99,7 @@ def _patient_allowed(caller: Caller, public_id: str) -> None:
 def client_for_caller(caller: Caller, public_id: str) -> Client:
     _require_clinical(caller)
     _patient_allowed(caller, public_id)
-    return client_get_for_user(caller.user, public_id, purpose="fhir_read")
+    return client_get_for_user(caller.user, public_id, purpose="fhir_view")
 
 
 def clients_for_caller(caller: Caller) -> list[Client]:
@@ -103,7 +107,7 @@ def clients_for_caller(caller: Caller) -> list[Client]:
     _require_clinical(caller)
     contexts = fhir_access.contexts(caller.scopes)
     if caller.patient is not None and not ({"user", "system"} & contexts):
-        return [client_get_for_user(caller.user, caller.patient.public_id, purpose="fhir_read")]
+        return [client_get_for_user(caller.user, caller.patient.public_id, purpose="fhir_view")]
     if caller.patient is None and contexts <= {"patient"}:
         return []
     return caseload_for_user(caller.user)
@@ -126,6 +130,48 @@ def record_for_caller(caller: Caller, client: Client, *, types: list[str]) -> Cl
         detail={"app": caller.client_id, "scopes": list(caller.scopes), "types": types},
     )
     return record
+
+
+def owner_for_caller(caller: Caller, resource_type: str, resource_id: str) -> Client:
+    """The client a resource id belongs to, among those the caller may read (404 otherwise):
+    so that reading one resource reads, and audits, one record rather than the caseload.
+
+    Ids are the records' public ids (an item Observation's is its administration's plus
+    "-<item number>"); the lookup itself is unaudited, the record read that follows is not.
+    """
+    _require_clinical(caller)
+    visible = visible_clients(caller.user)
+    public_id = resource_id.split("-", 1)[0]
+    found: str | None = None
+    if resource_type in ("QuestionnaireResponse", "Observation"):
+        found = _first(Administration.objects.filter(client__in=visible, public_id=public_id))
+    if found is None and resource_type == "Observation":
+        found = _first(Observation.objects.filter(client__in=visible, public_id=public_id))
+    if resource_type == "Condition":
+        found = _first(
+            Diagnosis.objects.filter(plan__client__in=visible, public_id=public_id),
+            "plan__client__public_id",
+        )
+    if resource_type == "CarePlan":
+        found = _first(TreatmentPlan.objects.filter(client__in=visible, public_id=public_id))
+    if resource_type == "Goal":
+        found = _first(
+            Goal.objects.filter(plan__client__in=visible, public_id=public_id),
+            "plan__client__public_id",
+        )
+        if found is None:
+            found = _first(
+                Objective.objects.filter(goal__plan__client__in=visible, public_id=public_id),
+                "goal__plan__client__public_id",
+            )
+    if found is None:
+        raise Http404
+    return client_for_caller(caller, found)
+
+
+def _first(rows: QuerySet[Any], path: str = "client__public_id") -> str | None:
+    value = rows.values_list(path, flat=True).first()
+    return str(value) if value is not None else None
 
 
 # ---------------------------------------------------------------- EHR launch

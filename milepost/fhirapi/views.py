@@ -122,7 +122,8 @@ def _read(caller: access.Caller, resource_type: str, resource_id: str) -> dict[s
     if resource_type == "Patient":
         client = access.client_for_caller(caller, resource_id)
         return _resources_of(caller, [client], "Patient")[0]
-    for r in _resources_of(caller, access.clients_for_caller(caller), resource_type):
+    client = access.owner_for_caller(caller, resource_type, resource_id)
+    for r in _resources_of(caller, [client], resource_type):
         if r["id"] == resource_id:
             return r
     raise Http404

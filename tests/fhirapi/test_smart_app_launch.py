@@ -236,3 +236,41 @@ def test_unknown_types_are_not_found(personas, login_as):
     app = helpers.public_app(personas.alice)
     token = helpers.token_for(login_as(personas.alice), app, "user/*.rs")["access_token"]
     assert helpers.get("/fhir/Medication", token).status_code == 404
+
+
+def test_reading_one_resource_reads_only_its_clients_record(personas, login_as):
+    import datetime as dt
+
+    from milepost.clients import services as clients
+
+    other = clients.client_create(
+        actor=personas.alice,
+        given_name="Eli",
+        family_name="Otherly",
+        date_of_birth=dt.date(1980, 1, 1),
+    )
+    app = helpers.public_app(personas.alice)
+    token = helpers.token_for(login_as(personas.alice), app, "user/*.rs")["access_token"]
+    before = AuditEvent.objects.filter(action="client.fhir_read").count()
+    item = f"{personas.dana_phq9.public_id}-9"
+    response = helpers.get(f"/fhir/Observation/{item}", token)
+    assert response.status_code == 200
+    assert response.json()["code"]["coding"][0]["code"] == "44260-8"
+    reads = AuditEvent.objects.filter(action="client.fhir_read").order_by("id")[before:]
+    assert [e.client_id for e in reads] == [personas.dana_client.pk]
+    assert other.pk not in [e.client_id for e in reads]
+    # Another practice's record, or a made-up id, is not found.
+    assert (
+        helpers.get(f"/fhir/Observation/{personas.dana_phq9.public_id}x", token).status_code == 404
+    )
+    assert helpers.get("/fhir/Goal/nothing-here", token).status_code == 404
+
+
+def test_a_clinician_off_the_team_cannot_read_a_resource_by_id(personas, login_as):
+    app = helpers.public_app(personas.frank)
+    token = helpers.token_for(login_as(personas.frank), app, "user/*.rs")["access_token"]
+    for path in (
+        f"/fhir/Observation/{personas.dana_phq9.public_id}",
+        f"/fhir/QuestionnaireResponse/{personas.dana_phq9.public_id}",
+    ):
+        assert helpers.get(path, token).status_code == 404
