@@ -167,3 +167,35 @@ def test_writing_needs_a_write_scope(personas, login_as):
         "subject": {"reference": f"Patient/{personas.dana_client.public_id}"},
     }
     assert post(token, body).status_code == 403
+
+
+def test_the_client_page_links_to_the_launch_and_the_transaction_download(personas, login_as):
+    http = login_as(personas.alice)
+    page = http.get(f"/clients/{personas.dana_client.public_id}/")
+    assert LAUNCH.format(personas.dana_client.public_id).encode() in page.content
+    launch_page = http.get(LAUNCH.format(personas.dana_client.public_id))
+    assert b"fhir.json?type=transaction" in launch_page.content
+
+
+def test_a_refreshed_token_keeps_its_patient(personas, login_as):
+    app = helpers.public_app(personas.alice)
+    token = helpers.token_for(
+        login_as(personas.alice),
+        app,
+        "launch/patient patient/*.rs offline_access",
+        patient=personas.dana_client.public_id,
+    )
+    refreshed = HttpClient().post(
+        "/fhir/auth/token",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": token["refresh_token"],
+            "client_id": app.application.client_id,
+        },
+    )
+    assert refreshed.status_code == 200, refreshed.content
+    body = refreshed.json()
+    assert body["patient"] == personas.dana_client.public_id
+    assert helpers.get("/fhir/Patient", body["access_token"]).json()["total"] == 1
+    # The old access token is gone with the rotation.
+    assert helpers.get("/fhir/Patient", token["access_token"]).status_code == 401
