@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "django_tasks_db",
+    "oauth2_provider",
     "milepost.accounts",
     "milepost.audit",
     "milepost.clients",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "milepost.drafting",
     "milepost.interop",
     "milepost.api",
+    "milepost.fhirapi",
     "milepost.portal",
     "milepost.invites",
     "milepost.reports",
@@ -100,6 +102,25 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# SMART on FHIR authorisation by django-oauth-toolkit (docs/fhir.md, decision 0920): PKCE
+# (S256) on every authorisation code, SMART scopes, private_key_jwt for backend services.
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "milepost.fhirapi.oauth.SmartValidator",
+    "SCOPES_BACKEND_CLASS": "milepost.fhirapi.oauth.SmartScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 8 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+# The toolkit's own models, named so that migrations referring to them resolve.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 (a model name)
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 (a model name)
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 (a model name)
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

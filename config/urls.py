@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from milepost.accounts import password_views
 from milepost.accounts import views as account_views
+from milepost.fhirapi import views as fhir_views
 
 urlpatterns = [
     path("", include("milepost.web.urls")),
@@ -56,6 +57,12 @@ urlpatterns = [
     path("practice/", include("milepost.interop.practice_urls")),
     path("api/v1/", include("milepost.api.urls")),
     path("account/tokens/", include("milepost.api.token_urls")),
+    path("fhir/", include("milepost.fhirapi.urls")),
+    path(
+        ".well-known/smart-configuration",
+        fhir_views.smart_configuration,
+        name="smart_configuration",
+    ),
     path("portal/", include("milepost.portal.urls")),
     path("portal/", include("milepost.portal.questionnaire_urls")),
     path("help/", include("milepost.portal.public_urls")),

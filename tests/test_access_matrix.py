@@ -109,6 +109,9 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "journal_entry_id": lambda p: dana_journal_entry(p).public_id,
     "change_request_id": lambda p: dana_change_request(p).public_id,
     "form": lambda p: "change",  # a portal writing form kept through the idle timeout
+    # The FHIR API (bearer tokens: every persona's session answers 401 there).
+    "resource_type": lambda p: "Patient",
+    "resource_id": lambda p: p.dana_client.public_id,
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),

@@ -24,6 +24,7 @@ from milepost.demo.notes import load_notes
 from milepost.demo.plans import load_plans
 from milepost.demo.portal_plans import load_portal_plans
 from milepost.demo.portal_questionnaires import load_portal_questionnaires
+from milepost.demo.smart_apps import load_smart_app
 from milepost.demo.versions import load_versions
 
 ORGANIZATION_NAME = "Riverside Counseling (demo)"
@@ -288,4 +289,5 @@ def load() -> Organization:
         load_portal_plans(client, staff[spec.team[0]])
     load_invites(organization, staff["alice"])
     load_staff_invite(organization, staff["erin"])
+    load_smart_app(staff["alice"])
     return organization

@@ -50,7 +50,7 @@ from django.utils import timezone
 
 from milepost.accounts.models import User
 from milepost.interop.access import ClientRecord, OrganizationRecords, PracticeSummary
-from milepost.interop.fhir import codes
+from milepost.interop.fhir import export
 from milepost.interop.fhir.export import record_bundle
 from milepost.measures.models import Administration, RiskAlert
 from milepost.notes.models import SessionNote
@@ -471,7 +471,7 @@ def archive_write(
             "README.md",
             README.format(
                 created_at=created_at.isoformat(timespec="seconds"),
-                fhir_version=codes.FHIR_VERSION,
+                fhir_version=export.FHIR_VERSION,
             ).encode(),
         )
         writer.add("clients.csv", clients_csv(records.clients))
@@ -502,7 +502,7 @@ def archive_write(
             "version": ARCHIVE_VERSION,
             "organization": records.organization.public_id,
             "created_at": created_at.isoformat(),
-            "fhir_version": codes.FHIR_VERSION,
+            "fhir_version": export.FHIR_VERSION,
             "counts": counts,
             "files": writer.files,
         }

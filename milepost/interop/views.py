@@ -31,6 +31,7 @@ from milepost.interop.access import (
     organization_records_for_admin,
     practice_summary_for_admin,
 )
+from milepost.interop.fhir import export
 from milepost.interop.fhir.export import client_bundle
 from milepost.interop.fhir.import_ import (
     BundleImportError,
@@ -57,7 +58,7 @@ from milepost.interop.step_up import (
 from milepost.interop.uploads import TOO_LARGE, BundleSizeLimit, too_large
 from milepost.lib.forms import add_service_errors
 
-FHIR_JSON = "application/fhir+json; fhirVersion=4.3"
+FHIR_JSON = export.FHIR_JSON
 
 
 class _ArchiveStepUpForm(StepUpCodeMixin, ArchiveForm):
@@ -81,12 +82,15 @@ class _ArchiveStepUpForm(StepUpCodeMixin, ArchiveForm):
 @require_safe
 @policy(Policy.CLINICAL)
 def client_fhir(request: SignedInRequest, client_id: str) -> HttpResponseBase:
-    """The client's record as one FHIR Bundle (JSON)."""
+    """The client's record as one FHIR Bundle (JSON): a collection, or with
+    ``?type=transaction`` a transaction Bundle a FHIR server takes in one request."""
     user = request.user
     client = client_get_for_user(user, client_id, purpose="export")
-    bundle = client_bundle(user, client)
+    transaction = request.GET.get("type") == "transaction"
+    bundle = client_bundle(user, client, transaction=transaction)
     response = HttpResponse(json.dumps(bundle, ensure_ascii=False), content_type=FHIR_JSON)
-    response["Content-Disposition"] = f'attachment; filename="fhir-{client.public_id}.json"'
+    name = f"fhir-{'transaction-' if transaction else ''}{client.public_id}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -11,8 +11,10 @@ What maps to what is in docs/fhir.md; the short version:
 - Plan version → CarePlan (+ one Provenance per signature); goal and objective → Goal
   (an objective is a milestone of its goal, and points back with an extension);
   intervention → CarePlan.activity.
-- Instrument used → Questionnaire; administration → QuestionnaireResponse, and its total
-  → Observation derived from it; custom-metric value → Observation.
+- Instrument used → Questionnaire (items named by LOINC code); administration →
+  QuestionnaireResponse, its total → Observation derived from it with one Observation per
+  item as ``hasMember`` (US Core screening-assessment), a risk it raised → Flag;
+  custom-metric value → Observation.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from milepost.audit.services import audit_record
 from milepost.clients.access import care_team_of, coverage_of
 from milepost.clients.models import Client, ClientStatus, Coverage
 from milepost.domain import demographics, instruments
-from milepost.domain.instruments import Instrument
+from milepost.domain.instruments import Instrument, Item
 from milepost.interop.access import ClientRecord, plan_versions_for_client
 from milepost.interop.fhir import codes
 from milepost.interop.fhir.questionnaire import answer_coding, questionnaire
@@ -54,6 +56,24 @@ from milepost.plans.models import (
 from milepost.plans.selectors import Series, series_by_measure, target_of, target_progress_for
 
 Resource = dict[str, Any]
+
+# US Core 7.0.0 profiles the measures follow (decision 0922): the screening-assessment
+# Observation (http://hl7.org/fhir/us/core/STU7/StructureDefinition-us-core-observation-
+# screening-assessment.html) and the QuestionnaireResponse profile.
+US_CORE = "http://hl7.org/fhir/us/core"
+SCREENING_ASSESSMENT = f"{US_CORE}/StructureDefinition/us-core-observation-screening-assessment"
+US_CORE_QR = f"{US_CORE}/StructureDefinition/us-core-questionnaireresponse"
+# US Core CarePlan category (http://hl7.org/fhir/us/core/STU7/CodeSystem-careplan-category.html).
+CAREPLAN_CATEGORY = f"{US_CORE}/CodeSystem/careplan-category"
+# FHIR R4 flag-category (http://terminology.hl7.org/CodeSystem/flag-category): "safety".
+FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+# A flag of these severities (instrument data, [[flags]]) is a risk, exported as a Flag too.
+RISK_SEVERITIES = frozenset({"urgent"})
+
+# What the export says it is: FHIR R4 (decision 0921). The resources are still checked with
+# the R4B models (decision 0520), which agree with R4 on every element the export writes.
+FHIR_VERSION = "4.0.1"
+FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
 
 # TreatmentPlan.status → CarePlan.status (request-status).
 CAREPLAN_STATUS = {
@@ -552,6 +572,18 @@ def care_plan(
         "identifier": _identifier(codes.PLAN_ID, plan.public_id),
         "status": CAREPLAN_STATUS[PlanStatus(plan.status)],
         "intent": "plan",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": CAREPLAN_CATEGORY,
+                        "code": "assess-plan",
+                        "display": "Assessment and Plan of Treatment",
+                    }
+                ],
+                "text": "Treatment plan",
+            }
+        ],
         "title": f"Treatment plan, version {plan.version}",
         "subject": _patient_ref(plan.client),
         "period": period,
@@ -645,7 +677,7 @@ def questionnaire_response(administration: Administration, instrument: Instrumen
             continue
         items.append(
             {
-                "linkId": item.key,
+                "linkId": link_id(item),
                 "text": item.text,
                 "answer": [{"valueCoding": answer_coding(instrument, item, int(value))}],
             }
@@ -653,6 +685,7 @@ def questionnaire_response(administration: Administration, instrument: Instrumen
     resource: Resource = {
         "resourceType": "QuestionnaireResponse",
         "id": administration.public_id,
+        "meta": {"profile": [US_CORE_QR]},
         "identifier": {"system": codes.ADMINISTRATION_ID, "value": administration.public_id},
         "questionnaire": codes.questionnaire_url(instrument.code),
         "status": "completed" if administration.counts else "entered-in-error",
@@ -682,6 +715,7 @@ def total_observation(administration: Administration, instrument: Instrument) ->
     resource: Resource = {
         "resourceType": "Observation",
         "id": administration.public_id,
+        "meta": {"profile": [SCREENING_ASSESSMENT]},
         "identifier": _identifier(codes.ADMINISTRATION_ID, administration.public_id),
         "status": "final" if administration.counts else "entered-in-error",
         "category": [{"coding": [{"system": codes.OBSERVATION_CATEGORY, "code": "survey"}]}],
@@ -691,6 +725,13 @@ def total_observation(administration: Administration, instrument: Instrument) ->
         "valueInteger": administration.total,
         "derivedFrom": [codes.reference("QuestionnaireResponse", administration.public_id)],
     }
+    members = [
+        codes.reference("Observation", item_observation_id(administration, item))
+        for item, value in zip(instrument.items, administration.answers, strict=False)
+        if value is not None and item.loinc
+    ]
+    if members:
+        resource["hasMember"] = members
     if administration.band_code:
         resource["interpretation"] = [
             {
@@ -714,6 +755,86 @@ def total_observation(administration: Administration, instrument: Instrument) ->
     if notes:
         resource["note"] = notes
     return resource
+
+
+def link_id(item: Item) -> str:
+    """An item's linkId: its LOINC code where it has one (as US Core's and LOINC's own forms
+    name items), else its Milepost key."""
+    return item.loinc or item.key
+
+
+def questionnaire_resource(instrument: Instrument) -> Resource:
+    """The instrument's Questionnaire, its items named as the responses name them."""
+    resource = questionnaire(instrument)
+    for entry, item in zip(resource["item"], instrument.items, strict=True):
+        entry["linkId"] = link_id(item)
+    return resource
+
+
+def item_observation_id(administration: Administration, item: Item) -> str:
+    return f"{administration.public_id}-{item.number}"
+
+
+def item_observations(administration: Administration, instrument: Instrument) -> list[Resource]:
+    """One screening-assessment Observation per answered item with a LOINC code: the
+    members of the total (``hasMember``), each valued with the answer's coding."""
+    out = []
+    for item, value in zip(instrument.items, administration.answers, strict=False):
+        if value is None or not item.loinc:
+            continue
+        out.append(
+            {
+                "resourceType": "Observation",
+                "id": item_observation_id(administration, item),
+                "meta": {"profile": [SCREENING_ASSESSMENT]},
+                "status": "final" if administration.counts else "entered-in-error",
+                "category": [
+                    {"coding": [{"system": codes.OBSERVATION_CATEGORY, "code": "survey"}]}
+                ],
+                "code": {
+                    "coding": [{"system": codes.LOINC, "code": item.loinc}],
+                    "text": item.text,
+                },
+                "subject": _patient_ref(administration.client),
+                "effectiveDateTime": _instant(administration.administered_at),
+                "valueCodeableConcept": {
+                    "coding": [answer_coding(instrument, item, int(value))],
+                },
+                "derivedFrom": [codes.reference("QuestionnaireResponse", administration.public_id)],
+            }
+        )
+    return out
+
+
+def risk_flags(administration: Administration, instrument: Instrument) -> list[Resource]:
+    """A risk an answer raised (PHQ-9 item 9 above "not at all") as a Flag on the patient,
+    beside the total's note, so that a receiver's banner can show it."""
+    out = []
+    for flag in administration.flags or []:
+        if flag.get("severity") not in RISK_SEVERITIES:
+            continue
+        out.append(
+            {
+                "resourceType": "Flag",
+                "id": f"{administration.public_id}-{flag.get('code')}",
+                "status": "active" if administration.counts else "entered-in-error",
+                "category": [
+                    {"coding": [{"system": FLAG_CATEGORY, "code": "safety", "display": "Safety"}]}
+                ],
+                "code": {
+                    "coding": [
+                        {
+                            "system": f"{codes.BASE}/CodeSystem/{instrument.code}-flags",
+                            "code": str(flag.get("code")),
+                        }
+                    ],
+                    "text": str(flag.get("message")),
+                },
+                "subject": _patient_ref(administration.client),
+                "period": {"start": _instant(administration.administered_at)},
+            }
+        )
+    return out
 
 
 def _period_end(observation: Observation) -> dt.date | None:
@@ -790,13 +911,15 @@ def record_resources(record: ClientRecord, *, today: dt.date) -> list[Resource]:
     condition_resources, condition_ids = conditions(client, record.plans)
     resources += condition_resources
     by_code = {i.code: i for i in _instruments_used(record)}
-    resources += [questionnaire(i) for i in by_code.values()]
+    resources += [questionnaire_resource(i) for i in by_code.values()]
     for administration in record.administrations:
         instrument = by_code[administration.instrument_code]
         resources.append(questionnaire_response(administration, instrument))
         total = total_observation(administration, instrument)
         if total is not None:
             resources.append(total)
+            resources += item_observations(administration, instrument)
+        resources += risk_flags(administration, instrument)
     resources += [metric_observation(o) for o in record.observations]
     progress = _Progress(record.administrations, record.observations, today)
     signed = {p.version: p.signed_at for p in record.plans}
@@ -813,23 +936,39 @@ def record_resources(record: ClientRecord, *, today: dt.date) -> list[Resource]:
     return resources
 
 
-def record_bundle(record: ClientRecord, *, today: dt.date | None = None) -> dict[str, Any]:
-    """The Bundle (type "collection") of one client's record, validated with the R4B models."""
+def record_bundle(
+    record: ClientRecord, *, today: dt.date | None = None, transaction: bool = False
+) -> dict[str, Any]:
+    """The Bundle of one client's record, validated with the R4B models: a "collection",
+    or with `transaction` a "transaction" a FHIR server takes in one request, each entry
+    an update (PUT) of the resource at its id, so that sending it again changes nothing."""
     today = today or timezone.localdate()
+    entries = _entries(record_resources(record, today=today))
     bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
         "meta": {"lastUpdated": _instant(timezone.now())},
-        "identifier": {"system": f"{codes.BASE}/sid/export", "value": f"urn:uuid:{uuid.uuid4()}"},
-        "type": "collection",
-        "timestamp": _instant(timezone.now()),
-        "entry": _entries(record_resources(record, today=today)),
+        "type": "transaction" if transaction else "collection",
+        "entry": entries,
     }
+    if transaction:
+        for entry in entries:
+            resource = entry["resource"]
+            entry["request"] = {
+                "method": "PUT",
+                "url": f"{resource['resourceType']}/{resource['id']}",
+            }
+    else:
+        bundle["identifier"] = {
+            "system": f"{codes.BASE}/sid/export",
+            "value": f"urn:uuid:{uuid.uuid4()}",
+        }
+        bundle["timestamp"] = _instant(timezone.now())
     validate_resource(bundle)
     return bundle
 
 
-def client_bundle(user: User, client: Client) -> dict[str, Any]:
+def client_bundle(user: User, client: Client, *, transaction: bool = False) -> dict[str, Any]:
     """The FHIR Bundle of a client already fetched for `user` through clients/access.py."""
     record = ClientRecord(
         client=client,
@@ -837,13 +976,13 @@ def client_bundle(user: User, client: Client) -> dict[str, Any]:
         administrations=administrations_for_client(user, client),
         observations=observations_for_client(user, client),
     )
-    bundle = record_bundle(record)
+    bundle = record_bundle(record, transaction=transaction)
     audit_record(
         action="client.export_fhir",
         actor=user,
         client=client,
         object_type="client",
         object_id=client.public_id,
-        detail={"entries": len(bundle["entry"])},
+        detail={"entries": len(bundle["entry"]), "type": bundle["type"]},
     )
     return bundle

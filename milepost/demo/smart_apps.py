@@ -1,0 +1,26 @@
+"""A registered SMART app in the demo practice, to try the FHIR API's sign-in with
+(docs/fhir.md, "How an EHR connects"): a public app of Alice's, for a client-side SMART app
+running on the same machine (PKCE; no secret)."""
+
+from __future__ import annotations
+
+from milepost.accounts.models import User
+from milepost.fhirapi import services
+from milepost.fhirapi.models import SmartApp
+
+CLIENT_ID = "milepost-demo-outcome-viewer"
+REDIRECT_URI = "http://localhost:9000/callback"
+LAUNCH_URI = "http://localhost:9000/launch"
+
+
+def load_smart_app(clinician: User) -> SmartApp:
+    existing = SmartApp.objects.filter(application__client_id=CLIENT_ID).first()
+    if existing is not None:
+        return existing
+    return services.smart_app_register(
+        actor=clinician,
+        name="Outcome viewer (demo SMART app)",
+        redirect_uris=REDIRECT_URI,
+        launch_uri=LAUNCH_URI,
+        client_id=CLIENT_ID,
+    )
