@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "milepost.portal",
     "milepost.invites",
     "milepost.reports",
+    "milepost.outcomes",
     "milepost.web",
     "milepost.demo",
 ]
@@ -327,6 +328,8 @@ TASKS = {
 }
 # How often the worker sends due reminders (the task schedules its own next run).
 REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 5, minimum=1)
+# The outcomes dashboard hides any group of fewer people than this (decision 1003).
+OUTCOMES_MINIMUM_CELL = env_int("OUTCOMES_MINIMUM_CELL", 5, minimum=1)
 
 # Demo data (`milepost demo`): the password every demo login shares.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "milepost-demo-2026")

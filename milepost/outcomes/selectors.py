@@ -1,0 +1,278 @@
+"""The practice outcome report, aggregated in SQL from the fact tables; unaudited building
+blocks for access.py, which checks who asks and audits what they read.
+
+Each figure is one ``GROUP BY`` over one fact table with ``COUNT(…) FILTER``-style aggregates
+(``Count(…, filter=Q(…))``), so the database returns one row per group; Python only merges
+the four families by group and hides small cells (domain.outcomes.rate, decision 1003).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+
+from milepost.accounts.models import Organization, User
+from milepost.domain import instruments
+from milepost.domain.errors import UnknownInstrument
+from milepost.domain.outcomes import DEFAULT_MINIMUM_CELL, rate, suppressed
+from milepost.outcomes.models import Case, ClientFacts, Refresh, ReviewDue, TargetDue
+
+GroupBy = Literal["clinician", "instrument", "diagnosis", "period"]
+GROUP_FIELDS: dict[str, str] = {
+    "clinician": "clinician_id",
+    "instrument": "instrument_code",
+    "diagnosis": "diagnosis_group",
+    "period": "period",
+}
+GROUP_LABELS = {
+    "clinician": "Clinician",
+    "instrument": "Instrument",
+    "diagnosis": "Diagnosis group",
+    "period": "Quarter",
+}
+TOTAL = "__total__"
+
+
+def minimum_cell() -> int:
+    return int(getattr(settings, "OUTCOMES_MINIMUM_CELL", DEFAULT_MINIMUM_CELL))
+
+
+@dataclass(frozen=True)
+class Filters:
+    group_by: GroupBy = "clinician"
+    instrument: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "group_by": self.group_by,
+            "instrument": self.instrument,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+        }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One group's figures; ``None`` is a suppressed (or undefined) cell."""
+
+    key: str
+    label: str
+    cases: int | None
+    recovery: float | None
+    reliable_improvement: float | None
+    reliable_recovery: float | None
+    reliable_deterioration: float | None
+    targets_due: int | None
+    goal_attainment: float | None
+    reviews_due: int | None
+    review_timeliness: float | None
+    clients: int | None
+    days_to_first_measure: float | None
+    measures_per_session: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    filters: Filters
+    minimum: int
+    rows: list[Row]
+    total: Row
+    refreshed: Refresh | None
+    notes: list[str] = field(default_factory=list)
+
+
+def quarter_label(day: dt.date) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+def _in_period(qs: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
+    if filters.since:
+        qs = qs.filter(period__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(period__lte=filters.until)
+    return qs
+
+
+def _grouped(qs: QuerySet[Any], name: str, aggregates: Mapping[str, Any]) -> dict[Any, dict]:
+    """``{group: {aggregate: value}}`` plus the practice total under :data:`TOTAL`."""
+    rows = {row[name]: row for row in qs.values(name).annotate(**aggregates).order_by()}
+    rows[TOTAL] = qs.aggregate(**aggregates)
+    return rows
+
+
+_CASE_AGGREGATES = {
+    "n": Count("id"),
+    "at_start": Count("id", filter=Q(at_caseness_start=True)),
+    "n_recovered": Count("id", filter=Q(recovered=True)),
+    "n_improved": Count("id", filter=Q(improved=True)),
+    "n_reliably_recovered": Count("id", filter=Q(recovered=True, improved=True)),
+    "n_deteriorated": Count("id", filter=Q(deteriorated=True)),
+}
+_TARGET_AGGREGATES = {"n": Count("id"), "n_met": Count("id", filter=Q(met=True))}
+_REVIEW_AGGREGATES = {"n": Count("id"), "n_on_time": Count("id", filter=Q(on_time=True))}
+_CLIENT_AGGREGATES = {
+    # Aliases differ from the field names: an alias would shadow its field in a filter.
+    "n": Count("id"),
+    "days": Avg("days_to_first_measure"),
+    "measured": Count("id", filter=Q(days_to_first_measure__isnull=False)),
+    "scored": Sum("administrations", filter=Q(sessions__gt=0)),
+    "seen": Sum("sessions"),
+}
+
+
+def _count(n: int, minimum: int) -> int | None:
+    return None if suppressed(n, minimum=minimum) else n
+
+
+def _row(key: str, label: str, figures: Mapping[str, dict | None], minimum: int) -> Row:
+    empty: dict[str, Any] = {}
+    case = figures["cases"] or empty
+    target = figures["targets"] or empty
+    review = figures["reviews"] or empty
+    client = figures["clients"] or empty
+    n_cases = case.get("n") or 0
+    at_start = case.get("at_start") or 0
+    n_clients = client.get("n") or 0
+    measured = client.get("measured") or 0
+    sessions = client.get("seen") or 0
+    return Row(
+        key=key,
+        label=label,
+        cases=_count(n_cases, minimum),
+        recovery=rate(case.get("n_recovered") or 0, at_start, minimum=minimum),
+        reliable_improvement=rate(case.get("n_improved") or 0, n_cases, minimum=minimum),
+        reliable_recovery=rate(case.get("n_reliably_recovered") or 0, at_start, minimum=minimum),
+        reliable_deterioration=rate(case.get("n_deteriorated") or 0, n_cases, minimum=minimum),
+        targets_due=_count(target.get("n") or 0, minimum),
+        goal_attainment=rate(target.get("n_met") or 0, target.get("n") or 0, minimum=minimum),
+        reviews_due=_count(review.get("n") or 0, minimum),
+        review_timeliness=rate(review.get("n_on_time") or 0, review.get("n") or 0, minimum=minimum),
+        clients=_count(n_clients, minimum),
+        days_to_first_measure=(
+            None if suppressed(measured, minimum=minimum) else client.get("days")
+        ),
+        measures_per_session=(
+            None
+            if suppressed(n_clients, minimum=minimum) or not sessions
+            else (client.get("scored") or 0) / sessions
+        ),
+    )
+
+
+def check_instrument(code: str) -> str:
+    """The instrument's code, or :class:`UnknownInstrument` for a name nobody bundles."""
+    return instruments.get(code).code
+
+
+def _labels(organization: Organization, group_by: str, keys: list[Any]) -> dict[Any, str]:
+    if group_by == "clinician":
+        users = User.objects.filter(membership__organization=organization, id__in=keys)
+        named: dict[Any, str] = {u.id: u.display_name for u in users}
+        return {k: named.get(k, "No clinician") for k in keys}
+    if group_by == "instrument":
+        out = {}
+        for k in keys:
+            try:
+                out[k] = instruments.get(k).short_name
+            except UnknownInstrument:
+                out[k] = k
+        return out
+    if group_by == "diagnosis":
+        return {k: k or "No diagnosis" for k in keys}
+    return {k: quarter_label(k) for k in keys}
+
+
+def _drill_key(organization: Organization, group_by: str, keys: list[Any]) -> dict[Any, str]:
+    """What a drill-down link names a group by: never a database id or a person's name."""
+    if group_by == "clinician":
+        users = User.objects.filter(membership__organization=organization, id__in=keys)
+        ids = {u.id: u.public_id for u in users}
+        return {k: ids.get(k, "") for k in keys}
+    if group_by == "period":
+        return {k: k.isoformat() for k in keys}
+    return {k: k or "-" for k in keys}
+
+
+def practice_report(organization: Organization, filters: Filters) -> Report:
+    """Every group's figures and the practice total for one practice."""
+    minimum = minimum_cell()
+    name = GROUP_FIELDS[filters.group_by]
+    cases = _in_period(Case.objects.filter(organization=organization), filters)
+    targets = _in_period(TargetDue.objects.filter(organization=organization), filters)
+    if filters.instrument:
+        cases = cases.filter(instrument_code=filters.instrument)
+        targets = targets.filter(instrument_code=filters.instrument)
+    families: dict[str, dict[Any, dict]] = {
+        "cases": _grouped(cases, name, _CASE_AGGREGATES),
+        "targets": _grouped(targets, name, _TARGET_AGGREGATES),
+    }
+    notes = []
+    if filters.group_by == "instrument":
+        # Reviews and clients belong to no one instrument: only their practice total shows.
+        families["reviews"] = {TOTAL: _grouped_total(ReviewDue, organization, filters)}
+        families["clients"] = {TOTAL: _grouped_total(ClientFacts, organization, filters)}
+        notes.append("Reviews and time to first measure are not per instrument: see the total.")
+    else:
+        reviews = _in_period(ReviewDue.objects.filter(organization=organization), filters)
+        clients = _in_period(ClientFacts.objects.filter(organization=organization), filters)
+        families["reviews"] = _grouped(reviews, name, _REVIEW_AGGREGATES)
+        families["clients"] = _grouped(clients, name, _CLIENT_AGGREGATES)
+    keys = sorted(
+        {k for family in families.values() for k in family if k != TOTAL},
+        key=lambda k: (k is None, str(k)),
+    )
+    labels = _labels(organization, filters.group_by, keys)
+    drill = _drill_key(organization, filters.group_by, keys)
+    rows = [
+        _row(
+            drill[k],
+            labels[k],
+            {family: figures.get(k) for family, figures in families.items()},
+            minimum,
+        )
+        for k in keys
+    ]
+    if filters.group_by != "period":
+        rows.sort(key=lambda r: r.label.lower())
+    total = _row(
+        "",
+        "Practice",
+        {family: figures.get(TOTAL) for family, figures in families.items()},
+        minimum,
+    )
+    refreshed = Refresh.objects.filter(organization=organization).first()
+    return Report(filters, minimum, rows, total, refreshed, notes)
+
+
+def _grouped_total(model: type[Any], organization: Organization, filters: Filters) -> dict:
+    qs = _in_period(model.objects.filter(organization=organization), filters)
+    aggregates = _REVIEW_AGGREGATES if model is ReviewDue else _CLIENT_AGGREGATES
+    return qs.aggregate(**aggregates)
+
+
+def cases_in_group(organization: Organization, filters: Filters, key: str) -> QuerySet[Case] | None:
+    """The cases of one group (``key`` as :func:`_drill_key` wrote it); None for a bad key."""
+    cases = _in_period(Case.objects.filter(organization=organization), filters)
+    if filters.instrument:
+        cases = cases.filter(instrument_code=filters.instrument)
+    if filters.group_by == "clinician":
+        user = User.objects.filter(membership__organization=organization, public_id=key).first()
+        if user is None:
+            return None
+        return cases.filter(clinician=user)
+    if filters.group_by == "period":
+        try:
+            return cases.filter(period=dt.date.fromisoformat(key))
+        except ValueError:
+            return None
+    value = "" if key == "-" else key
+    if len(value) > 20:
+        return None
+    return cases.filter(**{GROUP_FIELDS[filters.group_by]: value})
