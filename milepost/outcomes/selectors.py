@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from milepost.accounts.models import Organization, User
 from milepost.domain import instruments
@@ -101,9 +101,13 @@ def _in_period(qs: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
 
 
 def _grouped(qs: QuerySet[Any], name: str, aggregates: Mapping[str, Any]) -> dict[Any, dict]:
-    """``{group: {aggregate: value}}`` plus the practice total under :data:`TOTAL`."""
+    """``{group: {aggregate: value}}`` plus the practice total under :data:`TOTAL`.
+
+    One ``GROUP BY`` query; every aggregate is a count or a sum, so the total is the sum of
+    the groups (no second pass over the rows).
+    """
     rows = {row[name]: row for row in qs.values(name).annotate(**aggregates).order_by()}
-    rows[TOTAL] = qs.aggregate(**aggregates)
+    rows[TOTAL] = {key: sum(row[key] or 0 for row in rows.values()) for key in aggregates}
     return rows
 
 
@@ -120,7 +124,7 @@ _REVIEW_AGGREGATES = {"n": Count("id"), "n_on_time": Count("id", filter=Q(on_tim
 _CLIENT_AGGREGATES = {
     # Aliases differ from the field names: an alias would shadow its field in a filter.
     "n": Count("id"),
-    "days": Avg("days_to_first_measure"),
+    "days": Sum("days_to_first_measure"),
     "measured": Count("id", filter=Q(days_to_first_measure__isnull=False)),
     "scored": Sum("administrations", filter=Q(sessions__gt=0)),
     "seen": Sum("sessions"),
@@ -156,7 +160,7 @@ def _row(key: str, label: str, figures: Mapping[str, dict | None], minimum: int)
         review_timeliness=rate(review.get("n_on_time") or 0, review.get("n") or 0, minimum=minimum),
         clients=_count(n_clients, minimum),
         days_to_first_measure=(
-            None if suppressed(measured, minimum=minimum) else client.get("days")
+            None if suppressed(measured, minimum=minimum) else (client.get("days") or 0) / measured
         ),
         measures_per_session=(
             None
@@ -171,33 +175,28 @@ def check_instrument(code: str) -> str:
     return instruments.get(code).code
 
 
-def _labels(organization: Organization, group_by: str, keys: list[Any]) -> dict[Any, str]:
+def _labels(
+    organization: Organization, group_by: str, keys: list[Any]
+) -> dict[Any, tuple[str, str]]:
+    """Each group's label, and what a drill-down link names it by (never a database id or,
+    for a diagnosis group or an instrument, anything but its code)."""
     if group_by == "clinician":
-        users = User.objects.filter(membership__organization=organization, id__in=keys)
-        named: dict[Any, str] = {u.id: u.display_name for u in users}
-        return {k: named.get(k, "No clinician") for k in keys}
+        users = User.objects.filter(membership__organization=organization, id__in=keys).only(
+            "id", "public_id", "full_name", "credentials"
+        )
+        named = {u.id: (u.display_name, u.public_id) for u in users}
+        return {k: named.get(k, ("No clinician", "")) for k in keys}
     if group_by == "instrument":
         out = {}
         for k in keys:
             try:
-                out[k] = instruments.get(k).short_name
+                out[k] = (instruments.get(k).short_name, k)
             except UnknownInstrument:
-                out[k] = k
+                out[k] = (k, k)
         return out
     if group_by == "diagnosis":
-        return {k: k or "No diagnosis" for k in keys}
-    return {k: quarter_label(k) for k in keys}
-
-
-def _drill_key(organization: Organization, group_by: str, keys: list[Any]) -> dict[Any, str]:
-    """What a drill-down link names a group by: never a database id or a person's name."""
-    if group_by == "clinician":
-        users = User.objects.filter(membership__organization=organization, id__in=keys)
-        ids = {u.id: u.public_id for u in users}
-        return {k: ids.get(k, "") for k in keys}
-    if group_by == "period":
-        return {k: k.isoformat() for k in keys}
-    return {k: k or "-" for k in keys}
+        return {k: (k or "No diagnosis", k or "-") for k in keys}
+    return {k: (quarter_label(k), k.isoformat()) for k in keys}
 
 
 def practice_report(organization: Organization, filters: Filters) -> Report:
@@ -229,11 +228,10 @@ def practice_report(organization: Organization, filters: Filters) -> Report:
         key=lambda k: (k is None, str(k)),
     )
     labels = _labels(organization, filters.group_by, keys)
-    drill = _drill_key(organization, filters.group_by, keys)
     rows = [
         _row(
-            drill[k],
-            labels[k],
+            labels[k][1],
+            labels[k][0],
             {family: figures.get(k) for family, figures in families.items()},
             minimum,
         )
@@ -258,7 +256,7 @@ def _grouped_total(model: type[Any], organization: Organization, filters: Filter
 
 
 def cases_in_group(organization: Organization, filters: Filters, key: str) -> QuerySet[Case] | None:
-    """The cases of one group (``key`` as :func:`_drill_key` wrote it); None for a bad key."""
+    """The cases of one group (``key`` as :func:`_labels` named it); None for a bad key."""
     cases = _in_period(Case.objects.filter(organization=organization), filters)
     if filters.instrument:
         cases = cases.filter(instrument_code=filters.instrument)

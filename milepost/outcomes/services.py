@@ -46,3 +46,27 @@ def outcomes_refresh_request(*, actor: User, organization: Organization) -> None
         object_id=organization.public_id,
     )
     refresh_outcomes.enqueue(organization.public_id)
+
+
+def outcomes_permission_grant(*, actor: User | None, user: User) -> None:
+    """Let a supervisor or practice admin see the practice's outcomes dashboard (audited)."""
+    from django.contrib.auth.models import Permission
+    from django.core.exceptions import ValidationError
+
+    from milepost.accounts.access import membership_of
+    from milepost.accounts.models import Role
+
+    membership = membership_of(user)
+    if membership is None or membership.role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise ValidationError({"user": "Only a supervisor or a practice admin may see outcomes."})
+    permission = Permission.objects.get(
+        content_type__app_label="outcomes", codename="view_practice_outcomes"
+    )
+    user.user_permissions.add(permission)
+    audit_record(
+        action="outcomes.permission_grant",
+        actor=actor,
+        organization=membership.organization,
+        object_type="user",
+        object_id=user.public_id,
+    )
