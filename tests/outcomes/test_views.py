@@ -230,3 +230,15 @@ def test_refresh_queues_the_task_and_the_worker_rebuilds(client, practice, monke
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     assert Case.objects.filter(organization=practice.org).count() == 9
+
+
+def test_the_permission_is_granted_to_supervisors_and_admins_only(personas):
+    from django.core.management import CommandError, call_command
+
+    call_command("grant_outcomes", personas.sam.email, stdout=io.StringIO())
+    assert personas.sam.has_perm("outcomes.view_practice_outcomes")
+    assert AuditEvent.objects.filter(action="outcomes.permission_grant").count() == 1
+    with pytest.raises(CommandError, match="supervisor or a practice admin"):
+        call_command("grant_outcomes", personas.alice.email)
+    with pytest.raises(CommandError, match="email"):
+        call_command("grant_outcomes", "nobody@example.org")
