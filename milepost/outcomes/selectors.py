@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Q, QuerySet, Sum
 
 from milepost.accounts.models import Organization, User
@@ -256,8 +257,13 @@ def _grouped_total(model: type[Any], organization: Organization, filters: Filter
 
 
 def cases_in_group(organization: Organization, filters: Filters, key: str) -> QuerySet[Case] | None:
-    """The cases of one group (``key`` as :func:`_labels` named it); None for a bad key."""
-    cases = _in_period(Case.objects.filter(organization=organization), filters)
+    """The cases of one group (``key`` as :func:`_labels` named it); None for a bad key.
+
+    Read from the primary: the caller narrows them to the clients the reader may see now.
+    """
+    cases = _in_period(
+        Case.objects.using(DEFAULT_DB_ALIAS).filter(organization=organization), filters
+    )
     if filters.instrument:
         cases = cases.filter(instrument_code=filters.instrument)
     if filters.group_by == "clinician":
