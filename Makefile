@@ -103,8 +103,8 @@ bench: install-dev
 bench-scale: install-dev
 	$(PY) bench/scale.py
 
-# 50 users for 60 s against gunicorn on loopback, on SQLite and PostgreSQL (needs a local
-# PostgreSQL; see bench/load_test.py). A benchmark: prints throughput, p99 and its checks.
+# 50 users for 60 s against gunicorn on loopback, on SQLite, PostgreSQL and two web processes
+# with a task worker on PostgreSQL (needs a local PostgreSQL; see bench/load_test.py). A benchmark: prints throughput, p99 and its checks.
 load-test: install-dev
 	$(PY) bench/load_test.py
 
