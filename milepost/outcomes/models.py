@@ -113,3 +113,39 @@ class ClientFacts(_Fact):
 
     def __str__(self) -> str:
         return f"Facts of client {self.client_id}"
+
+
+class GroupCount(models.Model):
+    """The facts counted per grouping, key, quarter and instrument (decision 1006).
+
+    What the dashboard sums: a few thousand rows where the facts are hundreds of thousands.
+    ``family`` is ``case``, ``target``, ``review`` or ``client``; ``key`` is the clinician's
+    id, the instrument code, the diagnosis group or the quarter's first day as text. The
+    counts ``n``, ``a`` … ``e`` and the sum ``x`` mean what refresh.py's ``_SUMMARY`` says.
+    """
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    family = models.CharField(max_length=10)
+    group_by = models.CharField(max_length=12)
+    key = models.CharField(max_length=40, blank=True)
+    period = models.DateField()
+    instrument_code = models.CharField(max_length=20, blank=True)
+    n = models.BigIntegerField()
+    a = models.BigIntegerField(db_default=0)
+    b = models.BigIntegerField(db_default=0)
+    c = models.BigIntegerField(db_default=0)
+    d = models.BigIntegerField(db_default=0)
+    e = models.BigIntegerField(db_default=0)
+    x = models.FloatField(db_default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organization", "group_by", "family", "period"], name="outcome_count_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} by {self.group_by} {self.key} in {self.period}"

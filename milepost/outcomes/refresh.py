@@ -27,7 +27,7 @@ from milepost.domain import instruments
 from milepost.domain.outcomes import outcome_rules
 from milepost.measures.models import Administration
 from milepost.notes.models import SessionNote
-from milepost.outcomes.models import Case, ClientFacts, ReviewDue, TargetDue
+from milepost.outcomes.models import Case, ClientFacts, GroupCount, ReviewDue, TargetDue
 from milepost.plans.models import Diagnosis, Goal, Objective, Review, Target, TreatmentPlan
 
 T = {
@@ -45,6 +45,7 @@ T = {
     "target_due": TargetDue._meta.db_table,
     "review_due": ReviewDue._meta.db_table,
     "client_facts": ClientFacts._meta.db_table,
+    "group_count": GroupCount._meta.db_table,
 }
 
 
@@ -229,6 +230,71 @@ def _clients_sql() -> str:
     """
 
 
+def _flag(column: str) -> str:
+    return f"SUM(CASE WHEN {column} THEN 1 ELSE 0 END)"
+
+
+#: Per family: its fact table, whether it has an instrument, and what n, a … e and x count.
+_SUMMARY: dict[str, tuple[str, bool, dict[str, str]]] = {
+    "case": (
+        T["case"],
+        True,
+        {
+            "n": "COUNT(*)",
+            "a": _flag("at_caseness_start"),
+            "b": _flag("recovered"),
+            "c": _flag("improved"),
+            "d": _flag("recovered AND improved"),
+            "e": _flag("deteriorated"),
+        },
+    ),
+    "target": (T["target_due"], True, {"n": "COUNT(*)", "a": _flag("met")}),
+    "review": (T["review_due"], False, {"n": "COUNT(*)", "a": _flag("on_time")}),
+    "client": (
+        T["client_facts"],
+        False,
+        {
+            "n": "COUNT(*)",
+            "a": "COUNT(days_to_first_measure)",
+            "b": "SUM(CASE WHEN sessions > 0 THEN administrations ELSE 0 END)",
+            "c": "SUM(sessions)",
+            "x": "COALESCE(SUM(days_to_first_measure), 0)",
+        },
+    ),
+}
+#: The key each grouping counts by, as text.
+_KEYS = {
+    "clinician": "COALESCE(CAST(clinician_id AS text), '')",
+    "instrument": "instrument_code",
+    "diagnosis": "diagnosis_group",
+    "period": "CAST(period AS text)",
+}
+
+
+def _summary_statements() -> list[str]:
+    """One ``INSERT … SELECT … GROUP BY`` per family and grouping (decision 1006)."""
+    statements = []
+    for family, (table, has_instrument, sums) in _SUMMARY.items():
+        for group_by, key in _KEYS.items():
+            if group_by == "instrument" and not has_instrument:
+                continue  # reviews and clients belong to no instrument
+            instrument = "instrument_code" if has_instrument else "''"
+            grouped = f"{key}, period, instrument_code" if has_instrument else f"{key}, period"
+            columns = ", ".join(sums)
+            values = ", ".join(sums.values())
+            statements.append(
+                f"""
+                INSERT INTO {T["group_count"]} (organization_id, family, group_by, key, period,
+                    instrument_code, {columns})
+                SELECT organization_id, '{family}', '{group_by}', {key}, period, {instrument},
+                       {values}
+                FROM {table} WHERE organization_id = %s
+                GROUP BY organization_id, {grouped}
+                """
+            )
+    return statements
+
+
 def rebuild(organization_id: int, today: dt.date) -> dict[str, int]:
     """Replace one practice's facts; the caller holds the transaction. Counts per table."""
     counts: dict[str, int] = {}
@@ -238,7 +304,7 @@ def rebuild(organization_id: int, today: dt.date) -> dict[str, int]:
             # too low and it would pick nested loops over 100,000s of rows (minutes instead of
             # seconds at 1 M administrations). Hash and merge joins only, for this transaction.
             cursor.execute("SET LOCAL enable_nestloop = off")
-        for model in (Case, TargetDue, ReviewDue, ClientFacts):
+        for model in (Case, TargetDue, ReviewDue, ClientFacts, GroupCount):
             cursor.execute(
                 f"DELETE FROM {model._meta.db_table} WHERE organization_id = %s",
                 [organization_id],
@@ -253,4 +319,6 @@ def rebuild(organization_id: int, today: dt.date) -> dict[str, int]:
         counts["reviews"] = cursor.rowcount
         cursor.execute(_clients_sql(), [org, org, org, org, org])
         counts["clients"] = cursor.rowcount
+        for statement in _summary_statements():
+            cursor.execute(statement, [org])
     return counts

@@ -1,9 +1,10 @@
-"""The practice outcome report, aggregated in SQL from the fact tables; unaudited building
-blocks for access.py, which checks who asks and audits what they read.
+"""The practice outcome report, aggregated in SQL; unaudited building blocks for access.py,
+which checks who asks and audits what they read.
 
-Each figure is one ``GROUP BY`` over one fact table with ``COUNT(…) FILTER``-style aggregates
-(``Count(…, filter=Q(…))``), so the database returns one row per group; Python only merges
-the four families by group and hides small cells (domain.outcomes.rate, decision 1003).
+Each family's figures are one ``GROUP BY`` over the group counts the rebuild wrote from the
+fact tables (``SUM`` of counts per key, decision 1006), so the database returns one row per
+group; Python only merges the four families by group and hides small cells
+(domain.outcomes.rate, decision 1003). The drill-down reads the case facts themselves.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from milepost.accounts.models import Organization, User
 from milepost.domain import instruments
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.outcomes import DEFAULT_MINIMUM_CELL, rate, suppressed
-from milepost.outcomes.models import Case, ClientFacts, Refresh, ReviewDue, TargetDue
+from milepost.outcomes.models import Case, GroupCount, Refresh
 
 GroupBy = Literal["clinician", "instrument", "diagnosis", "period"]
 GROUP_FIELDS: dict[str, str] = {
@@ -101,37 +102,6 @@ def _in_period(qs: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
     return qs
 
 
-def _grouped(qs: QuerySet[Any], name: str, aggregates: Mapping[str, Any]) -> dict[Any, dict]:
-    """``{group: {aggregate: value}}`` plus the practice total under :data:`TOTAL`.
-
-    One ``GROUP BY`` query; every aggregate is a count or a sum, so the total is the sum of
-    the groups (no second pass over the rows).
-    """
-    rows = {row[name]: row for row in qs.values(name).annotate(**aggregates).order_by()}
-    rows[TOTAL] = {key: sum(row[key] or 0 for row in rows.values()) for key in aggregates}
-    return rows
-
-
-_CASE_AGGREGATES = {
-    "n": Count("id"),
-    "at_start": Count("id", filter=Q(at_caseness_start=True)),
-    "n_recovered": Count("id", filter=Q(recovered=True)),
-    "n_improved": Count("id", filter=Q(improved=True)),
-    "n_reliably_recovered": Count("id", filter=Q(recovered=True, improved=True)),
-    "n_deteriorated": Count("id", filter=Q(deteriorated=True)),
-}
-_TARGET_AGGREGATES = {"n": Count("id"), "n_met": Count("id", filter=Q(met=True))}
-_REVIEW_AGGREGATES = {"n": Count("id"), "n_on_time": Count("id", filter=Q(on_time=True))}
-_CLIENT_AGGREGATES = {
-    # Aliases differ from the field names: an alias would shadow its field in a filter.
-    "n": Count("id"),
-    "days": Sum("days_to_first_measure"),
-    "measured": Count("id", filter=Q(days_to_first_measure__isnull=False)),
-    "scored": Sum("administrations", filter=Q(sessions__gt=0)),
-    "seen": Sum("sessions"),
-}
-
-
 def _count(n: int, minimum: int) -> int | None:
     return None if suppressed(n, minimum=minimum) else n
 
@@ -200,35 +170,76 @@ def _labels(
     return {k: (quarter_label(k), k.isoformat()) for k in keys}
 
 
+#: What each family's summed columns mean to :func:`_row`.
+_MEANING = {
+    "case": {
+        "n": "n",
+        "at_start": "a",
+        "n_recovered": "b",
+        "n_improved": "c",
+        "n_reliably_recovered": "d",
+        "n_deteriorated": "e",
+    },
+    "target": {"n": "n", "n_met": "a"},
+    "review": {"n": "n", "n_on_time": "a"},
+    "client": {"n": "n", "measured": "a", "scored": "b", "seen": "c", "days": "x"},
+}
+_SUMS = {f"s_{c}": Sum(c) for c in ("n", "a", "b", "c", "d", "e", "x")}
+
+
+def _counted(
+    organization: Organization, family: str, group_by: str, filters: Filters
+) -> dict[Any, dict]:
+    """One family's figures per key (typed back from text) and their total, summed in SQL
+    from the group counts the rebuild wrote."""
+    qs = _in_period(
+        GroupCount.objects.filter(organization=organization, family=family, group_by=group_by),
+        filters,
+    )
+    if filters.instrument and family in ("case", "target"):
+        qs = qs.filter(instrument_code=filters.instrument)
+    meaning = _MEANING[family]
+    rows: dict[Any, dict] = {}
+    for row in qs.values("key").annotate(**_SUMS).order_by():
+        figures = {name: row[f"s_{column}"] for name, column in meaning.items()}
+        rows[_typed_key(group_by, row["key"])] = figures
+    rows[TOTAL] = {name: sum(r[name] or 0 for r in rows.values()) for name in meaning}
+    return rows
+
+
+def _typed_key(group_by: str, key: str) -> Any:
+    if group_by == "clinician":
+        return int(key) if key else None
+    if group_by == "period":
+        return dt.date.fromisoformat(key)
+    return key
+
+
 def practice_report(organization: Organization, filters: Filters) -> Report:
-    """Every group's figures and the practice total for one practice."""
+    """Every group's figures and the practice total for one practice.
+
+    Sums over the group counts (decision 1006): one small ``GROUP BY`` per family.
+    """
     minimum = minimum_cell()
-    name = GROUP_FIELDS[filters.group_by]
-    cases = _in_period(Case.objects.filter(organization=organization), filters)
-    targets = _in_period(TargetDue.objects.filter(organization=organization), filters)
-    if filters.instrument:
-        cases = cases.filter(instrument_code=filters.instrument)
-        targets = targets.filter(instrument_code=filters.instrument)
+    group_by = filters.group_by
     families: dict[str, dict[Any, dict]] = {
-        "cases": _grouped(cases, name, _CASE_AGGREGATES),
-        "targets": _grouped(targets, name, _TARGET_AGGREGATES),
+        "cases": _counted(organization, "case", group_by, filters),
+        "targets": _counted(organization, "target", group_by, filters),
     }
     notes = []
-    if filters.group_by == "instrument":
+    if group_by == "instrument":
         # Reviews and clients belong to no one instrument: only their practice total shows.
-        families["reviews"] = {TOTAL: _grouped_total(ReviewDue, organization, filters)}
-        families["clients"] = {TOTAL: _grouped_total(ClientFacts, organization, filters)}
+        for family, name in (("review", "reviews"), ("client", "clients")):
+            families[name] = {TOTAL: _counted(organization, family, "period", filters)[TOTAL]}
         notes.append("Reviews and time to first measure are not per instrument: see the total.")
     else:
-        reviews = _in_period(ReviewDue.objects.filter(organization=organization), filters)
-        clients = _in_period(ClientFacts.objects.filter(organization=organization), filters)
-        families["reviews"] = _grouped(reviews, name, _REVIEW_AGGREGATES)
-        families["clients"] = _grouped(clients, name, _CLIENT_AGGREGATES)
+        families["reviews"] = _counted(organization, "review", group_by, filters)
+        families["clients"] = _counted(organization, "client", group_by, filters)
     keys = sorted(
         {k for family in families.values() for k in family if k != TOTAL},
         key=lambda k: (k is None, str(k)),
     )
-    labels = _labels(organization, filters.group_by, keys)
+    labels = _labels(organization, group_by, keys)
     rows = [
         _row(
             labels[k][1],
@@ -238,7 +249,7 @@ def practice_report(organization: Organization, filters: Filters) -> Report:
         )
         for k in keys
     ]
-    if filters.group_by != "period":
+    if group_by != "period":
         rows.sort(key=lambda r: r.label.lower())
     total = _row(
         "",
@@ -248,12 +259,6 @@ def practice_report(organization: Organization, filters: Filters) -> Report:
     )
     refreshed = Refresh.objects.filter(organization=organization).first()
     return Report(filters, minimum, rows, total, refreshed, notes)
-
-
-def _grouped_total(model: type[Any], organization: Organization, filters: Filters) -> dict:
-    qs = _in_period(model.objects.filter(organization=organization), filters)
-    aggregates = _REVIEW_AGGREGATES if model is ReviewDue else _CLIENT_AGGREGATES
-    return qs.aggregate(**aggregates)
 
 
 def cases_in_group(organization: Organization, filters: Filters, key: str) -> QuerySet[Case] | None:

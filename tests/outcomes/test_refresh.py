@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from milepost.audit.models import AuditEvent
@@ -164,3 +165,34 @@ def test_the_generator_draws_near_the_published_rates():
     improvement = cases.filter(improved=True).count() / cases.count()
     assert recovery == pytest.approx(RECOVERY, abs=0.08)
     assert improvement == pytest.approx(RELIABLE_IMPROVEMENT, abs=0.08)
+
+
+@pytest.mark.parametrize(
+    ("group_by", "instrument", "since"),
+    [("clinician", "", None), ("diagnosis", "phq9", None), ("period", "gad7", "recent")],
+)
+def test_the_report_sums_the_facts_exactly(practice, group_by, instrument, since):
+    from milepost.outcomes.selectors import GROUP_FIELDS, Filters, practice_report
+
+    cases = Case.objects.filter(organization=practice.organization)
+    start = None
+    if since:
+        start = sorted(set(cases.values_list("period", flat=True)))[-2]
+        cases = cases.filter(period__gte=start)
+    if instrument:
+        cases = cases.filter(instrument_code=instrument)
+    filters = Filters(group_by=group_by, instrument=instrument, since=start)
+    with override_settings(OUTCOMES_MINIMUM_CELL=1):
+        report = practice_report(practice.organization, filters)
+    field = GROUP_FIELDS[group_by]
+    expected: dict[object, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for case in cases:
+        counts = expected[getattr(case, field)]
+        counts[0] += 1
+        counts[1] += case.improved
+        counts[2] += case.deteriorated
+    assert report.total.cases == sum(c[0] for c in expected.values())
+    shown = {r.cases for r in report.rows if r.cases}
+    assert shown == {c[0] for c in expected.values()}
+    improved = sum(c[1] for c in expected.values())
+    assert report.total.reliable_improvement == pytest.approx(100 * improved / cases.count())
