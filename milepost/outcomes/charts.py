@@ -17,6 +17,7 @@ matplotlib.use("svg")
 
 from matplotlib import rcParams
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from milepost.outcomes.selectors import Report
 
@@ -62,9 +63,10 @@ def outcome_chart_svg(report: Report) -> str:
             axes.text(value + 1, y + (1 - offset) * bar, f"{value:.0f}%", va="center", fontsize=7)
         if not shown:
             axes.text(1, y, f"fewer than {report.minimum} cases", va="center", fontsize=8)
+    handles = []
     for offset, (name, label, fill, hatch) in enumerate(_SERIES):
         practice = getattr(report.total, name)
-        axes.barh([], [], color=fill, hatch=hatch, edgecolor=_INK, label=label)
+        handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor=_INK, label=label))
         if practice is not None:
             axes.axvline(practice, color=_INK, linestyle=("--", ":", "-.")[offset], linewidth=0.9)
     axes.set_yticks(range(len(rows)), [r.label for r in reversed(rows)], fontsize=8)
@@ -72,7 +74,14 @@ def outcome_chart_svg(report: Report) -> str:
     axes.set_xlabel("% of cases (lines: the practice)", fontsize=8, color=_INK)
     axes.tick_params(axis="x", labelsize=8)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize=8, frameon=False)
+    axes.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=3,
+        fontsize=8,
+        frameon=False,
+    )
     if not rows:
         axes.text(50, 0, "No cases yet", ha="center", va="center")
     figure.tight_layout()

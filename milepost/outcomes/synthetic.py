@@ -231,6 +231,8 @@ def generate(
                     if count <= 0:
                         continue
                     at_caseness = rng.random() >= NOT_AT_CASENESS
+                    # Weekly from the first score, the last no later than today.
+                    start_day = min(first_day, today - dt.timedelta(days=7 * (count - 1)))
                     klass = _klass(rng, at_caseness)
                     first = _first_score(rng, instrument, at_caseness, klass)
                     last = _last_score(rng, instrument, first, klass)
@@ -244,7 +246,7 @@ def generate(
                             total = round(line + rng.uniform(-2, 2))
                             total = max(instrument.total_min, min(instrument.total_max, total))
                         band = instrument.band_for(total)
-                        day = first_day + dt.timedelta(days=7 * k)
+                        day = start_day + dt.timedelta(days=7 * k)
                         yield Administration(
                             organization=organization,
                             client=client,
@@ -268,8 +270,12 @@ def generate(
         def notes() -> Iterator[SessionNote]:
             nonlocal sessions_made
             for client, n in zip(clients, per_client, strict=True):
-                first_day = client.created_at.date() + dt.timedelta(days=7)
-                for k in range(max(1, (n * 3 + 4) // 5)):
+                weeks = max(1, (n * 3 + 4) // 5)
+                first_day = min(
+                    client.created_at.date() + dt.timedelta(days=7),
+                    today - dt.timedelta(days=7 * (weeks - 1)),
+                )
+                for k in range(weeks):
                     sessions_made += 1
                     yield SessionNote(
                         organization=organization,

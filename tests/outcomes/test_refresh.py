@@ -157,6 +157,9 @@ def test_the_generator_draws_near_the_published_rates():
     made = generate(Size(clients=600, administrations=6000, goals=1200), seed=5)
     refresh = outcomes_refresh(organization=made.organization)
     assert refresh.clients == 600
+    today = timezone.localdate()
+    assert not Administration.objects.filter(administered_at__date__gt=today).exists()
+    assert not SessionNote.objects.filter(held_on__gt=today).exists()
     assert Administration.objects.filter(organization=made.organization).count() == 6000
     assert Target.objects.filter(goal__plan__organization=made.organization).count() == 1200
     cases = Case.objects.filter(organization=made.organization)
