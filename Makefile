@@ -9,7 +9,7 @@ PY := $(BIN)/python
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test test-domain test-sqlite lint format bench load-test eval-smart eval-assistant demo migrate install install-dev install-npm clean check-python
+.PHONY: run serve test test-domain test-sqlite lint format bench bench-scale load-test eval-smart eval-assistant demo migrate install install-dev install-npm clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else "Milepost needs Python 3.12 or newer (Django 6); found %d.%d. Install python3.12 or select it with pyenv." % v[:2])'
@@ -97,8 +97,14 @@ format: install-dev
 bench: install-dev
 	$(PY) bench/run.py
 
-# 50 users for 60 s against gunicorn on loopback, on SQLite and PostgreSQL (needs a local
-# PostgreSQL; see bench/load_test.py). A benchmark: prints throughput, p99 and its checks.
+# The outcomes dashboard at 1 M administrations on a local PostgreSQL (bench/scale.py): makes
+# a synthetic practice once (minutes), then each report beside hand-written SQL and the p95.
+# SCALE_CLIENTS / SCALE_ADMINISTRATIONS / SCALE_GOALS choose a smaller practice.
+bench-scale: install-dev
+	$(PY) bench/scale.py
+
+# 50 users for 60 s against gunicorn on loopback, on SQLite, PostgreSQL and two web processes
+# with a task worker on PostgreSQL (needs a local PostgreSQL; see bench/load_test.py). A benchmark: prints throughput, p99 and its checks.
 load-test: install-dev
 	$(PY) bench/load_test.py
 

@@ -1,13 +1,21 @@
 """`make load-test`: 50 concurrent users for 60 s against gunicorn on loopback, on SQLite
 and on PostgreSQL — questionnaires arriving through the API while clinicians reload their
-caseload dashboards. A benchmark, not a test: it prints throughput and latency, and checks
-afterwards that there were no errors, that every accepted submission was stored exactly
-once, and that the audit chain is intact. Exit status 1 when a check fails.
+caseload dashboards and a supervisor reads the outcomes dashboard — and then the same on a
+small cluster: two gunicorn processes, a task worker (which runs the outcome refreshes the
+supervisor asks for) and PostgreSQL (docs/deployment.md). A benchmark, not a test: it prints
+throughput and latency, and checks afterwards that there were no errors, that every accepted
+submission was stored exactly once, that the audit chain is intact and, on the cluster, that
+every outcome refresh the worker ran succeeded. Exit status 1 when a check fails.
 
-    .venv/bin/python bench/load_test.py [--seconds 60] [--users 50] [--database sqlite|postgresql]
+    .venv/bin/python bench/load_test.py [--seconds 60] [--users 50]
+        [--database sqlite|postgresql|cluster]   (repeatable; default: all three)
 
-PostgreSQL: a throwaway database `milepost_load` on the server LOAD_PG_URL names (default:
-the local one, user postgres), dropped and created for each run. Nothing else is touched.
+`cluster` is PostgreSQL with two web processes (each user of the load picks one, as a proxy
+without sticky sessions would) and one `manage.py db_worker`.
+
+PostgreSQL: a throwaway database `milepost_load` (or LOAD_PG_DATABASE) on the server
+LOAD_PG_URL names (default: the local one, user postgres), dropped and created for each run.
+Nothing else is touched.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PG_SERVER = os.environ.get("LOAD_PG_URL", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "milepost_load"
+PG_DATABASE = os.environ.get("LOAD_PG_DATABASE", "milepost_load")
 
 
 def _free_port() -> int:
@@ -98,25 +106,37 @@ def run_one(kind: str, *, seconds: int, users: int) -> dict:
     }
     setup = _run_python(env, "setup")
     before = _run_python(env, "count")
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            "3",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "error",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    webs = 2 if kind == "cluster" else 1
+    ports = [_free_port() for _ in range(webs)]
+    processes = [
+        subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi",
+                "--workers",
+                "3" if webs == 1 else "2",
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "error",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        for port in ports
+    ]
+    if kind == "cluster":
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--interval", "0.5"], env=env, cwd=ROOT
+            )
+        )
+    hosts = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        _wait_for(port)
+        for port in ports:
+            _wait_for(port)
         prefix = folder / "stats"
         subprocess.run(
             [
@@ -131,7 +151,7 @@ def run_one(kind: str, *, seconds: int, users: int) -> dict:
                 "--run-time",
                 f"{seconds}s",
                 "--host",
-                f"http://127.0.0.1:{port}",
+                hosts[0],
                 "--csv",
                 str(prefix),
                 "--only-summary",
@@ -148,13 +168,18 @@ def run_one(kind: str, *, seconds: int, users: int) -> dict:
                 **env,
                 "LOAD_SETUP": json.dumps(setup),
                 "LOAD_LEDGER": str(folder / "ledger.json"),
+                "LOAD_HOSTS": ",".join(hosts) if webs > 1 else "",
             },
             cwd=ROOT,
             check=True,
         )
+        if kind == "cluster":
+            time.sleep(5)  # the worker finishes the refreshes still queued
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
     after = _run_python(env, "count", str(before["last_id"]), str(folder / "ledger.json"))
     stats = _stats(prefix)
     posted = stats["POST administration"]
@@ -178,6 +203,10 @@ def run_one(kind: str, *, seconds: int, users: int) -> dict:
         "stored_not_sent": after["stored_not_sent"],
         "duplicate_submissions": after["duplicate_submissions"],
         "caseload_p99_ms": stats.get("GET caseload", {}).get("p99_ms"),
+        "outcomes_p99_ms": stats.get("GET outcomes", {}).get("p99_ms"),
+        "web_processes": webs,
+        "outcome_refreshes_succeeded": after["outcome_refreshes_succeeded"],
+        "outcome_refreshes_not_succeeded": after["outcome_refreshes_not_succeeded"],
         "submit_p99_ms": posted["p99_ms"],
         "audit_chain_ok": after["audit_ok"],
         "audit_events": after["audit_events"],
@@ -188,11 +217,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], action="append")
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "cluster"], action="append")
     args = parser.parse_args()
     results = [
         run_one(kind, seconds=args.seconds, users=args.users)
-        for kind in (args.database or ["sqlite", "postgresql"])
+        for kind in (args.database or ["sqlite", "postgresql", "cluster"])
     ]
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
@@ -209,11 +238,17 @@ def main() -> int:
             "nothing stored that was not sent": r["stored_not_sent"] == 0,
             "audit chain intact": r["audit_chain_ok"],
         }
+        if r["database"] == "cluster":
+            checks[
+                f"every outcome refresh asked for ran and succeeded "
+                f"({r['outcome_refreshes_succeeded']} did)"
+            ] = r["outcome_refreshes_not_succeeded"] == 0
         ok = ok and all(checks.values())
         print(
             f"{r['database']:<11} {r['users']} users, {r['seconds']} s: {r['requests']} requests, "
             f"{r['throughput_rps']} req/s, p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms "
-            f"(caseload p99 {r['caseload_p99_ms']} ms, submit p99 {r['submit_p99_ms']} ms); "
+            f"(caseload p99 {r['caseload_p99_ms']} ms, outcomes p99 {r['outcomes_p99_ms']} ms, "
+            f"submit p99 {r['submit_p99_ms']} ms); {r['web_processes']} web process(es); "
             f"{r['failures']} failures; {r['submissions_sent']} submissions sent, "
             f"{r['submissions_accepted_in_ledger']} answered 201 before the clock ran out, "
             f"{r['submissions_stored']} stored "

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "milepost.portal",
     "milepost.invites",
     "milepost.reports",
+    "milepost.outcomes",
     "milepost.web",
     "milepost.demo",
 ]
@@ -156,6 +157,17 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DATABASES = {"default": _db}
+# A read replica of the primary (PostgreSQL streaming replication, docs/deployment.md): the
+# outcome reports read from it (milepost/outcomes/routers.py); tests mirror it onto default.
+REPLICA_DATABASE_URL = env_str("REPLICA_DATABASE_URL", "")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            REPLICA_DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0)
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["milepost.outcomes.routers.ReportReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -349,6 +361,8 @@ TASKS = {
 }
 # How often the worker sends due reminders (the task schedules its own next run).
 REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 5, minimum=1)
+# The outcomes dashboard hides any group of fewer people than this (decision 1003).
+OUTCOMES_MINIMUM_CELL = env_int("OUTCOMES_MINIMUM_CELL", 5, minimum=1)
 
 # Demo data (`milepost demo`): the password every demo login shares.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "milepost-demo-2026")

@@ -54,6 +54,7 @@ urlpatterns = [
     path("clients/", include("milepost.invites.clinician_urls")),
     path("clients/", include("milepost.portal.clinician_urls")),
     path("practice/", include("milepost.reports.compliance_urls")),
+    path("practice/", include("milepost.outcomes.urls")),
     path("practice/", include("milepost.interop.practice_urls")),
     path("api/v1/", include("milepost.api.urls")),
     path("account/tokens/", include("milepost.api.token_urls")),

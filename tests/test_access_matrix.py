@@ -82,6 +82,12 @@ EXPECTED_FOR_CLIENT_RECORD: dict[str, object] = {
 # practice admin never reads a clinical record (README; decision 0606).
 EXPECTED_FOR_ROUTE: dict[str, dict[str, object]] = {
     "portability:clinical_archive": {**EXPECTED[Policy.ORG_ADMIN], "erin": FORBIDDEN},
+    # The outcomes dashboard also needs the outcomes.view_practice_outcomes permission, which
+    # no persona holds (decision 1004); tests/outcomes/test_views.py grants it.
+    **{
+        f"outcomes:{name}": {**EXPECTED[Policy.OVERSIGHT], "sam": FORBIDDEN, "erin": FORBIDDEN}
+        for name in ("dashboard", "dashboard_csv", "dashboard_chart", "group", "refresh")
+    },
 }
 
 # Sample values for URL parameters, by name. A new parameter name needs a line here.

@@ -2,7 +2,10 @@
 
 Questionnaire users submit PHQ-9s through the JSON API (as an integration or the portal
 would), each with its own time so that every submission is a distinct record; dashboard
-users sign in once and reload the caseload page. The facts (tokens, client ids, logins)
+users sign in once and reload the caseload page; an outcomes user (the demo supervisor) reads
+the practice outcomes dashboard and now and then asks the worker to rebuild it. With
+LOAD_HOSTS (several web processes, `--cluster`), each user picks one process at random, as a
+proxy without sticky sessions would. The facts (tokens, client ids, logins)
 come from bench/load/setup_data.py through the LOAD_SETUP environment variable.
 """
 
@@ -32,6 +35,28 @@ def _write_ledger(environment: object, **kwargs: object) -> None:
 
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+HOSTS = [h for h in os.environ.get("LOAD_HOSTS", "").split(",") if h]
+
+
+def _pick_host(user: HttpUser) -> None:
+    if HOSTS:
+        user.client.base_url = random.choice(HOSTS)
+        user.host = user.client.base_url
+
+
+def _sign_in(user: HttpUser, email: str) -> None:
+    page = user.client.get("/accounts/login/", name="GET login")
+    token = _CSRF.search(page.text)
+    user.client.post(
+        "/accounts/login/",
+        data={
+            "username": email,
+            "password": SETUP["password"],
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+        },
+        headers={"Referer": f"{user.host}/accounts/login/"},
+        name="POST login",
+    )
 
 
 class QuestionnaireUser(HttpUser):
@@ -39,6 +64,7 @@ class QuestionnaireUser(HttpUser):
     wait_time = between(0.1, 0.5)
 
     def on_start(self) -> None:
+        _pick_host(self)
         account = random.choice(SETUP["tokens"])
         self.token = account["token"]
         self.clients = account["clients"]
@@ -67,21 +93,40 @@ class DashboardUser(HttpUser):
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
-        page = self.client.get("/accounts/login/", name="GET login")
-        token = _CSRF.search(page.text)
-        self.client.post(
-            "/accounts/login/",
-            data={
-                "username": random.choice(SETUP["logins"]),
-                "password": SETUP["password"],
-                "csrfmiddlewaretoken": token.group(1) if token else "",
-            },
-            headers={"Referer": f"{self.host}/accounts/login/"},
-            name="POST login",
-        )
+        _pick_host(self)
+        _sign_in(self, random.choice(SETUP["logins"]))
 
     @task
     def caseload(self) -> None:
         with self.client.get("/clients/", name="GET caseload", catch_response=True) as response:
             if "Caseload" not in response.text:
                 response.failure("not the caseload page (signed out?)")
+
+
+class OutcomesUser(HttpUser):
+    weight = 1
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        _pick_host(self)
+        _sign_in(self, SETUP["outcomes_login"])
+
+    @task(10)
+    def dashboard(self) -> None:
+        group_by = random.choice(["clinician", "instrument", "diagnosis", "period"])
+        with self.client.get(
+            f"/practice/outcomes/?group_by={group_by}", name="GET outcomes", catch_response=True
+        ) as response:
+            if "Outcomes" not in response.text:
+                response.failure("not the outcomes page (signed out?)")
+
+    @task(1)
+    def refresh(self) -> None:
+        page = self.client.get("/practice/outcomes/", name="GET outcomes")
+        token = _CSRF.search(page.text)
+        self.client.post(
+            "/practice/outcomes/refresh/",
+            data={"csrfmiddlewaretoken": token.group(1) if token else ""},
+            headers={"Referer": f"{self.host}/practice/outcomes/"},
+            name="POST outcomes refresh",
+        )

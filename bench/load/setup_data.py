@@ -62,6 +62,18 @@ def count(after_id: int, ledger: str = "") -> int:
     )
     chain = audit_verify()
     matched = _ledger_check(after_id, ledger) if ledger else {}
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = {
+        "outcome_refreshes_succeeded": DBTaskResult.objects.filter(
+            task_path__endswith="refresh_outcomes", status="SUCCESSFUL"
+        ).count(),
+        "outcome_refreshes_not_succeeded": DBTaskResult.objects.filter(
+            task_path__endswith="refresh_outcomes"
+        )
+        .exclude(status="SUCCESSFUL")
+        .count(),
+    }
     print(
         json.dumps(
             {
@@ -71,6 +83,7 @@ def count(after_id: int, ledger: str = "") -> int:
                 "audit_ok": chain.ok,
                 "audit_events": chain.checked,
                 **matched,
+                **tasks,
             }
         )
     )
@@ -114,6 +127,8 @@ def main() -> int:
             {
                 "tokens": tokens,
                 "logins": [u.email for u in clinicians],
+                # The demo supervisor holds the outcomes permission (demo/outcomes.py).
+                "outcomes_login": "sam@demo.milepost.test",
                 "password": settings.DEMO_PASSWORD,
             }
         )

@@ -21,6 +21,7 @@ from milepost.clients.models import Client, Coverage
 from milepost.demo.history import load_history
 from milepost.demo.invites import load_invites, load_staff_invite
 from milepost.demo.notes import load_notes
+from milepost.demo.outcomes import load_outcomes
 from milepost.demo.plans import load_plans
 from milepost.demo.portal_plans import load_portal_plans
 from milepost.demo.portal_questionnaires import load_portal_questionnaires
@@ -290,4 +291,5 @@ def load() -> Organization:
     load_invites(organization, staff["alice"])
     load_staff_invite(organization, staff["erin"])
     load_smart_app(staff["alice"])
+    load_outcomes(organization, staff)
     return organization

@@ -18,7 +18,8 @@ class DemoDataTests:
     def test_it_loads_the_practice_staff_and_four_clients(self):
         data.load()
         organization = Organization.objects.get(name=data.ORGANIZATION_NAME)
-        assert Client.objects.filter(organization=organization).count() == 4
+        current = Client.objects.filter(organization=organization).exclude(status="discharged")
+        assert current.count() == 4
         roles = {u.email.split("@")[0]: u.membership.role for u in User.objects.all()}
         assert roles == {
             "alice": "clinician",
@@ -33,7 +34,8 @@ class DemoDataTests:
         data.load()
         organization = Organization.objects.get(name=data.ORGANIZATION_NAME)
         assert (organization.tax_id, organization.time_zone) == ("12-3456789", "America/New_York")
-        for client in Client.objects.filter(organization=organization):
+        # The discharged past clients (demo/outcomes.py) are there for the outcomes only.
+        for client in Client.objects.filter(organization=organization).exclude(status="discharged"):
             assert client.sex in {"female", "male"}
             assert client.postal_code
             assert Coverage.objects.get(client=client).member_id
@@ -85,6 +87,18 @@ class DemoDataTests:
         response = client.get(reverse("reports:caseload"))
         for name in (b"Whitfield", b"Hale", b"Natarajan", b"Okafor"):
             assert name in response.content
+
+    def test_sam_and_erin_see_the_outcomes_with_alices_figures(self, client):
+        data.load()
+        for key in ("sam", "erin"):
+            client.force_login(User.objects.get(email=f"{key}@{data.DOMAIN}"))
+            response = client.get(reverse("outcomes:dashboard"))
+            assert response.status_code == 200
+            alice = next(r for r in response.context["report"].rows if r.label.startswith("Alice"))
+            assert alice.cases >= 14  # seven past clients on two instruments, and more
+            assert alice.recovery is not None
+            assert alice.reliable_deterioration is not None
+            assert b"Brightwater" not in response.content
 
     def test_the_cli_loads_it_and_prints_the_logins(self, capsys):
         assert main(["demo"]) == 0

@@ -1,0 +1,80 @@
+"""The practice's past clients, so the outcomes dashboard has something to show.
+
+Twelve discharged clients who finished a course of treatment (Alice seven, Bob five), each
+with a first, a middle and a last PHQ-9 and GAD-7 entered through the measures service; their
+outcomes cover recovery, reliable improvement without recovery, no change and one reliable
+deterioration, so every column of the dashboard has a figure. Sam (supervisor) and Erin
+(admin) hold the dashboard's permission; the outcome facts are rebuilt at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from milepost.accounts.models import Organization, User
+from milepost.clients import services as clients
+from milepost.clients.models import Client, ClientStatus
+from milepost.demo.history import answers_for
+from milepost.domain import instruments
+from milepost.measures import services as measures
+from milepost.outcomes.models import Refresh
+from milepost.outcomes.services import outcomes_permission_grant, outcomes_refresh
+
+# (given name, family name, clinician key, PHQ-9 first/middle/last, GAD-7 first/middle/last)
+PAST_CLIENTS: tuple[tuple[str, str, str, tuple[int, int, int], tuple[int, int, int]], ...] = (
+    ("Ana", "Brightwater", "alice", (16, 11, 6), (13, 9, 5)),
+    ("Ben", "Castellan", "alice", (19, 14, 8), (15, 10, 6)),
+    ("Cleo", "Dunmore", "alice", (14, 12, 9), (10, 9, 7)),
+    ("Dev", "Ellery", "alice", (22, 18, 15), (16, 13, 11)),
+    ("Esme", "Fairweather", "alice", (12, 12, 11), (9, 9, 9)),
+    ("Finn", "Galloway", "alice", (17, 10, 4), (14, 8, 3)),
+    ("Gia", "Hartwell", "alice", (11, 14, 18), (8, 11, 13)),
+    ("Hugo", "Ivers", "bob", (15, 10, 7), (12, 8, 6)),
+    ("Isla", "Jernigan", "bob", (20, 15, 12), (17, 13, 10)),
+    ("Jude", "Kestrel", "bob", (13, 9, 5), (11, 7, 4)),
+    ("Kai", "Lockhart", "bob", (18, 16, 16), (14, 14, 13)),
+    ("Lena", "Marchetti", "bob", (10, 7, 3), (9, 6, 3)),
+)
+WEEKS_APART = 6
+
+
+def load_outcomes(organization: Organization, staff: dict[str, User]) -> None:
+    today = timezone.localdate()
+    changed = not Refresh.objects.filter(organization=organization).exists()
+    for index, (given, family, key, phq9, gad7) in enumerate(PAST_CLIENTS):
+        clinician = staff[key]
+        client = Client.objects.filter(
+            organization=organization, given_name=given, family_name=family
+        ).first()
+        if client is None:
+            client = clients.client_create(
+                actor=clinician,
+                given_name=given,
+                family_name=family,
+                date_of_birth=dt.date(1975 + index, 1 + index % 12, 10),
+                referral_reason="Finished a course of treatment last year.",
+            )
+            clients.client_update(actor=clinician, client=client, status=ClientStatus.DISCHARGED)
+        if client.administrations.exists():
+            continue
+        changed = True
+        finished = today - dt.timedelta(days=60 + 14 * index)
+        for code, totals in (("phq9", phq9), ("gad7", gad7)):
+            instrument = instruments.get(code)
+            for step, total in enumerate(totals):
+                day = finished - dt.timedelta(weeks=WEEKS_APART * (len(totals) - 1 - step))
+                pinned = {9: 0} if code == "phq9" else {}
+                measures.administration_submit(
+                    actor=clinician,
+                    client=client,
+                    instrument_code=code,
+                    answers=answers_for(instrument, total, pinned),
+                    administered_at=timezone.make_aware(dt.datetime.combine(day, dt.time(11))),
+                )
+    for key in ("sam", "erin"):
+        if not staff[key].has_perm("outcomes.view_practice_outcomes"):
+            outcomes_permission_grant(actor=None, user=staff[key])
+    if changed:  # loading the demo again changes nothing (tests/demo)
+        outcomes_refresh(organization=organization)

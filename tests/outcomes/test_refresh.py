@@ -1,0 +1,201 @@
+"""The SQL facts agree with the domain, row by row, on a small synthetic practice; and the
+generator draws its outcomes near the published rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from milepost.audit.models import AuditEvent
+from milepost.domain import instruments
+from milepost.domain.outcomes import case_outcome
+from milepost.domain.progress import meets
+from milepost.measures.models import Administration
+from milepost.notes.models import SessionNote
+from milepost.outcomes.models import Case, ClientFacts, Refresh, ReviewDue, TargetDue
+from milepost.outcomes.services import outcomes_refresh
+from milepost.outcomes.synthetic import RECOVERY, RELIABLE_IMPROVEMENT, Size, generate
+from milepost.plans.models import Review, Target, TreatmentPlan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def practice():
+    made = generate(Size(clients=80, administrations=800, goals=240), seed=3)
+    # Edges the generator does not make: an unscorable form and one entered in error.
+    first = Administration.objects.filter(organization=made.organization).earliest("id")
+    Administration.objects.filter(pk=first.pk).update(entered_in_error_at=timezone.now())
+    second = Administration.objects.filter(organization=made.organization).order_by("id")[1]
+    Administration.objects.filter(pk=second.pk).update(total=None)
+    outcomes_refresh(organization=made.organization)
+    return made
+
+
+def _scores(organization):
+    series = defaultdict(list)
+    for a in (
+        Administration.objects.filter(
+            organization=organization, total__isnull=False, entered_in_error_at__isnull=True
+        )
+        .order_by("administered_at", "id")
+        .values("client_id", "instrument_code", "total", "administered_at")
+    ):
+        series[(a["client_id"], a["instrument_code"])].append(a)
+    return series
+
+
+def test_every_case_agrees_with_the_domain(practice):
+    series = _scores(practice.organization)
+    expected = {key: rows for key, rows in series.items() if len(rows) >= 2}
+    cases = {(c.client_id, c.instrument_code): c for c in Case.objects.all()}
+    assert set(cases) == set(expected)
+    for key, rows in expected.items():
+        case = cases[key]
+        outcome = case_outcome(instruments.get(key[1]), rows[0]["total"], rows[-1]["total"])
+        assert case.first_total == rows[0]["total"]
+        assert case.last_total == rows[-1]["total"]
+        assert case.scores == len(rows)
+        assert case.at_caseness_start is outcome.at_caseness_start
+        assert case.recovered is bool(outcome.recovery)
+        assert case.improved is outcome.reliable_improvement
+        assert case.deteriorated is outcome.reliable_deterioration
+        last_day = rows[-1]["administered_at"].date()
+        assert case.period == dt.date(last_day.year, (last_day.month - 1) // 3 * 3 + 1, 1)
+
+
+def test_the_edges_left_out_are_left_out(practice):
+    erroneous = Administration.objects.filter(entered_in_error_at__isnull=False).get()
+    unscorable = Administration.objects.filter(total__isnull=True).get()
+    for left_out in (erroneous, unscorable):
+        scored = Administration.objects.filter(
+            client=left_out.client_id,
+            instrument_code=left_out.instrument_code,
+            total__isnull=False,
+            entered_in_error_at__isnull=True,
+        ).order_by("administered_at", "id")
+        case = Case.objects.filter(
+            client=left_out.client_id, instrument_code=left_out.instrument_code
+        ).first()
+        if scored.count() >= 2:
+            assert case is not None
+            assert case.first_total == scored[0].total
+            assert case.scores == scored.count()
+        else:
+            assert case is None
+
+
+def test_targets_due_are_met_only_by_a_score_on_or_before_the_due_date(practice):
+    today = timezone.localdate()
+    facts = list(TargetDue.objects.all())
+    due = Target.objects.filter(
+        goal__plan__organization=practice.organization, due_date__lte=today
+    ).select_related("goal__plan", "objective__goal__plan")
+    assert len(facts) == due.count() > 0
+    met = 0
+    for target in due:
+        scores = Administration.objects.filter(
+            client=(target.goal or target.objective.goal).plan.client_id,  # type: ignore[union-attr]
+            instrument_code=target.instrument_code,
+            administered_at__date__lte=target.due_date,
+            total__isnull=False,
+            entered_in_error_at__isnull=True,
+        ).values_list("total", flat=True)
+        comparator: Any = target.comparator
+        met += any(meets(s or 0, comparator, target.target_value) for s in scores)
+    assert sum(f.met for f in facts) == met
+    assert 0 < met < len(facts)
+
+
+def test_reviews_on_time_late_and_missing(practice):
+    today = timezone.localdate()
+    plans = TreatmentPlan.objects.filter(
+        organization=practice.organization, review_due_on__lte=today
+    )
+    facts = ReviewDue.objects.all()
+    assert facts.count() == plans.count() > 0
+    on_time = sum(
+        Review.objects.filter(plan=p, held_on__lte=p.review_due_on).exists() for p in plans
+    )
+    assert facts.filter(on_time=True).count() == on_time
+    assert 0 < on_time < plans.count()
+
+
+def test_client_facts_count_scores_and_sessions(practice):
+    facts = {f.client_id: f for f in ClientFacts.objects.all()}
+    assert len(facts) == 80
+    some = next(iter(facts.values()))
+    assert (
+        some.administrations
+        == Administration.objects.filter(
+            client=some.client_id, entered_in_error_at__isnull=True
+        ).count()
+    )
+    assert some.sessions == SessionNote.objects.filter(client=some.client_id).count()
+    first = Administration.objects.filter(
+        client=some.client_id, entered_in_error_at__isnull=True
+    ).earliest("administered_at")
+    expected = (first.administered_at - some.client.created_at).total_seconds() / 86400
+    assert some.days_to_first_measure == pytest.approx(max(expected, 0))
+
+
+def test_a_refresh_replaces_the_facts_and_is_audited(practice):
+    before = Case.objects.count()
+    refresh = outcomes_refresh(organization=practice.organization)
+    assert Case.objects.count() == before == refresh.cases
+    assert Refresh.objects.get(organization=practice.organization).cases == before
+    event = AuditEvent.objects.filter(action="outcomes.refresh").latest("id")
+    assert event.detail["cases"] == before
+
+
+def test_the_generator_draws_near_the_published_rates():
+    made = generate(Size(clients=600, administrations=6000, goals=1200), seed=5)
+    refresh = outcomes_refresh(organization=made.organization)
+    assert refresh.clients == 600
+    today = timezone.localdate()
+    assert not Administration.objects.filter(administered_at__date__gt=today).exists()
+    assert not SessionNote.objects.filter(held_on__gt=today).exists()
+    assert Administration.objects.filter(organization=made.organization).count() == 6000
+    assert Target.objects.filter(goal__plan__organization=made.organization).count() == 1200
+    cases = Case.objects.filter(organization=made.organization)
+    at_start = cases.filter(at_caseness_start=True)
+    recovery = at_start.filter(recovered=True).count() / at_start.count()
+    improvement = cases.filter(improved=True).count() / cases.count()
+    assert recovery == pytest.approx(RECOVERY, abs=0.08)
+    assert improvement == pytest.approx(RELIABLE_IMPROVEMENT, abs=0.08)
+
+
+@pytest.mark.parametrize(
+    ("group_by", "instrument", "since"),
+    [("clinician", "", None), ("diagnosis", "phq9", None), ("period", "gad7", "recent")],
+)
+def test_the_report_sums_the_facts_exactly(practice, group_by, instrument, since):
+    from milepost.outcomes.selectors import GROUP_FIELDS, Filters, practice_report
+
+    cases = Case.objects.filter(organization=practice.organization)
+    start = None
+    if since:
+        start = sorted(set(cases.values_list("period", flat=True)))[-2]
+        cases = cases.filter(period__gte=start)
+    if instrument:
+        cases = cases.filter(instrument_code=instrument)
+    filters = Filters(group_by=group_by, instrument=instrument, since=start)
+    with override_settings(OUTCOMES_MINIMUM_CELL=1):
+        report = practice_report(practice.organization, filters)
+    field = GROUP_FIELDS[group_by]
+    expected: dict[object, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for case in cases:
+        counts = expected[getattr(case, field)]
+        counts[0] += 1
+        counts[1] += case.improved
+        counts[2] += case.deteriorated
+    assert report.total.cases == sum(c[0] for c in expected.values())
+    shown = {r.cases for r in report.rows if r.cases}
+    assert shown == {c[0] for c in expected.values()}
+    improved = sum(c[1] for c in expected.values())
+    assert report.total.reliable_improvement == pytest.approx(100 * improved / cases.count())
