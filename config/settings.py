@@ -115,6 +115,21 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_EXPIRE_SECONDS": 8 * 3600,
     "ROTATE_REFRESH_TOKEN": True,
     "REQUEST_APPROVAL_PROMPT": "force",
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: no implicit or password grant, S256
+    # PKCE only, tokens only in the Authorization header, hashed at rest, refresh tokens
+    # rotated, the issuer in every authorisation response, safe redirect URI schemes.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    # Behind HTTPS, apps must return to https; without it (development, the demo's loopback
+    # app), http is allowed too and the toolkit only warns.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if env_bool("HTTPS", False) else ["https", "http"],
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": env_bool("HTTPS", False),
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
 }
 # The toolkit's own models, named so that migrations referring to them resolve.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
