@@ -508,15 +508,17 @@ def _sent_number(answer: Mapping[str, Any]) -> float | None:
 
 
 _PARTIAL_DATE = re.compile(r"[0-9]{4}(-[0-9]{2})?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _when(resource: Mapping[str, Any], name: str, zone: dt.tzinfo) -> dt.datetime:
     raw = resource.get(name)
     if not isinstance(raw, str) or not raw:
         raise _EntryProblem(name, "is missing: say when the questionnaire was completed")
-    moment = dateparse.parse_datetime(raw)
+    # A date alone first: Python reads "2026-03-02" as a datetime too, at midnight, naive.
+    moment = None if _DATE.fullmatch(raw) else dateparse.parse_datetime(raw)
     if moment is None:
-        day = dateparse.parse_date(raw)
+        day = dateparse.parse_date(raw) if _DATE.fullmatch(raw) else None
         if day is None:
             if _PARTIAL_DATE.fullmatch(raw):
                 precision = "a month" if "-" in raw else "a year"
@@ -1108,8 +1110,15 @@ def _read(
         try:
             validate_resource(resource)
         except InvalidResource as error:
-            errors.append(EntryError(index, error.field, error.message, kind))
-            continue
+            if kind != "Questionnaire":
+                errors.append(EntryError(index, error.field, error.message, kind))
+                continue
+            # A form definition is only read to understand the responses, never kept:
+            # published ones (LHC-Forms' PHQ-9) break R4's id pattern in expression names.
+            result.warnings.append(
+                f"entry {index} (Questionnaire): {error.field}: {error.message}; it is not "
+                "kept, only used to read the responses that name it"
+            )
         except (RecursionError, ValueError) as error:
             errors.append(EntryError(index, "", _unreadable(error), kind))
             continue
