@@ -72,6 +72,13 @@ class MismatchConfirmForm(forms.Form):
     )
 
 
+class JobConfirmForm(forms.Form):
+    """The same confirmation for a background import: the job keeps the file."""
+
+    confirm = MismatchConfirmForm.base_fields["confirm"]
+    reason = MismatchConfirmForm.base_fields["reason"]
+
+
 class ArchiveForm(forms.Form):
     """Exporting the practice is re-authenticated, as signing a plan is.
 

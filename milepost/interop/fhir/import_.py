@@ -210,6 +210,37 @@ class ImportResult:
             "skipped": len(self.skipped),
         }
 
+    def summary(self, zone: dt.tzinfo = dt.UTC) -> dict[str, Any]:
+        """Everything the result page shows, as JSON (kept on a background import's job).
+
+        `zone` is the practice's: each saved administration's time is shown in it.
+        """
+        return {
+            **self.as_dict(),
+            "skipped": [{"entry": index, "why": why} for index, why in self.skipped],
+            "saved": [
+                {
+                    "entry": s.entry,
+                    "instrument": s.instrument,
+                    "short_name": s.short_name,
+                    "total": s.total,
+                    "authored": s.authored.isoformat(),
+                    "when": s.authored.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                    "administration": s.administration,
+                    "replaced": s.replaced,
+                    "sent_total": s.sent_total,
+                    "total_differs": s.total_differs,
+                    "members": list(s.members),
+                }
+                for s in self.saved
+            ],
+            "warnings": list(self.warnings),
+            "patient_name": self.patient_name,
+            "patient_birth_date": self.patient_birth_date,
+            "patient_named": self.patient_named,
+            "mismatch_fields": list(self.mismatch_fields),
+        }
+
     def as_json(self) -> dict[str, Any]:
         """What was saved, skipped and refused (`milepost fhir import --json`)."""
         return {
@@ -1247,6 +1278,9 @@ def bundle_import(
             raise PatientMismatch(match, result)
         reason = _mismatch_reason(mismatch_reason)
         result.mismatch_fields = match.fields
+    if progress is not None:
+        # Said before the transaction: what happens inside it is seen by others at the end.
+        progress("saving", 0, len(responses))
     return _save(
         actor,
         client,
@@ -1283,7 +1317,7 @@ def _save(
     existing = {_key(a.instrument_code, a.administered_at, a.answers) for a in counting}
     by_sender = {(a.sender_system, a.sender_id): a for a in counting if a.sender_id}
     for done, response in enumerate(responses):
-        if progress is not None and done % 100 == 0:
+        if progress is not None and done and done % 100 == 0:
             progress("saving", done, len(responses))
         earlier = by_sender.get(response.sender) if response.sender else None
         if isinstance(response, _Withdrawal):
