@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from milepost.accounts.policies import Policy
 from tests.base import PERSONA_NAMES, Personas, dana_note, dana_plan, dana_target
+from tests.interop.job_helpers import dana_import_job
 from tests.portal.questionnaire_helpers import dana_assignment
 from tests.portal_fixtures import (
     dana_change_request,
@@ -82,6 +83,8 @@ EXPECTED_FOR_CLIENT_RECORD: dict[str, object] = {
 # practice admin never reads a clinical record (README; decision 0606).
 EXPECTED_FOR_ROUTE: dict[str, dict[str, object]] = {
     "portability:clinical_archive": {**EXPECTED[Policy.ORG_ADMIN], "erin": FORBIDDEN},
+    # A background import's page is for the clinician who uploaded the file only.
+    "interop:client_fhir_import_job": {"bob": HIDDEN, "sam": HIDDEN},
 }
 
 # Sample values for URL parameters, by name. A new parameter name needs a line here.
@@ -108,6 +111,7 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "log_entry_id": lambda p: dana_log_entry(p).public_id,
     "journal_entry_id": lambda p: dana_journal_entry(p).public_id,
     "change_request_id": lambda p: dana_change_request(p).public_id,
+    "job_id": lambda p: dana_import_job(p).public_id,
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),

@@ -364,3 +364,34 @@ class TestDates:
         (error,) = caught.value.errors
         assert (error.index, error.field) == (1, "authored")
         assert says in error.message
+
+
+class TestPcoGad7:
+    """The HL7 PCO IG's GAD-7 form: linkIds that are not LOINC codes ("57541"), the LOINC
+    item codes in item.code, and item 2's answer LA18938-3 "More days than not"."""
+
+    def test_a_response_to_it_imports_through_the_form(self, elsewhere):  # noqa: F811
+        clinician, client = elsewhere
+        form = json.loads((FIXTURES / "pco" / "Questionnaire-GAD7.json").read_text("utf-8"))
+        chosen = [1, 2, 0, 3, 0, 1, 0]  # the option chosen for each item, in order
+        response = {
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "questionnaire": form["url"],
+            "authored": "2026-03-02T10:00:00+00:00",
+            "item": [
+                {
+                    "linkId": item["linkId"],
+                    "answer": [{"valueCoding": item["answerOption"][n]["valueCoding"]}],
+                }
+                for item, n in zip(form["item"][:7], chosen, strict=True)
+            ]
+            + [{"linkId": "58628", "answer": [{"valueDecimal": 7}]}],
+        }
+        assert response["item"][1]["answer"][0]["valueCoding"]["code"] == "LA18938-3"
+        result = bundle_import(clinician, client, bundle_of(form, response))
+        administration = only_administration(client)
+        assert administration.instrument_code == "gad7"
+        assert list(administration.answers) == chosen
+        assert administration.total == 7
+        assert "used to read" in dict(result.skipped)[0]
