@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,11 +24,30 @@ from milepost.measures.models import Administration, AlertAction, Assignment, Ri
 _CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
+# (actor pk, client pk) whose access `checked_once` has checked for this block of work.
+_CHECKED: ContextVar[tuple[int, int] | None] = ContextVar("measures_checked", default=None)
+
+
+@contextmanager
+def checked_once(actor: User, client: Client) -> Iterator[None]:
+    """Check once that `actor` may enter measures for `client`, for many submits in one
+    transaction (a FHIR import of thousands of responses, the client's row locked): inside
+    the block, `administration_submit` for the same actor and client does not ask again."""
+    _check_actor(actor, client, Source.IMPORT)
+    token = _CHECKED.set((actor.pk, client.pk))
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
 def _check_actor(actor: User, client: Client, source: str) -> None:
     """Clinicians and supervisors enter measures; a client enters only their own, in the portal.
 
     `client` must already have been fetched for `actor` through clients.access.
     """
+    if source != Source.PORTAL and _CHECKED.get() == (actor.pk, client.pk):
+        return
     if source == Source.PORTAL:
         require_membership(actor, Role.CLIENT)
         if client.portal_user_id != actor.pk:

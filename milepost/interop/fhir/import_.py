@@ -1313,6 +1313,42 @@ def _save(
     # Two uploads of one Bundle at once: the second waits here until the first commits,
     # then finds its administrations already recorded (duplicates), so it saves none.
     Client.objects.select_for_update().get(pk=client.pk)
+    with measures.checked_once(actor, client):
+        _save_all(actor, client, responses, result, progress)
+    if progress is not None:
+        progress("saving", len(responses), len(responses))
+    result.skipped.sort(key=lambda s: s[0])
+    audit_record(
+        action="client.import_fhir",
+        actor=actor,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={
+            **result.as_dict(),
+            "entries": entries,
+            "patient": (
+                "confirmed_mismatch"
+                if result.mismatch_fields
+                else ("matched" if result.patient_named else "none")
+            ),
+            **(
+                {"mismatch_fields": result.mismatch_fields, "mismatch_reason": reason}
+                if result.mismatch_fields
+                else {}
+            ),
+        },
+    )
+    return result
+
+
+def _save_all(
+    actor: User,
+    client: Client,
+    responses: list[_Response | _Withdrawal],
+    result: ImportResult,
+    progress: Progress | None,
+) -> None:
     counting = [a for a in administrations_for_client(actor, client) if a.counts]
     existing = {_key(a.instrument_code, a.administered_at, a.answers) for a in counting}
     by_sender = {(a.sender_system, a.sender_id): a for a in counting if a.sender_id}
@@ -1374,31 +1410,6 @@ def _save(
             by_sender[response.sender] = administration
         existing.add(response.key)
         _saved(response, administration, earlier, result)
-    if progress is not None:
-        progress("saving", len(responses), len(responses))
-    result.skipped.sort(key=lambda s: s[0])
-    audit_record(
-        action="client.import_fhir",
-        actor=actor,
-        client=client,
-        object_type="client",
-        object_id=client.public_id,
-        detail={
-            **result.as_dict(),
-            "entries": entries,
-            "patient": (
-                "confirmed_mismatch"
-                if result.mismatch_fields
-                else ("matched" if result.patient_named else "none")
-            ),
-            **(
-                {"mismatch_fields": result.mismatch_fields, "mismatch_reason": reason}
-                if result.mismatch_fields
-                else {}
-            ),
-        },
-    )
-    return result
 
 
 def _withdraw(
