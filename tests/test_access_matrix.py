@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from milepost.accounts.policies import Policy
 from tests.base import PERSONA_NAMES, Personas, dana_note, dana_plan, dana_target
+from tests.interop.job_helpers import dana_import_job
 from tests.portal.questionnaire_helpers import dana_assignment
 from tests.portal_fixtures import (
     dana_change_request,
@@ -88,6 +89,8 @@ EXPECTED_FOR_ROUTE: dict[str, dict[str, object]] = {
         f"outcomes:{name}": {**EXPECTED[Policy.OVERSIGHT], "sam": FORBIDDEN, "erin": FORBIDDEN}
         for name in ("dashboard", "dashboard_csv", "dashboard_chart", "group", "refresh")
     },
+    # A background import's page is for the clinician who uploaded the file only.
+    "interop:client_fhir_import_job": {"bob": HIDDEN, "sam": HIDDEN},
 }
 
 # Sample values for URL parameters, by name. A new parameter name needs a line here.
@@ -118,6 +121,7 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     # The FHIR API (bearer tokens: every persona's session answers 401 there).
     "resource_type": lambda p: "Patient",
     "resource_id": lambda p: p.dana_client.public_id,
+    "job_id": lambda p: dana_import_job(p).public_id,
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),

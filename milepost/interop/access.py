@@ -23,12 +23,14 @@ from typing import cast
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
 
 from milepost.accounts import mfa
 from milepost.accounts.access import require_membership
 from milepost.accounts.models import Membership, Organization, Role, Supervision, User
 from milepost.audit.services import audit_record
 from milepost.clients.models import Client
+from milepost.interop.models import ImportJob
 from milepost.measures.models import Administration, RiskAlert
 from milepost.notes.access import notes_for_client
 from milepost.notes.models import SessionNote
@@ -329,3 +331,22 @@ def practice_summary_for_admin(user: User) -> PracticeSummary:
         supervisions=supervisions,
         counts=counts,
     )
+
+
+def import_job_for_user(user: User, client: Client, job_public_id: str) -> ImportJob:
+    """A background import of `client` (already fetched for `user`) that `user` started;
+    404 otherwise. Its result names the client's administrations: an audited read."""
+    job = ImportJob.objects.filter(
+        client=client, user=user, public_id=str(job_public_id)[:40]
+    ).first()
+    if job is None:
+        raise Http404
+    audit_record(
+        action="client.import_fhir_view",
+        actor=user,
+        client=client,
+        object_type="import_job",
+        object_id=job.public_id,
+        detail={"status": job.status},
+    )
+    return job

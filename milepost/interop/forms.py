@@ -15,8 +15,9 @@ class BundleUploadForm(forms.Form):
     bundle = forms.FileField(
         label="FHIR Bundle (.json)",
         help_text=(
-            "A Bundle of QuestionnaireResponses and/or Observations, e.g. exported from "
-            f"another system or from Milepost; at most {MAX_BUNDLE_BYTES // (1024 * 1024)} MB."
+            "A Bundle of QuestionnaireResponses and/or Observations (or one of them on its "
+            "own), e.g. exported from another system or from Milepost; at most "
+            f"{MAX_BUNDLE_BYTES // (1024 * 1024)} MB."
         ),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".json,application/json,application/fhir+json"}
@@ -70,6 +71,13 @@ class MismatchConfirmForm(forms.Form):
             "date. It is kept on the audit trail."
         ),
     )
+
+
+class JobConfirmForm(forms.Form):
+    """The same confirmation for a background import: the job keeps the file."""
+
+    confirm = MismatchConfirmForm.base_fields["confirm"]
+    reason = MismatchConfirmForm.base_fields["reason"]
 
 
 class ArchiveForm(forms.Form):

@@ -13,9 +13,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from milepost.accounts import mfa
 from milepost.accounts.access import is_records_custodian, practice_custodians
@@ -28,6 +28,7 @@ from milepost.clients.models import Client
 from milepost.interop.access import (
     CLINICAL,
     NON_CLINICAL,
+    import_job_for_user,
     organization_records_for_admin,
     practice_summary_for_admin,
 )
@@ -35,11 +36,24 @@ from milepost.interop.fhir import export
 from milepost.interop.fhir.export import client_bundle
 from milepost.interop.fhir.import_ import (
     BundleImportError,
+    ImportResult,
     PatientMismatch,
     bundle_import,
     bundle_patient_check,
+    practice_zone,
 )
-from milepost.interop.forms import ArchiveForm, BundleUploadForm, MismatchConfirmForm
+from milepost.interop.forms import (
+    ArchiveForm,
+    BundleUploadForm,
+    JobConfirmForm,
+    MismatchConfirmForm,
+)
+from milepost.interop.jobs import (
+    BACKGROUND_BYTES,
+    import_job_confirm,
+    import_job_start,
+    runs_in_background,
+)
 from milepost.interop.pending import PENDING_MINUTES, pending_drop, pending_keep, pending_take
 from milepost.interop.portability import (
     archive_file_name,
@@ -146,8 +160,13 @@ def _import_page(
     page: dict[str, Any] = {}
     if posting and form.is_valid():
         content = form.cleaned_data["bundle"]
+        if runs_in_background(content):
+            # The request never waits for a large import: the worker runs it.
+            pending_drop(session=request.session, user=user, client=client)
+            job = import_job_start(actor=user, client=client, content=content)
+            return redirect("interop:client_fhir_import_job", client.public_id, job.public_id)
         try:
-            page["result"] = bundle_import(user, client, content)
+            page["result"] = _shown(client, bundle_import(user, client, content))
         except BundleImportError as error:
             _show_errors(form, error)
         except PatientMismatch as mismatch:
@@ -189,7 +208,7 @@ def _confirm_page(request: SignedInRequest, client: Client) -> HttpResponse:
             return _render(request, client, BundleUploadForm.refusing(*_problems(error)))
         else:
             pending_drop(session=request.session, user=user, client=client)
-            return _render(request, client, BundleUploadForm(), result=result)
+            return _render(request, client, BundleUploadForm(), result=_shown(client, result))
     # Asked again: the differences as the kept file gives them.
     match, facts = bundle_patient_check(client, content)
     return _render(
@@ -214,13 +233,56 @@ def _show_errors(form: BundleUploadForm, error: BundleImportError) -> None:
         form.add_error("bundle", message)
 
 
+def _shown(client: Client, result: ImportResult) -> dict[str, Any]:
+    return result.summary(practice_zone(client))
+
+
 def _render(
     request: SignedInRequest, client: Client, form: BundleUploadForm, **page: Any
 ) -> HttpResponse:
     return render(
         request,
         "interop/import.html",
-        {"client": client, "form": form, "pending_minutes": PENDING_MINUTES, **page},
+        {
+            "client": client,
+            "form": form,
+            "pending_minutes": PENDING_MINUTES,
+            "background_kb": BACKGROUND_BYTES // 1024,
+            **page,
+        },
+    )
+
+
+# How often the progress page of a background import reloads itself, in seconds.
+REFRESH_SECONDS = 2
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@policy(Policy.CLINICAL)
+def client_fhir_import_job(
+    request: SignedInRequest, client_id: str, job_id: str
+) -> HttpResponseBase:
+    """A background import: its progress while it runs (the page reloads itself), then
+    what was saved, skipped and refused; held, the confirmation its patient needs."""
+    user = request.user
+    client = client_get_for_user(user, client_id, purpose="import")
+    job = import_job_for_user(user, client, job_id)
+    confirm_form = JobConfirmForm()
+    if request.method == "POST":
+        confirm_form = JobConfirmForm(request.POST)
+        if confirm_form.is_valid():
+            import_job_confirm(actor=user, job=job, reason=confirm_form.cleaned_data["reason"])
+            return redirect("interop:client_fhir_import_job", client.public_id, job.public_id)
+    return render(
+        request,
+        "interop/import_job.html",
+        {
+            "client": client,
+            "job": job,
+            "result": job.result if job.status in ("done", "mismatch") else None,
+            "confirm_form": confirm_form,
+            "refresh": REFRESH_SECONDS if job.running else 0,
+        },
     )
 
 

@@ -61,10 +61,25 @@ class Administration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     entered_in_error_at = models.DateTimeField(null=True, blank=True)
     entered_in_error_reason = models.CharField(max_length=300, blank=True)
+    # An imported administration keeps the sending system's identifier of it (its
+    # `identifier`, or its `meta.source` and id), so a re-send is recognised: an amended one
+    # replaces this one, an entered-in-error one withdraws it (decision 0900).
+    sender_system = models.CharField(max_length=255, blank=True)
+    sender_id = models.CharField(max_length=255, blank=True)
+    # The administration that replaced this one (an amended re-send); this one is then
+    # entered in error, and kept.
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
 
     class Meta:
         ordering = ["administered_at", "id"]
-        indexes = [models.Index(fields=["client", "instrument_code", "administered_at"])]
+        indexes = [
+            models.Index(fields=["client", "instrument_code", "administered_at"]),
+            models.Index(
+                fields=["client", "sender_system", "sender_id"], name="administration_sender"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument_code} {self.total} on {self.administered_at:%Y-%m-%d}"

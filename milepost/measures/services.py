@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,11 +24,30 @@ from milepost.measures.models import Administration, AlertAction, Assignment, Ri
 _CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
+# (actor pk, client pk) whose access `checked_once` has checked for this block of work.
+_CHECKED: ContextVar[tuple[int, int] | None] = ContextVar("measures_checked", default=None)
+
+
+@contextmanager
+def checked_once(actor: User, client: Client) -> Iterator[None]:
+    """Check once that `actor` may enter measures for `client`, for many submits in one
+    transaction (a FHIR import of thousands of responses, the client's row locked): inside
+    the block, `administration_submit` for the same actor and client does not ask again."""
+    _check_actor(actor, client, Source.IMPORT)
+    token = _CHECKED.set((actor.pk, client.pk))
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
 def _check_actor(actor: User, client: Client, source: str) -> None:
     """Clinicians and supervisors enter measures; a client enters only their own, in the portal.
 
     `client` must already have been fetched for `actor` through clients.access.
     """
+    if source != Source.PORTAL and _CHECKED.get() == (actor.pk, client.pk):
+        return
     if source == Source.PORTAL:
         require_membership(actor, Role.CLIENT)
         if client.portal_user_id != actor.pk:
@@ -50,11 +71,14 @@ def administration_submit(
     administered_at: dt.datetime | None = None,
     source: str = Source.CLINICIAN,
     assignment: Assignment | None = None,
+    sender: tuple[str, str] | None = None,
 ) -> Administration:
     """Validate, score and store one completed questionnaire; raise alerts for urgent flags.
 
     Invalid answers raise ValidationError naming the item (`item_3`); nothing is saved.
     `assignment` is the portal assignment the answers complete (portal/questionnaires.py).
+    `sender` is an imported administration's identifier at the system that sent it
+    (system, value), kept so that a re-send is recognised (interop/fhir/import_.py).
     """
     _check_actor(actor, client, source)
     try:
@@ -100,6 +124,8 @@ def administration_submit(
         entered_by=actor,
         source=source,
         assignment=assignment,
+        sender_system=sender[0] if sender else "",
+        sender_id=sender[1] if sender else "",
     )
     audit_record(
         action="administration.create",
@@ -216,9 +242,17 @@ def _note_final_answer(
 
 @transaction.atomic
 def administration_mark_entered_in_error(
-    *, actor: User, administration: Administration, reason: str
+    *,
+    actor: User,
+    administration: Administration,
+    reason: str,
+    replaced_by: Administration | None = None,
 ) -> Administration:
-    """Take a mistaken administration out of charts and statistics. It is never deleted."""
+    """Take a mistaken administration out of charts and statistics. It is never deleted.
+
+    `replaced_by` is the administration that replaces it (an amended re-send of an import),
+    kept as its history.
+    """
     require_membership(actor, Role.CLINICIAN, Role.SUPERVISOR)
     require_client_in_reach(actor, administration.client)
     reason = reason.strip()
@@ -227,15 +261,23 @@ def administration_mark_entered_in_error(
     administration = Administration.objects.select_for_update().get(pk=administration.pk)
     if administration.entered_in_error_at is not None:
         raise ValidationError({"reason": "This entry is already marked as entered in error."})
+    if replaced_by is not None and (
+        replaced_by.client_id != administration.client_id or replaced_by.pk == administration.pk
+    ):
+        raise ValidationError({"replaced_by": "The replacement is not this client's."})
     administration.entered_in_error_at = timezone.now()
     administration.entered_in_error_reason = reason[:300]
-    administration.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
+    administration.replaced_by = replaced_by
+    administration.save(
+        update_fields=["entered_in_error_at", "entered_in_error_reason", "replaced_by"]
+    )
     audit_record(
         action="administration.entered_in_error",
         actor=actor,
         client=administration.client,
         object_type="administration",
         object_id=administration.public_id,
+        detail={"replaced_by": replaced_by.public_id} if replaced_by is not None else {},
     )
     return administration
 

@@ -196,10 +196,11 @@ class ErrorTests:
         assert "not JSON" in error.message
         assert "line 1" in error.message
 
-    def test_not_a_bundle(self, elsewhere):
-        (error,) = self._fails(elsewhere, json.dumps(phq9_response([0] * 9)))
+    def test_not_a_bundle_nor_a_response(self, elsewhere):
+        (error,) = self._fails(elsewhere, json.dumps(patient("a", "Moved")))
         assert error.field == "resourceType"
-        assert "'QuestionnaireResponse'" in error.message
+        assert "'Patient'" in error.message
+        assert "QuestionnaireResponse" in error.message
 
     def test_an_unknown_resource_type_in_an_entry(self, elsewhere):
         errors = self._fails(elsewhere, bundle_of(phq9_response([0] * 9), {"resourceType": "Nope"}))
@@ -382,11 +383,28 @@ class SubjectTests:
         assert (error.index, error.field) == (3, "subject")
 
     def test_a_subject_that_is_not_a_patient_of_the_bundle_is_refused(self, elsewhere):
-        (error,) = self._fails(
-            elsewhere, bundle_of(about(phq9_response([0] * 9), "Patient/someone-else"))
+        bundle = bundle_of(
+            patient("a", "Moved"), about(phq9_response([0] * 9), "Patient/someone-else")
         )
-        assert (error.index, error.field) == (0, "subject")
+        (error,) = self._fails(elsewhere, bundle)
+        assert (error.index, error.field) == (1, "subject")
         assert "someone-else" in error.message
+
+    def test_without_patients_a_subject_reference_is_kept_and_said(self, elsewhere):
+        clinician, client = elsewhere
+        result = bundle_import(
+            clinician, client, bundle_of(about(phq9_response([0] * 9), "Patient/example"))
+        )
+        assert result.created == 1
+        assert not result.patient_named
+        assert "'Patient/example'" in result.warnings[-1]
+
+    def test_without_patients_two_subject_references_are_two_patients(self, elsewhere):
+        first = about(phq9_response([0] * 9), "Patient/example")
+        second = about(phq9_response([1] * 9, authored="2026-03-09T10:00:00+00:00"), "Patient/b")
+        (error,) = self._fails(elsewhere, bundle_of(first, second))
+        assert (error.index, error.field) == (1, "subject")
+        assert "one patient" in error.message
 
     def test_the_subject_may_be_the_full_url_or_absent(self, elsewhere):
         clinician, client = elsewhere

@@ -445,7 +445,7 @@ class HostileInputTests:
         from tests.test_hostile_input import FIELDS, HOSTILE, WHO
 
         routes = [r for r in project_routes() if r.namespace in ("interop", "portability")]
-        assert len(routes) == 4
+        assert len(routes) == 5
         for route in routes:
             url = _url(route, personas)
             for name in WHO:

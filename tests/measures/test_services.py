@@ -193,3 +193,24 @@ class RiskAlertAcknowledgeTests:
             services.risk_alert_acknowledge(
                 actor=personas.erin, alert=personas.dana_alert, action="session", note="x"
             )
+
+
+@pytest.mark.django_db
+class CheckedOnceTests:
+    """A FHIR import checks access once for thousands of submits, for its actor and client
+    only."""
+
+    def test_someone_off_the_care_team_is_refused_at_once(self, personas):
+        with (
+            pytest.raises(PermissionDenied),
+            services.checked_once(personas.charlie, personas.dana_client),
+        ):
+            pytest.fail("the block must not run")
+
+    def test_inside_the_block_another_actor_is_still_checked(self, personas):
+        with services.checked_once(personas.alice, personas.dana_client):
+            assert _submit(personas, CALM_PHQ9).total == 5
+            with pytest.raises(PermissionDenied):
+                _submit(personas, CALM_PHQ9, actor=personas.charlie)
+        with pytest.raises(PermissionDenied):
+            _submit(personas, CALM_PHQ9, actor=personas.charlie)
