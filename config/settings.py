@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "milepost.api",
     "milepost.portal",
     "milepost.invites",
+    "milepost.directory",
     "milepost.reports",
     "milepost.web",
     "milepost.demo",

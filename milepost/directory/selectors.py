@@ -1,0 +1,265 @@
+"""The public search: the hard rules as indexed SQL, then the domain's ranking.
+
+Hard rules (SQL): the practice and the clinician opted in, the account is active, the
+listing was confirmed within `hidden_after_days`, and the clinician holds an unexpired
+licence in the person's state (telehealth is only ever offered where licensed, because
+every result must be licensed in the state the person is in). In person within a distance:
+a bounding box on the indexed office point, then the exact distance. Each filter on a
+controlled list is an EXISTS on the facet index.
+
+Nothing here reads client records: the caseload is a count of active clients per clinician.
+Nothing here writes, logs or caches the person's words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from milepost.clients.models import CareTeamMember, ClientStatus
+from milepost.directory.models import Facet, FacetKind, Licence, Profile
+from milepost.domain.directory import geo, matching, ranking
+from milepost.domain.directory.rules import rules
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Search:
+    state: str
+    zip_code: str = ""
+    miles: int | None = None
+    fmt: str = ""  # "in-person", "telehealth" or ""
+    insurance: str = ""
+    focus: str = ""
+    modality: str = ""
+    language: str = ""
+    age_group: str = ""
+    fee: int | None = None  # the most the person can pay per session
+    text: str = ""  # the person's own words: read, never kept
+
+
+@dataclass(frozen=True)
+class Result:
+    match: ranking.Match
+    profile: dict[str, Any]
+    states: tuple[str, ...]
+    confirmed_on: dt.date | None
+
+
+def caseload() -> Subquery:
+    """Active clients for whom the listing's clinician is the primary clinician."""
+    return Subquery(
+        CareTeamMember.objects.filter(
+            clinician=OuterRef("clinician_id"), is_primary=True, client__status=ClientStatus.ACTIVE
+        )
+        .values("clinician")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def caseload_of(profile: Profile) -> int:
+    return CareTeamMember.objects.filter(
+        clinician_id=profile.clinician_id, is_primary=True, client__status=ClientStatus.ACTIVE
+    ).count()
+
+
+def visible(today: dt.date | None = None) -> QuerySet[Profile]:
+    """Listings anyone may see, in any state."""
+    today = today or timezone.localdate()
+    oldest = timezone.now() - dt.timedelta(days=rules().hidden_after_days + 1)
+    return Profile.objects.filter(
+        listed=True,
+        organization__directory__listed=True,
+        clinician__is_active=True,
+        confirmed_at__gte=oldest,
+    )
+
+
+def licensed_in(state: str, today: dt.date) -> Exists:
+    return Exists(
+        Licence.objects.filter(profile=OuterRef("pk"), state=state, expires_on__gte=today)
+    )
+
+
+def _facet(kind: str, value: str) -> Exists:
+    return Exists(Facet.objects.filter(profile=OuterRef("pk"), kind=kind, value=value))
+
+
+def _text_rank(qs: QuerySet[Profile], text: str) -> QuerySet[Profile]:
+    if connection.vendor == "postgresql" and text.strip():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return qs.annotate(
+            text_rank=SearchRank(SearchVector("search_text", config="english"), query)
+        )
+    # SQLite (the embedded default): the words are matched through the concept map and the
+    # library (matching.read) alone; full-text rank is PostgreSQL's.
+    return qs.annotate(text_rank=Value(0.0))
+
+
+def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
+    today = today or timezone.localdate()
+    qs = visible(today).filter(licensed_in(params.state, today))
+    point = geo.place(params.zip_code) if params.zip_code else None
+    near = Q()
+    if point is not None and params.miles:
+        lat0, lat1, lon0, lon1 = geo.bounding_box(point.lat, point.lon, params.miles)
+        near = Q(
+            in_person=True,
+            office_lat__gte=lat0,
+            office_lat__lte=lat1,
+            office_lon__gte=lon0,
+            office_lon__lte=lon1,
+        )
+    if params.fmt == "in-person":
+        qs = qs.filter(Q(in_person=True) & near)
+    elif params.fmt == "telehealth":
+        qs = qs.filter(telehealth=True)
+    elif point is not None and params.miles:
+        qs = qs.filter(near | Q(telehealth=True))
+    for kind, value in (
+        (FacetKind.PAYER, params.insurance),
+        (FacetKind.FOCUS, params.focus),
+        (FacetKind.MODALITY, params.modality),
+        (FacetKind.LANGUAGE, params.language),
+        (FacetKind.AGE, params.age_group),
+    ):
+        if value:
+            qs = qs.filter(_facet(kind, value))
+    if params.fee is not None:
+        qs = qs.filter(Q(fee_min__lte=params.fee) | Q(sliding_scale=True) | Q(fee_min=None))
+    qs = _text_rank(qs.annotate(caseload=Coalesce(caseload(), 0)), params.text)
+    rows = _rows(qs)
+    tags: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    ids = [r["pk"] for r in rows]
+    for chunk in range(0, len(ids), 2000):
+        for pid, facet_kind, value in Facet.objects.filter(
+            profile_id__in=ids[chunk : chunk + 2000],
+            kind__in=(FacetKind.FOCUS, FacetKind.MODALITY),
+        ).values_list("profile_id", "kind", "value"):
+            tags[pid][facet_kind].add(value)
+    reading = matching.read(params.text)
+    query = ranking.Query(
+        state=params.state,
+        fmt=params.fmt,
+        insurance=params.insurance,
+        focus=params.focus,
+        modality=params.modality,
+    )
+    candidates: list[ranking.Candidate] = []
+    by_key: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        distance = None
+        if point is not None and r["in_person"] and r["office_lat"] is not None:
+            distance = geo.miles(point.lat, point.lon, r["office_lat"], r["office_lon"])
+            if params.miles and distance > params.miles:
+                if params.fmt == "in-person" or not r["telehealth"]:
+                    continue
+                distance = None  # reachable by telehealth only
+        confirmed = timezone.localdate(r["confirmed_at"]) if r["confirmed_at"] else None
+        candidates.append(
+            ranking.Candidate(
+                key=r["public_id"],
+                name=r["display_name"],
+                states=(),
+                focus_areas=frozenset(tags[r["pk"]][FacetKind.FOCUS]),
+                modalities=frozenset(tags[r["pk"]][FacetKind.MODALITY]),
+                payers=frozenset(),
+                in_person=r["in_person"],
+                telehealth=r["telehealth"],
+                confirmed_on=confirmed,
+                capacity=r["capacity"],
+                caseload=r["caseload"],
+                next_opening=r["next_opening"],
+                distance=distance,
+                text_rank=float(r["text_rank"] or 0.0),
+            )
+        )
+        by_key[r["public_id"]] = r
+    matches = ranking.rank(candidates, query, reading, today=today)[:PAGE_SIZE]
+    states = licence_states([by_key[m.candidate.key]["pk"] for m in matches], today)
+    return [
+        Result(
+            m,
+            by_key[m.candidate.key],
+            states.get(by_key[m.candidate.key]["pk"], ()),
+            m.candidate.confirmed_on,
+        )
+        for m in matches
+    ]
+
+
+_FIELDS = (
+    "pk",
+    "public_id",
+    "display_name",
+    "credentials",
+    "pronouns",
+    "statement",
+    "in_person",
+    "telehealth",
+    "office_city",
+    "office_state",
+    "office_lat",
+    "office_lon",
+    "fee_min",
+    "fee_max",
+    "sliding_scale",
+    "capacity",
+    "caseload",
+    "next_opening",
+    "confirmed_at",
+    "text_rank",
+)
+
+
+def _rows(qs: QuerySet[Profile]) -> list[dict[str, Any]]:
+    return list(
+        qs.values(
+            *_FIELDS,
+            has_photo=ExpressionWrapper(Q(photo__isnull=False), output_field=BooleanField()),
+        )
+    )
+
+
+def licence_states(profile_ids: list[int], today: dt.date) -> dict[int, tuple[str, ...]]:
+    """The states each listing holds an unexpired licence in."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for pid, state in Licence.objects.filter(
+        profile_id__in=profile_ids, expires_on__gte=today
+    ).values_list("profile_id", "state"):
+        found[pid].add(state)
+    return {pid: tuple(sorted(states)) for pid, states in found.items()}
+
+
+def offered_payers() -> list[str]:
+    """Every payer some visible listing is in network with: the insurance filter's choices."""
+    return sorted(
+        set(
+            Facet.objects.filter(kind=FacetKind.PAYER, profile__in=visible()).values_list(
+                "value", flat=True
+            )
+        )
+    )
