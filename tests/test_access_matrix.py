@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from milepost.accounts.policies import Policy
 from tests.base import PERSONA_NAMES, Personas, dana_note, dana_plan, dana_target
+from tests.directory.helpers import alice_referral, listed
 from tests.portal.questionnaire_helpers import dana_assignment
 from tests.portal_fixtures import (
     dana_change_request,
@@ -80,8 +81,17 @@ EXPECTED_FOR_CLIENT_RECORD: dict[str, object] = {
 # Routes that refuse a persona their policy lets in. The clinical archive also needs the
 # records-custodian grant, which the admin role does not imply and no persona holds: the
 # practice admin never reads a clinical record (README; decision 0606).
+# The directory's records belong to one clinician (alice's licence, the referral sent to
+# her): other clinicians find nothing there. Her listing has no photo: 404 for everyone.
+_ALICE_ONLY = {
+    **EXPECTED[Policy.CLINICAL],
+    **dict.fromkeys(["bob", "sam", "frank", "charlie"], HIDDEN),
+}
 EXPECTED_FOR_ROUTE: dict[str, dict[str, object]] = {
     "portability:clinical_archive": {**EXPECTED[Policy.ORG_ADMIN], "erin": FORBIDDEN},
+    "directory:licence_remove": _ALICE_ONLY,
+    "directory:referral": _ALICE_ONLY,
+    "directory:photo": dict.fromkeys(PERSONA_NAMES, HIDDEN),
 }
 
 # Sample values for URL parameters, by name. A new parameter name needs a line here.
@@ -108,6 +118,10 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "log_entry_id": lambda p: dana_log_entry(p).public_id,
     "journal_entry_id": lambda p: dana_journal_entry(p).public_id,
     "change_request_id": lambda p: dana_change_request(p).public_id,
+    "listing_id": lambda p: listed(p).alice.public_id,
+    "licence_id": lambda p: listed(p).alice_ny.public_id,
+    "referral_id": lambda p: alice_referral(p).public_id,
+    "payer_id": lambda p: listed(p).alice.organization.payers.get(name="Aetna").public_id,
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),

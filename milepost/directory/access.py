@@ -139,7 +139,7 @@ def listing_page(profile: Profile, *, today: dt.date | None = None) -> dict[str,
         FacetKind.POPULATION: r.populations,
     }
     lists: dict[str, list[str]] = {kind: [] for kind in FacetKind.values}
-    for facet in profile.facets.all():
+    for facet in profile.facets.all() if profile.pk else ():
         lists[facet.kind].append(
             labels.get(FacetKind(facet.kind), {}).get(facet.value, facet.value)
         )
@@ -147,7 +147,9 @@ def listing_page(profile: Profile, *, today: dt.date | None = None) -> dict[str,
     confirmed = timezone.localdate(profile.confirmed_at) if profile.confirmed_at else None
     return {
         "profile": profile,
-        "states": selectors.licence_states([profile.pk], today).get(profile.pk, ()),
+        "states": selectors.licence_states([profile.pk], today).get(profile.pk, ())
+        if profile.pk
+        else (),
         "lists": {kind: sorted(values) for kind, values in lists.items()},
         "room": ranking.room(
             capacity=profile.capacity,

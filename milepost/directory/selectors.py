@@ -172,12 +172,14 @@ def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
     by_key: dict[str, dict[str, Any]] = {}
     for r in rows:
         distance = None
-        if point is not None and r["in_person"] and r["office_lat"] is not None:
+        in_person = bool(r["in_person"])
+        if point is not None and in_person and r["office_lat"] is not None:
             distance = geo.miles(point.lat, point.lon, r["office_lat"], r["office_lon"])
             if params.miles and distance > params.miles:
                 if params.fmt == "in-person" or not r["telehealth"]:
                     continue
-                distance = None  # reachable by telehealth only
+                # Too far to meet in person: for this person, a telehealth listing.
+                distance, in_person = None, False
         confirmed = timezone.localdate(r["confirmed_at"]) if r["confirmed_at"] else None
         candidates.append(
             ranking.Candidate(
@@ -187,7 +189,7 @@ def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
                 focus_areas=frozenset(tags[r["pk"]][FacetKind.FOCUS]),
                 modalities=frozenset(tags[r["pk"]][FacetKind.MODALITY]),
                 payers=frozenset(),
-                in_person=r["in_person"],
+                in_person=in_person,
                 telehealth=r["telehealth"],
                 confirmed_on=confirmed,
                 capacity=r["capacity"],

@@ -129,9 +129,11 @@ def payer_remove(*, actor: User, payer: Payer) -> None:
 
 @transaction.atomic
 def profile_ensure(*, actor: User) -> Profile:
-    """The actor's own listing, started (unlisted) from their account if they have none."""
+    """The actor's own listing, started (unlisted) from their account if they have none.
+    The other services call it inside their own transaction, so a refused change starts
+    no listing either."""
     _clinician(actor)
-    profile = Profile.objects.filter(clinician=actor).first()
+    profile = Profile.objects.select_for_update().filter(clinician=actor).first()
     if profile is None:
         profile = Profile.objects.create(
             organization=actor.membership.organization,
@@ -172,7 +174,6 @@ def _search_text(profile: Profile, facets: dict[FacetKind, list[str]]) -> str:
 def profile_update(
     *,
     actor: User,
-    profile: Profile,
     listed: bool,
     display_name: object,
     credentials: object = "",
@@ -194,9 +195,7 @@ def profile_update(
     payers: Iterable[object] = (),
 ) -> Profile:
     """Save the clinician's own listing; every field's problem is named at once."""
-    _clinician(actor)
-    if profile.clinician_id != actor.pk:
-        raise PermissionDenied
+    profile = profile_ensure(actor=actor)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
         "listed": bool(listed),
@@ -296,11 +295,11 @@ def _photo_bytes(upload: Any) -> bytes:
 
 
 @transaction.atomic
-def profile_photo_set(*, actor: User, profile: Profile, upload: Any) -> Profile:
+def profile_photo_set(*, actor: User, upload: Any) -> Profile:
     _clinician(actor)
-    if profile.clinician_id != actor.pk:
-        raise PermissionDenied
-    profile.photo = _photo_bytes(upload)
+    photo = _photo_bytes(upload)
+    profile = profile_ensure(actor=actor)
+    profile.photo = photo
     profile.updated_at = timezone.now()
     profile.save(update_fields=["photo", "updated_at"])
     _audit("directory.photo_set", actor, profile.organization, profile)
@@ -308,10 +307,8 @@ def profile_photo_set(*, actor: User, profile: Profile, upload: Any) -> Profile:
 
 
 @transaction.atomic
-def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
-    _clinician(actor)
-    if profile.clinician_id != actor.pk:
-        raise PermissionDenied
+def profile_photo_remove(*, actor: User) -> Profile:
+    profile = profile_ensure(actor=actor)
     profile.photo = None
     profile.save(update_fields=["photo"])
     _audit("directory.photo_remove", actor, profile.organization, profile)
@@ -322,15 +319,12 @@ def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
 def licence_add(
     *,
     actor: User,
-    profile: Profile,
     state: object,
     kind: object,
     number: object,
     expires_on: object,
 ) -> Licence:
     _clinician(actor)
-    if profile.clinician_id != actor.pk:
-        raise PermissionDenied
     errors: dict[str, str] = {}
     code = clean_text(errors, "state", state, required=True, max_length=2).upper()
     if code and "state" not in errors and (problem := demographics.state_problem(code)):
@@ -343,6 +337,7 @@ def licence_add(
         errors["expires_on"] = "This licence has expired: enter the renewed one."
     raise_errors(errors)
     assert isinstance(expires_on, dt.date)
+    profile = profile_ensure(actor=actor)
     licence = Licence.objects.create(
         profile=profile, state=code, kind=kind_text, number=number_text, expires_on=expires_on
     )
@@ -360,14 +355,10 @@ def licence_remove(*, actor: User, licence: Licence) -> None:
 
 
 @transaction.atomic
-def availability_confirm(
-    *, actor: User, profile: Profile, capacity: object, next_opening: object
-) -> Profile:
+def availability_confirm(*, actor: User, capacity: object, next_opening: object) -> Profile:
     """The clinician confirms their room: the capacity they can carry and their next opening.
     The date of this confirmation is what the listing shows and what keeps it listed."""
     _clinician(actor)
-    if profile.clinician_id != actor.pk:
-        raise PermissionDenied
     errors: dict[str, str] = {}
     if not isinstance(capacity, int) or isinstance(capacity, bool):
         errors["capacity"] = "Enter how many clients you can see, as a whole number."
@@ -378,6 +369,7 @@ def availability_confirm(
     raise_errors(errors)
     assert isinstance(capacity, int)
     assert next_opening is None or isinstance(next_opening, dt.date)
+    profile = profile_ensure(actor=actor)
     profile.capacity = capacity
     profile.next_opening = next_opening
     profile.confirmed_at = timezone.now()

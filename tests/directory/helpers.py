@@ -33,7 +33,6 @@ def list_practice(p: Personas) -> Listed:
     alice = services.profile_ensure(actor=p.alice)
     services.profile_update(
         actor=p.alice,
-        profile=alice,
         listed=True,
         display_name="Alice Example",
         credentials="LCSW",
@@ -54,7 +53,6 @@ def list_practice(p: Personas) -> Listed:
     )
     alice_ny = services.licence_add(
         actor=p.alice,
-        profile=alice,
         state="NY",
         kind="LCSW",
         number="087452",
@@ -62,17 +60,15 @@ def list_practice(p: Personas) -> Listed:
     )
     services.licence_add(
         actor=p.alice,
-        profile=alice,
         state="NJ",
         kind="LCSW",
         number="44SL0001",
         expires_on=in_a_year(),
     )
-    services.availability_confirm(actor=p.alice, profile=alice, capacity=20, next_opening=None)
+    services.availability_confirm(actor=p.alice, capacity=20, next_opening=None)
     bob = services.profile_ensure(actor=p.bob)
     services.profile_update(
         actor=p.bob,
-        profile=bob,
         listed=True,
         display_name="Bob Example",
         credentials="PhD",
@@ -86,14 +82,13 @@ def list_practice(p: Personas) -> Listed:
     )
     services.licence_add(
         actor=p.bob,
-        profile=bob,
         state="NY",
         kind="Psychologist",
         number="019876",
         expires_on=in_a_year(),
     )
     # dana is alice's active client; bob is primary for nobody, and carries room for none.
-    services.availability_confirm(actor=p.bob, profile=bob, capacity=0, next_opening=None)
+    services.availability_confirm(actor=p.bob, capacity=0, next_opening=None)
     return Listed(alice, bob, alice_ny)
 
 

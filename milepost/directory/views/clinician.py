@@ -48,10 +48,22 @@ _FIELDS = (
 )
 
 
+def _own(request: SignedInRequest) -> Profile:
+    """The user's listing, or an unsaved one to show a refused form on: a refused post
+    starts no listing (the services start it, inside their transaction)."""
+    return access.own_profile(request.user) or Profile(
+        organization=request.user.membership.organization,
+        clinician=request.user,
+        display_name=request.user.full_name,
+        credentials=request.user.credentials,
+    )
+
+
 def _initial(profile: Profile) -> dict[str, object]:
     initial: dict[str, object] = {name: getattr(profile, name) for name in _FIELDS}
+    facets = list(profile.facets.all()) if profile.pk else []
     for name, kind in _LISTS.items():
-        initial[name] = [f.value for f in profile.facets.all() if f.kind == kind]
+        initial[name] = [f.value for f in facets if f.kind == kind]
     return initial
 
 
@@ -65,7 +77,7 @@ def _page(request: SignedInRequest, profile: Profile, **forms: object) -> HttpRe
         "licence_form": forms.get("licence_form") or LicenceForm(),
         "room_form": forms.get("room_form")
         or RoomForm(initial={"capacity": profile.capacity, "next_opening": profile.next_opening}),
-        "licences": list(profile.licences.all()),
+        "licences": list(profile.licences.all()) if profile.pk else [],
         "practice_listed": access.practice_listing(request.user),
         "visible": page["freshness"] is not ranking.Freshness.HIDDEN and profile.listed,
     }
@@ -75,14 +87,14 @@ def _page(request: SignedInRequest, profile: Profile, **forms: object) -> HttpRe
 @require_http_methods(["GET", "HEAD", "POST"])
 @policy(Policy.CLINICAL)
 def mine(request: SignedInRequest) -> HttpResponseBase:
-    profile = services.profile_ensure(actor=request.user)
     if request.method != "POST":
-        return _page(request, profile)
+        return _page(request, services.profile_ensure(actor=request.user))
+    profile = _own(request)
     payers = [p.name for p in access.practice_payers(request.user)]
     form = ProfileForm(request.POST, payers=payers)
     if form.is_valid():
         try:
-            services.profile_update(actor=request.user, profile=profile, **form.cleaned_data)
+            services.profile_update(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -94,17 +106,15 @@ def mine(request: SignedInRequest) -> HttpResponseBase:
 @require_POST
 @policy(Policy.CLINICAL)
 def photo_set(request: SignedInRequest) -> HttpResponseBase:
-    profile = services.profile_ensure(actor=request.user)
+    profile = _own(request)
     if "remove" in request.POST:
-        services.profile_photo_remove(actor=request.user, profile=profile)
+        services.profile_photo_remove(actor=request.user)
         messages.success(request, "Your photo is removed.")
         return redirect("directory:mine")
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.profile_photo_set(
-                actor=request.user, profile=profile, upload=form.cleaned_data["photo"]
-            )
+            services.profile_photo_set(actor=request.user, upload=form.cleaned_data["photo"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -116,11 +126,11 @@ def photo_set(request: SignedInRequest) -> HttpResponseBase:
 @require_POST
 @policy(Policy.CLINICAL)
 def licence_add(request: SignedInRequest) -> HttpResponseBase:
-    profile = services.profile_ensure(actor=request.user)
+    profile = _own(request)
     form = LicenceForm(request.POST)
     if form.is_valid():
         try:
-            services.licence_add(actor=request.user, profile=profile, **form.cleaned_data)
+            services.licence_add(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -141,11 +151,11 @@ def licence_remove(request: SignedInRequest, licence_id: str) -> HttpResponseBas
 @require_POST
 @policy(Policy.CLINICAL)
 def room_confirm(request: SignedInRequest) -> HttpResponseBase:
-    profile = services.profile_ensure(actor=request.user)
+    profile = _own(request)
     form = RoomForm(request.POST)
     if form.is_valid():
         try:
-            services.availability_confirm(actor=request.user, profile=profile, **form.cleaned_data)
+            services.availability_confirm(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

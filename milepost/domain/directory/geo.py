@@ -67,7 +67,10 @@ def miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def bounding_box(lat: float, lon: float, radius: float) -> tuple[float, float, float, float]:
     """(min lat, max lat, min lon, max lon) enclosing every point within ``radius`` miles:
     a cheap indexed pre-filter before the exact distance."""
-    dlat = math.degrees(radius / rules().earth_radius_miles)
-    cos = max(math.cos(math.radians(lat)), 0.01)
-    dlon = min(180.0, dlat / cos)
+    angle = radius / rules().earth_radius_miles
+    dlat = math.degrees(angle)
+    # The widest longitude a circle of this radius reaches (not radius / cos(lat), which
+    # runs along the parallel and falls a little short of the great circle).
+    ratio = math.sin(angle) / max(math.cos(math.radians(lat)), 1e-9)
+    dlon = 180.0 if ratio >= 1 else math.degrees(math.asin(ratio))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
