@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 
+from milepost.directory.selectors import Search
 from milepost.domain.demographics import US_STATES
 from milepost.domain.directory import geo
 from milepost.domain.directory.rules import rules
@@ -81,6 +82,23 @@ class SearchForm(forms.Form):
         choice["age_group"].choices = _any("Any", list(r.age_groups.items()))
         for name in ("insurance", "focus", "modality", "language", "age_group"):
             self.fields[name].error_messages["invalid_choice"] = "Choose from the list."
+
+    def params(self) -> Search:
+        """The search the valid form asks for."""
+        data = self.cleaned_data
+        return Search(
+            state=data["state"],
+            zip_code=data.get("zip") or "",
+            miles=data.get("miles"),
+            fmt=data.get("format") or "",
+            insurance=data.get("insurance") or "",
+            focus=data.get("focus") or "",
+            modality=data.get("modality") or "",
+            language=data.get("language") or "",
+            age_group=data.get("age_group") or "",
+            fee=data.get("fee"),
+            text=data.get("text") or "",
+        )
 
     def clean_state(self) -> str:
         return str(self.cleaned_data["state"]).upper()

@@ -43,22 +43,6 @@ def no_referrer(view: View) -> View:
     return wrapper
 
 
-def _params(data: dict[str, Any]) -> selectors.Search:
-    return selectors.Search(
-        state=data["state"],
-        zip_code=data.get("zip") or "",
-        miles=data.get("miles"),
-        fmt=data.get("format") or "",
-        insurance=data.get("insurance") or "",
-        focus=data.get("focus") or "",
-        modality=data.get("modality") or "",
-        language=data.get("language") or "",
-        age_group=data.get("age_group") or "",
-        fee=data.get("fee"),
-        text=data.get("text") or "",
-    )
-
-
 def share_link(data: dict[str, Any]) -> str:
     """These results, by filters only: the person's words never go in a link."""
     pairs = [(k, str(data[k])) for k in FILTER_FIELDS if data.get(k) not in (None, "")]
@@ -83,7 +67,7 @@ def search(request: HttpRequest) -> HttpResponseBase:
     results: list[selectors.Result] = []
     link = ""
     if asked and form.is_valid():
-        results = selectors.search(_params(form.cleaned_data))
+        results = selectors.search(form.params())
         link = share_link(form.cleaned_data)
     return render(
         request,
