@@ -24,6 +24,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -31,6 +32,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -107,16 +109,18 @@ def _facet(kind: str, value: str) -> Exists:
 
 
 def _text_rank(qs: QuerySet[Profile], text: str) -> QuerySet[Profile]:
-    if connection.vendor == "postgresql" and text.strip():
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        query = SearchQuery(text, search_type="websearch", config="english")
-        return qs.annotate(
-            text_rank=SearchRank(SearchVector("search_text", config="english"), query)
+    words = text.strip()[: rules().text_max_chars]
+    if connection.vendor == "postgresql" and words:
+        # The stored, GIN-indexed tsvector of migration 0002 (PostgreSQL only).
+        rank = RawSQL(
+            "ts_rank(directory_profile.search_vector, websearch_to_tsquery('english', %s))",
+            (words,),
+            output_field=FloatField(),
         )
+        return qs.annotate(text_rank=rank)
     # SQLite (the embedded default): the words are matched through the concept map and the
     # library (matching.read) alone; full-text rank is PostgreSQL's.
-    return qs.annotate(text_rank=Value(0.0))
+    return qs.annotate(text_rank=Value(0.0, output_field=FloatField()))
 
 
 def search(params: Search, *, today: dt.date | None = None) -> list[Result]:

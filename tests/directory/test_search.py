@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from milepost.directory import selectors, services
@@ -124,3 +125,15 @@ def test_results_show_the_states_each_is_licensed_in(personas):
     listed(personas)
     result = search(state="NY")[0]
     assert result.states == ("NJ", "NY")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text rank is PostgreSQL's")
+def test_on_postgresql_the_words_also_rank_by_full_text(personas):
+    listed(personas)
+    # Bob's statement names both words; alice's neither.
+    results = {
+        r.profile["display_name"]: r.match.candidate.text_rank
+        for r in search(state="NY", text="psychodynamic relationships")
+    }
+    assert results["Bob Example"] > 0
+    assert results["Alice Example"] < 1e-6
