@@ -42,7 +42,13 @@ def listing_get(public_id: str, *, today: dt.date | None = None) -> Profile:
         .distinct()
         .first()
     )
-    if profile is None:
+    if profile is None or profile.confirmed_at is None:
+        raise Http404
+    # The search's own rule, by local days: day 90 is still shown, day 91 is not.
+    if (
+        ranking.freshness(timezone.localdate(profile.confirmed_at), today)
+        is ranking.Freshness.HIDDEN
+    ):
         raise Http404
     return profile
 

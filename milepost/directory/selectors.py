@@ -37,7 +37,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from milepost.clients.models import CareTeamMember, ClientStatus
-from milepost.directory.models import Facet, FacetKind, Licence, Profile
+from milepost.directory.models import Facet, FacetKind, Licence, Payer, Profile
 from milepost.domain.directory import geo, matching, ranking
 from milepost.domain.directory.rules import rules
 
@@ -261,11 +261,12 @@ def licence_states(profile_ids: list[int], today: dt.date) -> dict[int, tuple[st
 
 
 def offered_payers() -> list[str]:
-    """Every payer some visible listing is in network with: the insurance filter's choices."""
+    """The insurance filter's choices: the payers of the practices in the directory (a
+    small table, so the search page does not scan every listing's facets)."""
     return sorted(
         set(
-            Facet.objects.filter(kind=FacetKind.PAYER, profile__in=visible()).values_list(
-                "value", flat=True
+            Payer.objects.filter(organization__directory__listed=True).values_list(
+                "name", flat=True
             )
         )
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from milepost.directory.models import Referral
+from milepost.directory.models import Profile, Referral
 from tests.directory.helpers import listed
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +163,13 @@ def test_one_address_may_send_only_a_few_an_hour(client, personas):
     response = _contact(client, personas, contact="p9@example.net")
     assert "wait an hour" in response.content.decode()
     assert Referral.objects.count() == 5
+
+
+@pytest.mark.parametrize(("days", "status"), [(89, 200), (90, 200), (92, 404)])
+def test_a_listing_page_follows_the_90_day_rule(client, personas, days, status):
+    made = listed(personas)
+    Profile.objects.filter(pk=made.alice.pk).update(
+        confirmed_at=timezone.now() - dt.timedelta(days=days)
+    )
+    url = reverse("directory:listing", args=[made.alice.public_id])
+    assert client.get(url).status_code == status
