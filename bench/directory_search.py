@@ -2,10 +2,12 @@
 listings on PostgreSQL, beside a plain SQL query over the same rows.
 
     python bench/directory_search.py [--profiles 100000] [--queries 300] [--json]
+                                     [--keep] [--reuse]
 
 Runs on its own database, `milepost_bench_directory` on the local PostgreSQL server
 (DIRECTORY_BENCH_PG_URL, default the local one, user postgres), dropped and created for each
-run; nothing else is touched. The listings come from bench/directory_rows.py.
+run (`--keep` leaves it for a `--reuse` run, which skips building it); nothing else is
+touched. The listings come from bench/directory_rows.py.
 
 Each query is drawn at random: a state (always), a ZIP code of that state within 10 or 25
 miles in half of them (in person, or either format), an insurance in half, a focus area in a
@@ -55,13 +57,18 @@ WHERE p.listed AND p.confirmed_at >= %(oldest)s
 """
 
 
-def _database() -> str:
+def _database(*, reuse: bool) -> tuple[str, bool]:
+    """The bench database's URL, and whether it already holds a directory to reuse."""
     import psycopg
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return f"{PG_SERVER}/{PG_DATABASE}"
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,)
+        ).fetchone()
+        if not (reuse and exists):
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
+    return f"{PG_SERVER}/{PG_DATABASE}", bool(reuse and exists)
 
 
 def _queries(n: int, rng: random.Random) -> list[dict]:
@@ -137,9 +144,12 @@ def main() -> int:
     parser.add_argument("--profiles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="leave the database for --reuse")
+    parser.add_argument("--reuse", action="store_true", help="reuse a kept database")
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = _database()
+    url, reused = _database(reuse=args.reuse)
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
     import django
 
@@ -149,13 +159,16 @@ def main() -> int:
 
     from bench.directory_rows import generate
     from milepost.directory import selectors
+    from milepost.directory.models import Profile
 
     call_command("migrate", verbosity=0, interactive=False)
     started = time.perf_counter()
-    generate(args.profiles)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if not reused:
+        generate(args.profiles)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     built = time.perf_counter() - started
+    args.profiles = Profile.objects.count()
 
     rng = random.Random(20261207)
     queries = _queries(args.queries, rng)
@@ -183,10 +196,11 @@ def main() -> int:
         "mean_results": round(statistics.mean(shown), 1),
     }
     connection.close()
-    import psycopg
+    if not args.keep:
+        import psycopg
 
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
     print(json.dumps(result, indent=2) if args.json else result)
     return 0
 

@@ -155,16 +155,13 @@ def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
     if params.fee is not None:
         qs = qs.filter(Q(fee_min__lte=params.fee) | Q(sliding_scale=True) | Q(fee_min=None))
     qs = _text_rank(qs.annotate(caseload=Coalesce(caseload(), 0)), params.text)
-    rows = _rows(qs)
-    tags: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    ids = [r["pk"] for r in rows]
-    for chunk in range(0, len(ids), 2000):
-        for pid, facet_kind, value in Facet.objects.filter(
-            profile_id__in=ids[chunk : chunk + 2000],
-            kind__in=(FacetKind.FOCUS, FacetKind.MODALITY),
-        ).values_list("profile_id", "kind", "value"):
-            tags[pid][facet_kind].add(value)
+    rows = list(qs.values(*_CANDIDATE_FIELDS))
     reading = matching.read(params.text)
+    tags = _tags(
+        [r["pk"] for r in rows],
+        focus=reading.focus_areas | ({params.focus} if params.focus else set()),
+        modalities=reading.approaches | ({params.modality} if params.modality else set()),
+    )
     query = ranking.Query(
         state=params.state,
         fmt=params.fmt,
@@ -173,7 +170,7 @@ def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
         modality=params.modality,
     )
     candidates: list[ranking.Candidate] = []
-    by_key: dict[str, dict[str, Any]] = {}
+    pks: dict[str, int] = {}
     for r in rows:
         distance = None
         in_person = bool(r["in_person"])
@@ -190,8 +187,8 @@ def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
                 key=r["public_id"],
                 name=r["display_name"],
                 states=(),
-                focus_areas=frozenset(tags[r["pk"]][FacetKind.FOCUS]),
-                modalities=frozenset(tags[r["pk"]][FacetKind.MODALITY]),
+                focus_areas=tags.get((r["pk"], FacetKind.FOCUS), frozenset()),
+                modalities=tags.get((r["pk"], FacetKind.MODALITY), frozenset()),
                 payers=frozenset(),
                 in_person=in_person,
                 telehealth=r["telehealth"],
@@ -203,21 +200,45 @@ def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
                 text_rank=float(r["text_rank"] or 0.0),
             )
         )
-        by_key[r["public_id"]] = r
-    matches = ranking.rank(candidates, query, reading, today=today)[:PAGE_SIZE]
-    states = licence_states([by_key[m.candidate.key]["pk"] for m in matches], today)
+        pks[r["public_id"]] = r["pk"]
+    matches = ranking.rank(candidates, query, reading, today=today, limit=PAGE_SIZE)
+    shown = [pks[m.candidate.key] for m in matches]
+    # The page's columns, for the results shown only.
+    by_pk = {
+        row["pk"]: row
+        for row in Profile.objects.filter(pk__in=shown).values(
+            *_PAGE_FIELDS,
+            has_photo=ExpressionWrapper(Q(photo__isnull=False), output_field=BooleanField()),
+        )
+    }
+    states = licence_states(shown, today)
     return [
         Result(
             m,
-            by_key[m.candidate.key],
-            states.get(by_key[m.candidate.key]["pk"], ()),
+            by_pk[pks[m.candidate.key]],
+            states.get(pks[m.candidate.key], ()),
             m.candidate.confirmed_on,
         )
         for m in matches
     ]
 
 
-_FIELDS = (
+# What ranking needs of every candidate; the page's other columns are read for the shown.
+_CANDIDATE_FIELDS = (
+    "pk",
+    "public_id",
+    "display_name",
+    "in_person",
+    "telehealth",
+    "office_lat",
+    "office_lon",
+    "capacity",
+    "caseload",
+    "next_opening",
+    "confirmed_at",
+    "text_rank",
+)
+_PAGE_FIELDS = (
     "pk",
     "public_id",
     "display_name",
@@ -228,26 +249,30 @@ _FIELDS = (
     "telehealth",
     "office_city",
     "office_state",
-    "office_lat",
-    "office_lon",
     "fee_min",
     "fee_max",
     "sliding_scale",
-    "capacity",
-    "caseload",
-    "next_opening",
-    "confirmed_at",
-    "text_rank",
 )
 
 
-def _rows(qs: QuerySet[Profile]) -> list[dict[str, Any]]:
-    return list(
-        qs.values(
-            *_FIELDS,
-            has_photo=ExpressionWrapper(Q(photo__isnull=False), output_field=BooleanField()),
-        )
-    )
+def _tags(
+    ids: list[int], *, focus: set[str] | frozenset[str], modalities: set[str] | frozenset[str]
+) -> dict[tuple[int, str], frozenset[str]]:
+    """Of the candidates' focus areas and approaches, only those the ranking asks about."""
+    wanted = Q()
+    if focus:
+        wanted |= Q(kind=FacetKind.FOCUS, value__in=sorted(focus))
+    if modalities:
+        wanted |= Q(kind=FacetKind.MODALITY, value__in=sorted(modalities))
+    if not ids or not (focus or modalities):
+        return {}
+    found: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for chunk in range(0, len(ids), 5000):
+        for pid, kind, value in Facet.objects.filter(
+            wanted, profile_id__in=ids[chunk : chunk + 5000]
+        ).values_list("profile_id", "kind", "value"):
+            found[(pid, kind)].add(value)
+    return {key: frozenset(values) for key, values in found.items()}
 
 
 def licence_states(profile_ids: list[int], today: dt.date) -> dict[int, tuple[str, ...]]:

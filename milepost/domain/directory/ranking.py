@@ -102,18 +102,25 @@ def _format_reason(c: Candidate, query: Query) -> str | None:
     return " and ".join(p for p in (where, tele) if p) or None
 
 
+def _score(c: Candidate, query: Query, reading: Reading, *, room_open: bool) -> float:
+    """Focus areas the words named 3 each, fitting approaches 2 each, room 1, full-text rank
+    up to 1."""
+    score = 3.0 * sum(1 for n in reading.needs if n.focus in c.focus_areas)
+    score += 2.0 * sum(1 for f in reading.fits if f.approach in c.modalities)
+    if room_open:
+        score += 1.0
+    return score + min(c.text_rank, 1.0)
+
+
 def explain(c: Candidate, query: Query, reading: Reading = NOTHING, *, today: dt.date) -> Match:
     fresh = freshness(c.confirmed_on, today)
     has = room(capacity=c.capacity, caseload=c.caseload, next_opening=c.next_opening, today=today)
     reasons: list[str] = []
-    score = 0.0
     fits = [f for f in reading.fits if f.approach in c.modalities]
     reasons += [f.reason for f in fits]
-    score += 2.0 * len(fits)
     needs = [n for n in reading.needs if n.focus in c.focus_areas]
     if needs and not fits:
         reasons.append("works with " + ", ".join(n.focus for n in needs))
-    score += 3.0 * len(needs)
     if query.focus and query.focus in c.focus_areas and query.focus not in reading.focus_areas:
         reasons.append(f"works with {query.focus}")
     if query.modality and query.modality in c.modalities:
@@ -126,26 +133,35 @@ def explain(c: Candidate, query: Query, reading: Reading = NOTHING, *, today: dt
     if (where := _format_reason(c, query)) is not None:
         reasons.append(where)
     reasons.append(has.label)
-    if has.open:
-        score += 1.0
-    score += min(c.text_rank, 1.0)
+    score = _score(c, query, reading, room_open=has.open)
     return Match(c, fresh, has, score, tuple(reasons))
 
 
 def rank(
-    candidates: list[Candidate], query: Query, reading: Reading = NOTHING, *, today: dt.date
+    candidates: list[Candidate],
+    query: Query,
+    reading: Reading = NOTHING,
+    *,
+    today: dt.date,
+    limit: int | None = None,
 ) -> list[Match]:
-    """The candidates to show, best first; hidden (stale) ones are left out."""
-    matches = [explain(c, query, reading, today=today) for c in candidates]
-    shown = [m for m in matches if m.freshness is not Freshness.HIDDEN]
-    shown.sort(
-        key=lambda m: (
-            m.freshness is Freshness.UNCONFIRMED,
-            -m.score,
-            not m.room.open,
-            m.candidate.distance if m.candidate.distance is not None else 0.0,
-            m.candidate.name,
-            m.candidate.key,
+    """The candidates to show, best first (the first `limit`); hidden (stale) ones are left
+    out. Every candidate is scored; only those shown are explained."""
+    keyed = []
+    for c in candidates:
+        fresh = freshness(c.confirmed_on, today)
+        if fresh is Freshness.HIDDEN:
+            continue
+        room_open = c.caseload < c.capacity
+        key = (
+            fresh is Freshness.UNCONFIRMED,
+            -_score(c, query, reading, room_open=room_open),
+            not room_open,
+            c.distance if c.distance is not None else 0.0,
+            c.name,
+            c.key,
         )
-    )
-    return shown
+        keyed.append((key, c))
+    keyed.sort(key=lambda row: row[0])
+    shown = keyed if limit is None else keyed[:limit]
+    return [explain(c, query, reading, today=today) for _, c in shown]
