@@ -84,9 +84,19 @@ def generate(n: int, *, seed: int = 20261207) -> None:
             )
             profiles: list[Profile] = []
             homes: list[str] = []
+            chosens: list[dict[str, list[str]]] = []
             for i, user in enumerate(users):
                 home = rng.choice(states)
                 homes.append(home)
+                chosen = {
+                    "focus": rng.sample(focus, rng.randint(2, 5)),
+                    "modality": rng.sample(modalities, rng.randint(1, 3)),
+                    "language": ["en", "es"] if rng.random() < 0.2 else ["en"],
+                    "age": rng.sample(ages, rng.randint(1, 3)),
+                    "population": rng.sample(populations, rng.randint(1, 2)),
+                    "payer": rng.sample(PAYERS, rng.randint(0, 4)),
+                }
+                chosens.append(chosen)
                 in_person = rng.random() < 0.7
                 place = geo.place(rng.choice(zips[home])) if in_person else None
                 fee = rng.choice((None, 80, 100, 120, 150, 180, 220))
@@ -114,20 +124,17 @@ def generate(n: int, *, seed: int = 20261207) -> None:
                         if rng.random() < 0.7
                         else today + dt.timedelta(days=rng.randint(1, 60)),
                         confirmed_at=now - dt.timedelta(days=rng.uniform(0, 100)),
+                        facet_keys="".join(
+                            f"|{kind}:{value}|"
+                            for kind, values in chosen.items()
+                            for value in values
+                        ),
                     )
                 )
             Profile.objects.bulk_create(profiles)
             facets: list[Facet] = []
             licences: list[Licence] = []
-            for profile, home in zip(profiles, homes, strict=True):
-                chosen = {
-                    "focus": rng.sample(focus, rng.randint(2, 5)),
-                    "modality": rng.sample(modalities, rng.randint(1, 3)),
-                    "language": ["en", "es"] if rng.random() < 0.2 else ["en"],
-                    "age": rng.sample(ages, rng.randint(1, 3)),
-                    "population": rng.sample(populations, rng.randint(1, 2)),
-                    "payer": rng.sample(PAYERS, rng.randint(0, 4)),
-                }
+            for profile, home, chosen in zip(profiles, homes, chosens, strict=True):
                 facets += [
                     Facet(profile=profile, kind=kind, value=value)
                     for kind, values in chosen.items()

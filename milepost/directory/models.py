@@ -81,6 +81,8 @@ class Profile(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # Name, credentials, statement and the labels of its facets: what full-text search reads.
     search_text = models.TextField(blank=True)
+    # Every facet as "|kind:value|", read with the candidate rows so ranking needs no join.
+    facet_keys = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -155,13 +155,11 @@ def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
     if params.fee is not None:
         qs = qs.filter(Q(fee_min__lte=params.fee) | Q(sliding_scale=True) | Q(fee_min=None))
     qs = _text_rank(qs.annotate(caseload=Coalesce(caseload(), 0)), params.text)
-    rows = list(qs.values(*_CANDIDATE_FIELDS))
     reading = matching.read(params.text)
-    tags = _tags(
-        [r["pk"] for r in rows],
-        focus=reading.focus_areas | ({params.focus} if params.focus else set()),
-        modalities=reading.approaches | ({params.modality} if params.modality else set()),
-    )
+    rows = list(qs.order_by().values(*_CANDIDATE_FIELDS))
+    # Only the focus areas and approaches the words or filters ask about matter to ranking.
+    focus = reading.focus_areas | ({params.focus} if params.focus else set())
+    approaches = reading.approaches | ({params.modality} if params.modality else set())
     query = ranking.Query(
         state=params.state,
         fmt=params.fmt,
@@ -171,6 +169,7 @@ def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
     )
     candidates: list[ranking.Candidate] = []
     pks: dict[str, int] = {}
+    zone = timezone.get_current_timezone()  # localdate() per row costs more than the query
     for r in rows:
         distance = None
         in_person = bool(r["in_person"])
@@ -181,14 +180,14 @@ def search(params: Search, *, today: dt.date | None = None) -> list[Result]:
                     continue
                 # Too far to meet in person: for this person, a telehealth listing.
                 distance, in_person = None, False
-        confirmed = timezone.localdate(r["confirmed_at"]) if r["confirmed_at"] else None
+        confirmed = r["confirmed_at"].astimezone(zone).date() if r["confirmed_at"] else None
         candidates.append(
             ranking.Candidate(
                 key=r["public_id"],
                 name=r["display_name"],
                 states=(),
-                focus_areas=tags.get((r["pk"], FacetKind.FOCUS), frozenset()),
-                modalities=tags.get((r["pk"], FacetKind.MODALITY), frozenset()),
+                focus_areas=frozenset(v for v in focus if f"|focus:{v}|" in r["facet_keys"]),
+                modalities=frozenset(v for v in approaches if f"|modality:{v}|" in r["facet_keys"]),
                 payers=frozenset(),
                 in_person=in_person,
                 telehealth=r["telehealth"],
@@ -236,6 +235,7 @@ _CANDIDATE_FIELDS = (
     "caseload",
     "next_opening",
     "confirmed_at",
+    "facet_keys",
     "text_rank",
 )
 _PAGE_FIELDS = (
@@ -253,26 +253,6 @@ _PAGE_FIELDS = (
     "fee_max",
     "sliding_scale",
 )
-
-
-def _tags(
-    ids: list[int], *, focus: set[str] | frozenset[str], modalities: set[str] | frozenset[str]
-) -> dict[tuple[int, str], frozenset[str]]:
-    """Of the candidates' focus areas and approaches, only those the ranking asks about."""
-    wanted = Q()
-    if focus:
-        wanted |= Q(kind=FacetKind.FOCUS, value__in=sorted(focus))
-    if modalities:
-        wanted |= Q(kind=FacetKind.MODALITY, value__in=sorted(modalities))
-    if not ids or not (focus or modalities):
-        return {}
-    found: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for chunk in range(0, len(ids), 5000):
-        for pid, kind, value in Facet.objects.filter(
-            wanted, profile_id__in=ids[chunk : chunk + 5000]
-        ).values_list("profile_id", "kind", "value"):
-            found[(pid, kind)].add(value)
-    return {key: frozenset(values) for key, values in found.items()}
 
 
 def licence_states(profile_ids: list[int], today: dt.date) -> dict[int, tuple[str, ...]]:

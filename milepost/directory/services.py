@@ -156,6 +156,10 @@ def _choices(
     return sorted(set(chosen) & known)
 
 
+def facet_keys(facets: dict[FacetKind, list[str]]) -> str:
+    return "".join(f"|{kind}:{value}|" for kind, values in facets.items() for value in values)
+
+
 def _search_text(profile: Profile, facets: dict[FacetKind, list[str]]) -> str:
     labels = {
         FacetKind.MODALITY: rules().modalities,
@@ -254,6 +258,7 @@ def profile_update(
         values.update(office_state="", office_lat=None, office_lon=None)
     changed = apply_changes(profile, values)
     profile.search_text = _search_text(profile, facets)
+    profile.facet_keys = facet_keys(facets)
     profile.updated_at = timezone.now()
     profile.save()
     before = {(f.kind, f.value) for f in profile.facets.all()}
