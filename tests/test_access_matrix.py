@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from milepost.accounts.policies import Policy
 from tests.base import PERSONA_NAMES, Personas, dana_note, dana_plan, dana_target
-from tests.directory.helpers import alice_referral, listed
+from tests.directory.helpers import aetna, alice_referral, listed
 from tests.portal.questionnaire_helpers import dana_assignment
 from tests.portal_fixtures import (
     dana_change_request,
@@ -121,7 +121,7 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "listing_id": lambda p: listed(p).alice.public_id,
     "licence_id": lambda p: listed(p).alice_ny.public_id,
     "referral_id": lambda p: alice_referral(p).public_id,
-    "payer_id": lambda p: listed(p).alice.organization.payers.get(name="Aetna").public_id,
+    "payer_id": lambda p: aetna(p).public_id,
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),

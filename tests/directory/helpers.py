@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from milepost.directory import services
-from milepost.directory.models import Licence, Profile, Referral
+from milepost.directory.models import Licence, Payer, Profile, Referral
 from tests.base import Personas
 
 
@@ -130,3 +130,10 @@ def alice_referral(p: Personas) -> Referral:
 
 def sample(make: Callable[[Personas], Any]) -> Callable[[Personas], str]:
     return lambda p: make(p).public_id
+
+
+def aetna(p: Personas) -> Payer:
+    """The practice's Aetna payer (added again if a test removed it)."""
+    organization = listed(p).alice.organization
+    found = organization.payers.filter(name="Aetna").first()
+    return found or services.payer_add(actor=p.erin, name="Aetna")
