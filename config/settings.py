@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "milepost.fhirapi",
     "milepost.portal",
     "milepost.invites",
+    "milepost.directory",
     "milepost.reports",
     "milepost.outcomes",
     "milepost.web",

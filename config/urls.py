@@ -68,6 +68,7 @@ urlpatterns = [
     path("portal/", include("milepost.portal.questionnaire_urls")),
     path("help/", include("milepost.portal.public_urls")),
     path("invite/", include("milepost.invites.urls")),
+    path("find/", include("milepost.directory.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from milepost.accounts.policies import Policy
 from tests.base import PERSONA_NAMES, Personas, dana_note, dana_plan, dana_target
+from tests.directory.helpers import aetna, alice_referral, listed
 from tests.interop.job_helpers import dana_import_job
 from tests.portal.questionnaire_helpers import dana_assignment
 from tests.portal_fixtures import (
@@ -81,6 +82,12 @@ EXPECTED_FOR_CLIENT_RECORD: dict[str, object] = {
 # Routes that refuse a persona their policy lets in. The clinical archive also needs the
 # records-custodian grant, which the admin role does not imply and no persona holds: the
 # practice admin never reads a clinical record (README; decision 0606).
+# The directory's records belong to one clinician (alice's licence, the referral sent to
+# her): other clinicians find nothing there. Her listing has no photo: 404 for everyone.
+_ALICE_ONLY = {
+    **EXPECTED[Policy.CLINICAL],
+    **dict.fromkeys(["bob", "sam", "frank", "charlie"], HIDDEN),
+}
 EXPECTED_FOR_ROUTE: dict[str, dict[str, object]] = {
     "portability:clinical_archive": {**EXPECTED[Policy.ORG_ADMIN], "erin": FORBIDDEN},
     # The outcomes dashboard also needs the outcomes.view_practice_outcomes permission, which
@@ -91,6 +98,9 @@ EXPECTED_FOR_ROUTE: dict[str, dict[str, object]] = {
     },
     # A background import's page is for the clinician who uploaded the file only.
     "interop:client_fhir_import_job": {"bob": HIDDEN, "sam": HIDDEN},
+    "directory:licence_remove": _ALICE_ONLY,
+    "directory:referral": _ALICE_ONLY,
+    "directory:photo": dict.fromkeys(PERSONA_NAMES, HIDDEN),
 }
 
 # Sample values for URL parameters, by name. A new parameter name needs a line here.
@@ -122,6 +132,10 @@ SAMPLE_KWARGS: dict[str, Callable[[Personas], str]] = {
     "resource_type": lambda p: "Patient",
     "resource_id": lambda p: p.dana_client.public_id,
     "job_id": lambda p: dana_import_job(p).public_id,
+    "listing_id": lambda p: listed(p).alice.public_id,
+    "licence_id": lambda p: listed(p).alice_ny.public_id,
+    "referral_id": lambda p: alice_referral(p).public_id,
+    "payer_id": lambda p: aetna(p).public_id,
     # Django admin's own parameters.
     "app_label": lambda p: "accounts",
     "object_id": lambda p: str(p.bob.pk),

@@ -18,6 +18,7 @@ from milepost.accounts.models import Organization, Role, User
 from milepost.accounts.services import practice_profile_set
 from milepost.clients import services as clients
 from milepost.clients.models import Client, Coverage
+from milepost.demo.directory import load_directory
 from milepost.demo.history import load_history
 from milepost.demo.invites import load_invites, load_staff_invite
 from milepost.demo.notes import load_notes
@@ -292,4 +293,5 @@ def load() -> Organization:
     load_staff_invite(organization, staff["erin"])
     load_smart_app(staff["alice"])
     load_outcomes(organization, staff)
+    load_directory(organization, staff)
     return organization

@@ -109,6 +109,22 @@ def goal_proposal_create(
     return proposal
 
 
+@transaction.atomic
+def goal_proposal_from_referral(*, actor: User, client: Client, text: object) -> GoalProposal:
+    """The words a person wrote when they asked to be contacted (the public directory's
+    referral), kept as their first goal proposal in their own words. The clinician who
+    accepted the referral files it; the words stay the person's, unedited."""
+    _clinical(actor, client)
+    errors: dict[str, str] = {}
+    words = clean_text(errors, "text", text, required=True, max_length=PROPOSAL_TEXT)
+    raise_errors(errors)
+    proposal = GoalProposal.objects.create(
+        organization=client.organization, client=client, text=words
+    )
+    _audit("goal_proposal.create", actor, client, proposal, source="directory_referral")
+    return proposal
+
+
 def _undecided(proposal: GoalProposal) -> GoalProposal:
     locked = GoalProposal.objects.select_for_update().select_related("client").get(pk=proposal.pk)
     if locked.status != ProposalStatus.NEW:

@@ -1,0 +1,49 @@
+"""The demo practice in the public directory: the CLI answers on the demo data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from milepost.cli import main
+from milepost.demo import data
+from milepost.directory.models import Profile, Referral
+
+
+@pytest.mark.django_db
+class DemoDirectoryTests:
+    def test_the_demo_lists_its_clinicians_across_states(self, capsys):
+        data.load()
+        data.load()  # idempotent
+        assert Profile.objects.filter(listed=True).count() == 3
+        assert Referral.objects.count() == 1
+        assert main(["directory", "search", "--state", "NY", "--json"]) == 0
+        results = json.loads(capsys.readouterr().out)["results"]
+        names = [r["name"] for r in results]
+        # Sam's room was confirmed 40 days ago: he sinks below the confirmed listings.
+        assert names[-1] == "Sam Okonkwo"
+        assert set(names) == {"Alice Moreno", "Bob Lindqvist", "Sam Okonkwo"}
+        states = {s for r in results for s in r["licensed_in"]}
+        assert states == {"NY", "NJ", "MA", "VT"}
+
+    def test_out_of_state_only_the_licensed_appear(self, capsys):
+        data.load()
+        main(
+            ["directory", "search", "--state", "NJ", "--insurance", "Aetna", "--format",
+             "telehealth", "--json"]
+        )  # fmt: skip
+        results = json.loads(capsys.readouterr().out)["results"]
+        assert [r["name"] for r in results] == ["Alice Moreno"]
+        assert "licensed in NJ" in results[0]["reasons"]
+        assert "in network with Aetna" in results[0]["reasons"]
+
+    def test_in_person_near_albany(self, capsys):
+        data.load()
+        main(
+            ["directory", "search", "--state", "NY", "--zip", "12203", "--miles", "10",
+             "--format", "in-person", "--text", "nightmares since the accident", "--json"]
+        )  # fmt: skip
+        results = json.loads(capsys.readouterr().out)["results"]
+        assert [r["name"] for r in results] == ["Alice Moreno", "Sam Okonkwo"]
+        assert results[1]["reasons"][0].startswith("Trauma-focused therapy for ")
