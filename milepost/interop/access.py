@@ -31,6 +31,7 @@ from milepost.accounts.models import Membership, Organization, Role, Supervision
 from milepost.audit.services import audit_record
 from milepost.clients.models import Client
 from milepost.interop.models import ImportJob
+from milepost.lib.public_id import is_public_id
 from milepost.measures.models import Administration, RiskAlert
 from milepost.notes.access import notes_for_client
 from milepost.notes.models import SessionNote
@@ -336,9 +337,9 @@ def practice_summary_for_admin(user: User) -> PracticeSummary:
 def import_job_for_user(user: User, client: Client, job_public_id: str) -> ImportJob:
     """A background import of `client` (already fetched for `user`) that `user` started;
     404 otherwise. Its result names the client's administrations: an audited read."""
-    job = ImportJob.objects.filter(
-        client=client, user=user, public_id=str(job_public_id)[:40]
-    ).first()
+    job = None
+    if is_public_id(str(job_public_id)):
+        job = ImportJob.objects.filter(client=client, user=user, public_id=job_public_id).first()
     if job is None:
         raise Http404
     audit_record(

@@ -9,6 +9,7 @@ saves what is typed, and after the timeout reloads, so the sign-in page comes ba
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -37,10 +38,11 @@ def draft(request: SignedInRequest, form: str = "journal") -> HttpResponseBase:
     user = request.user
     client = access.portal_client(user)
     try:
-        for kind, field in fields:
-            services.unsent_draft_save(
-                actor=user, client=client, kind=kind, text=request.POST.get(field, "")
-            )
+        with transaction.atomic():  # all of a form's fields are kept, or none
+            for kind, field in fields:
+                services.unsent_draft_save(
+                    actor=user, client=client, kind=kind, text=request.POST.get(field, "")
+                )
     except ValidationError as error:
         return JsonResponse({"errors": error.message_dict}, status=400)
     return HttpResponse(status=204)
