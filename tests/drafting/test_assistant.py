@@ -3,6 +3,8 @@ plan and the audit trail; nothing saved before acceptance; never into a signed v
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -62,6 +64,10 @@ def test_drafting_shows_items_with_sources_and_saves_nothing(personas, login_as,
     assert "Behavioural activation" in body
     assert "Where this came from" in body
     assert 'data-risk="silent"' in body
+    # Targets read as a clinician writes them, and the SMART summary is a row of chips.
+    assert re.search(r"Target: PHQ-9 from \d+ ≤ \d+", body)
+    assert not re.search(r"Target: [^<]*&lt;=", body)
+    assert 'class="mp-criteria mp-draft-smart"' in body
     assert _counts() == before
     assert not DraftedItem.objects.exists()
 

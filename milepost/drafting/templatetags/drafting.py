@@ -11,6 +11,15 @@ from milepost.drafting.access import drafted_items_for_plan
 register = template.Library()
 
 
+_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "=": "="}
+
+
+@register.filter
+def comparator_sign(comparator: str | None) -> str:
+    """'<=' as '≤': the sign a clinician reads, not the engine's code."""
+    return _SIGNS.get(comparator or "", comparator or "")
+
+
 @register.simple_tag
 def drafted_row(accepted: dict[str, Any], item_id: str) -> Any:
     return accepted.get(item_id)
