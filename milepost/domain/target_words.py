@@ -35,6 +35,13 @@ _PERIOD_WORDS = {
     "per session": "session",
 }
 _SYMBOL = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "=": "="}
+
+
+def comparator_sign(comparator: str | None) -> str:
+    """The sign a clinician reads for the engine's comparator code ('<=' is '≤')."""
+    return _SYMBOL.get(comparator or "", comparator or "")
+
+
 _WAY = {"<=": "down", "<": "down", ">=": "up", ">": "up"}
 _EPSILON = 1e-9
 
@@ -97,7 +104,7 @@ def _reading(
 ) -> str:
     parts = [measure] if measure else []
     if target is not None:
-        parts.append(f"{_SYMBOL.get(comparator or '', comparator or '')} {_number(target)}".strip())
+        parts.append(f"{comparator_sign(comparator)} {_number(target)}".strip())
     if baseline is not None:
         parts.append(f"(from {_number(baseline)})")
     if when:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from milepost.domain import smart
+from milepost.domain import smart, target_words
 from milepost.domain.plans import Target
 from milepost.domain.target_words import compare, rebound
 
@@ -137,3 +137,11 @@ def test_rebound_to_another_instrument_drops_the_old_numbers():
 def test_rebound_keeps_an_agreeing_target_as_it_is():
     target = phq9()
     assert rebound(words("Feel like myself again"), target, start=START) is target
+
+
+@pytest.mark.parametrize(
+    ("code", "sign"),
+    [("<=", "≤"), (">=", "≥"), ("<", "<"), (">", ">"), ("=", "="), (None, ""), ("~", "~")],
+)
+def test_a_comparator_reads_as_its_sign(code, sign):
+    assert target_words.comparator_sign(code) == sign

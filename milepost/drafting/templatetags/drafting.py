@@ -6,18 +6,16 @@ from typing import Any
 
 from django import template
 
+from milepost.domain import target_words
 from milepost.drafting.access import drafted_items_for_plan
 
 register = template.Library()
 
 
-_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "=": "="}
-
-
 @register.filter
 def comparator_sign(comparator: str | None) -> str:
     """'<=' as '≤': the sign a clinician reads, not the engine's code."""
-    return _SIGNS.get(comparator or "", comparator or "")
+    return target_words.comparator_sign(comparator)
 
 
 @register.simple_tag
