@@ -143,7 +143,9 @@ def measurable(r: Reading) -> Criterion:
     if q is not None:
         if r.baseline is not None and r.target is not None:
             quote = quote_span(norm, r.baseline.quote_start, r.target.quote_end)
-            if r.target.start - r.baseline.end > 40:
+            # Far apart, or the baseline after the target ("walk 5 times a week (baseline:
+            # 2)"), the target alone is quoted.
+            if not 0 <= r.target.start - r.baseline.end <= 40:
                 quote = quote_span(norm, r.target.quote_start, r.target.quote_end)
         else:
             quote = quote_span(norm, q.quote_start, max(q.quote_end, q.end))

@@ -182,7 +182,7 @@ def _compiled() -> dict[str, re.Pattern[str]]:
                 re.escape(p) for p in sorted(lexicon.SUBJECT_PREFIXES, key=len, reverse=True)
             )
             # Any named subject: "John will", "the student will", "[student's name] will".
-            + r"|(?:the\s+|my\s+|our\s+)?\[?[a-z][a-z'-]*(?:\s+[a-z'-]+\])?\]?\s+will"
+            + r"|(?:the\s+|my\s+|our\s+)?\[?[a-z][a-z'-]*(?:\s+[a-z'-]+\])?\]?\s+(?:will|can|shall)"
             + r")\s+){0,4}"
         ),
         # Only a duration before a state cue: "30 days without self-harm", "90 days sober"

@@ -197,7 +197,7 @@ def _end_of(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
             when = _month_end(today.year, today.month)
         else:
             when = today + dt.timedelta(days=6 - today.weekday())
-    return _week_days(DeadlineMatch(m.start(), m.end(), None, when, 0), unit)
+    return _week_days(DeadlineMatch(m.start(), m.end(), None, when, 0), unit, m.group(0))
 
 
 def _end_of_next(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
@@ -282,12 +282,18 @@ def _this_unit(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:
     return _end_of(m, today)
 
 
-def _week_days(found: DeadlineMatch, unit: str) -> DeadlineMatch:
-    """'this week' and 'by the end of the week' are 7 days (the rubric); a month or a year
-    left to run depends on the day, so those keep only their date."""
-    if unit != "week":
+# "this week" is 7 days (the rubric); a bare "this month" and "this year" are 30 and 365 by
+# the same reading, as every labelling pass wrote them, while "by the end of the month" or "of
+# the year" keeps only its date (docs/smart-rubric.md, decision 0218).
+_THIS_UNIT_DAYS = {"month": 30, "year": 365}
+
+
+def _week_days(found: DeadlineMatch, unit: str, text: str = "") -> DeadlineMatch:
+    """'this week', 'by the end of the week': 7 days; 'this month': 30; with the end date."""
+    days = 7 if unit == "week" else _THIS_UNIT_DAYS.get(unit) if text.startswith("this") else None
+    if days is None:
         return found
-    return DeadlineMatch(found.start, found.end, 7, found.date, found.rank)
+    return DeadlineMatch(found.start, found.end, days, found.date, found.rank)
 
 
 def _year(m: re.Match[str], today: dt.date | None) -> DeadlineMatch:

@@ -552,7 +552,8 @@ def zero_phrase(s: str) -> re.Match[str] | None:
     return _cues()["zero"].search(s) or zero_criterion(s)
 
 
-_ZERO_NEEDS = ("not", "n't", "wont", "no longer", "refrain")
+_EVENT_ONLY_ZERO = frozenset({"never", "free of", "free from"})
+_ZERO_NEEDS = ("not", "n't", "wont", "no longer", "refrain", "never", "free")
 # Adverbs and determiners that may stand between the cue and what it zeroes.
 _ZERO_FILLER = re.compile(
     r"\s+(?:(?:any|ever|again|even|physically|verbally|intentionally|deliberately|more|"
@@ -583,7 +584,14 @@ def zero_criterion(s: str) -> re.Match[str] | None:
         filler = _ZERO_FILLER.match(s, m.end())
         at = filler.end() if filler else m.end()
         hit = pat["event"].match(s, at) or cues["zero_event"].match(s, at)
-        if hit is None and (m.group(0).endswith("from") or in_verb_position(s, at)):
+        # "never" and "free of" zero only a countable event ("never self-harm again", "free
+        # of injury"); before a verb they may zero a state ("never go to bed angry").
+        events_only = m.group(0) in _EVENT_ONLY_ZERO
+        if (
+            hit is None
+            and not events_only
+            and (m.group(0).endswith("from") or in_verb_position(s, at))
+        ):
             hit = pat["behaviour"].match(s, at)  # "will not hit", "refrain from shouting"
             if hit is not None and _GENERIC_OBJECT.match(s, hit.end()):
                 hit = None  # "refrain from using egocentric behaviors": a category, not events

@@ -24,6 +24,15 @@ def _clauses(s: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Clause breaks that open a purpose: what follows is why, not what the client will do instead.
+_PURPOSE = ("so that", "in order to")
+
+
+def _state_cue(cue: str) -> bool:
+    """A cue naming a state of being without something: a listed one, or "X-free"."""
+    return cue in lexicon.STATE_CUES or cue.endswith("-free")
+
+
 def _avoidance_cue(clause: str) -> re.Match[str] | None:
     pat = patterns()
     masked = pat["not_avoid"].sub(lambda m: " " * len(m.group(0)), clause)
@@ -54,6 +63,8 @@ def positive(r: Reading) -> Positive:
             and not (pat["decrease"].match(body) or pat["increase"].match(body))
         ):
             continue  # "not drink or use drugs": the negation runs on past "or"
+        if negative and negative[-1][1] == spans[i - 1][1] and joined in _PURPOSE:
+            continue  # "quit smoking so that I can save up": a reason, not something instead
         cue = _avoidance_cue(body)
         if cue is not None and in_condition(body, cue.start()):
             cue = None  # "verbalize when thoughts are not reality-based": a condition
@@ -68,13 +79,9 @@ def positive(r: Reading) -> Positive:
             if (
                 not lead
                 or (empty is not None and empty.end() == len(lead))
-                or (
-                    empty is not None
-                    and len(lead_words) <= 6
-                    and cue.group(0) in lexicon.STATE_CUES
-                )
-                or (pat["state_lead"].match(lead) and cue.group(0) in lexicon.STATE_CUES)
-                or (pat["duration_lead"].match(lead) and cue.group(0) in lexicon.STATE_CUES)
+                or (empty is not None and len(lead_words) <= 6 and _state_cue(cue.group(0)))
+                or (pat["state_lead"].match(lead) and _state_cue(cue.group(0)))
+                or (pat["duration_lead"].match(lead) and _state_cue(cue.group(0)))
             ):
                 negative.append((offset + cue.start(), offset + len(body), cue))
                 continue

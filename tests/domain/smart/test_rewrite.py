@@ -100,13 +100,15 @@ def _texts() -> list[str]:
 # duration ("for one month") counted as the behaviour. Round 4 (fresh-2 joined the tuning
 # sites): a purpose clause ("to increase awareness") gives the filled text a direction the
 # blanks did not have, and a one-off task ("see if I can finish my math paper") asked for how
-# often.
+# often. Round 5 (fresh-3 joined): a means clause ("by increasing my intake of vegetables")
+# gives the filled text a direction the text with its baseline blank did not have.
 KNOWN_FILL_MISSES = (
     "Client will reduce emotional vulnerability by maintaining",
     "Over the next 6 weeks, I will engage in brisk walking",
     "Child will label objects using at least one describing word",
     "Meditate for 15 minutes daily to increase awareness",
     "I’m going to see if I can finish my math paper",
+    "I am going to eat 40 grams of fiber each day by increasing",
 )
 
 
