@@ -10,6 +10,7 @@ from milepost.domain.smart.measures import scale_for_code
 from milepost.domain.smart.model import Criterion, Finding, GoalContext
 from milepost.domain.smart.quantities import (
     blank_quantity,
+    every_phrase,
     frequency_word,
     observation_word,
     screen_word,
@@ -170,6 +171,8 @@ def measurable(r: Reading) -> Criterion:
         return Criterion(True, f"names an observation: {quote_span(norm, m.start(), m.end())}")
     if r.structure.target == 0 and (m := zero_phrase(s)):
         return Criterion(True, f"sets none at all: {quote_span(norm, m.start(), m.end())}")
+    if r.structure.target == 100 and (m := every_phrase(s)):
+        return Criterion(True, f"asks for every one: {quote_span(norm, m.start(), m.end())}")
     why = "no number, frequency, duration, percentage, instrument, rating or log"
     if triggers and r.quantities:
         a, b = triggers[0]

@@ -457,7 +457,7 @@ RULES: tuple[Rule, ...] = (
     # this month / by the end of this week
     (
         re.compile(
-            r"\b(?:(?:by|before|until)\s+(?:the\s+end\s+of\s+)?)?this\s+(week|month|year)\b"
+            r"\b(?:(?:by|before|until)\s+(?:the\s+end\s+of\s+)?)?this\s+(week|month|year)(?:'?s)?\b"
         ),
         0,
         _this_unit,
@@ -486,7 +486,7 @@ RULES: tuple[Rule, ...] = (
     # on Friday / by next Monday / this weekend (a plural or "every" is a frequency)
     (
         re.compile(
-            r"\b(?:by|on|before|until|till|this|next|this\s+coming|no\s+later\s+than)\s+"
+            r"\b(?:by|on|before|until|till|this|next|this\s+coming|no\s+later\s+than|over\s+the)\s+"
             r"(?:this\s+|next\s+|coming\s+)?" + _WEEKDAY + r"(?![a-z'-])"
             r"(?!\s+(?:mornings|afternoons|evenings|nights)\b)"
         ),

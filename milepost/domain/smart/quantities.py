@@ -148,6 +148,16 @@ _BLANK_QUANTITY = re.compile(
 )
 
 
+# Round 5 (0218): a blank after a verb and before a plural noun is a count of things left to
+# fill in ("identify ___ triggers", "make __ positive statements", "learn ___ strategies"):
+# the metric and its unit are defined, the number is blank (the rubric's fill-in templates).
+_BLANK_ITEMS = re.compile(
+    r"(?<=[a-z] )_{2,}\s*(?:[a-z-]+(?:/[a-z-]+)?\s+){0,2}?"
+    r"(?!(?:does|goes|was|this|his|its|hers|theirs|always|less|across|unless|yes|is|has)\b)"
+    r"[a-z-]{2,}[^s\W]s\b"
+)
+
+
 def _minimal(words: tuple[str, ...]) -> tuple[str, ...]:
     """The words no shorter word of the list sits inside: a substring test on them is a cheap
     guard for a pattern built from the whole list."""
@@ -532,9 +542,12 @@ def frequency_word(s: str) -> re.Match[str] | None:
 
 def blank_quantity(s: str) -> tuple[re.Match[str], str] | None:
     """A template blank left for a number, and the measure its unit makes it."""
-    m = _BLANK_QUANTITY.search(s) if "__" in s else None
-    if m is None:
+    if "__" not in s:
         return None
+    m = _BLANK_QUANTITY.search(s)
+    if m is None:
+        items = _BLANK_ITEMS.search(s)
+        return (items, "count") if items is not None else None
     if m.group(1):
         return m, "percent"
     if m.group(2):
@@ -546,14 +559,77 @@ def blank_quantity(s: str) -> tuple[re.Match[str], str] | None:
     return m, "count"
 
 
+# Round 5 (0218): "all" or "every" over a set of tasks, instances or opportunities is a 100 %
+# criterion (the rubric's convention 6): "turn in all of my work", "smile at every
+# opportunity", "put away all mobile devices". Not over an amount or a state ("all the weight",
+# "eliminate all stress"), not a period ("every day" is a frequency), not an idiom ("at all
+# times", "all or nothing", "all the time").
+_EVERY_TIME_WORDS = (
+    "day|days|week|weeks|weekend|weekday|morning|afternoon|evening|night|month|year|hour|"
+    "minute|time|times|other|once|single|bit|now|monday|tuesday|wednesday|thursday|friday|"
+    "saturday|sunday|session|meal|class|lesson|school|shift|visit|few"
+)
+_EVERY_SET = re.compile(
+    r"(?<![\w-])(?:(?:at|in|on|for|to|of)\s+)?(?:every\s+|all\s+(?:of\s+)?(?:the\s+|my\s+|his\s+|her\s+|their\s+|your\s+|our\s+)?)"
+    r"(?!(?:" + _EVERY_TIME_WORDS + r")\b)"
+    r"(?:([a-z][a-z'-]*[^s\W'-]s)|([a-z][a-z'-]*)\s+([a-z][a-z-]*[^s\W-]s)|(opportunity|person|"
+    r"assignment|task|item|question|request|instruction|direction|prompt|chance|occasion|work|homework))\b"
+    r"(?!\s+(?:or|and)\s+nothing)"
+)
+# Plural nouns after "all" that name an amount, a state or a feeling, not a set of things done.
+_EVERY_NOT_SETS = frozenset(
+    {
+        "feelings",
+        "thoughts",
+        "emotions",
+        "symptoms",
+        "worries",
+        "fears",
+        "problems",
+        "issues",
+        "needs",
+        "costs",
+        "means",
+        "ages",
+        "sorts",
+        "kinds",
+        "types",
+        "ways",
+        "things",
+        "odds",
+        "others",
+        "circumstances",
+        "aspects",
+        "areas",
+        "levels",
+        "sides",
+        "parts",
+    }
+)
+
+
+def every_phrase(s: str) -> re.Match[str] | None:
+    """'all' or 'every' over a set of tasks or opportunities: the rubric's 100 % criterion."""
+    if "all" not in s and "every" not in s:
+        return None
+    for m in _EVERY_SET.finditer(s):
+        noun = m.group(1) or m.group(3) or m.group(4)
+        if noun in _EVERY_NOT_SETS or (m.group(2) or "") in ("the", "a", "an", "of"):
+            continue
+        if m.group(0).startswith("every") and noun and noun.endswith("s") and m.group(4) is None:
+            continue  # "every two weeks", "every few days": a frequency
+        return m
+    return None
+
+
 def zero_phrase(s: str) -> re.Match[str] | None:
     """A phrase that sets none at all: a listed phrase ("an absence of"), or zero wording on a
     behaviour or countable event ("will not hit", "no outbursts")."""
     return _cues()["zero"].search(s) or zero_criterion(s)
 
 
-_EVENT_ONLY_ZERO = frozenset({"never", "free of", "free from"})
-_ZERO_NEEDS = ("not", "n't", "wont", "no longer", "refrain", "never", "free")
+_EVENT_ONLY_ZERO = frozenset({"never", "free of", "free from", "no"})
+_ZERO_NEEDS = ("not", "n't", "wont", "no", "refrain", "never", "free")
 # Adverbs and determiners that may stand between the cue and what it zeroes.
 _ZERO_FILLER = re.compile(
     r"\s+(?:(?:any|ever|again|even|physically|verbally|intentionally|deliberately|more|"

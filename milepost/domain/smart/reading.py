@@ -15,6 +15,7 @@ from milepost.domain.smart.normalise import Mention, Normalised, normalise
 from milepost.domain.smart.quantities import (
     Quantity,
     blank_quantity,
+    every_phrase,
     find_quantities,
     frequency_word,
     hold_target,
@@ -326,7 +327,13 @@ def read(text: str, *, today: dt.date | None = None) -> Reading:
         # "an absence of hallucinations", "eliminate all aggressive acts": none at all.
         target_value, comparator, measure = 0.0, "=", measure or "count"
         del zero
-    unit = _unit(scale, target or baseline or change)
+    every = None
+    if target is None and baseline is None and target_value is None and not quantities:
+        every = every_phrase(s)
+    if every is not None:
+        # "turn in all of my work", "at every opportunity": every one of them (the rubric).
+        target_value, comparator, measure = 100.0, "=", "percent"
+    unit = _unit(scale, target or baseline or change) if every is None else "%"
     if unit is None and baseline is not None and target is not None:
         unit = baseline.unit
     deadline = (

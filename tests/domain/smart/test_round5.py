@@ -104,3 +104,74 @@ def test_avoidance_only_wording_of_round_5(text, positive):
 )
 def test_the_measurable_reason_never_quotes_an_empty_span(text, quote):
     assert analysed(text).criteria.measurable.why == f"has a number: {quote}"
+
+
+@pytest.mark.parametrize(
+    ("text", "measurable"),
+    [
+        ("Name ___ warning signs of a relapse", True),
+        ("Write __ kind sentences about myself", True),
+        # A blank where a name goes is no number.
+        ("____ will use a calming strategy", False),
+        ("Student will ____ his homework", False),
+    ],
+)
+def test_a_blank_before_a_plural_noun_is_a_count_left_to_fill(text, measurable):
+    analysis = analysed(text)
+    assert analysis.criteria.measurable.met is measurable
+    if measurable:
+        assert analysis.criteria.measurable.why.startswith("leaves a number blank")
+
+
+@pytest.mark.parametrize(
+    ("text", "measurable"),
+    [
+        ("Report no injuries to self this month", True),
+        ("Go a week with no tantrums", True),
+        ("Have no worries", False),  # a state, not an event
+    ],
+)
+def test_no_before_a_countable_event_is_zero(text, measurable):
+    analysis = analysed(text)
+    assert analysis.criteria.measurable.met is measurable
+    if measurable:
+        assert analysis.structure.target == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "every"),
+    [
+        ("Hand in all of my homework", True),
+        ("Greet a colleague at every opportunity", True),
+        ("Put away all electronic devices at night", True),
+        ("Learn the name of every person in my group", True),
+        # Amounts, states, idioms and periods are not a set of things to do.
+        ("Get all the strength back in my leg", False),
+        ("Keep my phone with me at all times", False),
+        ("Challenge all or nothing thinking", False),
+        ("Express all feelings calmly", False),
+    ],
+)
+def test_all_or_every_over_a_set_is_a_hundred_percent(text, every):
+    analysis = analysed(text)
+    if every:
+        assert (analysis.structure.target, analysis.structure.comparator) == (100, "=")
+        assert analysis.structure.measure == "percent"
+        assert analysis.criteria.measurable.why.startswith("asks for every one: ")
+    else:
+        assert analysis.structure.target != 100
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Get to 6 weeks quit", 42),
+        ("This week's goal is to walk three times", 7),
+        ("Visit my grandmother over the weekend", None),
+    ],
+)
+def test_more_time_phrases_of_round_5(text, days):
+    analysis = analysed(text)
+    assert analysis.criteria.time_bound.met is True
+    assert analysis.structure.deadline is not None
+    assert analysis.structure.deadline.days == days
