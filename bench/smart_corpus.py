@@ -44,9 +44,13 @@ HELDOUT_BUCKETS = 4
 # Fresh rounds already scored blind once and since given to tuning (decision 0212).
 TUNED_FRESH_ROUNDS = frozenset({"fresh", "fresh-2", "fresh-3"})
 # Later rounds keep their statements and their one labelling pass in files of their own.
-FRESH_ROUND_FILES = ("fresh2-statements.jsonl", "fresh3-statements.jsonl")
+FRESH_ROUND_FILES = (
+    "fresh2-statements.jsonl",
+    "fresh3-statements.jsonl",
+    "fresh4-statements.jsonl",
+)
 # Columns the evaluation prints, in order.
-SPLITS = ("tune", "heldout")
+SPLITS = ("tune", "heldout", "fresh-4")
 
 
 def split_for(site: str) -> str:

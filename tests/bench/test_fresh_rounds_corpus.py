@@ -1,4 +1,4 @@
-"""The later fresh rounds (fresh-2, fresh-3): published statements from sites new to the
+"""The later fresh rounds (fresh-2, fresh-3, fresh-4): published statements from sites new to the
 corpus (and to every earlier round), each labelled by the rubric. Read from the files alone,
 with no database and no engine."""
 
@@ -50,6 +50,11 @@ ROUNDS = {
         read_lines("fresh3-statements.jsonl"),
         read_lines("fresh3-labels.jsonl"),
         CORPUS + read_lines("fresh2-statements.jsonl"),
+    ),
+    "fresh-4": (
+        read_lines("fresh4-statements.jsonl"),
+        read_lines("fresh4-labels.jsonl"),
+        CORPUS + read_lines("fresh2-statements.jsonl") + read_lines("fresh3-statements.jsonl"),
     ),
 }
 round_names = pytest.mark.parametrize("name", list(ROUNDS))
