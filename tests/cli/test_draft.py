@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,18 @@ def test_json_has_the_issues_shape(capsys):
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert {"factors", "goals"} <= set(data)
+    # The rest of the answer, as docs/drafting.md lists it.
+    assert set(data) == {
+        "plan_date",
+        "review_due",
+        "areas",
+        "factors",
+        "cbt_cycle",
+        "goals",
+        "risk",
+        "for_clinician",
+        "plan_findings",
+    }
     assert {"kind", "text", "source"} <= set(data["factors"][0])
     goal = data["goals"][0]
     assert {"client_words", "statement", "target", "factors", "analysis", "objectives"} <= set(goal)
@@ -69,3 +83,26 @@ def test_a_missing_file_is_a_clear_message(capsys, tmp_path):
     code, _, err = run(capsys, "--intake", str(tmp_path / "nope.json"))
     assert code == 2
     assert "cannot read" in err
+
+
+def test_draft_does_not_start_django():
+    # "Without touching a database": Django (and so any database) is never imported.
+    code = (
+        "import sys; from milepost.cli import main; "
+        f"rc = main(['draft', '--intake', {str(INTAKE)!r}, '--json', '--today', '2026-12-07']); "
+        "assert rc == 0; assert 'django' not in sys.modules, 'django was imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["goals"][0]["target"]["target"] == 9
+
+
+def test_each_analysis_has_the_shape_of_milepost_smart_json(capsys):
+    _, out, _ = run(capsys, "--intake", str(INTAKE), "--json", "--today", "2026-12-07")
+    goal = json.loads(out)["goals"][0]
+    assert main(["smart", "--json", goal["statement"]]) == 0
+    smart = json.loads(capsys.readouterr().out)
+    for analysis in (goal["analysis"], goal["objectives"][0]["analysis"]):
+        assert set(analysis) == set(smart)
+        assert set(analysis["criteria"]) == set(smart["criteria"])
+        assert set(analysis["structure"]) == set(smart["structure"])

@@ -133,6 +133,22 @@ def test_the_goal_target_is_the_phq9_rule_when_a_score_is_on_record(personas, lo
     assert (target.instrument_code, target.baseline, target.target_value) == ("phq9", 18, 9)
 
 
+def test_the_latest_score_on_record_is_the_baseline(personas, login_as, plan):
+    from milepost.measures import services as measures
+
+    for answers in ([2] * 9, [2, 2, 2, 2, 2, 2, 1, 1, 0]):  # 18, then 14
+        measures.administration_submit(
+            actor=personas.alice,
+            client=personas.dana_client,
+            instrument_code="phq9",
+            answers=answers,
+        )
+    http = login_as(personas.alice)
+    _post(http, personas, plan, "accept g1")
+    target = Target.objects.get(goal__plan=plan)
+    assert (target.baseline, target.target_value) == (14, 8)
+
+
 def test_accepting_twice_is_refused(personas, login_as, plan):
     http = login_as(personas.alice)
     _post(http, personas, plan, "accept f1")

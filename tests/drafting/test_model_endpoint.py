@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from milepost.accounts.models import Organization
 from milepost.audit.models import AuditEvent
 from milepost.drafting import services
 from milepost.drafting.models import DraftedItem, ModelEndpoint
@@ -128,6 +129,27 @@ def test_model_goals_are_shown_checked_and_names_are_not_sent(
     assert server.bodies[0]["response_format"]["type"] == "json_schema"
     goal = page.context["draft_json"]["goals"][0]
     assert goal["analysis"]["criteria"]["measurable"]["met"] is True
+    assert not Goal.objects.filter(plan=plan).exists()  # nothing saved before acceptance
+    assert not DraftedItem.objects.exists()
+
+
+def test_under_an_agreement_health_information_is_sent_as_written(
+    personas, login_as, plan, server, endpoint
+):
+    ModelEndpoint.objects.update(covers_health_information=True)
+    _post(login_as(personas.alice), personas, plan, "draft")
+    assert "Quillfeather" in json.dumps(server.bodies[0])
+
+
+def test_another_practices_endpoint_is_never_used(personas, login_as, plan, server):
+    other = Organization.objects.get(name="Elsewhere Clinic")
+    ModelEndpoint.objects.create(
+        organization=other, enabled=True, base_url=server.url, model="m", timeout_seconds=1
+    )
+    page = _post(login_as(personas.alice), personas, plan, "draft")
+    assert page.status_code == 200
+    assert server.bodies == []
+    assert b'data-drafted-by="model"' not in page.content
 
 
 def test_accepting_a_model_item_reuses_the_signed_answer(
@@ -155,6 +177,13 @@ def test_accepting_a_model_item_reuses_the_signed_answer(
             0,
             b"does not follow the schema",
         ),
+        (
+            json.dumps({"choices": [{"message": {"content": ""}}]}),
+            200,
+            0,
+            b"answered nothing",
+        ),
+        ("", 200, 0, b"not a chat completion"),
         ("{}", 500, 0, b"answered with an error (500)"),
         ("{}", 200, 2.0, b"did not answer in time"),
     ],

@@ -303,3 +303,122 @@ def test_an_unknown_modality_is_refused_with_the_field_named() -> None:
     with pytest.raises(drafting.InvalidIntake) as error:
         drafting.parse_intake({"presenting_problem": "low", "modality": "astrology"})
     assert error.value.field == "modality"
+
+
+def test_the_formulation_has_its_5p_factors_and_cbt_cycle_each_quoting_the_intake(
+    depression: dict[str, Any],
+) -> None:
+    raw = json.loads((HERE / "depression_intake.json").read_text())
+    said = {"presenting_problem": raw["presenting_problem"], "client_words": raw["client_words"]}
+    kinds = {f["kind"] for f in depression["factors"]}
+    # Maintaining (stored as perpetuating), "since being made redundant", "sister is supportive".
+    assert {"perpetuating", "precipitating", "protective"} <= kinds
+    assert {c["part"] for c in depression["cbt_cycle"]} == {
+        "thoughts",
+        "emotions",
+        "behaviours",
+        "situation",
+    }
+    for item in (*depression["factors"], *depression["cbt_cycle"]):
+        quotes = [s for s in item["source"] if s["kind"] == "intake"]
+        assert quotes, item
+        for s in quotes:
+            assert s["quote"] in said[s["ref"]], s
+
+
+def test_the_first_review_is_the_plans_review_interval_after_the_plan_date() -> None:
+    result = _draft(
+        presenting_problem="Low mood, hopeless. Has stopped seeing friends.",
+        plan_date="2026-12-07",
+        review_interval_days=42,
+    )
+    assert (result["plan_date"], result["review_due"]) == ("2026-12-07", "2027-01-18")
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_the_latest_score_of_an_instrument_is_the_baseline(order: int) -> None:
+    scores = [
+        {"instrument": "phq9", "total": 20, "date": "2026-10-01"},
+        {"instrument": "phq9", "total": 14, "date": "2026-11-30"},
+    ][::order]
+    result = _draft(presenting_problem="Low mood, hopeless.", scores=scores)
+    target = result["goals"][0]["target"]
+    assert (target["baseline"], target["target"]) == (14, 8)
+    assert any(s["kind"] == "score" and "2026-11-30" in s["quote"] for s in target["sources"])
+
+
+def test_the_diagnoses_and_the_formulation_already_written_are_read() -> None:
+    result = _draft(
+        presenting_problem="Referred by the GP.",
+        diagnoses=["F41.0"],
+        formulation=[{"kind": "maintaining", "text": "Avoids the supermarket and buses."}],
+    )
+    assert result["areas"][0] == "panic"
+    goal = result["goals"][0]
+    assert {"kind": "diagnosis", "ref": "F41.0", "quote": ""} in goal["sources"]
+    avoidance = next(f for f in result["factors"] if f["text"] == "Avoidance of feared situations")
+    assert any(s["ref"] == "formulation" for s in avoidance["source"])
+
+
+def test_drafting_is_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the offline assistant opened a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    raw = json.loads((HERE / "depression_intake.json").read_text())
+    assert drafting.draft(drafting.parse_intake(raw), today=TODAY).goals
+
+
+VIGNETTES = json.loads(
+    (HERE.parents[2] / "bench" / "data" / "assistant_vignettes.json").read_text(encoding="utf-8")
+)["vignettes"]
+
+
+@pytest.mark.parametrize("v", VIGNETTES, ids=[v["id"] for v in VIGNETTES])
+def test_nothing_is_invented_from_a_published_vignette(v: dict[str, Any]) -> None:
+    """Drafted from the excerpt alone: every quote is the excerpt's, every item cites its
+    source, no number the excerpt does not give, no risk statement from silence."""
+    result = _draft(presenting_problem=v["excerpt"])
+    for item in (*result["factors"], *result["cbt_cycle"]):
+        for s in item["source"]:
+            assert s["kind"] != "intake" or s["quote"] in v["excerpt"], s
+    fields = {n["field"] for n in result["for_clinician"]}
+    assert {"client_words", "risk"} <= fields  # no client's words given; risk always asked
+    for g in result["goals"]:
+        assert g["client_words"] == ""  # never written by the assistant
+        assert g["sources"]
+        if g["target"] and g["target"]["instrument"]:
+            # No score given: the baseline is the clinician's to find, and said so.
+            assert g["target"]["baseline"] is None
+            assert any(n["field"] == "target.baseline" for n in g["for_clinician"])
+        for o in g["objectives"]:
+            assert any(s["kind"] == "library" for s in o["sources"])
+            baseline = o["target"]["baseline"] if o["target"] else None
+            if baseline is not None:  # only a number the excerpt gives
+                quotes = [s["quote"] for s in o["target"]["sources"] if s["kind"] == "intake"]
+                assert quotes
+                assert all(q in v["excerpt"] for q in quotes)
+            for x in o["interventions"]:
+                assert any(s["kind"] == "library" for s in x["sources"])
+    words = [
+        *(f["text"] for f in result["factors"] if f["kind"] == "perpetuating"),
+        *(
+            text
+            for g in result["goals"]
+            for o in g["objectives"]
+            for text in (
+                g["statement"],
+                o["statement"],
+                *(x["description"] for x in o["interventions"]),
+            )
+        ),
+    ]
+    assert not any("denies" in w.lower() or "denied" in w.lower() for w in words)
+    if not result["risk"]["mentioned"]:
+        assert result["risk"]["quotes"] == []
+        ids = [o["library_id"] for g in result["goals"] for o in g["objectives"]]
+        assert not any(i.endswith("safety-plan") for i in ids)

@@ -112,6 +112,9 @@ def test_a_weak_goal_is_kept_with_its_findings_never_silently_accepted() -> None
     goal = checked.draft.goals[0]
     assert goal.analysis["criteria"]["measurable"]["met"] is False
     assert goal.analysis["findings"]
+    # The plan checks judge it too: no link to the formulation, no objectives.
+    codes = {f["code"] for f in goal.findings}
+    assert {"goal-no-formulation-link", "goal-no-objectives"} <= codes
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The vignette set of `make eval-assistant`: sourced, labelled in the rules' vocabulary."""
+"""The vignette set of `make eval-assistant`: sourced, labelled in the rules' vocabulary
+(the settled labels and the first rater's; the second rater's: tests/bench)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ def test_each_vignette_has_its_source_and_labels_in_the_vocabulary(v: dict) -> N
     rules = bundled()
     assert v["url"].startswith(("http://", "https://"))
     assert len(v["excerpt"]) > 80
-    assert set(v["areas"]) <= {a.code for a in library.areas()}
-    assert set(v["instruments"]) <= {*instruments.codes(), "none"}
-    assert set(v["maintaining"]) <= {m.code for m in rules.maintaining}
-    assert set(v["approaches"]) <= set(library.APPROACHES)
-    assert isinstance(v["risk"], bool)
+    for labels in (v, v["first_rater"]):  # the settled labels, the first rater's
+        assert set(labels["areas"]) <= {a.code for a in library.areas()}
+        assert set(labels["instruments"]) <= {*instruments.codes(), "none"}
+        assert set(labels["maintaining"]) <= {m.code for m in rules.maintaining}
+        assert set(labels["approaches"]) <= set(library.APPROACHES)
+        assert isinstance(labels["risk"], bool)
