@@ -433,7 +433,8 @@ RULES: tuple[Rule, ...] = (
     ),
     (
         re.compile(
-            r"\b(?:by|before|until|in|during|throughout)\s+(?:the\s+end\s+of\s+)?(20\d\d)\b"
+            # Round 6 (0219): "goals for 2020", "make 2016 the year".
+            r"\b(?:by|before|until|in|during|throughout|for|make)\s+(?:the\s+end\s+of\s+)?(20\d\d)\b"
             r"(?!\s*[-/])"
         ),
         0,

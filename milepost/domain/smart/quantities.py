@@ -80,7 +80,8 @@ _INTERVAL_LEFT = re.compile(r"\bevery(?:\s+other)?\s*$")
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever)\s+(?:[a-z]+\s+){0,2}$")
 _INVERT = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
 _YEAR_LEFT = re.compile(
-    r"(?:\b(?:in|by|of|since|until|before|after|year|during)|"
+    # Round 6 (0219): "for 2020", "make 2016 the year", a year opening the text.
+    r"(?:\b(?:in|by|of|since|until|before|after|year|during|for|make)|^|"
     + "|".join(sorted(lexicon.MONTHS, key=len, reverse=True))
     + r")[\s,]*$"
 )
@@ -191,9 +192,20 @@ _LABEL_LIST = re.compile(
 )
 
 
+# Round 6 (0219): "one" in idioms is no quantity: "one day at a time", "one day I will"
+# (some day), "one of my goals", "my number one goal", "the one goal".
+_ONE_IDIOM = re.compile(
+    r"(?<![\w.])1\s+(?:day\s+at\s+a\s+time|step\s+at\s+a\s+time|day\s+(?=(?:i|we|you|he|she|they)\b)"
+    r"|of\s+(?=(?:my|the|his|her|their|our|your)\b))"
+    r"|\bnumber\s+1\b|(?<![\w.])the\s+1\s+(?=(?:goal|thing|resolution|wish)\b)"
+)
+
+
 def not_quantities(s: str) -> list[tuple[int, int]]:
     """Spans of the normalised text whose digits are never read as quantities."""
     spans = [m.span() for m in _TECHNIQUE.finditer(s)]
+    if "1" in s:
+        spans.extend(m.span() for m in _ONE_IDIOM.finditer(s))
     if (m := _REFERENCES.search(s)) is not None:
         spans.append(m.span())
     if any(n in s for n in _NUMBERED_NEEDS):
@@ -540,10 +552,22 @@ def frequency_word(s: str) -> re.Match[str] | None:
     return None
 
 
+# Round 6 (0219): a letter standing for the number left to fill in ("gain X pounds", "X days a
+# week ... less than Z days a week", "a size X"), before a unit word only.
+_LETTER_BLANK = re.compile(
+    r"(?<=[a-z,] )[xyz]\s+(?:days?|nights?|times?|kilograms?|kilos?|kg|pounds?|lbs?|calories|"
+    r"minutes?|hours?|drinks?|glasses|servings|steps|miles|meals|sessions)\b|\bsize\s+x\b"
+)
+
+
 def blank_quantity(s: str) -> tuple[re.Match[str], str] | None:
     """A template blank left for a number, and the measure its unit makes it."""
     if "__" not in s:
-        return None
+        letter = _LETTER_BLANK.search(s) if " x" in s or " y" in s or " z" in s else None
+        if letter is None:
+            return None
+        timed = re.search(r"\b(?:minutes?|hours?)$", letter.group(0))
+        return letter, "duration" if timed else "count"
     m = _BLANK_QUANTITY.search(s)
     if m is None:
         items = _BLANK_ITEMS.search(s)
@@ -628,6 +652,8 @@ def zero_phrase(s: str) -> re.Match[str] | None:
     return _cues()["zero"].search(s) or zero_criterion(s)
 
 
+# Round 6 (0219): a limit after the zero cue ("will not drink more than 2 drinks").
+_LIMIT_AFTER = re.compile(r"[^,;.]{0,30}?\b(?:more|less|fewer|longer)\s+than\b")
 _EVENT_ONLY_ZERO = frozenset({"never", "free of", "free from", "no"})
 _ZERO_NEEDS = ("not", "n't", "wont", "no", "refrain", "never", "free")
 # Adverbs and determiners that may stand between the cue and what it zeroes.
@@ -671,6 +697,8 @@ def zero_criterion(s: str) -> re.Match[str] | None:
             hit = pat["behaviour"].match(s, at)  # "will not hit", "refrain from shouting"
             if hit is not None and _GENERIC_OBJECT.match(s, hit.end()):
                 hit = None  # "refrain from using egocentric behaviors": a category, not events
+        if hit is not None and _LIMIT_AFTER.match(s, hit.end()):
+            continue  # "will not drink more than 2 drinks": a limit, not none at all
         if hit is not None and not in_condition(s, m.start()):
             return _span_match(s, m.start(), hit.end())
     return None

@@ -101,7 +101,8 @@ def _texts() -> list[str]:
 # sites): a purpose clause ("to increase awareness") gives the filled text a direction the
 # blanks did not have, and a one-off task ("see if I can finish my math paper") asked for how
 # often. Round 5 (fresh-3 joined): a means clause ("by increasing my intake of vegetables")
-# gives the filled text a direction the text with its baseline blank did not have.
+# gives the filled text a direction the text with its baseline blank did not have. Round 6
+# (fresh-4 joined): a state held for the day ("stay sober today") is asked how often.
 KNOWN_FILL_MISSES = (
     "Client will reduce emotional vulnerability by maintaining",
     "Over the next 6 weeks, I will engage in brisk walking",
@@ -109,6 +110,7 @@ KNOWN_FILL_MISSES = (
     "Meditate for 15 minutes daily to increase awareness",
     "I’m going to see if I can finish my math paper",
     "I am going to eat 40 grams of fiber each day by increasing",
+    "My goal today is to stay sober",
 )
 
 
