@@ -48,9 +48,10 @@ FRESH_ROUND_FILES = (
     "fresh2-statements.jsonl",
     "fresh3-statements.jsonl",
     "fresh4-statements.jsonl",
+    "fresh5-statements.jsonl",
 )
 # Columns the evaluation prints, in order.
-SPLITS = ("tune", "heldout")
+SPLITS = ("tune", "heldout", "fresh-5")
 
 
 def split_for(site: str) -> str:
