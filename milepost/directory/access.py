@@ -101,7 +101,7 @@ def practice_listing(user: User) -> bool:
 
 
 def outcome_matching_used(organization: Organization) -> bool:
-    """The practice's setting: does its intake use measured outcomes (decision 1221)?"""
+    """The practice's setting: does its intake use measured outcomes (decision 1220)?"""
     return DirectoryPractice.objects.filter(
         organization=organization, outcome_matching=True
     ).exists()
@@ -148,7 +148,7 @@ def referral_get_for_user(user: User, public_id: str) -> Referral:
 
 def _intake_scope(user: User) -> QuerySet[Referral]:
     """The referrals the user takes in: those sent to them, and, for a supervisor, those
-    sent to the clinicians they supervise (the practice's intake, decision 1221)."""
+    sent to the clinicians they supervise (the practice's intake, decision 1220)."""
     organization = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR).organization
     return (
         Referral.objects.filter(organization=organization)

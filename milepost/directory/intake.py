@@ -1,4 +1,4 @@
-"""The practice's clinicians as its own intake sees them for a referral (decision 1221).
+"""The practice's clinicians as its own intake sees them for a referral (decision 1220).
 
 Every active clinician or supervisor of the practice who has written a directory listing,
 listed publicly or not: the listing is where they state their focus areas, approaches and

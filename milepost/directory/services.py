@@ -102,7 +102,7 @@ def practice_listing_set(*, actor: User, listed: bool) -> DirectoryPractice:
 @transaction.atomic
 def practice_outcome_matching_set(*, actor: User, use: bool) -> DirectoryPractice:
     """Whether the practice's intake ranks clinicians for a referral by their measured
-    outcomes too (decision 1221): the practice admin's choice, off by default, audited."""
+    outcomes too (decision 1220): the practice admin's choice, off by default, audited."""
     organization = _admin(actor)
     practice, _ = DirectoryPractice.objects.select_for_update().get_or_create(
         organization=organization

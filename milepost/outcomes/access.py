@@ -1,5 +1,5 @@
 """Who may read the practice's outcomes, and the audited reads (decision 1004); and the
-clinicians' track records for the practice's intake (decision 1221, at the end).
+clinicians' track records for the practice's intake (decision 1220, at the end).
 
 The dashboard is for supervisors and practice admins who also hold the
 ``outcomes.view_practice_outcomes`` permission. It shows aggregates only: counts and rates per
@@ -124,7 +124,7 @@ def group_cases(user: User, filters: Filters, key: str) -> list[CaseRow]:
 
 
 # --------------------------------------------------------------------------- track records
-# Matching by measured outcomes inside the practice (decision 1221): each clinician sees
+# Matching by measured outcomes inside the practice (decision 1220): each clinician sees
 # their own figures; a colleague's figures are seen, and used to rank, only by a supervisor
 # and only when the practice has turned outcome matching on. Never on the public directory.
 

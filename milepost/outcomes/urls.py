@@ -1,5 +1,5 @@
 """The practice outcomes dashboard, under practice/ (supervisors and admins with the
-permission); a clinician's own track record and the practice's intake (decision 1221)."""
+permission); a clinician's own track record and the practice's intake (decision 1220)."""
 
 from __future__ import annotations
 

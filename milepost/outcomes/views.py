@@ -1,5 +1,5 @@
 """The practice outcomes dashboard, its CSV, its chart, the drill-down and the refresh; a
-clinician's own track record and the practice's intake ranking (decision 1221)."""
+clinician's own track record and the practice's intake ranking (decisions 1220, 1221)."""
 
 from __future__ import annotations
 

@@ -71,4 +71,11 @@ class DemoDirectoryTests:
         assert 0 < bob.counts.cases < method().minimum_cases
         assert bob.standing is Standing.TOO_FEW
         assert match.suggestions[0].clinician.name == "Alice Moreno"
-        assert b"recovered 13 of 16 clients with worry and generalised anxiety" in response.content
+        assert tracks["Sam Okonkwo"].counts.cases == 0
+        page = response.content.decode()
+        # The figures docs/directory.md quotes.
+        assert (
+            "recovered 13 of 16 clients with worry and generalised anxiety "
+            "(81%, 95% interval 57–93%)" in page
+        )
+        assert "reliably improved 12 of 16 (75%, 95% interval 51–90%)" in page

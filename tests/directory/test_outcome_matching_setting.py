@@ -1,4 +1,4 @@
-"""The practice decides whether its intake uses measured outcomes (decision 1221): off by
+"""The practice decides whether its intake uses measured outcomes (decision 1220): off by
 default, changed only by a practice admin, and every change audited."""
 
 from __future__ import annotations

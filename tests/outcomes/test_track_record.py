@@ -1,4 +1,4 @@
-"""Track records at the practice's intake (decision 1221): the figures come from the outcome
+"""Track records at the practice's intake (decisions 1220, 1221): the figures come from the outcome
 facts in SQL and agree with case_outcome; each clinician sees their own; a colleague's
 figures reach only a supervisor of a practice that turned outcome matching on; the public
 directory never shows them."""
@@ -153,6 +153,8 @@ def test_each_clinician_sees_their_own_figures_and_the_read_is_audited(client, p
     assert "Worry and generalised anxiety" in page
     assert "Too few cases to show (2; 15 needed)" in page  # her PHQ-9 cases
     assert "the practice does not use them at intake" in page
+    assert "Figures as of " in page
+    assert "Wilson score interval at 95% confidence" in page
     assert AuditEvent.objects.filter(action="outcomes.track_record", actor=p.alice).count() == 1
     frank = _page(client, p.frank, MINE).content.decode()
     assert f"Too few cases to show ({N - 1}; {N} needed)" in frank

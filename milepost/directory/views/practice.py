@@ -1,5 +1,5 @@
 """The practice admin's side: the practice's opt-in, its controlled payer list, and whether
-its intake uses measured outcomes (decision 1221)."""
+its intake uses measured outcomes (decision 1220)."""
 
 from __future__ import annotations
 
