@@ -101,6 +101,8 @@ EXPECTED_FOR_ROUTE: dict[str, dict[str, object]] = {
     "directory:licence_remove": _ALICE_ONLY,
     "directory:referral": _ALICE_ONLY,
     "directory:photo": dict.fromkeys(PERSONA_NAMES, HIDDEN),
+    # The practice's intake of a referral: the clinician it was sent to and their supervisor.
+    "outcomes:intake": {**_ALICE_ONLY, "sam": ALLOWED},
 }
 
 # Sample values for URL parameters, by name. A new parameter name needs a line here.

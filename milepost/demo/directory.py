@@ -11,6 +11,10 @@ Three listings across four states, each as a clinician would write it:
 
 One person has contacted Alice through her listing: the referral waits on Referrals.
 Room is computed from each clinician's real demo caseload against the capacity set here.
+
+Erin has turned on outcome matching at intake, so Sam (who supervises Alice and Bob) sees
+the referral's clinicians ranked by their past clients' outcomes in worry: Alice's 16 past
+clients give her figures, Bob's 5 are too few (demo/outcomes.py).
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ LISTINGS: dict[str, dict[str, Any]] = {
 
 def load_directory(organization: Organization, staff: dict[str, User]) -> None:
     services.practice_listing_set(actor=staff["erin"], listed=True)
+    services.practice_outcome_matching_set(actor=staff["erin"], use=True)
     for name in PAYERS:
         if not Payer.objects.filter(organization=organization, name=name).exists():
             services.payer_add(actor=staff["erin"], name=name)

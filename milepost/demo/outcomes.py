@@ -3,8 +3,11 @@
 Twelve discharged clients who finished a course of treatment (Alice seven, Bob five), each
 with a first, a middle and a last PHQ-9 and GAD-7 entered through the measures service; their
 outcomes cover recovery, reliable improvement without recovery, no change and one reliable
-deterioration, so every column of the dashboard has a figure. Sam (supervisor) and Erin
-(admin) hold the dashboard's permission; the outcome facts are rebuilt at the end.
+deterioration, so every column of the dashboard has a figure. Nine more of Alice's past
+clients were measured on the GAD-7 only (worry), so her track record in worry reaches the
+15 cases intake matching needs (16: 13 recovered) while Bob's (5) stays under it
+(docs/directory.md). Sam (supervisor) and Erin (admin) hold the dashboard's permission; the
+outcome facts are rebuilt at the end.
 """
 
 from __future__ import annotations
@@ -37,7 +40,53 @@ PAST_CLIENTS: tuple[tuple[str, str, str, tuple[int, int, int], tuple[int, int, i
     ("Kai", "Lockhart", "bob", (18, 16, 16), (14, 14, 13)),
     ("Lena", "Marchetti", "bob", (10, 7, 3), (9, 6, 3)),
 )
+# Alice's past clients with worry: (given name, family name, GAD-7 first/middle/last).
+WORRY_CLIENTS: tuple[tuple[str, str, tuple[int, int, int]], ...] = (
+    ("Mara", "Northcott", (15, 10, 5)),
+    ("Nico", "Oakhurst", (12, 8, 4)),
+    ("Opal", "Penhallow", (17, 11, 6)),
+    ("Pax", "Quenby", (11, 8, 3)),
+    ("Rhea", "Sutcliffe", (14, 9, 7)),
+    ("Silas", "Thornbury", (9, 7, 6)),  # recovered, by less than the reliable change
+    ("Tess", "Underhill", (16, 12, 7)),
+    ("Uma", "Vantongeren", (13, 9, 4)),
+    ("Wren", "Ashcombe", (18, 13, 7)),
+)
 WEEKS_APART = 6
+
+
+def _past_client(
+    organization: Organization, clinician: User, given: str, family: str, index: int
+) -> Client:
+    client = Client.objects.filter(
+        organization=organization, given_name=given, family_name=family
+    ).first()
+    if client is None:
+        client = clients.client_create(
+            actor=clinician,
+            given_name=given,
+            family_name=family,
+            date_of_birth=dt.date(1975 + index, 1 + index % 12, 10),
+            referral_reason="Finished a course of treatment last year.",
+        )
+        clients.client_update(actor=clinician, client=client, status=ClientStatus.DISCHARGED)
+    return client
+
+
+def _scores(
+    clinician: User, client: Client, code: str, totals: tuple[int, ...], finished: dt.date
+) -> None:
+    instrument = instruments.get(code)
+    for step, total in enumerate(totals):
+        day = finished - dt.timedelta(weeks=WEEKS_APART * (len(totals) - 1 - step))
+        pinned = {9: 0} if code == "phq9" else {}
+        measures.administration_submit(
+            actor=clinician,
+            client=client,
+            instrument_code=code,
+            answers=answers_for(instrument, total, pinned),
+            administered_at=timezone.make_aware(dt.datetime.combine(day, dt.time(11))),
+        )
 
 
 def load_outcomes(organization: Organization, staff: dict[str, User]) -> None:
@@ -45,34 +94,21 @@ def load_outcomes(organization: Organization, staff: dict[str, User]) -> None:
     changed = not Refresh.objects.filter(organization=organization).exists()
     for index, (given, family, key, phq9, gad7) in enumerate(PAST_CLIENTS):
         clinician = staff[key]
-        client = Client.objects.filter(
-            organization=organization, given_name=given, family_name=family
-        ).first()
-        if client is None:
-            client = clients.client_create(
-                actor=clinician,
-                given_name=given,
-                family_name=family,
-                date_of_birth=dt.date(1975 + index, 1 + index % 12, 10),
-                referral_reason="Finished a course of treatment last year.",
-            )
-            clients.client_update(actor=clinician, client=client, status=ClientStatus.DISCHARGED)
+        client = _past_client(organization, clinician, given, family, index)
         if client.administrations.exists():
             continue
         changed = True
         finished = today - dt.timedelta(days=60 + 14 * index)
         for code, totals in (("phq9", phq9), ("gad7", gad7)):
-            instrument = instruments.get(code)
-            for step, total in enumerate(totals):
-                day = finished - dt.timedelta(weeks=WEEKS_APART * (len(totals) - 1 - step))
-                pinned = {9: 0} if code == "phq9" else {}
-                measures.administration_submit(
-                    actor=clinician,
-                    client=client,
-                    instrument_code=code,
-                    answers=answers_for(instrument, total, pinned),
-                    administered_at=timezone.make_aware(dt.datetime.combine(day, dt.time(11))),
-                )
+            _scores(clinician, client, code, totals, finished)
+    for offset, (given, family, gad7) in enumerate(WORRY_CLIENTS):
+        index = len(PAST_CLIENTS) + offset
+        client = _past_client(organization, staff["alice"], given, family, index)
+        if client.administrations.exists():
+            continue
+        changed = True
+        finished = today - dt.timedelta(days=60 + 14 * index)
+        _scores(staff["alice"], client, "gad7", gad7, finished)
     for key in ("sam", "erin"):
         if not staff[key].has_perm("outcomes.view_practice_outcomes"):
             outcomes_permission_grant(actor=None, user=staff[key])

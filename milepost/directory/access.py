@@ -2,7 +2,8 @@
 
 Listings are public, but only while visible (selectors.visible): an unlisted, stale or
 unlicensed listing answers 404 like one that never existed. Referrals are health
-information: only the clinician they were sent to reads them, and each read is audited.
+information: only the clinician they were sent to reads them (and, for the practice's
+intake, that clinician's supervisor), and each read is audited.
 Licences and payers are read only by their owner (the clinician; the practice admin).
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from milepost.accounts.access import require_membership
-from milepost.accounts.models import Role, User
+from milepost.accounts.models import Organization, Role, User
 from milepost.audit.services import audit_read
 from milepost.directory import selectors
 from milepost.directory.models import (
@@ -25,6 +26,7 @@ from milepost.directory.models import (
     Payer,
     Profile,
     Referral,
+    ReferralStatus,
 )
 from milepost.domain.directory import ranking
 from milepost.domain.directory.rules import rules
@@ -98,6 +100,17 @@ def practice_listing(user: User) -> bool:
     return DirectoryPractice.objects.filter(organization=organization, listed=True).exists()
 
 
+def outcome_matching_used(organization: Organization) -> bool:
+    """The practice's setting: does its intake use measured outcomes (decision 1220)?"""
+    return DirectoryPractice.objects.filter(
+        organization=organization, outcome_matching=True
+    ).exists()
+
+
+def practice_outcome_matching(user: User) -> bool:
+    return outcome_matching_used(require_membership(user, Role.ADMIN).organization)
+
+
 def _audit(user: User, referral: Referral) -> None:
     audit_read(
         action="referral.read",
@@ -124,6 +137,43 @@ def referral_get_for_user(user: User, public_id: str) -> Referral:
         Referral.objects.select_related("profile", "client")
         .filter(public_id=public_id, profile__clinician=user)
         .first()
+        if is_public_id(public_id)
+        else None
+    )
+    if referral is None:
+        raise Http404
+    _audit(user, referral)
+    return referral
+
+
+def _intake_scope(user: User) -> QuerySet[Referral]:
+    """The referrals the user takes in: those sent to them, and, for a supervisor, those
+    sent to the clinicians they supervise (the practice's intake, decision 1220)."""
+    organization = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR).organization
+    return (
+        Referral.objects.filter(organization=organization)
+        .filter(Q(profile__clinician=user) | Q(profile__clinician__supervisors__supervisor=user))
+        .distinct()
+    )
+
+
+def intake_referrals_for_user(user: User) -> list[Referral]:
+    """The new referrals of the user's intake, newest first; each read is audited."""
+    referrals = list(
+        _intake_scope(user)
+        .filter(status=ReferralStatus.NEW)
+        .select_related("profile", "client")
+        .order_by("-created_at")
+    )
+    for referral in referrals:
+        _audit(user, referral)
+    return referrals
+
+
+def intake_referral_get(user: User, public_id: str) -> Referral:
+    """One referral of the user's intake (audited), or 404."""
+    referral = (
+        _intake_scope(user).select_related("profile", "client").filter(public_id=public_id).first()
         if is_public_id(public_id)
         else None
     )

@@ -151,6 +151,14 @@ class PracticeForm(forms.Form):
     )
 
 
+class OutcomeMatchingForm(forms.Form):
+    use = forms.BooleanField(
+        label="Rank clinicians for a new referral by their measured outcomes too",
+        help_text="For the practice's own intake only; never shown in the public directory.",
+        required=False,
+    )
+
+
 class PayerForm(forms.Form):
     name = forms.CharField(label="Payer", max_length=100)
 

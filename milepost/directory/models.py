@@ -25,6 +25,9 @@ class DirectoryPractice(models.Model):
     )
     listed = models.BooleanField(default=False)
     changed_at = models.DateTimeField(default=timezone.now)
+    # Whether the practice's own intake ranks its clinicians for a referral by their measured
+    # outcomes too (decision 1220). Off until an admin turns it on; never public.
+    outcome_matching = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"directory opt-in of organization {self.organization_id}"

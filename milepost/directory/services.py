@@ -100,6 +100,27 @@ def practice_listing_set(*, actor: User, listed: bool) -> DirectoryPractice:
 
 
 @transaction.atomic
+def practice_outcome_matching_set(*, actor: User, use: bool) -> DirectoryPractice:
+    """Whether the practice's intake ranks clinicians for a referral by their measured
+    outcomes too (decision 1220): the practice admin's choice, off by default, audited."""
+    organization = _admin(actor)
+    practice, _ = DirectoryPractice.objects.select_for_update().get_or_create(
+        organization=organization
+    )
+    if practice.outcome_matching != bool(use):
+        practice.outcome_matching = bool(use)
+        practice.save(update_fields=["outcome_matching"])
+        _audit(
+            "directory.outcome_matching",
+            actor,
+            organization,
+            practice,
+            use=practice.outcome_matching,
+        )
+    return practice
+
+
+@transaction.atomic
 def payer_add(*, actor: User, name: object) -> Payer:
     organization = _admin(actor)
     errors: dict[str, str] = {}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("me/referrals/", clinician.referrals, name="referrals"),
     path("me/referrals/<str:referral_id>/", clinician.referral, name="referral"),
     path("practice/", practice.practice, name="practice"),
+    path("practice/outcome-matching/", practice.outcome_matching, name="outcome_matching"),
     path("practice/payers/", practice.payer_add, name="payer_add"),
     path("practice/payers/<str:payer_id>/remove/", practice.payer_remove, name="payer_remove"),
 ]

@@ -10,16 +10,18 @@ group; Python only merges the four families by group and hides small cells
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from milepost.accounts.models import Organization, User
+from milepost.clients.models import ClientStatus
 from milepost.domain import instruments
+from milepost.domain.directory.track_record import Counts as TrackCounts
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.outcomes import DEFAULT_MINIMUM_CELL, rate, suppressed
 from milepost.outcomes.models import Case, GroupCount, Refresh
@@ -285,3 +287,58 @@ def cases_in_group(organization: Organization, filters: Filters, key: str) -> Qu
     if len(value) > 20:
         return None
     return cases.filter(**{GROUP_FIELDS[filters.group_by]: value})
+
+
+# --------------------------------------------------------------------------- track records
+
+
+def _track_cases(organization: Organization) -> QuerySet[Case]:
+    """The cases a track record counts (decision 1221): finished courses (the client is
+    discharged) whose first score was at caseness, with a clinician."""
+    return Case.objects.filter(
+        organization=organization,
+        at_caseness_start=True,
+        clinician__isnull=False,
+        client__status=ClientStatus.DISCHARGED,
+    )
+
+
+def track_counts(
+    organization: Organization, instrument_code: str, clinician_ids: Iterable[int]
+) -> dict[int, TrackCounts]:
+    """Each clinician's cases on one measure and how many recovered and reliably improved:
+    one ``GROUP BY clinician`` over the case facts. A clinician without cases is absent."""
+    rows = (
+        _track_cases(organization)
+        .filter(instrument_code=instrument_code, clinician_id__in=list(clinician_ids))
+        .values("clinician_id")
+        .annotate(
+            n_cases=Count("pk"),
+            n_recovered=Count("pk", filter=Q(recovered=True)),
+            n_improved=Count("pk", filter=Q(improved=True)),
+        )
+        .order_by()
+    )
+    return {
+        row["clinician_id"]: TrackCounts(row["n_cases"], row["n_recovered"], row["n_improved"])
+        for row in rows
+    }
+
+
+def own_track_counts(organization: Organization, clinician_id: int) -> dict[str, TrackCounts]:
+    """One clinician's counts per measure (instrument code): one ``GROUP BY instrument``."""
+    rows = (
+        _track_cases(organization)
+        .filter(clinician_id=clinician_id)
+        .values("instrument_code")
+        .annotate(
+            n_cases=Count("pk"),
+            n_recovered=Count("pk", filter=Q(recovered=True)),
+            n_improved=Count("pk", filter=Q(improved=True)),
+        )
+        .order_by()
+    )
+    return {
+        row["instrument_code"]: TrackCounts(row["n_cases"], row["n_recovered"], row["n_improved"])
+        for row in rows
+    }

@@ -1,4 +1,5 @@
-"""The practice outcomes dashboard, its CSV, its chart, the drill-down and the refresh."""
+"""The practice outcomes dashboard, its CSV, its chart, the drill-down and the refresh; a
+clinician's own track record and the practice's intake ranking (decisions 1220, 1221)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,21 @@ from django.views.decorators.http import require_POST, require_safe
 from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.domain.outcomes import DEFINITIONS
-from milepost.outcomes.access import group_cases, practice_outcomes, require_outcomes_viewer
+from milepost.outcomes.access import (
+    group_cases,
+    intake_match,
+    intake_referrals,
+    own_track_records,
+    practice_outcomes,
+    require_outcomes_viewer,
+)
 from milepost.outcomes.charts import outcome_chart_svg
 from milepost.outcomes.forms import DrillForm, OutcomeFilterForm
 from milepost.outcomes.selectors import GROUP_LABELS, Report, Row
 from milepost.outcomes.services import outcomes_refresh_request
+
+# The two outcomes a track record shows, with their published wording and sources.
+TRACK_DEFINITIONS = tuple(d for d in DEFINITIONS if d.code in ("recovery", "reliable_improvement"))
 
 CSV_COLUMNS = (
     "group",
@@ -136,3 +147,34 @@ def refresh(request: SignedInRequest) -> HttpResponseBase:
     membership = require_outcomes_viewer(request.user)
     outcomes_refresh_request(actor=request.user, organization=membership.organization)
     return redirect("outcomes:dashboard")
+
+
+# --------------------------------------------------------------------------- track records
+
+
+@require_safe
+@policy(Policy.CLINICAL)
+def track_record(request: SignedInRequest) -> HttpResponseBase:
+    """The clinician's own figures per problem area (decision 1221)."""
+    own = own_track_records(request.user)
+    return render(
+        request, "outcomes/track_record.html", {"own": own, "definitions": TRACK_DEFINITIONS}
+    )
+
+
+@require_safe
+@policy(Policy.CLINICAL)
+def intake_list(request: SignedInRequest) -> HttpResponseBase:
+    return render(
+        request, "outcomes/intake_list.html", {"referrals": intake_referrals(request.user)}
+    )
+
+
+@require_safe
+@policy(Policy.CLINICAL)
+def intake(request: SignedInRequest, referral_id: str) -> HttpResponseBase:
+    """A referral's ranked clinicians, with the outcome figures the reader may see."""
+    match = intake_match(request.user, referral_id)
+    return render(
+        request, "outcomes/intake.html", {"match": match, "definitions": TRACK_DEFINITIONS}
+    )

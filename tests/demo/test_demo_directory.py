@@ -47,3 +47,35 @@ class DemoDirectoryTests:
         results = json.loads(capsys.readouterr().out)["results"]
         assert [r["name"] for r in results] == ["Alice Moreno", "Sam Okonkwo"]
         assert results[1]["reasons"][0].startswith("Trauma-focused therapy for ")
+
+    def test_intake_ranks_the_demo_referral_by_outcomes_in_worry(self, client):
+        from django.urls import reverse
+
+        from milepost.accounts.models import User
+        from milepost.directory import access
+        from milepost.domain.directory.track_record import Standing, method
+
+        organization = data.load()
+        assert access.outcome_matching_used(organization)
+        jordan = Referral.objects.get()
+        client.force_login(User.objects.get(email=f"sam@{data.DOMAIN}"))
+        response = client.get(reverse("outcomes:intake", args=[jordan.public_id]))
+        match = response.context["match"]
+        assert match.area == "worry and generalised anxiety"
+        assert match.figures
+        tracks = {s.clinician.name: s.clinician.track for s in match.suggestions}
+        # Alice has enough finished cases in worry to show; Bob has some, too few.
+        alice, bob = tracks["Alice Moreno"], tracks["Bob Lindqvist"]
+        assert alice.counts.cases >= method().minimum_cases
+        assert alice.standing is Standing.ABOVE
+        assert 0 < bob.counts.cases < method().minimum_cases
+        assert bob.standing is Standing.TOO_FEW
+        assert match.suggestions[0].clinician.name == "Alice Moreno"
+        assert tracks["Sam Okonkwo"].counts.cases == 0
+        page = response.content.decode()
+        # The figures docs/directory.md quotes.
+        assert (
+            "recovered 13 of 16 clients with worry and generalised anxiety "
+            "(81%, 95% interval 57–93%)" in page
+        )
+        assert "reliably improved 12 of 16 (75%, 95% interval 51–90%)" in page
