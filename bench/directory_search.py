@@ -4,10 +4,10 @@ listings on PostgreSQL, beside a plain SQL query over the same rows.
     python bench/directory_search.py [--profiles 100000] [--queries 300] [--json]
                                      [--keep] [--reuse]
 
-Runs on its own database, `milepost_bench_directory` on the local PostgreSQL server
-(DIRECTORY_BENCH_PG_URL, default the local one, user postgres), dropped and created for each
-run (`--keep` leaves it for a `--reuse` run, which skips building it); nothing else is
-touched. The listings come from bench/directory_rows.py.
+Runs on its own database, `milepost_bench_directory` (or DIRECTORY_BENCH_PG_DB) on the local
+PostgreSQL server (DIRECTORY_BENCH_PG_URL, default the local one, user postgres), dropped and
+created for each run (`--keep` leaves it for a `--reuse` run, which skips building it);
+nothing else is touched. The listings come from bench/directory_rows.py.
 
 Each query is drawn at random: a state (always), a ZIP code of that state within 10 or 25
 miles in half of them (in person, or either format), an insurance in half, a focus area in a
@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -33,7 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PG_SERVER = os.environ.get("DIRECTORY_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "milepost_bench_directory"
+PG_DATABASE = os.environ.get("DIRECTORY_BENCH_PG_DB", "milepost_bench_directory")
+if not re.fullmatch(r"[a-z_][a-z0-9_]*", PG_DATABASE):
+    sys.exit("DIRECTORY_BENCH_PG_DB: use lower-case letters, digits and _ only")
 WORDS = (
     "I get panic attacks on the subway",
     "I want to understand how my early experiences shape the way I relate to others",
