@@ -350,10 +350,10 @@ def search_page(
     number = max(1, page)
     rows = _rows(params, today, reading, number, per_page)
     if not rows and number > 1:  # past the last page: the last page
-        total = _rows(params, today, reading, 1, 1)
-        number = max(1, math.ceil((total[0]["total"] if total else 0) / per_page))
+        first = _rows(params, today, reading, 1, 1)
+        number = max(1, math.ceil((first[0]["total"] if first else 0) / per_page))
         rows = _rows(params, today, reading, number, per_page)
-    total = rows[0]["total"] if rows else 0
+    total = int(rows[0]["total"]) if rows else 0
     return ResultPage(_explain(rows, params, reading, today), total, number, per_page)
 
 

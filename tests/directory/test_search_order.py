@@ -68,8 +68,9 @@ def _plain(params: selectors.Search, today: dt.date) -> list[ranking.Match]:
         in_person, distance = profile.in_person, None
         if params.fmt == "telehealth" and not profile.telehealth:
             continue
-        if point is not None and in_person and profile.office_lat is not None:
-            distance = geo.miles(point.lat, point.lon, profile.office_lat, profile.office_lon)
+        lat, lon = profile.office_lat, profile.office_lon
+        if point is not None and in_person and lat is not None and lon is not None:
+            distance = geo.miles(point.lat, point.lon, lat, lon)
             if params.miles and distance > params.miles:
                 if params.fmt == "in-person" or not profile.telehealth:
                     continue
