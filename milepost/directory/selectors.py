@@ -27,12 +27,9 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Count,
     Exists,
-    IntegerField,
     OuterRef,
     QuerySet,
-    Subquery,
 )
 from django.utils import timezone
 
@@ -96,34 +93,10 @@ class ResultPage:
         return self.number + 1 if self.number < self.pages else None
 
 
-def caseload() -> Subquery:
-    """Active clients for whom the row's clinician is the primary clinician."""
-    return Subquery(
-        CareTeamMember.objects.filter(
-            clinician=OuterRef("clinician_id"), is_primary=True, client__status=ClientStatus.ACTIVE
-        )
-        .values("clinician")
-        .annotate(n=Count("pk"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
 def caseload_of(profile: Profile) -> int:
     return CareTeamMember.objects.filter(
         clinician_id=profile.clinician_id, is_primary=True, client__status=ClientStatus.ACTIVE
     ).count()
-
-
-def caseloads(clinician_ids: list[int]) -> dict[int, int]:
-    return dict(
-        CareTeamMember.objects.filter(
-            clinician_id__in=clinician_ids, is_primary=True, client__status=ClientStatus.ACTIVE
-        )
-        .values("clinician_id")
-        .annotate(n=Count("pk"))
-        .values_list("clinician_id", "n")
-    )
 
 
 def visible(today: dt.date | None = None) -> QuerySet[Profile]:
