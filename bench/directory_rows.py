@@ -52,6 +52,7 @@ def generate(n: int, *, seed: int = 20261207) -> None:
 
     from milepost.accounts.models import Organization, User
     from milepost.directory.models import DirectoryPractice, Facet, Licence, Profile
+    from milepost.directory.services import search_rows_rebuild
     from milepost.domain.demographics import US_STATES
     from milepost.domain.directory import geo
     from milepost.domain.directory.rules import rules
@@ -154,3 +155,5 @@ def generate(n: int, *, seed: int = 20261207) -> None:
                     )
             Facet.objects.bulk_create(facets, batch_size=BATCH)
             Licence.objects.bulk_create(licences, batch_size=BATCH)
+    # The search's rows, as the services would have written them one listing at a time.
+    search_rows_rebuild()

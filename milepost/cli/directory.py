@@ -1,5 +1,6 @@
 """`milepost directory search --state NY [--zip 10025 --miles 10] [--insurance NAME]
-[--format in-person|telehealth] [--text "..."] [--json]`: the public directory's search.
+[--format in-person|telehealth] [--text "..."] [--page N] [--json]`: the public directory's
+search, one page of results at a time (with how many there are in all).
 
 The same validation as the search page (an unknown state, a ZIP code that does not exist,
 an insurance no listing takes): exit code 2 and one line per problem on stderr, naming the
@@ -34,6 +35,7 @@ def register(subparsers: Any) -> None:
     search.add_argument("--age-group", dest="age_group", default="")
     search.add_argument("--fee", type=int, default=None, help="most you can pay per session")
     search.add_argument("--text", default="", help="what brings you here, in your own words")
+    search.add_argument("--page", type=int, default=1, help="which page of results (from 1)")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(handler=run)
 
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
     setup()
     from milepost.directory import selectors
-    from milepost.directory.forms import SearchForm
+    from milepost.directory.forms import PageForm, SearchForm
 
     data = {
         "state": args.state.strip().upper(),
@@ -81,19 +83,27 @@ def run(args: argparse.Namespace) -> int:
         "text": args.text,
     }
     form = SearchForm(data, payers=selectors.offered_payers())
-    if not form.is_valid():
-        for field, errors in form.errors.items():
+    paging = PageForm({"page": str(args.page)})
+    problems = dict(form.errors) if not form.is_valid() else {}
+    if not paging.is_valid():
+        problems.update(paging.errors)
+    if problems:
+        for field, errors in problems.items():
             option = _OPTIONS.get(field, f"--{field}")
             for error in errors:
                 print(f"milepost directory search: {option}: {error}", file=sys.stderr)
         return EXIT_INVALID
-    results = [_result(r) for r in selectors.search(form.params())]
+    page = selectors.search_page(form.params(), page=paging.number())
+    results = [_result(r) for r in page.results]
     if args.json:
-        print(json.dumps({"results": results}, indent=2))
+        summary = {"total": page.total, "page": page.number, "pages": page.pages}
+        print(json.dumps({**summary, "results": results}, indent=2))
         return 0
     if not results:
         print("No listing matches all of these.")
-    for n, r in enumerate(results, start=1):
+    elif page.pages > 1:
+        print(f"{page.total} found; page {page.number} of {page.pages}.")
+    for n, r in enumerate(results, start=page.first):
         print(f"{n}. {r['name']}, {r['credentials']} — licensed in {', '.join(r['licensed_in'])}")
         print(f"   {' · '.join(r['reasons'])}")
     return 0

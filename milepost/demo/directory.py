@@ -125,6 +125,7 @@ def load_directory(organization: Organization, staff: dict[str, User]) -> None:
             Profile.objects.filter(pk=profile.pk).update(
                 confirmed_at=timezone.now() - dt.timedelta(days=days)
             )
+            services.search_rows_sync(profile)
     alice = Profile.objects.get(clinician=staff["alice"])
     if not Referral.objects.filter(profile=alice).exists():
         services.referral_create(

@@ -118,6 +118,24 @@ class SearchForm(forms.Form):
         return data
 
 
+class PageForm(forms.Form):
+    """Which page of results: posted by the next and previous buttons, never in a link."""
+
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        error_messages={
+            "invalid": "The page must be a whole number.",
+            "min_value": "The page must be 1 or more.",
+            "max_value": "The page must be at most 10000.",
+        },
+    )
+
+    def number(self) -> int:
+        return int(self.cleaned_data.get("page") or 1) if self.is_valid() else 1
+
+
 class ContactForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150)
     contact = forms.CharField(

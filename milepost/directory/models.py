@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from milepost.lib.fields import PublicIdField
+from milepost.lib.public_id import LENGTH
 
 
 class DirectoryPractice(models.Model):
@@ -141,6 +142,55 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.state}"
+
+
+class SearchRow(models.Model):
+    """What the public search reads: one row per listed listing and state it holds a licence
+    in, with the columns filtering and ranking need, so a search scans one state's rows of
+    one narrow table (decision 1210). Written only by `services.search_rows_sync`, which every
+    service that changes a listing, its licences, facets or its practice's opt-in calls; a
+    listing not shown (unlisted, or its practice not listed) has no rows.
+
+    The clinician's account being active and their caseload are read live by the search,
+    since other apps own them. On PostgreSQL the table also has `search_vector`, a stored
+    tsvector of `search_text`; on SQLite an FTS5 index, `directory_searchrow_fts`, follows
+    `search_text` by triggers (both from migration 0004, outside this model)."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="search_rows", db_index=False
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    state = models.CharField(max_length=2)
+    # The latest expiry among the listing's licences in this state.
+    expires_on = models.DateField()
+    public_id = models.CharField(max_length=LENGTH)
+    display_name = models.CharField(max_length=150)
+    in_person = models.BooleanField(default=False)
+    telehealth = models.BooleanField(default=False)
+    office_lat = models.FloatField(null=True, blank=True)
+    office_lon = models.FloatField(null=True, blank=True)
+    fee_min = models.PositiveIntegerField(null=True, blank=True)
+    sliding_scale = models.BooleanField(default=False)
+    capacity = models.PositiveSmallIntegerField(default=0)
+    next_opening = models.DateField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    facet_keys = models.TextField(blank=True)
+    search_text = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["state", "expires_on", "confirmed_at"], name="directory_search_state"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "state"], name="unique_search_row_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"search row {self.state} of {self.profile_id}"
 
 
 class ReferralStatus(models.TextChoices):

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -38,6 +39,7 @@ from milepost.directory.models import (
     Profile,
     Referral,
     ReferralStatus,
+    SearchRow,
 )
 from milepost.domain import demographics
 from milepost.domain.directory import geo
@@ -82,6 +84,77 @@ def _audit(
     )
 
 
+# --------------------------------------------------------------------------- search rows
+
+# The listing's columns a search row copies (decision 1210).
+_ROW_FIELDS = (
+    "id",
+    "clinician_id",
+    "public_id",
+    "display_name",
+    "in_person",
+    "telehealth",
+    "office_lat",
+    "office_lon",
+    "fee_min",
+    "sliding_scale",
+    "capacity",
+    "next_opening",
+    "confirmed_at",
+    "facet_keys",
+    "search_text",
+)
+
+
+def _search_rows(profiles: list[dict[str, Any]]) -> list[SearchRow]:
+    expiry: dict[int, dict[str, dt.date]] = {}
+    for row in (
+        Licence.objects.filter(profile_id__in=[p["id"] for p in profiles])
+        .values("profile_id", "state")
+        .annotate(last=Max("expires_on"))
+    ):
+        expiry.setdefault(row["profile_id"], {})[row["state"]] = row["last"]
+    return [
+        SearchRow(
+            profile_id=p["id"],
+            state=state,
+            expires_on=last,
+            **{k: v for k, v in p.items() if k != "id"},
+        )
+        for p in profiles
+        for state, last in sorted(expiry.get(p["id"], {}).items())
+    ]
+
+
+def _shown() -> Any:
+    return Profile.objects.filter(listed=True, organization__directory__listed=True)
+
+
+@transaction.atomic
+def search_rows_sync(profile: Profile) -> None:
+    """Rewrite the listing's search rows from its profile, licences and practice. Every
+    service that changes one of those calls it; so does anything that writes a listing's
+    columns directly (the demo's history). Not shown, no rows."""
+    SearchRow.objects.filter(profile_id=profile.pk).delete()
+    SearchRow.objects.bulk_create(
+        _search_rows(list(_shown().filter(pk=profile.pk).values(*_ROW_FIELDS)))
+    )
+
+
+def search_rows_rebuild(*, batch: int = 5000) -> int:
+    """Every listing's search rows anew (the benchmark's bulk-made directory); returns how
+    many rows were written."""
+    written = 0
+    with transaction.atomic():
+        SearchRow.objects.all().delete()
+        ids = list(_shown().order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            profiles = list(Profile.objects.filter(pk__in=chunk).values(*_ROW_FIELDS))
+            written += len(SearchRow.objects.bulk_create(_search_rows(profiles), batch_size=batch))
+    return written
+
+
 # --------------------------------------------------------------------------- the practice
 
 
@@ -95,6 +168,8 @@ def practice_listing_set(*, actor: User, listed: bool) -> DirectoryPractice:
         practice.listed = bool(listed)
         practice.changed_at = timezone.now()
         practice.save(update_fields=["listed", "changed_at"])
+        for profile in Profile.objects.filter(organization=organization):
+            search_rows_sync(profile)
         _audit("directory.practice_listed", actor, organization, practice, listed=practice.listed)
     return practice
 
@@ -138,9 +213,17 @@ def payer_remove(*, actor: User, payer: Payer) -> None:
     organization = _admin(actor)
     if payer.organization_id != organization.pk:
         raise PermissionDenied
-    Facet.objects.filter(
+    held = Facet.objects.filter(
         profile__organization=organization, kind=FacetKind.PAYER, value=payer.name
-    ).delete()
+    )
+    profiles = list(Profile.objects.filter(pk__in=held.values("profile_id")))
+    held.delete()
+    for profile in profiles:  # their facet keys and text no longer name the payer
+        facets = _facets_of(profile)
+        profile.search_text = _search_text(profile, facets)
+        profile.facet_keys = facet_keys(facets)
+        profile.save(update_fields=["search_text", "facet_keys"])
+        search_rows_sync(profile)
     _audit("directory.payer_remove", actor, organization, payer)
     payer.delete()
 
@@ -179,6 +262,13 @@ def _choices(
 
 def facet_keys(facets: dict[FacetKind, list[str]]) -> str:
     return "".join(f"|{kind}:{value}|" for kind, values in facets.items() for value in values)
+
+
+def _facets_of(profile: Profile) -> dict[FacetKind, list[str]]:
+    found: dict[FacetKind, list[str]] = {kind: [] for kind in FacetKind}
+    for kind, value in profile.facets.order_by("kind", "value").values_list("kind", "value"):
+        found[FacetKind(kind)].append(value)
+    return found
 
 
 def _search_text(profile: Profile, facets: dict[FacetKind, list[str]]) -> str:
@@ -290,6 +380,7 @@ def profile_update(
             Facet(profile=profile, kind=kind, value=value) for kind, value in sorted(after)
         )
         changed.append("facets")
+    search_rows_sync(profile)
     _audit("directory.profile_update", actor, profile.organization, profile, fields=changed)
     return profile
 
@@ -367,6 +458,7 @@ def licence_add(
     licence = Licence.objects.create(
         profile=profile, state=code, kind=kind_text, number=number_text, expires_on=expires_on
     )
+    search_rows_sync(profile)
     _audit("directory.licence_add", actor, profile.organization, licence, state=code)
     return licence
 
@@ -378,6 +470,7 @@ def licence_remove(*, actor: User, licence: Licence) -> None:
         raise PermissionDenied
     _audit("directory.licence_remove", actor, licence.profile.organization, licence)
     licence.delete()
+    search_rows_sync(licence.profile)
 
 
 @transaction.atomic
@@ -400,6 +493,7 @@ def availability_confirm(*, actor: User, capacity: object, next_opening: object)
     profile.next_opening = next_opening
     profile.confirmed_at = timezone.now()
     profile.save(update_fields=["capacity", "next_opening", "confirmed_at"])
+    search_rows_sync(profile)
     _audit("directory.room_confirm", actor, profile.organization, profile, capacity=capacity)
     return profile
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from milepost.directory import selectors
 from milepost.directory.models import Referral
 from tests.browser.axe import assert_accessible
 from tests.directory.helpers import listed
@@ -19,8 +20,11 @@ def _fits(page: Page, where: str) -> None:
     assert overflow <= 0, f"{where} scrolls sideways by {overflow}px"
 
 
-def test_a_person_finds_and_contacts_a_therapist_on_a_phone(live_server, personas, page: Page):
+def test_a_person_finds_and_contacts_a_therapist_on_a_phone(
+    live_server, personas, page: Page, monkeypatch
+):
     made = listed(personas)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)  # two listings: two pages
     page.set_viewport_size({"width": 360, "height": 740})
     response = page.goto(f"{live_server.url}/find/")
     assert response is not None
@@ -30,8 +34,21 @@ def test_a_person_finds_and_contacts_a_therapist_on_a_phone(live_server, persona
     _fits(page, "the search page")
 
     page.get_by_label("The state you will be in during sessions").select_option("NY")
-    page.get_by_label("Insurance").select_option("Aetna")
     page.get_by_label("What brings you here?").fill("I get panic attacks on the subway")
+    page.get_by_role("button", name="Search").click()
+    # Pages are posted buttons (no JavaScript): the words never reach the address bar.
+    expect(page.get_by_role("region", name="2 therapists found")).to_contain_text("page 1 of 2")
+    pages = page.get_by_role("navigation", name="Result pages")
+    assert_accessible(page, "the first page of results")
+    _fits(page, "the first page of results")
+    pages.get_by_role("button", name="Next page").click()
+    second = page.get_by_role("region", name="2 therapists found")
+    expect(second).to_contain_text("page 2 of 2")
+    expect(second).to_contain_text("Bob Example")
+    assert "subway" not in page.url
+    assert_accessible(page, "the second page of results")
+
+    page.get_by_label("Insurance").select_option("Aetna")
     page.get_by_role("button", name="Search").click()
     results = page.get_by_role("region", name="1 therapist found")
     expect(results).to_contain_text("CBT for panic and agoraphobia")

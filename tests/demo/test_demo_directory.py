@@ -79,3 +79,16 @@ class DemoDirectoryTests:
             "(81%, 95% interval 57–93%)" in page
         )
         assert "reliably improved 12 of 16 (75%, 95% interval 51–90%)" in page
+
+    def test_the_words_are_matched_in_the_listings_own_text(self, capsys):
+        """Full text on PostgreSQL (tsvector) and SQLite (FTS5) alike: CI runs this on both.
+        Without words alice leads (equal scores, then the name); "where it comes from" is
+        in Bob's own statement ("...where it comes from"), so he leads with it."""
+        data.load()
+        order = {}
+        for words in ("", "where it comes from"):
+            main(["directory", "search", "--state", "NY", "--text", words, "--json"])
+            results = json.loads(capsys.readouterr().out)["results"]
+            order[words] = [r["name"] for r in results]
+        assert order[""] == ["Alice Moreno", "Bob Lindqvist", "Sam Okonkwo"]
+        assert order["where it comes from"] == ["Bob Lindqvist", "Alice Moreno", "Sam Okonkwo"]

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from milepost.directory import selectors
 from milepost.directory.models import Profile, Referral
 from tests.directory.helpers import listed
 
@@ -54,6 +55,43 @@ def test_filters_in_a_link_search_and_the_link_back_carries_filters_only(client,
     assert "text" not in link.group(1)
     again = client.get(link.group(1).replace("&amp;", "&"))
     assert b"Alice Example" in again.content
+
+
+def test_results_come_in_pages_posted_with_the_words_never_in_a_link(client, personas, monkeypatch):
+    listed(personas)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    words = "panic attacks on the subway"
+    response = client.post(SEARCH, {"state": "NY", "insurance": "", "text": words})
+    assert "no-store" in response["Cache-Control"]
+    first = response.content.decode()
+    assert "2 therapists found" in first
+    assert "Showing 1–1 (page 1 of 2)." in first
+    assert "Alice Example" in first
+    assert "Bob Example" not in first
+    # The next page is a posted button beside hidden fields holding this search.
+    assert '<form method="post" action="/find/" class="mp-actions">' in first
+    assert f'<input type="hidden" name="text" value="{words}">' in first
+    assert 'name="page" value="2">Next page</button>' in first
+    assert "Previous page" not in first
+    for target in re.findall(r'(?:href|action)="([^"]*)"', first):
+        assert "subway" not in target
+        assert "text=" not in target
+    second = client.post(SEARCH, {"state": "NY", "text": words, "page": "2"}).content.decode()
+    assert "Showing 2–2 (page 2 of 2)." in second
+    assert "Bob Example" in second
+    assert 'name="page" value="1">Previous page</button>' in second
+    assert "Next page" not in second
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [("two", "Page: The page must be a whole number."), ("0", "Page: The page must be 1 or more.")],
+)
+def test_a_bad_page_gets_a_clear_message(client, personas, number, message):
+    listed(personas)
+    html = client.post(SEARCH, {"state": "NY", "page": number}).content.decode()
+    assert message in html
+    assert "found</h2>" not in html
 
 
 def test_words_put_in_a_link_are_dropped_not_searched(client, personas):

@@ -3,11 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from milepost.directory import selectors, services
-from milepost.directory.models import Licence, Profile
+from milepost.directory.models import Profile
 from tests.directory.helpers import listed
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +16,8 @@ def names(results) -> list[str]:
     return [r.profile["display_name"] for r in results]
 
 
-def search(**values) -> list[selectors.Result]:
-    return selectors.search(selectors.Search(**values))
+def search(*, today: dt.date | None = None, **values) -> list[selectors.Result]:
+    return selectors.search(selectors.Search(**values), today=today)
 
 
 def test_licensed_in_the_state_is_a_hard_rule(personas):
@@ -28,19 +27,26 @@ def test_licensed_in_the_state_is_a_hard_rule(personas):
     assert names(search(state="CA")) == []
 
 
-def test_an_expired_licence_hides_the_listing_in_that_state_only(personas):
+def _alice_ny_expires_in(personas, days: int) -> dt.date:
     made = listed(personas)
-    Licence.objects.filter(pk=made.alice_ny.pk).update(
-        expires_on=timezone.localdate() - dt.timedelta(days=1)
+    services.licence_remove(actor=personas.alice, licence=made.alice_ny)
+    expires = timezone.localdate() + dt.timedelta(days=days)
+    services.licence_add(
+        actor=personas.alice, state="NY", kind="LCSW", number="087452", expires_on=expires
     )
-    assert names(search(state="NY")) == ["Bob Example"]
-    assert names(search(state="NJ")) == ["Alice Example"]
+    return expires
+
+
+def test_an_expired_licence_hides_the_listing_in_that_state_only(personas):
+    expires = _alice_ny_expires_in(personas, 5)
+    day_after = expires + dt.timedelta(days=1)
+    assert names(search(state="NY", today=day_after)) == ["Bob Example"]
+    assert names(search(state="NJ", today=day_after)) == ["Alice Example"]
 
 
 def test_a_licence_expiring_today_still_counts(personas):
-    made = listed(personas)
-    Licence.objects.filter(pk=made.alice_ny.pk).update(expires_on=timezone.localdate())
-    assert "Alice Example" in names(search(state="NY"))
+    expires = _alice_ny_expires_in(personas, 5)
+    assert "Alice Example" in names(search(state="NY", today=expires))
 
 
 def test_in_person_within_a_distance_of_a_zip(personas):
@@ -107,9 +113,12 @@ def test_room_comes_from_the_real_caseload(personas):
 def test_unconfirmed_listings_sink_and_stale_ones_vanish(personas):
     made = listed(personas)
     now = timezone.now()
+    # As if alice had last confirmed 45, then 92 days ago (a direct write: sync its rows).
     Profile.objects.filter(pk=made.alice.pk).update(confirmed_at=now - dt.timedelta(days=45))
+    services.search_rows_sync(made.alice)
     assert names(search(state="NY")) == ["Bob Example", "Alice Example"]
     Profile.objects.filter(pk=made.alice.pk).update(confirmed_at=now - dt.timedelta(days=92))
+    services.search_rows_sync(made.alice)
     assert names(search(state="NY")) == ["Bob Example"]
 
 
@@ -127,13 +136,35 @@ def test_results_show_the_states_each_is_licensed_in(personas):
     assert result.states == ("NJ", "NY")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text rank is PostgreSQL's")
-def test_on_postgresql_the_words_also_rank_by_full_text(personas):
-    listed(personas)
-    # Bob's statement names both words; alice's neither.
-    results = {
+def shares(text: str) -> dict[str, float]:
+    return {
         r.profile["display_name"]: r.match.candidate.text_rank
-        for r in search(state="NY", text="psychodynamic relationships")
+        for r in search(state="NY", text=text)
     }
-    assert results["Bob Example"] > 0
-    assert results["Alice Example"] < 1e-6
+
+
+def test_the_words_also_rank_by_the_listings_own_text(personas):
+    """The share of the person's words found in the listing's own text: PostgreSQL's
+    tsvector and SQLite's FTS5 give the same (CI runs this on both)."""
+    listed(personas)
+    # Bob's statement says "relationships" (stemmed alike); alice's text neither word.
+    assert shares("a psychodynamic relationship") == {"Bob Example": 1.0, "Alice Example": 0.0}
+    # One word each: alice's "exposure", bob's "relationships" ("or" is a stop word).
+    assert shares("exposure or relationships") == {"Alice Example": 0.5, "Bob Example": 0.5}
+    assert shares("") == {"Alice Example": 0.0, "Bob Example": 0.0}
+
+
+def test_results_come_in_pages_with_the_total(personas):
+    listed(personas)
+    everyone = names(search(state="NY"))
+    first = selectors.search_page(selectors.Search(state="NY"), per_page=1)
+    assert (first.total, first.pages, first.number) == (2, 2, 1)
+    assert (first.previous, first.next) == (None, 2)
+    second = selectors.search_page(selectors.Search(state="NY"), page=2, per_page=1)
+    assert (second.first, second.last, second.previous, second.next) == (2, 2, 1, None)
+    assert names(first.results) + names(second.results) == everyone
+    # Past the last page: the last page.
+    past = selectors.search_page(selectors.Search(state="NY"), page=9, per_page=1)
+    assert (past.number, names(past.results)) == (2, names(second.results))
+    none = selectors.search_page(selectors.Search(state="CA"), page=3)
+    assert (none.total, none.number, none.results, none.first) == (0, 1, [], 0)

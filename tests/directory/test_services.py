@@ -10,8 +10,8 @@ from django.utils import timezone
 from PIL import Image
 
 from milepost.audit.models import AuditEvent
-from milepost.directory import services
-from milepost.directory.models import DirectoryPractice, Facet, FacetKind, Profile
+from milepost.directory import selectors, services
+from milepost.directory.models import DirectoryPractice, Facet, FacetKind, Profile, SearchRow
 from tests.directory.helpers import in_a_year, listed
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,29 @@ def test_removing_a_payer_removes_it_from_every_listing(personas):
     payer = made.alice.organization.payers.get(name="Aetna")
     services.payer_remove(actor=personas.erin, payer=payer)
     assert not Facet.objects.filter(kind=FacetKind.PAYER, value="Aetna").exists()
+    # The search's rows follow: the insurance filter no longer finds alice.
+    made.alice.refresh_from_db()
+    assert "Aetna" not in made.alice.facet_keys + made.alice.search_text
+    assert not selectors.search(selectors.Search(state="NY", insurance="Aetna"))
+
+
+def test_the_search_rows_follow_the_listing(personas):
+    made = listed(personas)
+    rows = SearchRow.objects.filter(profile=made.alice)
+    assert sorted(rows.values_list("state", flat=True)) == ["NJ", "NY"]
+    services.licence_remove(actor=personas.alice, licence=made.alice_ny)
+    assert list(rows.values_list("state", flat=True)) == ["NJ"]
+    services.availability_confirm(actor=personas.alice, capacity=7, next_opening=None)
+    assert rows.get().capacity == 7
+    services.profile_update(actor=personas.alice, listed=False, display_name="A", telehealth=True)
+    assert not rows.exists()
+    services.profile_update(actor=personas.alice, listed=True, display_name="A", telehealth=True)
+    assert rows.get().display_name == "A"
+    services.practice_listing_set(actor=personas.erin, listed=False)
+    assert not SearchRow.objects.exists()
+    services.practice_listing_set(actor=personas.erin, listed=True)
+    assert SearchRow.objects.count() == 2  # alice in NJ, bob in NY
+    assert services.search_rows_rebuild() == 2
 
 
 def test_a_clinician_edits_only_their_own_listing(personas):

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from milepost.accounts.policies import Policy, policy
 from milepost.audit.middleware import client_address
 from milepost.directory import access, selectors, services
-from milepost.directory.forms import FILTER_FIELDS, ContactForm, SearchForm
+from milepost.directory.forms import FILTER_FIELDS, ContactForm, PageForm, SearchForm
 from milepost.domain.directory.rules import rules
 from milepost.lib.forms import add_service_errors
 
@@ -49,7 +50,18 @@ def share_link(data: dict[str, Any]) -> str:
     return reverse("directory:search") + "?" + urlencode(pairs)
 
 
+def paging_fields(form: SearchForm) -> list[tuple[str, str]]:
+    """The search the page shows, as hidden fields of the next/previous buttons' form: the
+    words travel in the posted body, as they came, and never in a link."""
+    data = form.cleaned_data
+    pairs = [(k, str(data[k])) for k in FILTER_FIELDS if data.get(k) not in (None, "")]
+    if data.get("text"):
+        pairs.append(("text", data["text"]))
+    return pairs
+
+
 @no_referrer
+@never_cache  # a page that may hold the person's words is kept by no cache
 @csrf_exempt
 @sensitive_post_parameters("text")
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -64,19 +76,29 @@ def search(request: HttpRequest) -> HttpResponseBase:
         del query["text"]
         return redirect(reverse("directory:search") + ("?" + query.urlencode() if query else ""))
     form = SearchForm(source if asked else None, payers=payers)
-    results: list[selectors.Result] = []
+    page: selectors.ResultPage | None = None
     link = ""
-    if asked and form.is_valid():
-        results = selectors.search(form.params())
+    paging: list[tuple[str, str]] = []
+    paging_form = PageForm(source)
+    valid = asked and form.is_valid()
+    if valid and not paging_form.is_valid():
+        for error in paging_form.errors["page"]:
+            form.add_error(None, f"Page: {error}")
+        valid = False
+    if valid:
+        page = selectors.search_page(form.params(), page=paging_form.number())
         link = share_link(form.cleaned_data)
+        paging = paging_fields(form)
     return render(
         request,
         "directory/search.html",
         {
             "form": form,
             "asked": asked and form.is_bound and not form.errors,
-            "results": results,
+            "page": page,
+            "results": page.results if page else [],
             "share_link": link,
+            "paging_fields": paging,
             "modalities": rules().modalities,
         },
     )

@@ -9,6 +9,7 @@ relate to others" → psychodynamic therapy). The text is only read here; nothin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from milepost.domain import library
@@ -17,6 +18,7 @@ from milepost.domain.smart.concepts import mentions
 
 # The library goals whose interventions vote for approaches.
 _GOALS_READ = 2
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,17 @@ def read(text: str) -> Reading:
                     approach, rules().modalities[approach], labels.get(goal.area, goal.area)
                 )
     return Reading(needs, tuple(fits.values()))
+
+
+def terms(text: str) -> tuple[str, ...]:
+    """The words of ``text`` that full-text search looks for in a listing's own text: in
+    order, each once, lower case, without stop words or single letters, at most
+    ``max_terms``. Both databases look for exactly these (each stems them its own way)."""
+    found: dict[str, None] = {}
+    stop = rules().stop_words
+    for word in _WORD.findall(text.strip()[: rules().text_max_chars].lower()):
+        if len(word) > 1 and word not in stop:
+            found.setdefault(word)
+            if len(found) == rules().max_terms:
+                break
+    return tuple(found)

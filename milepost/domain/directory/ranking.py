@@ -19,6 +19,14 @@ from enum import StrEnum
 from milepost.domain.directory.matching import NOTHING, Reading
 from milepost.domain.directory.rules import rules
 
+# What a result earns toward its order (decision 1210): each focus area the words named, each
+# fitting approach, room, and the share of the words its own text contains. The database
+# computes the same sum for every candidate (directory.selectors); these are its weights.
+FOCUS_POINTS = 3.0
+APPROACH_POINTS = 2.0
+ROOM_POINTS = 1.0
+TEXT_POINTS = 1.0
+
 
 class Freshness(StrEnum):
     CONFIRMED = "confirmed"
@@ -71,7 +79,7 @@ class Candidate:
     caseload: int
     next_opening: dt.date | None
     distance: float | None = None  # miles from the person's ZIP to the office
-    text_rank: float = 0.0  # full-text rank of the profile against the words
+    text_rank: float = 0.0  # share of the words' terms (matching.terms) its text contains
 
 
 @dataclass(frozen=True)
@@ -103,13 +111,13 @@ def _format_reason(c: Candidate, query: Query) -> str | None:
 
 
 def _score(c: Candidate, query: Query, reading: Reading, *, room_open: bool) -> float:
-    """Focus areas the words named 3 each, fitting approaches 2 each, room 1, full-text rank
-    up to 1."""
-    score = 3.0 * sum(1 for n in reading.needs if n.focus in c.focus_areas)
-    score += 2.0 * sum(1 for f in reading.fits if f.approach in c.modalities)
+    """Focus areas the words named 3 each, fitting approaches 2 each, room 1, the share of
+    the words its text contains up to 1."""
+    score = FOCUS_POINTS * sum(1 for n in reading.needs if n.focus in c.focus_areas)
+    score += APPROACH_POINTS * sum(1 for f in reading.fits if f.approach in c.modalities)
     if room_open:
-        score += 1.0
-    return score + min(c.text_rank, 1.0)
+        score += ROOM_POINTS
+    return score + TEXT_POINTS * min(c.text_rank, 1.0)
 
 
 def explain(c: Candidate, query: Query, reading: Reading = NOTHING, *, today: dt.date) -> Match:

@@ -37,6 +37,8 @@ class Rules:
     populations: dict[str, str]
     languages: dict[str, str]
     focus_areas: tuple[str, ...]
+    stop_words: frozenset[str]
+    max_terms: int
 
 
 def _positive(table: dict[str, Any], key: str, where: str) -> Any:
@@ -61,7 +63,8 @@ def parse(text: str) -> Rules:
     fresh = data.get("freshness", {})
     room = data.get("room", {})
     limits = data.get("limits", {})
-    for name, table in (("freshness", fresh), ("room", room), ("limits", limits)):
+    words = data.get("text", {})
+    for name, table in (("freshness", fresh), ("room", room), ("limits", limits), ("text", words)):
         if not str(table.get("source", "")).strip():
             raise InvalidDirectoryData(f"directory.toml: [{name}] has no source")
     confirm = _positive(fresh, "confirm_every_days", "freshness")
@@ -79,6 +82,9 @@ def parse(text: str) -> Rules:
     ages = data.get("age_groups", [])
     if not ages:
         raise InvalidDirectoryData("directory.toml: [[age_groups]] is missing")
+    stop_words = words.get("stop_words")
+    if not isinstance(stop_words, str) or not stop_words.split():
+        raise InvalidDirectoryData("directory.toml: [text] stop_words is missing")
     return Rules(
         confirm_every_days=int(confirm),
         hidden_after_days=int(hidden),
@@ -91,6 +97,8 @@ def parse(text: str) -> Rules:
         populations=_labels(data, "populations"),
         languages=_labels(data, "languages"),
         focus_areas=tuple(c.name for c in concept_map().concepts),
+        stop_words=frozenset(stop_words.split()),
+        max_terms=int(_positive(words, "max_terms", "text")),
     )
 
 

@@ -4,6 +4,7 @@ early experiences and relating to others."""
 from __future__ import annotations
 
 from milepost.domain.directory import matching
+from milepost.domain.directory.rules import rules
 
 
 def test_panic_in_the_persons_words_reads_as_panic_with_cbt():
@@ -34,3 +35,20 @@ def test_no_words_read_as_nothing():
 def test_very_long_words_are_read_without_error():
     reading = matching.read("panic " * 5000)
     assert "panic and agoraphobia" in reading.focus_areas
+
+
+def test_the_terms_full_text_looks_for():
+    assert matching.terms("I get Panic attacks on the subway, the SUBWAY!") == (
+        "get",
+        "panic",
+        "attacks",
+        "subway",
+    )
+    # Stop words and single letters go; apostrophes split like the databases' parsers.
+    assert matching.terms("I can't do it, a b c") == ()
+    assert matching.terms("") == ()
+
+
+def test_at_most_max_terms_are_looked_for():
+    words = " ".join(f"word{n}" for n in range(40))
+    assert matching.terms(words) == tuple(f"word{n}" for n in range(rules().max_terms))

@@ -35,8 +35,19 @@ def _with(old: str, new: str) -> str:
         ("confirm_every_days = 30", "confirm_every_days = 120", "shorter than"),
         ("hidden_after_days = 90", "hidden_after_days = 0", "positive"),
         ("soon_days = 30\nsource = ", "soon_days = 30\nnot_source = ", "[room] has no source"),
+        ("max_terms = 12", "max_terms = 0", "[text] max_terms must be a positive number"),
+        ('stop_words = """', 'stop_words = 7\nunused = """', "[text] stop_words is missing"),
     ],
 )
 def test_loading_refuses_broken_data(old, new, message):
     with pytest.raises(InvalidDirectoryData, match=message.replace("[", r"\[").replace("]", r"\]")):
         parse(_with(old, new))
+
+
+def test_the_stop_words_are_postgresqls_english_list():
+    # Its 127 words (share/tsearch_data/english.stop): none looked for on one database and
+    # dropped by the other.
+    words = rules().stop_words
+    assert len(words) == 127
+    assert {"i", "the", "and", "don", "s", "t", "further", "ourselves"} <= words
+    assert "panic" not in words
