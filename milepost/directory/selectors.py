@@ -27,9 +27,12 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    Count,
     Exists,
+    IntegerField,
     OuterRef,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 
@@ -91,6 +94,20 @@ class ResultPage:
     @property
     def next(self) -> int | None:
         return self.number + 1 if self.number < self.pages else None
+
+
+def caseload() -> Subquery:
+    """Active clients for whom the listing's clinician is the primary clinician (the intake's
+    ranking annotates its listings with it)."""
+    return Subquery(
+        CareTeamMember.objects.filter(
+            clinician=OuterRef("clinician_id"), is_primary=True, client__status=ClientStatus.ACTIVE
+        )
+        .values("clinician")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
 
 
 def caseload_of(profile: Profile) -> int:
