@@ -291,7 +291,7 @@ def load() -> Organization:
         load_portal_plans(client, staff[spec.team[0]])
     load_invites(organization, staff["alice"])
     load_staff_invite(organization, staff["erin"])
-    load_smart_app(staff["alice"])
+    load_smart_app(staff["erin"])
     load_outcomes(organization, staff)
     load_directory(organization, staff)
     return organization

@@ -19,8 +19,8 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
-from milepost.accounts.access import membership_of
-from milepost.accounts.models import Role, User
+from milepost.accounts.access import membership_of, require_membership
+from milepost.accounts.models import CLINICAL_ROLES, Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.access import caseload_for_user, client_get_for_user, visible_clients
 from milepost.clients.models import Client
@@ -63,6 +63,9 @@ def caller_for_request(request: HttpRequest) -> Caller:
     )
     if token is None or token.is_expired():
         raise Unauthorised("The access token is unknown, revoked or expired.")
+    app = SmartApp.objects.filter(application_id=token.application_id).first()
+    if app is None or not app.usable:
+        raise Unauthorised("The app this token was issued to is revoked.")
     user = token.user or token.application.user
     if user is None or not user.is_active:
         raise Unauthorised("The access token's user can no longer sign in.")
@@ -174,6 +177,32 @@ def _first(rows: QuerySet[Any], path: str = "client__public_id") -> str | None:
     return str(value) if value is not None else None
 
 
+def practitioner_for_caller(caller: Caller, public_id: str) -> User:
+    """A clinician or supervisor of the caller's practice (404 for anyone else): staff
+    details (name, NPI, licence), no client's. Audited as a read through the app."""
+    membership = require_membership(caller.user, *CLINICAL_ROLES)
+    person = (
+        User.objects.filter(
+            public_id=public_id,
+            membership__organization=membership.organization,
+            membership__role__in=CLINICAL_ROLES,
+        )
+        .select_related("membership")
+        .first()
+    )
+    if person is None:
+        raise Http404
+    audit_record(
+        action="practitioner.fhir_read",
+        actor=caller.user,
+        organization=membership.organization,
+        object_type="user",
+        object_id=person.public_id,
+        detail={"app": caller.client_id, "scopes": list(caller.scopes)},
+    )
+    return person
+
+
 # ---------------------------------------------------------------- EHR launch
 
 
@@ -185,10 +214,50 @@ def smart_apps_for_user(user: User) -> list[SmartApp]:
         raise PermissionDenied
     return list(
         SmartApp.objects.select_related("application")
-        .filter(application__user__membership__organization=membership.organization)
+        .filter(organization=membership.organization, revoked_at__isnull=True)
         .exclude(launch_uri="")
         .order_by("application__name")
     )
+
+
+def smart_apps_for_admin(user: User) -> list[SmartApp]:
+    """Every SMART app of the admin's practice, revoked ones too (newest first)."""
+    membership = require_membership(user, Role.ADMIN)
+    return list(
+        SmartApp.objects.select_related("application__user", "registered_by", "revoked_by")
+        .filter(organization=membership.organization)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def smart_app_for_admin(user: User, public_id: str) -> SmartApp:
+    membership = require_membership(user, Role.ADMIN)
+    app = (
+        SmartApp.objects.select_related("application")
+        .filter(organization=membership.organization, public_id=public_id)
+        .first()
+    )
+    if app is None:
+        raise Http404
+    return app
+
+
+def backend_services_for_clinician(user: User) -> list[SmartApp]:
+    """The backend services registered to act for `user`, revoked ones too."""
+    require_membership(user, *CLINICAL_ROLES)
+    apps = (
+        SmartApp.objects.select_related("application", "registered_by")
+        .filter(application__user=user)
+        .order_by("-created_at", "-pk")
+    )
+    return [app for app in apps if app.is_backend]
+
+
+def backend_service_for_clinician(user: User, public_id: str) -> SmartApp:
+    for app in backend_services_for_clinician(user):
+        if app.public_id == public_id:
+            return app
+    raise Http404
 
 
 def launch_client(user: User, client_id: str, value: str) -> Client | None:
