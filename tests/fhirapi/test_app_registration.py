@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from django.core.exceptions import PermissionDenied
 from django.test import Client as HttpClient
+from jwcrypto.jwk import JWK
 
 from milepost.audit.models import AuditEvent
 from milepost.fhirapi import services
@@ -79,6 +80,21 @@ def test_a_confidential_app_gets_a_secret_shown_once_that_the_token_endpoint_nee
         "/fhir/auth/token", form, headers={"Authorization": f"Basic {basic}"}
     )
     assert with_secret.status_code == 200, with_secret.content
+    # client_secret_post: the secret in the form, for a second code.
+    verifier, challenge = helpers.pkce()
+    params = helpers.authorize_params(app, "user/*.rs", challenge)
+    code = helpers.code_from(helpers.consent(login_as(personas.alice), params))
+    posted = HttpClient().post(
+        "/fhir/auth/token",
+        {
+            **form,
+            "code": code,
+            "code_verifier": verifier,
+            "client_id": app.application.client_id,
+            "client_secret": secret,
+        },
+    )
+    assert posted.status_code == 200, posted.content
 
 
 def test_a_backend_service_by_pem_waits_for_its_clinicians_approval(personas, login_as):
@@ -100,6 +116,7 @@ def test_a_backend_service_by_pem_waits_for_its_clinicians_approval(personas, lo
     assert jwk["alg"] == "RS384"
     assert "d" not in jwk
     kid = jwk["kid"]
+    assert kid == JWK.from_pem(pem).thumbprint()  # RFC 7638
     assert b"Awaiting approval" in login_as(personas.erin).get(PAGE).content
 
     refused = helpers.backend_token_response(helpers.assertion(app, key, kid=kid))
@@ -132,6 +149,9 @@ def test_a_clinician_refusing_a_backend_service_revokes_it(personas, login_as):
     app.refresh_from_db()
     assert app.revoked_at is not None
     assert app.revoked_by == personas.alice
+    event = AuditEvent.objects.get(action="smart_app.refuse")
+    assert event.actor == personas.alice
+    assert event.detail["client_id"] == app.application.client_id
     assert helpers.backend_token_response(helpers.assertion(app, key)).status_code == 401
 
 
@@ -180,12 +200,15 @@ def test_a_private_key_is_refused_and_never_kept(personas, login_as):
     assert not SmartApp.objects.exists()
 
 
-def test_an_ec_key_of_another_curve_is_refused(personas):
-    from cryptography.hazmat.primitives.asymmetric import ec
+def test_weak_keys_are_refused(personas):
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from django.core.exceptions import ValidationError
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    with pytest.raises(Exception, match="P-384"):
-        helpers.backend_app(personas.alice, key)
+    p256 = ec.generate_private_key(ec.SECP256R1())
+    rsa1024 = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 (the point)
+    for key, says in ((p256, "P-384"), (rsa1024, "2048 bits")):
+        with pytest.raises(ValidationError, match=says):
+            helpers.backend_app(personas.alice, key)
 
 
 def test_revoking_ends_the_apps_tokens_and_its_sign_in(personas, login_as):

@@ -75,6 +75,7 @@ def test_discovery_advertises_openid_connect(personas):
     assert "sso-openid-connect" in smart["capabilities"]
     assert smart["issuer"] == ISSUER
     assert smart["jwks_uri"] == f"{helpers.BASE}/auth/jwks"
+    assert smart["userinfo_endpoint"] == f"{helpers.BASE}/auth/userinfo"
     statement = HttpClient().get("/fhir/metadata").json()
     security = statement["rest"][0]["security"]
     codes = {e.get("valueCode") for e in security["extension"]}
