@@ -27,6 +27,7 @@ from milepost.clients.models import Client
 from milepost.domain import fhir_access
 from milepost.fhirapi.models import Launch, SmartApp, TokenContext
 from milepost.interop.access import ClientRecord, plan_versions_for_client
+from milepost.lib.public_id import is_public_id
 from milepost.measures.access import administrations_for_client
 from milepost.measures.models import Administration
 from milepost.plans.access import observations_for_client
@@ -145,6 +146,8 @@ def owner_for_caller(caller: Caller, resource_type: str, resource_id: str) -> Cl
     _require_clinical(caller)
     visible = visible_clients(caller.user)
     public_id = resource_id.split("-", 1)[0]
+    if not is_public_id(public_id):
+        raise Http404
     found: str | None = None
     if resource_type in ("QuestionnaireResponse", "Observation"):
         found = _first(Administration.objects.filter(client__in=visible, public_id=public_id))
@@ -181,6 +184,8 @@ def practitioner_for_caller(caller: Caller, public_id: str) -> User:
     """A clinician or supervisor of the caller's practice (404 for anyone else): staff
     details (name, NPI, licence), no client's. Audited as a read through the app."""
     membership = require_membership(caller.user, *CLINICAL_ROLES)
+    if not is_public_id(public_id):
+        raise Http404
     person = (
         User.objects.filter(
             public_id=public_id,
@@ -232,6 +237,8 @@ def smart_apps_for_admin(user: User) -> list[SmartApp]:
 
 def smart_app_for_admin(user: User, public_id: str) -> SmartApp:
     membership = require_membership(user, Role.ADMIN)
+    if not is_public_id(public_id):
+        raise Http404
     app = (
         SmartApp.objects.select_related("application")
         .filter(organization=membership.organization, public_id=public_id)

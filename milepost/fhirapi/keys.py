@@ -31,7 +31,11 @@ def _public_jwk(key: jwk.JWK, *, kid: str = "", alg: str = "") -> dict[str, Any]
         raise _error(f"A key of type {str(kty)[:10]!r} cannot sign RS384 or ES384: use RSA or EC.")
     if kty == "EC" and key.get("crv") != "P-384":
         raise _error("An EC key must be on the curve P-384 (ES384).")
-    if kty == "RSA" and key.get_op_key("verify").key_size < MIN_RSA_BITS:
+    try:
+        public_key = key.get_op_key("verify")  # cryptography's key: checks the numbers
+    except (JWException, ValueError, TypeError) as error:
+        raise _error(f"That key is not a usable public key ({str(error)[:80]}).") from None
+    if kty == "RSA" and public_key.key_size < MIN_RSA_BITS:
         raise _error(f"An RSA key must have at least {MIN_RSA_BITS} bits.")
     if alg and alg != ALGORITHMS[kty]:
         raise _error(f"Key algorithm {alg[:10]!r}: Milepost accepts RS384 and ES384 only.")
@@ -88,7 +92,7 @@ def public_key_set(value: dict[str, Any] | str) -> dict[str, Any]:
         return {"keys": [_public_jwk(key)]}
     try:
         parsed = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise _error(
             "Paste a JSON Web Key Set (JSON) or a public key in PEM (-----BEGIN PUBLIC KEY-----)."
         ) from None

@@ -303,10 +303,13 @@ _userinfo_view = oauth_views.UserInfoView.as_view()
 
 @policy(Policy.PUBLIC)
 def jwks(request: HttpRequest) -> HttpResponseBase:
-    """The public key that verifies id_tokens (the toolkit's view)."""
+    """The public key that verifies id_tokens (the toolkit's view). Its caching headers go:
+    like every answer, it is never stored (a new key is seen at once)."""
     if not oauth.oidc_enabled():
         return _plain_json(_OIDC_OFF, 404)
-    return _jwks_view(request)
+    response = _jwks_view(request)
+    del response["Cache-Control"]
+    return response
 
 
 @policy(Policy.PUBLIC)

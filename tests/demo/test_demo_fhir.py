@@ -58,6 +58,7 @@ def test_tom_has_imported_scores_and_the_guides_command_works(capsys, monkeypatc
     assert printed == json.loads(_guide_block("json", '"saved"'))
     earlier = Administration.objects.get(client=tom, sender_id="qr-20260519", total=8)
     assert earlier.entered_in_error_reason == REPLACED
+    assert earlier.replaced_by is not None
     assert earlier.replaced_by.total == 9
 
     # Again: nothing new, exit code 0; and reloading the demo imports nothing twice.

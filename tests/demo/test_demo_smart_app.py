@@ -13,7 +13,9 @@ def test_the_demo_admin_registers_one_public_smart_app_once():
     data.load()
     data.load()  # reloading keeps one
     [app] = SmartApp.objects.filter(application__client_id=smart_apps.CLIENT_ID)
+    assert app.registered_by is not None
     assert app.registered_by.email.startswith("erin@")
+    assert app.organization is not None
     assert app.organization.name == data.ORGANIZATION_NAME
     assert app.application.client_type == "public"
     assert app.launch_uri == smart_apps.LAUNCH_URI

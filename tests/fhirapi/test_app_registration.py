@@ -165,6 +165,12 @@ def test_a_clinician_refusing_a_backend_service_revokes_it(personas, login_as):
         ({"kind": "backend", "jwks": "{}", "acts_for": "u_nobody"}, "acts_for", "Select a valid"),
         ({"kind": "backend", "jwks": '{"keys": []}'}, "jwks", "list of"),
         ({"kind": "backend", "jwks": "hello"}, "jwks", "Paste a JSON Web Key Set"),
+        ({"kind": "backend", "jwks": "[" * 5000}, "jwks", "Paste a JSON Web Key Set"),
+        (
+            {"kind": "backend", "jwks": '{"keys": [{"kty": "RSA", "n": "AQAB", "e": "AQAB"}]}'},
+            "jwks",
+            "not a usable public key",
+        ),
     ],
 )
 def test_bad_registrations_name_the_field_and_save_nothing(personas, login_as, form, field, says):
@@ -256,6 +262,8 @@ def test_only_the_practices_admin_manages_its_apps(personas, login_as):
     )
     response = login_as(other).post("/practice/apps/revoke/", {"app": app.public_id}, follow=True)
     assert b"not one of the practice" in response.content
+    nul = login_as(personas.erin).post("/practice/apps/revoke/", {"app": "\x00"}, follow=True)
+    assert b"not one of the practice" in nul.content
     app.refresh_from_db()
     assert app.revoked_at is None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import stat
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.core.management import CommandError, call_command
 
@@ -18,6 +19,7 @@ def test_the_command_writes_a_private_key_for_its_owner_only(tmp_path):
     path = tmp_path / "oidc_rsa_key.pem"
     call_command("oidc_key", str(path))
     key = load_pem_private_key(path.read_bytes(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
     assert key.key_size == 2048
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     before = path.read_bytes()

@@ -96,6 +96,7 @@ def test_another_practitioner_needs_a_practitioner_scope(personas, login_as):
     for person in (personas.charlie, personas.erin):
         assert helpers.get(f"/fhir/Practitioner/{person.public_id}", reader).status_code == 404
     assert helpers.get("/fhir/Practitioner", reader).status_code == 405
+    assert helpers.get("/fhir/Practitioner/%00", reader).status_code == 404
 
 
 def test_a_backend_service_cannot_ask_for_openid(personas):
