@@ -59,8 +59,8 @@ def describe(scope: str) -> str:
     words = {
         "launch": "Open with the record you have open in Milepost",
         "launch/patient": "Choose which client's record to open",
-        "openid": "Know who you are",
-        "fhirUser": "Know who you are",
+        "openid": "Know who you are (OpenID Connect)",
+        "fhirUser": "Know your clinician record in Milepost (name, NPI, licence)",
         "offline_access": "Keep access after you sign out, until you revoke it",
         "online_access": "Keep access while you are signed in",
     }

@@ -38,6 +38,7 @@ def test_pages_follow_one_another_to_the_whole_result(personas, token):
     whole = helpers.get("/fhir/Observation", token, patient=dana).json()
     assert whole["total"] == 10
     assert "next" not in _links(whole)
+    assert "_count=100" in _links(whole)["self"]  # the default page size
 
     page = helpers.get("/fhir/Observation", token, patient=dana, _count="4").json()
     seen, pages = [], []
