@@ -41,7 +41,11 @@ var/secret_key:
 	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	@chmod 600 $@
 
-migrate: install var/secret_key
+# The key that signs SMART apps' OpenID Connect id_tokens (docs/fhir.md).
+var/oidc_rsa_key.pem: | install var/secret_key
+	@$(PY) manage.py oidc_key $@ >/dev/null
+
+migrate: install var/secret_key var/oidc_rsa_key.pem
 	$(PY) manage.py migrate --no-input -v 0
 
 demo: migrate

@@ -132,6 +132,17 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
 }
+# OpenID Connect for SMART's `openid fhirUser` (decision 0931): id_tokens are signed RS256 with
+# this private key (PEM), from OIDC_RSA_PRIVATE_KEY or OIDC_RSA_PRIVATE_KEY_FILE, else the key
+# `make run` generates under var/. Without one, OpenID Connect is off: `openid` and `fhirUser`
+# are refused and not advertised. Never commit the key.
+_oidc_key = env_secret("OIDC_RSA_PRIVATE_KEY", fallback_file=VAR_DIR / "oidc_rsa_key.pem")
+if _oidc_key:
+    OAUTH2_PROVIDER |= {
+        "OIDC_ENABLED": True,
+        "OIDC_RSA_PRIVATE_KEY": _oidc_key + "\n",
+        "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    }
 # The toolkit's own models, named so that migrations referring to them resolve.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 (a model name)

@@ -19,6 +19,7 @@ from milepost.accounts.services import practice_profile_set
 from milepost.clients import services as clients
 from milepost.clients.models import Client, Coverage
 from milepost.demo.directory import load_directory
+from milepost.demo.fhir_import import load_fhir_import
 from milepost.demo.history import load_history
 from milepost.demo.invites import load_invites, load_staff_invite
 from milepost.demo.notes import load_notes
@@ -289,9 +290,11 @@ def load() -> Organization:
         load_notes(client, staff[spec.team[0]])
         load_portal_questionnaires(client, staff[spec.team[0]])
         load_portal_plans(client, staff[spec.team[0]])
+        if spec.given_name == "Tom":
+            load_fhir_import(client, staff[spec.team[0]])
     load_invites(organization, staff["alice"])
     load_staff_invite(organization, staff["erin"])
-    load_smart_app(staff["alice"])
+    load_smart_app(staff["erin"])
     load_outcomes(organization, staff)
     load_directory(organization, staff)
     return organization

@@ -19,14 +19,15 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
-from milepost.accounts.access import membership_of
-from milepost.accounts.models import Role, User
+from milepost.accounts.access import membership_of, require_membership
+from milepost.accounts.models import CLINICAL_ROLES, Role, User
 from milepost.audit.services import audit_record
 from milepost.clients.access import caseload_for_user, client_get_for_user, visible_clients
 from milepost.clients.models import Client
 from milepost.domain import fhir_access
 from milepost.fhirapi.models import Launch, SmartApp, TokenContext
 from milepost.interop.access import ClientRecord, plan_versions_for_client
+from milepost.lib.public_id import is_public_id
 from milepost.measures.access import administrations_for_client
 from milepost.measures.models import Administration
 from milepost.plans.access import observations_for_client
@@ -63,6 +64,9 @@ def caller_for_request(request: HttpRequest) -> Caller:
     )
     if token is None or token.is_expired():
         raise Unauthorised("The access token is unknown, revoked or expired.")
+    app = SmartApp.objects.filter(application_id=token.application_id).first()
+    if app is None or not app.usable:
+        raise Unauthorised("The app this token was issued to is revoked.")
     user = token.user or token.application.user
     if user is None or not user.is_active:
         raise Unauthorised("The access token's user can no longer sign in.")
@@ -142,6 +146,8 @@ def owner_for_caller(caller: Caller, resource_type: str, resource_id: str) -> Cl
     _require_clinical(caller)
     visible = visible_clients(caller.user)
     public_id = resource_id.split("-", 1)[0]
+    if not is_public_id(public_id):
+        raise Http404
     found: str | None = None
     if resource_type in ("QuestionnaireResponse", "Observation"):
         found = _first(Administration.objects.filter(client__in=visible, public_id=public_id))
@@ -174,6 +180,34 @@ def _first(rows: QuerySet[Any], path: str = "client__public_id") -> str | None:
     return str(value) if value is not None else None
 
 
+def practitioner_for_caller(caller: Caller, public_id: str) -> User:
+    """A clinician or supervisor of the caller's practice (404 for anyone else): staff
+    details (name, NPI, licence), no client's. Audited as a read through the app."""
+    membership = require_membership(caller.user, *CLINICAL_ROLES)
+    if not is_public_id(public_id):
+        raise Http404
+    person = (
+        User.objects.filter(
+            public_id=public_id,
+            membership__organization=membership.organization,
+            membership__role__in=CLINICAL_ROLES,
+        )
+        .select_related("membership")
+        .first()
+    )
+    if person is None:
+        raise Http404
+    audit_record(
+        action="practitioner.fhir_read",
+        actor=caller.user,
+        organization=membership.organization,
+        object_type="user",
+        object_id=person.public_id,
+        detail={"app": caller.client_id, "scopes": list(caller.scopes)},
+    )
+    return person
+
+
 # ---------------------------------------------------------------- EHR launch
 
 
@@ -185,10 +219,52 @@ def smart_apps_for_user(user: User) -> list[SmartApp]:
         raise PermissionDenied
     return list(
         SmartApp.objects.select_related("application")
-        .filter(application__user__membership__organization=membership.organization)
+        .filter(organization=membership.organization, revoked_at__isnull=True)
         .exclude(launch_uri="")
         .order_by("application__name")
     )
+
+
+def smart_apps_for_admin(user: User) -> list[SmartApp]:
+    """Every SMART app of the admin's practice, revoked ones too (newest first)."""
+    membership = require_membership(user, Role.ADMIN)
+    return list(
+        SmartApp.objects.select_related("application__user", "registered_by", "revoked_by")
+        .filter(organization=membership.organization)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def smart_app_for_admin(user: User, public_id: str) -> SmartApp:
+    membership = require_membership(user, Role.ADMIN)
+    if not is_public_id(public_id):
+        raise Http404
+    app = (
+        SmartApp.objects.select_related("application")
+        .filter(organization=membership.organization, public_id=public_id)
+        .first()
+    )
+    if app is None:
+        raise Http404
+    return app
+
+
+def backend_services_for_clinician(user: User) -> list[SmartApp]:
+    """The backend services registered to act for `user`, revoked ones too."""
+    require_membership(user, *CLINICAL_ROLES)
+    apps = (
+        SmartApp.objects.select_related("application", "registered_by")
+        .filter(application__user=user)
+        .order_by("-created_at", "-pk")
+    )
+    return [app for app in apps if app.is_backend]
+
+
+def backend_service_for_clinician(user: User, public_id: str) -> SmartApp:
+    for app in backend_services_for_clinician(user):
+        if app.public_id == public_id:
+            return app
+    raise Http404
 
 
 def launch_client(user: User, client_id: str, value: str) -> Client | None:

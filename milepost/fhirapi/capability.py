@@ -1,8 +1,11 @@
-"""What the server says about itself: its CapabilityStatement and SMART configuration.
+"""What the server says about itself: its CapabilityStatement, SMART configuration and
+OpenID Connect discovery document.
 
 The CapabilityStatement follows FHIR R4 (4.0.1) and carries the SMART ``oauth-uris``
-extension (SMART App Launch 2.2.0, "Conformance"); ``/.well-known/smart-configuration``
-lists the SMART capabilities the server has (the same guide's capability list).
+extension and one SMART ``capabilities`` extension per capability (SMART App Launch 2.2.0,
+"Conformance"); ``/.well-known/smart-configuration`` lists the same capabilities (the same
+guide's capability list), with the OpenID Connect issuer and keys when OpenID Connect is on
+(decision 0931). ``/.well-known/openid-configuration`` is OpenID Connect Discovery 1.0's.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from milepost.interop.fhir import export
 from milepost.interop.fhir.validation import validate_resource
 
 OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
+SMART_CAPABILITY = "http://fhir-registry.smarthealthit.org/StructureDefinition/capabilities"
 SERVICE = "http://terminology.hl7.org/CodeSystem/restful-security-service"
 SEARCH_TYPES = {
     "_id": "token",
@@ -43,10 +47,12 @@ SCOPES = [
     "user/QuestionnaireResponse.c",
     "system/QuestionnaireResponse.c",
 ]
+OIDC_SCOPES = ["openid", "fhirUser"]
 CAPABILITIES = [
     "launch-ehr",
     "launch-standalone",
     "client-public",
+    "client-confidential-symmetric",
     "client-confidential-asymmetric",
     "context-ehr-patient",
     "context-standalone-patient",
@@ -60,7 +66,11 @@ CAPABILITIES = [
 ]
 
 
-def capability_statement(base: str, oauth: dict[str, str]) -> dict[str, Any]:
+def capabilities(oidc: bool) -> list[str]:
+    return [*CAPABILITIES, *(["sso-openid-connect"] if oidc else [])]
+
+
+def capability_statement(base: str, oauth: dict[str, str], *, oidc: bool) -> dict[str, Any]:
     rest_resources = []
     for resource_type, params in resources.SEARCH_PARAMS.items():
         interactions = [{"code": "read"}, {"code": "search-type"}]
@@ -73,6 +83,8 @@ def capability_statement(base: str, oauth: dict[str, str]) -> dict[str, Any]:
                 "searchParam": [{"name": p, "type": SEARCH_TYPES[p]} for p in params],
             }
         )
+    for resource_type in resources.READ_ONLY_TYPES:
+        rest_resources.append({"type": resource_type, "interaction": [{"code": "read"}]})
     statement: dict[str, Any] = {
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -95,7 +107,11 @@ def capability_statement(base: str, oauth: dict[str, str]) -> dict[str, Any]:
                                 {"url": "token", "valueUri": oauth["token"]},
                                 {"url": "revoke", "valueUri": oauth["revoke"]},
                             ],
-                        }
+                        },
+                        *(
+                            {"url": SMART_CAPABILITY, "valueCode": code}
+                            for code in capabilities(oidc)
+                        ),
                     ],
                     "service": [
                         {
@@ -103,6 +119,15 @@ def capability_statement(base: str, oauth: dict[str, str]) -> dict[str, Any]:
                             "text": "OAuth2 using SMART-on-FHIR profile",
                         }
                     ],
+                    "description": (
+                        "SMART App Launch (EHR and standalone, PKCE) and SMART Backend "
+                        "Services; "
+                        + (
+                            "OpenID Connect for the user's identity (openid fhirUser)."
+                            if oidc
+                            else "OpenID Connect is off on this server."
+                        )
+                    ),
                 },
                 "resource": rest_resources,
             }
@@ -112,16 +137,47 @@ def capability_statement(base: str, oauth: dict[str, str]) -> dict[str, Any]:
     return statement
 
 
-def smart_configuration(oauth: dict[str, str]) -> dict[str, Any]:
-    return {
+AUTH_METHODS = ["private_key_jwt", "client_secret_basic", "client_secret_post", "none"]
+
+
+def smart_configuration(oauth: dict[str, str], *, oidc: bool) -> dict[str, Any]:
+    configuration: dict[str, Any] = {
         "authorization_endpoint": oauth["authorize"],
         "token_endpoint": oauth["token"],
         "revocation_endpoint": oauth["revoke"],
         "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
-        "token_endpoint_auth_methods_supported": ["private_key_jwt", "none"],
+        "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "token_endpoint_auth_signing_alg_values_supported": ["RS384", "ES384"],
-        "scopes_supported": SCOPES,
+        "scopes_supported": [*SCOPES, *(OIDC_SCOPES if oidc else [])],
         "response_types_supported": ["code"],
         "code_challenge_methods_supported": ["S256"],
-        "capabilities": CAPABILITIES,
+        "capabilities": capabilities(oidc),
+    }
+    if oidc:
+        configuration |= {
+            "issuer": oauth["issuer"],
+            "jwks_uri": oauth["jwks"],
+            "userinfo_endpoint": oauth["userinfo"],
+        }
+    return configuration
+
+
+def openid_configuration(oauth: dict[str, str]) -> dict[str, Any]:
+    """OpenID Connect Discovery 1.0 §3, for the id_tokens of `openid fhirUser`."""
+    return {
+        "issuer": oauth["issuer"],
+        "authorization_endpoint": oauth["authorize"],
+        "token_endpoint": oauth["token"],
+        "userinfo_endpoint": oauth["userinfo"],
+        "jwks_uri": oauth["jwks"],
+        "revocation_endpoint": oauth["revoke"],
+        "scopes_supported": [*OIDC_SCOPES, *SCOPES],
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": AUTH_METHODS,
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": ["sub", "fhirUser", "iss", "aud", "exp", "iat", "auth_time"],
+        "authorization_response_iss_parameter_supported": True,
     }

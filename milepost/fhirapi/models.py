@@ -20,19 +20,46 @@ APPLICATION = "oauth2_provider.Application"
 class SmartApp(models.Model):
     """A registered SMART app: an app a clinician launches, or a backend service.
 
-    A backend service authenticates with a JWT signed by a key of `jwks` (a JSON Web Key
-    Set of public keys) and acts for the application's owner, a clinician or supervisor of
-    the practice: it reads what that person may read, and its reads are audited as theirs.
+    A practice admin registers it (decision 0930). A backend service authenticates with a
+    JWT signed by a key of `jwks` (a JSON Web Key Set of public keys) and acts for the
+    application's user, a clinician or supervisor of the practice, once that person has
+    approved it: it reads what they may read, and its reads are audited as theirs. A
+    revoked app keeps its row (the audit trail names it) but gets no token.
     """
 
     public_id = PublicIdField()
     application = models.OneToOneField(APPLICATION, on_delete=models.CASCADE, related_name="smart")
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     launch_uri = models.URLField(blank=True, help_text="Where an EHR launch opens the app.")
     jwks = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A backend service works only once the person it acts for has approved it.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self) -> str:
         return str(self.application.name)
+
+    @property
+    def is_backend(self) -> bool:
+        return bool(self.jwks)
+
+    @property
+    def usable(self) -> bool:
+        """Whether the app may be given a token now."""
+        return self.revoked_at is None and (not self.is_backend or self.approved_at is not None)
+
+    @property
+    def key_ids(self) -> list[str]:
+        return [str(k.get("kid", "")) for k in (self.jwks or {}).get("keys", [])]
 
 
 class Launch(models.Model):

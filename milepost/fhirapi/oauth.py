@@ -6,7 +6,10 @@
   ``system/`` scopes only; a clinician's app for ``patient/`` and ``user/`` scopes); a
   backend service authenticates with a signed JWT (``private_key_jwt``, RS384 or ES384,
   SMART Backend Services); the patient chosen at authorisation follows the code into the
-  token, whose response names it (``patient``).
+  token, whose response names it (``patient``); a revoked app, or a backend service its
+  clinician has not approved, is no client at all; with ``openid fhirUser`` the token
+  response carries an OpenID Connect id_token (RS256, the toolkit's OIDC support) whose
+  ``fhirUser`` claim is the user's Practitioner (decision 0931).
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import jwt
 from django.core.exceptions import DisallowedHost
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
+from oauth2_provider.settings import oauth2_settings
 
 from milepost.clients.models import Client
 from milepost.domain import fhir_access
@@ -34,6 +39,14 @@ JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_ALGORITHMS = ("RS384", "ES384")
 # The longest an assertion may live (SMART: "no more than five minutes in the future").
 ASSERTION_MAX_LIFETIME = dt.timedelta(minutes=5)
+# Scopes asking for the user's identity (SMART App Launch 2.2.0, "Scopes for requesting
+# identity data"): an id_token, and in it the user's FHIR resource.
+IDENTITY_SCOPES = frozenset({"openid", "fhirUser"})
+
+
+def oidc_enabled() -> bool:
+    """OpenID Connect is on when the server has its RS256 signing key (settings)."""
+    return bool(oauth2_settings.OIDC_ENABLED and oauth2_settings.OIDC_RSA_PRIVATE_KEY)
 
 
 class _Descriptions(dict[str, str]):
@@ -46,8 +59,8 @@ def describe(scope: str) -> str:
     words = {
         "launch": "Open with the record you have open in Milepost",
         "launch/patient": "Choose which client's record to open",
-        "openid": "Know who you are",
-        "fhirUser": "Know who you are",
+        "openid": "Know who you are (OpenID Connect)",
+        "fhirUser": "Know your clinician record in Milepost (name, NPI, licence)",
         "offline_access": "Keep access after you sign out, until you revoke it",
         "online_access": "Keep access while you are signed in",
     }
@@ -90,6 +103,35 @@ def _checksum(token: str) -> str:
 
 
 class SmartValidator(OAuth2Validator):
+    # The fhirUser claim goes into the id_token (and userinfo) with the fhirUser scope.
+    oidc_claim_scope = {**OAuth2Validator.oidc_claim_scope, "fhirUser": "fhirUser"}
+
+    # ------------------------------------------------------------ the registered app
+
+    def _load_application(self, client_id: str, request: Any) -> Any:
+        """The toolkit's application, only if it is a SMART app that may get tokens now:
+        not revoked, and for a backend service approved by the clinician it acts for."""
+        application = super()._load_application(client_id, request)
+        if application is None:
+            return None
+        app = SmartApp.objects.filter(application=application).first()
+        if app is None or not app.usable:
+            request.client = None
+            return None
+        return application
+
+    def validate_bearer_token(self, token: str, scopes: list[str], request: Any) -> bool:
+        """The toolkit's check (used by userinfo), with the token's scopes as granted: SMART
+        scopes are patterns, so the scopes backend lists no fixed set to pick them from."""
+        if not super().validate_bearer_token(token, scopes, request):
+            return False
+        access_token = request.access_token
+        app = SmartApp.objects.filter(application_id=access_token.application_id).first()
+        if app is None or not app.usable:
+            return False
+        request.scopes = str(access_token.scope).split()
+        return True
+
     # ------------------------------------------------------------ scopes
 
     def validate_scopes(
@@ -98,10 +140,27 @@ class SmartValidator(OAuth2Validator):
         if not scopes or not all(fhir_access.is_scope(s) for s in scopes):
             return False
         contexts = fhir_access.contexts(scopes)
+        identity = IDENTITY_SCOPES & set(scopes)
+        if identity and not oidc_enabled():
+            return False
         if request.grant_type == "client_credentials":
             launch = {"launch", "launch/patient"} & set(scopes)
-            return contexts <= {"system"} and not launch
+            return contexts <= {"system"} and not launch and not identity
         return "system" not in contexts
+
+    # ------------------------------------------------------------ OpenID Connect
+
+    def get_oidc_issuer_endpoint(self, request: Any) -> str:
+        return issuer(request)
+
+    def get_additional_claims(self, request: Any) -> dict[str, Any]:
+        """`sub` is the user's public id (never the database key); `fhirUser` the absolute
+        URL of their Practitioner resource on this server."""
+        user = request.user
+        return {
+            "sub": str(user.public_id),
+            "fhirUser": f"{fhir_base(request)}/Practitioner/{user.public_id}",
+        }
 
     # ------------------------------------------------------------ private_key_jwt
 
@@ -135,7 +194,9 @@ class SmartValidator(OAuth2Validator):
             .filter(application__client_id=client_id)
             .first()
         )
-        if app is None or not app.jwks or header.get("alg") not in ASSERTION_ALGORITHMS:
+        if app is None or not app.is_backend or not app.usable:
+            return None
+        if header.get("alg") not in ASSERTION_ALGORITHMS:
             return None
         audience = _token_url(request)
         verified = None
@@ -209,17 +270,47 @@ class SmartValidator(OAuth2Validator):
         return result
 
 
-def _token_url(request: Any) -> str:
-    """The token endpoint's absolute URL, as the assertion's `aud` must name it: rebuilt
+class _OAuthlibHttpRequest(HttpRequest):
+    """A Django request rebuilt from an oauthlib one; the toolkit marks a request that came
+    over HTTPS with X_DJANGO_OAUTH_TOOLKIT_SECURE."""
+
+    def __init__(self, *, secure: bool) -> None:
+        super().__init__()
+        self._secure = secure
+
+    def _get_scheme(self) -> str:
+        return "https" if self._secure else "http"
+
+
+def _absolute(request: Any, path: str) -> str:
+    """An absolute URL on this server for an oauthlib request (or a Django one): rebuilt
     from the request's WSGI environment, which the toolkit passes as its headers (so the
     allowed hosts and a proxy's HTTPS header count as they do for any page)."""
-    http = HttpRequest()
+    if isinstance(request, HttpRequest):
+        return request.build_absolute_uri(path)
+    http = _OAuthlibHttpRequest(secure=bool(request.headers.get("X_DJANGO_OAUTH_TOOLKIT_SECURE")))
     http.META = dict(request.headers)
-    http.path = request.uri.split("?", 1)[0]
+    http.path = path
     try:
-        return http.build_absolute_uri(http.path)
+        return http.build_absolute_uri(path)
     except DisallowedHost:
         return ""
+
+
+def _token_url(request: Any) -> str:
+    """The token endpoint's absolute URL, as the assertion's `aud` must name it."""
+    return _absolute(request, request.uri.split("?", 1)[0])
+
+
+def issuer(request: Any) -> str:
+    """The OpenID Connect issuer: the server's root URL. It is what the toolkit already
+    sends as the authorisation response's `iss` (RFC 9207), and
+    `<issuer>/.well-known/openid-configuration` is its discovery document."""
+    return _absolute(request, "/").rstrip("/")
+
+
+def fhir_base(request: Any) -> str:
+    return _absolute(request, reverse("fhir:metadata")).removesuffix("/metadata")
 
 
 def _keys(jwks: dict[str, Any], kid: object) -> list[Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 
@@ -33,9 +34,15 @@ SEARCH_PARAMS: dict[str, tuple[str, ...]] = {
     "Goal": (*PATIENT_PARAMS, "_id"),
 }
 TYPES = tuple(SEARCH_PARAMS)
-# Parameters every search accepts: the format (JSON only) and a page size.
-COMMON_PARAMS = ("_format", "_count")
+# Read by id only: a staff member of the practice (the `fhirUser` of an id_token).
+READ_ONLY_TYPES = ("Practitioner",)
+# Parameters every search accepts: the format (JSON only), the page size and where the page
+# starts (paging: decision 0932).
+COMMON_PARAMS = ("_format", "_count", "_offset")
+PAGING_PARAMS = ("_count", "_offset")
+DEFAULT_COUNT = 100
 MAX_COUNT = 500
+MAX_OFFSET = 1_000_000
 
 
 class SearchError(ValueError):
@@ -86,13 +93,52 @@ def check_params(resource_type: str, params: QueryDict) -> None:
         raise SearchError("_format", "must be json: this server answers FHIR JSON only")
 
 
+def _whole_number(params: QueryDict, name: str, default: int, most: int) -> int:
+    values = params.getlist(name)
+    if not values:
+        return default
+    if len(values) > 1:
+        raise SearchError(name, "is given more than once")
+    raw = values[0]
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 7:
+        raise SearchError(name, f"must be a whole number from 0 to {most:,}")
+    return min(int(raw), most)
+
+
 def count(params: QueryDict) -> int:
-    raw = params.get("_count")
-    if raw is None:
-        return MAX_COUNT
-    if not raw.isdigit():
-        raise SearchError("_count", "must be a whole number")
-    return min(int(raw), MAX_COUNT)
+    """The page size: `_count` (0 asks for the total alone), at most MAX_COUNT."""
+    return _whole_number(params, "_count", DEFAULT_COUNT, MAX_COUNT)
+
+
+def offset(params: QueryDict) -> int:
+    """Where the page starts, in the whole result: `_offset` (the server's own paging
+    parameter, which its links carry)."""
+    return _whole_number(params, "_offset", 0, MAX_OFFSET)
+
+
+def page_links(
+    url: str, params: QueryDict, *, count: int, start: int, total: int
+) -> list[dict[str, str]]:
+    """A searchset's links: `self`, `first`, and `previous` / `next` when there are such
+    pages. Each repeats the search's own parameters, which name no person (no search
+    parameter takes a name: decision 0920), then `_count` and `_offset`."""
+    search = [
+        (name, value)
+        for name in params
+        if name not in PAGING_PARAMS
+        for value in params.getlist(name)
+    ]
+
+    def link(relation: str, at: int) -> dict[str, str]:
+        query = [*search, ("_count", str(count))] + ([("_offset", str(at))] if at else [])
+        return {"relation": relation, "url": f"{url}?{urlencode(query)}"}
+
+    links = [link("self", start), link("first", 0)]
+    if count and start > 0:
+        links.append(link("previous", max(0, min(start, total) - count)))
+    if count and start + count < total:
+        links.append(link("next", start + count))
+    return links
 
 
 def patient_id(params: QueryDict) -> str | None:

@@ -26,7 +26,8 @@ from milepost.accounts.policies import Policy, policy
 from milepost.accounts.requests import SignedInRequest
 from milepost.clients.access import caseload_for_user, client_get_for_user
 from milepost.clients.models import Client
-from milepost.fhirapi import access, capability, resources, services
+from milepost.fhirapi import access, capability, oauth, resources, services
+from milepost.interop.fhir.export import practitioner
 from milepost.interop.fhir.import_ import BundleImportError, PatientMismatch, bundle_import
 
 FHIR_JSON = "application/fhir+json"
@@ -129,11 +130,24 @@ def _read(caller: access.Caller, resource_type: str, resource_id: str) -> dict[s
     raise Http404
 
 
+def _practitioner(caller: access.Caller, resource_id: str) -> dict[str, Any]:
+    """A clinician or supervisor of the caller's practice. Their own (an id_token's
+    fhirUser) with the fhirUser scope; anyone's with a scope that reads Practitioner."""
+    own = resource_id == caller.user.public_id and "fhirUser" in caller.scopes
+    if not own:
+        _require_scope(caller, "Practitioner", "read")
+    return practitioner(access.practitioner_for_caller(caller, resource_id))
+
+
 @fhir_endpoint
 def resource_read(
     request: HttpRequest, caller: access.Caller, resource_type: str, resource_id: str
 ) -> HttpResponse:
     """GET [base]/[type]/[id]."""
+    if resource_type in resources.READ_ONLY_TYPES:
+        if request.method != "GET":
+            return outcome(405, "not-supported", f"{resource_type}/[id] answers GET only.")
+        return _json(_practitioner(caller, resource_id))
     _check_type(resource_type)
     if request.method != "GET":
         return outcome(405, "not-supported", f"{resource_type}/[id] answers GET only.")
@@ -143,7 +157,9 @@ def resource_read(
 
 @fhir_endpoint
 def resource_type(request: HttpRequest, caller: access.Caller, resource_type: str) -> HttpResponse:
-    """GET [base]/[type]?params (search); POST [base]/QuestionnaireResponse (create)."""
+    """GET [base]/[type]?params (search, paged); POST [base]/QuestionnaireResponse (create)."""
+    if resource_type in resources.READ_ONLY_TYPES:
+        return outcome(405, "not-supported", f"{resource_type} answers read by id only.")
     _check_type(resource_type)
     if request.method == "POST" and resource_type == "QuestionnaireResponse":
         return _create_response(request, caller)
@@ -153,6 +169,7 @@ def resource_type(request: HttpRequest, caller: access.Caller, resource_type: st
     params = request.GET
     resources.check_params(resource_type, params)
     limit = resources.count(params)
+    start = resources.offset(params)
     wanted = resources.patient_id(params)
     if resource_type == "Questionnaire":
         found = resources.questionnaires()
@@ -166,16 +183,20 @@ def resource_type(request: HttpRequest, caller: access.Caller, resource_type: st
         "resourceType": "Bundle",
         "type": "searchset",
         "total": len(found),
-        "link": [{"relation": "self", "url": request.build_absolute_uri()}],
+        "link": resources.page_links(
+            f"{base}/{resource_type}", params, count=limit, start=start, total=len(found)
+        ),
         "entry": [
             {
                 "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
                 "resource": r,
                 "search": {"mode": "match"},
             }
-            for r in found[:limit]
+            for r in found[start : start + limit]
         ],
     }
+    if not bundle["entry"]:
+        del bundle["entry"]
     return _json(bundle)
 
 
@@ -247,16 +268,58 @@ def _import_refused(error: BundleImportError) -> HttpResponse:
 @policy(Policy.PUBLIC)
 def metadata(request: HttpRequest) -> HttpResponse:
     """The CapabilityStatement (no token needed: a client reads it to find how to sign in)."""
-    return _json(capability.capability_statement(_base(request), _oauth_urls(request)))
+    return _json(
+        capability.capability_statement(
+            _base(request), _oauth_urls(request), oidc=oauth.oidc_enabled()
+        )
+    )
+
+
+def _plain_json(body: dict[str, Any], status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
 
 
 @policy(Policy.PUBLIC)
 def smart_configuration(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(capability.smart_configuration(_oauth_urls(request))),
-        content_type="application/json",
+    return _plain_json(
+        capability.smart_configuration(_oauth_urls(request), oidc=oauth.oidc_enabled())
     )
+
+
+_OIDC_OFF = {"error": "not_found", "error_description": "OpenID Connect is off on this server."}
+
+
+@policy(Policy.PUBLIC)
+def openid_configuration(request: HttpRequest) -> HttpResponse:
+    """`<issuer>/.well-known/openid-configuration` (the issuer is the server's root)."""
+    if not oauth.oidc_enabled():
+        return _plain_json(_OIDC_OFF, 404)
+    return _plain_json(capability.openid_configuration(_oauth_urls(request)))
+
+
+_jwks_view = oauth_views.JwksInfoView.as_view()
+_userinfo_view = oauth_views.UserInfoView.as_view()
+
+
+@policy(Policy.PUBLIC)
+def jwks(request: HttpRequest) -> HttpResponseBase:
+    """The public key that verifies id_tokens (the toolkit's view). Its caching headers go:
+    like every answer, it is never stored (a new key is seen at once)."""
+    if not oauth.oidc_enabled():
+        return _plain_json(_OIDC_OFF, 404)
+    response = _jwks_view(request)
+    del response["Cache-Control"]
     return response
+
+
+@policy(Policy.PUBLIC)
+@csrf_exempt
+def userinfo(request: HttpRequest) -> HttpResponseBase:
+    """OpenID Connect's userinfo (the toolkit's view): `sub` and, with the fhirUser scope,
+    `fhirUser`, for a bearer token that holds `openid`."""
+    if not oauth.oidc_enabled():
+        return _plain_json(_OIDC_OFF, 404)
+    return _userinfo_view(request)
 
 
 def _oauth_urls(request: HttpRequest) -> dict[str, str]:
@@ -264,6 +327,9 @@ def _oauth_urls(request: HttpRequest) -> dict[str, str]:
         "authorize": request.build_absolute_uri(reverse("fhir:authorize")),
         "token": request.build_absolute_uri(reverse("fhir:token")),
         "revoke": request.build_absolute_uri(reverse("fhir:revoke")),
+        "jwks": request.build_absolute_uri(reverse("fhir:jwks")),
+        "userinfo": request.build_absolute_uri(reverse("fhir:userinfo")),
+        "issuer": oauth.issuer(request),
     }
 
 

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.test import Client as HttpClient
 from requests.adapters import BaseAdapter
 
+from milepost.accounts.models import Role, User
 from milepost.fhirapi import services
 from milepost.fhirapi.models import SmartApp
 
@@ -28,10 +29,23 @@ AUTHORIZE_URL = f"{BASE}/auth/authorize"
 REDIRECT = "http://localhost:9000/callback"
 
 
-def public_app(owner, name: str = "Outcome viewer") -> SmartApp:
-    return services.smart_app_register(
-        actor=owner, name=name, redirect_uris=REDIRECT, launch_uri="http://localhost:9000/launch"
+def admin_of(user) -> User:
+    """The practice admin of `user`'s practice, who registers its apps."""
+    return User.objects.get(
+        membership__organization=user.membership.organization, membership__role=Role.ADMIN
     )
+
+
+def public_app(clinician, name: str = "Outcome viewer", **extra) -> SmartApp:
+    """A public app a clinician opens, registered by the admin of `clinician`'s practice."""
+    app, _ = services.smart_app_register(
+        actor=admin_of(clinician),
+        name=name,
+        redirect_uris=REDIRECT,
+        launch_uri="http://localhost:9000/launch",
+        **extra,
+    )
+    return app
 
 
 def pkce() -> tuple[str, str]:
@@ -119,8 +133,15 @@ def _alg(key) -> str:
     return "ES384" if isinstance(key, ec.EllipticCurvePrivateKey) else "RS384"
 
 
-def backend_app(owner, key, kid: str = "k1") -> SmartApp:
-    return services.smart_app_register(actor=owner, name="Registry sync", jwks=jwks(key, kid))
+def backend_app(owner, key, kid: str = "k1", *, approve: bool = True) -> SmartApp:
+    """A backend service acting for `owner`, registered by their practice's admin and (unless
+    told otherwise) approved by `owner`."""
+    app, _ = services.smart_app_register(
+        actor=admin_of(owner), name="Registry sync", jwks=jwks(key, kid), acts_for=owner
+    )
+    if approve:
+        services.smart_app_approve(actor=owner, app=app)
+    return app
 
 
 def assertion(app: SmartApp, key, kid: str = "k1", **claims) -> str:

@@ -1,6 +1,6 @@
 """SMART Backend Services: a system signs a JWT with its private key (private_key_jwt) and
-gets a token with system/ scopes; it reads what its owner, the clinician who registered
-it, may read."""
+gets a token with system/ scopes; it reads what the clinician it acts for may read, once
+that clinician has approved it (a practice admin registers it)."""
 
 from __future__ import annotations
 
@@ -92,10 +92,35 @@ def test_a_system_asks_for_system_scopes_only(personas, scope):
     assert response.json()["error"] == "invalid_scope"
 
 
-def test_a_practice_admin_cannot_register_a_backend_service(personas):
+def test_only_a_practice_admin_registers_a_backend_service(personas):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         services.smart_app_register(
-            actor=personas.erin, name="Payroll", jwks=helpers.jwks(helpers.rsa_key(), "k")
+            actor=personas.alice,
+            name="Payroll",
+            jwks=helpers.jwks(helpers.rsa_key(), "k"),
+            acts_for=personas.alice,
         )
+
+
+def test_a_backend_service_acts_for_a_clinician_of_the_practice_only(personas):
+    from django.core.exceptions import ValidationError
+
+    for someone in (personas.erin, personas.charlie, personas.dana, None):
+        with pytest.raises(ValidationError) as refused:
+            services.smart_app_register(
+                actor=personas.erin,
+                name="Payroll",
+                jwks=helpers.jwks(helpers.rsa_key(), "k"),
+                acts_for=someone,
+            )
+        assert "acts_for" in refused.value.message_dict
+
+
+def test_an_unapproved_service_gets_no_token(personas):
+    key = helpers.rsa_key()
+    app = helpers.backend_app(personas.alice, key, approve=False)
+    assert helpers.backend_token_response(helpers.assertion(app, key)).status_code == 401
+    services.smart_app_approve(actor=personas.alice, app=app)
+    assert helpers.backend_token_response(helpers.assertion(app, key)).status_code == 200

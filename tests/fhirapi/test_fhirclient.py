@@ -52,7 +52,7 @@ def test_fhirclient_launches_standalone_and_reads_the_record(personas, login_as)
     dana = personas.dana_client.public_id
     dana_plan(personas)
     app = helpers.public_app(personas.alice)
-    smart = smart_client(app, "patient/*.rs")
+    smart = smart_client(app, "openid fhirUser patient/*.rs")
     sign_in_through(smart, login_as(personas.alice), patient=dana)
 
     assert smart.ready
@@ -104,3 +104,8 @@ def test_fhirclient_as_a_backend_service(personas):
         smart.server
     )
     assert len(found) == 10  # the total and its nine items
+    # Three to a page: fhirclient follows the Bundles' next links through all four pages.
+    search = Observation.where(struct={"patient": personas.dana_client.public_id, "_count": "3"})
+    pages = list(search.perform_iter(smart.server))
+    assert [len(p.entry) for p in pages] == [3, 3, 3, 1]
+    assert [o.id for p in pages for o in (e.resource for e in p.entry)] == [o.id for o in found]

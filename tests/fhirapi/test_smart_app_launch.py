@@ -22,12 +22,15 @@ def test_metadata_is_a_capability_statement_naming_the_oauth_endpoints(personas)
     body = response.json()
     assert body["resourceType"] == "CapabilityStatement"
     assert body["fhirVersion"] == "4.0.1"
-    [oauth] = body["rest"][0]["security"]["extension"]
+    [oauth] = [
+        e for e in body["rest"][0]["security"]["extension"] if e["url"].endswith("/oauth-uris")
+    ]
     urls = {e["url"]: e["valueUri"] for e in oauth["extension"]}
     assert urls["authorize"] == helpers.AUTHORIZE_URL
     assert urls["token"] == helpers.TOKEN_URL
     types = {r["type"] for r in body["rest"][0]["resource"]}
     assert types == {
+        "Practitioner",
         "Patient",
         "Condition",
         "Questionnaire",

@@ -41,12 +41,13 @@ def test_the_collection_and_the_transaction_bundle_are_valid_r4(record, tmp_path
     p = record.p
     base = "https://milepost.example/fhir"
     oauth = {name: f"{base}/auth/{name}" for name in ("authorize", "token", "revoke")}
+    # With OpenID Connect on: one SMART capabilities extension per capability too.
     errors = schema_errors(
         tmp_path,
         {
             "collection": client_bundle(p.alice, p.dana_client),
             "transaction": client_bundle(p.alice, p.dana_client, transaction=True),
-            "capability": capability_statement(base, oauth),
+            "capability": capability_statement(base, oauth, oidc=True),
         },
     )
     assert errors == {"collection": [], "transaction": [], "capability": []}

@@ -395,3 +395,31 @@ class TestPcoGad7:
         assert list(administration.answers) == chosen
         assert administration.total == 7
         assert "used to read" in dict(result.skipped)[0]
+
+
+class TestThroughTheWebPage:
+    """The same published files, uploaded on the client page's import form as they are."""
+
+    @pytest.mark.parametrize(
+        "payload",
+        [
+            pytest.param(lambda: raw("QuestionnaireResponse-phq-9-example.json"), id="response"),
+            pytest.param(lambda: json.dumps(bundle_of(*observations())).encode(), id="panel"),
+            pytest.param(
+                lambda: json.dumps(TestLhcForms().lhc_bundle(STATED_ANSWERS)).encode(),
+                id="lhc-forms",
+            ),
+        ],
+    )
+    def test_a_published_example_imports_with_its_stated_total(self, personas, login_as, payload):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        url = reverse("interop:client_fhir_import", args=[personas.dana_client.public_id])
+        upload = SimpleUploadedFile("example.json", payload(), content_type="application/json")
+        response = login_as(personas.alice).post(url, {"bundle": upload})
+        assert response.status_code == 200
+        assert b"Imported: 1 new administration" in response.content
+        (imported,) = Administration.objects.filter(client=personas.dana_client, source="import")
+        assert imported.total == STATED_TOTAL
+        assert list(imported.answers) == STATED_ANSWERS

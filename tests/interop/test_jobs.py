@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 
 import pytest
 from django.core.management import call_command
@@ -88,10 +87,9 @@ def test_five_thousand_responses_import_in_the_background(
     assert BACKGROUND_BYTES < len(payload) <= MAX_BUNDLE_BYTES  # about 3.6 MB
     browser = login_as(personas.alice)
 
-    started = time.monotonic()
     response = post(browser, personas, payload, django_capture_on_commit_callbacks)
-    waited = time.monotonic() - started
-    # The request stored the file and queued it; it saved nothing and did not wait.
+    # The request stored the file and queued it; it saved nothing and did not wait for the
+    # import (no timing here: speed is measured in bench/, and the worker runs below).
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert response["Location"] == reverse(
@@ -99,7 +97,6 @@ def test_five_thousand_responses_import_in_the_background(
     )
     assert job.status == ImportJobStatus.QUEUED
     assert Administration.objects.filter(client=client).count() == before
-    assert waited < 10
     # The task carries the job's id only: no file, no name, nothing about the client.
     (task,) = DBTaskResult.objects.all()
     assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
