@@ -3,8 +3,11 @@
 Twelve discharged clients who finished a course of treatment (Alice seven, Bob five), each
 with a first, a middle and a last PHQ-9 and GAD-7 entered through the measures service; their
 outcomes cover recovery, reliable improvement without recovery, no change and one reliable
-deterioration, so every column of the dashboard has a figure. Sam (supervisor) and Erin
-(admin) hold the dashboard's permission; the outcome facts are rebuilt at the end.
+deterioration, so every column of the dashboard has a figure. Sam (supervisor) defines the
+practice's programmes and each client's clinician puts them in one (six past clients in the
+adult anxiety clinic and five in the depression pathway, so both show figures; Lena alone in
+the couples service, a group too small to show). Sam (supervisor) and Erin (admin) hold the
+dashboard's permission; the outcome facts are rebuilt at the end.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.utils import timezone
 
 from milepost.accounts.models import Organization, User
 from milepost.clients import services as clients
+from milepost.clients.access import programmes_of
 from milepost.clients.models import Client, ClientStatus
 from milepost.demo.history import answers_for
 from milepost.domain import instruments
@@ -38,6 +42,41 @@ PAST_CLIENTS: tuple[tuple[str, str, str, tuple[int, int, int], tuple[int, int, i
     ("Lena", "Marchetti", "bob", (10, 7, 3), (9, 6, 3)),
 )
 WEEKS_APART = 6
+ANXIETY, DEPRESSION, TRAUMA, COUPLES = (
+    "Adult anxiety clinic",
+    "Depression pathway",
+    "Trauma service",
+    "Couples service",
+)
+#: Each client's programme by given name: the past clients above and the demo's own.
+PROGRAMME_OF = {
+    **dict.fromkeys(("Ana", "Ben", "Cleo", "Esme", "Finn", "Jude"), ANXIETY),
+    **dict.fromkeys(("Dev", "Gia", "Hugo", "Isla", "Kai"), DEPRESSION),
+    "Lena": COUPLES,
+    "Dana": DEPRESSION,
+    "Marcus": ANXIETY,
+    "Tom": ANXIETY,
+    "Priya": TRAUMA,
+}
+
+
+def load_programmes(organization: Organization, staff: dict[str, User]) -> bool:
+    """The practice's programmes and who is in each; True when anything changed."""
+    changed = False
+    existing = {p.name: p for p in programmes_of(staff["sam"])}
+    for name in (ANXIETY, DEPRESSION, TRAUMA, COUPLES):
+        if name not in existing:
+            existing[name] = clients.programme_create(actor=staff["sam"], name=name)
+            changed = True
+    for client in Client.objects.filter(
+        organization=organization, given_name__in=PROGRAMME_OF, programme__isnull=True
+    ):
+        clinician = client.care_team.get(is_primary=True).clinician
+        clients.client_programme_set(
+            actor=clinician, client=client, programme=existing[PROGRAMME_OF[client.given_name]]
+        )
+        changed = True
+    return changed
 
 
 def load_outcomes(organization: Organization, staff: dict[str, User]) -> None:
@@ -73,6 +112,7 @@ def load_outcomes(organization: Organization, staff: dict[str, User]) -> None:
                     answers=answers_for(instrument, total, pinned),
                     administered_at=timezone.make_aware(dt.datetime.combine(day, dt.time(11))),
                 )
+    changed = load_programmes(organization, staff) or changed
     for key in ("sam", "erin"):
         if not staff[key].has_perm("outcomes.view_practice_outcomes"):
             outcomes_permission_grant(actor=None, user=staff[key])

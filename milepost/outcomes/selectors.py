@@ -19,24 +19,29 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet, Sum
 
 from milepost.accounts.models import Organization, User
+from milepost.clients.models import Programme
 from milepost.domain import instruments
 from milepost.domain.errors import UnknownInstrument
 from milepost.domain.outcomes import DEFAULT_MINIMUM_CELL, rate, suppressed
 from milepost.outcomes.models import Case, GroupCount, Refresh
 
-GroupBy = Literal["clinician", "instrument", "diagnosis", "period"]
+GroupBy = Literal["clinician", "instrument", "diagnosis", "programme", "period"]
 GROUP_FIELDS: dict[str, str] = {
     "clinician": "clinician_id",
     "instrument": "instrument_code",
     "diagnosis": "diagnosis_group",
+    "programme": "programme_id",
     "period": "period",
 }
 GROUP_LABELS = {
     "clinician": "Clinician",
     "instrument": "Instrument",
     "diagnosis": "Diagnosis group",
+    "programme": "Programme",
     "period": "Quarter",
 }
+#: The instrument "group" of self-monitoring metric targets (they have no instrument).
+METRICS_LABEL = "Self-monitoring metrics"
 TOTAL = "__total__"
 
 
@@ -157,9 +162,18 @@ def _labels(
         )
         named = {u.id: (u.display_name, u.public_id) for u in users}
         return {k: named.get(k, ("No clinician", "")) for k in keys}
+    if group_by == "programme":
+        programmes = Programme.objects.filter(organization=organization, id__in=keys).only(
+            "id", "public_id", "name"
+        )
+        named_programmes = {p.id: (p.name, p.public_id) for p in programmes}
+        return {k: named_programmes.get(k, ("No programme", "-")) for k in keys}
     if group_by == "instrument":
         out = {}
         for k in keys:
+            if not k:
+                out[k] = (METRICS_LABEL, "-")
+                continue
             try:
                 out[k] = (instruments.get(k).short_name, k)
             except UnknownInstrument:
@@ -208,7 +222,7 @@ def _counted(
 
 
 def _typed_key(group_by: str, key: str) -> Any:
-    if group_by == "clinician":
+    if group_by in ("clinician", "programme"):
         return int(key) if key else None
     if group_by == "period":
         return dt.date.fromisoformat(key)
@@ -276,6 +290,11 @@ def cases_in_group(organization: Organization, filters: Filters, key: str) -> Qu
         if user is None:
             return None
         return cases.filter(clinician=user)
+    if filters.group_by == "programme":
+        if key == "-":
+            return cases.filter(programme__isnull=True)
+        programme = Programme.objects.filter(organization=organization, public_id=key).first()
+        return None if programme is None else cases.filter(programme=programme)
     if filters.group_by == "period":
         try:
             return cases.filter(period=dt.date.fromisoformat(key))
