@@ -283,6 +283,23 @@ def test_the_report_sums_the_facts_exactly(practice, group_by, instrument, since
     assert shown == {c[0] for c in expected.values()}
     improved = sum(c[1] for c in expected.values())
     assert report.total.reliable_improvement == pytest.approx(100 * improved / cases.count())
+    # The other families' totals, from their own facts.
+    period = {"period__gte": start} if start else {}
+    org = {"organization": practice.organization, **period}
+    targets = TargetDue.objects.filter(**org)
+    if instrument:
+        targets = targets.filter(instrument_code=instrument)
+    assert report.total.targets_due == targets.count()
+    assert report.total.goal_attainment == pytest.approx(
+        100 * targets.filter(met=True).count() / targets.count()
+    )
+    reviews = ReviewDue.objects.filter(**org)
+    assert report.total.reviews_due == reviews.count()
+    assert report.total.review_timeliness == pytest.approx(
+        100 * reviews.filter(on_time=True).count() / reviews.count()
+    )
+    assert report.total.clients == ClientFacts.objects.filter(**org).count()
+    assert report.refreshed_at == Refresh.objects.get().refreshed_at
 
 
 def test_by_instrument_self_monitoring_targets_are_a_group_of_their_own(practice):
