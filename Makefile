@@ -102,13 +102,16 @@ bench: install-dev
 	$(PY) bench/run.py
 
 # The outcomes dashboard at 1 M administrations on a local PostgreSQL (bench/scale.py): makes
-# a synthetic practice once (minutes), then each report beside hand-written SQL and the p95.
+# a synthetic practice once (minutes), then each report beside one hand-written SQL statement
+# over the same rows (ratio <= 2) and the dashboard's p95 (<= 1 s).
 # SCALE_CLIENTS / SCALE_ADMINISTRATIONS / SCALE_GOALS choose a smaller practice.
 bench-scale: install-dev
 	$(PY) bench/scale.py
 
-# 50 users for 60 s against gunicorn on loopback, on SQLite, PostgreSQL and two web processes
-# with a task worker on PostgreSQL (needs a local PostgreSQL; see bench/load_test.py). A benchmark: prints throughput, p99 and its checks.
+# 50 users for 60 s against gunicorn on loopback, on SQLite and PostgreSQL, then HAProxy in
+# front of two web processes with a task worker and a PostgreSQL primary with a streaming read
+# replica, all started on loopback (needs a local PostgreSQL and Debian's haproxy and
+# postgresql; see bench/load_test.py, docs/deployment.md). Prints throughput, p99 and checks.
 load-test: install-dev
 	$(PY) bench/load_test.py
 

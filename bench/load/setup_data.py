@@ -1,8 +1,10 @@
 """Data for the load test, written into the database DATABASE_URL names (a throwaway one).
 
-The demo practice, 40 more clients on Alice's caseload, an API token for each of the ten
-load clinicians, and their logins; prints the facts the locustfile needs as JSON.
-Run by bench/load_test.py in its own process, before the server starts.
+The demo practice, 40 more clients on Alice's caseload, an API token for each of the load
+clinicians, and their logins; with `setup --portal N`, N more clients of Alice's who sign in
+to the portal, each asked for four weekly questionnaires due today (PHQ-9, GAD-7, CORE-10,
+AUDIT-C), everything through the services. Prints the facts the locustfile needs as JSON.
+Run by bench/load_test.py in its own process, before the servers start.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 EXTRA_CLIENTS = 40
+PORTAL_INSTRUMENTS = ("phq9", "gad7", "core10", "auditc")
 
 
 def _ledger_check(after_id: int, path: str) -> dict[str, int]:
@@ -43,6 +47,31 @@ def _ledger_check(after_id: int, path: str) -> dict[str, int]:
     }
 
 
+def _portal_check(after_id: int, path: str) -> dict[str, int]:
+    """Match the portal questionnaires the load sent (one per assignment, each due once
+    today) to the administrations the portal stored for them."""
+    from collections import Counter
+
+    from milepost.measures.models import Administration, Source
+
+    with open(path, encoding="utf-8") as handle:
+        ledger = json.load(handle)
+    sent, accepted = set(ledger.get("portal_sent", [])), ledger.get("portal_accepted", [])
+    stored = Counter(
+        Administration.objects.filter(id__gt=after_id, source=Source.PORTAL).values_list(
+            "assignment__public_id", flat=True
+        )
+    )
+    return {
+        "portal_sent": len(sent),
+        "portal_accepted": len(accepted),
+        "portal_stored": sum(stored.values()),
+        "portal_accepted_not_stored_once": sum(1 for a in accepted if stored[a] != 1),
+        "portal_stored_twice": sum(1 for n in stored.values() if n > 1),
+        "portal_stored_not_sent": sum(n for a, n in stored.items() if a not in sent),
+    }
+
+
 def count(after_id: int, ledger: str = "") -> int:
     """Administrations (the last id, how many), submissions stored twice since `after_id`
     (the same client and time: each submission of the run has its own time), the audit chain."""
@@ -61,7 +90,9 @@ def count(after_id: int, ledger: str = "") -> int:
         .count()
     )
     chain = audit_verify()
-    matched = _ledger_check(after_id, ledger) if ledger else {}
+    matched = (
+        {**_ledger_check(after_id, ledger), **_portal_check(after_id, ledger)} if ledger else {}
+    )
     from django_tasks_db.models import DBTaskResult
 
     tasks = {
@@ -90,6 +121,58 @@ def count(after_id: int, ledger: str = "") -> int:
     return 0
 
 
+def _portal_clients(alice: Any, count: int) -> list[dict[str, Any]]:
+    """``count`` clients of Alice's with a portal login and four questionnaires due today."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from milepost.accounts import services as accounts
+    from milepost.accounts.models import Role
+    from milepost.clients import services as clients
+    from milepost.domain import instruments
+    from milepost.measures.assignments import assignment_create
+
+    organization = alice.membership.organization
+    today = timezone.localdate()
+    out = []
+    for n in range(count):
+        email = f"portal{n}@load.milepost.test"
+        client = clients.client_create(
+            actor=alice,
+            given_name=f"Portal{n}",
+            family_name="Client",
+            date_of_birth=dt.date(1970, 1, 1) + dt.timedelta(days=n),
+        )
+        user = accounts.user_create(
+            actor=None,
+            organization=organization,
+            email=email,
+            full_name=f"Portal{n} Client",
+            role=Role.CLIENT,
+            password=settings.DEMO_PASSWORD,
+        )
+        clients.client_portal_link(actor=alice, client=client, portal_user=user)
+        asked = []
+        for code in PORTAL_INSTRUMENTS:
+            assignment = assignment_create(
+                actor=alice, client=client, instrument_code=code, schedule="weekly", start_on=today
+            )
+            instrument = instruments.get(code)
+            asked.append(
+                {
+                    "id": assignment.public_id,
+                    "items": len(instrument.items),
+                    # Answered "not at all" by the load: an urgent answer would end on the
+                    # crisis screen and raise a risk alert, which is not what is measured.
+                    "urgent": sorted(
+                        {f.item for f in instrument.flags if f.severity == "urgent" and f.item}
+                    ),
+                }
+            )
+        out.append({"email": email, "assignments": asked})
+    return out
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -97,6 +180,7 @@ def main() -> int:
     django.setup()
     if sys.argv[1:2] == ["count"]:
         return count(int(sys.argv[2]) if len(sys.argv) > 2 else 0, *sys.argv[3:4])
+    portal = int(sys.argv[3]) if sys.argv[2:3] == ["--portal"] else 0
     from django.conf import settings
     from django.core.management import call_command
 
@@ -116,6 +200,7 @@ def main() -> int:
             family_name="Client",
             date_of_birth=dt.date(1980, 1, 1) + dt.timedelta(days=n),
         )
+    portal_accounts = _portal_clients(alice, portal)
     clinicians = [alice, User.objects.get(email="bob@demo.milepost.test")]
     tokens = []
     for user in clinicians:
@@ -130,6 +215,7 @@ def main() -> int:
                 # The demo supervisor holds the outcomes permission (demo/outcomes.py).
                 "outcomes_login": "sam@demo.milepost.test",
                 "password": settings.DEMO_PASSWORD,
+                "portal": portal_accounts,
             }
         )
     )

@@ -22,7 +22,7 @@ from milepost.accounts.access import require_membership
 from milepost.accounts.models import Role, User
 from milepost.audit.context import Origin
 from milepost.audit.services import audit_read, audit_record
-from milepost.clients.models import Client, ClientStatus, Coverage, EmergencyAccess
+from milepost.clients.models import Client, ClientStatus, Coverage, EmergencyAccess, Programme
 from milepost.lib.public_id import is_public_id
 
 
@@ -171,6 +171,12 @@ def client_get_for_portal(user: User) -> Client:
 def care_team_of(client: Client) -> list[User]:
     """The care team of a client already fetched through this module."""
     return [m.clinician for m in client.care_team.select_related("clinician").all()]
+
+
+def programmes_of(user: User) -> QuerySet[Programme]:
+    """The programmes of the user's practice (names, not client data), for any staff member."""
+    membership = require_membership(user, Role.CLINICIAN, Role.SUPERVISOR, Role.ADMIN)
+    return Programme.objects.filter(organization=membership.organization)
 
 
 def coverage_of(client: Client) -> Coverage | None:

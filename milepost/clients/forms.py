@@ -79,6 +79,39 @@ class ClinicianChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    """Programmes by name, posted by their public id."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class ClientProgrammeForm(forms.Form):
+    """The programme a client is in (decision 1010); empty for none."""
+
+    programme = ProgrammeChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No programme",
+        to_field_name="public_id",
+        help_text="The practice's service the client is seen in; outcomes are grouped by it.",
+    )
+
+    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["programme"]
+        assert isinstance(field, ProgrammeChoiceField)
+        field.queryset = programmes
+
+
+class ProgrammeCreateForm(forms.Form):
+    name = forms.CharField(
+        label="Programme name",
+        max_length=80,
+        help_text="e.g. Adult anxiety clinic, Couples service.",
+    )
+
+
 class CaseloadFilterForm(forms.Form):
     """The caseload's search and status filter (a GET form: bad values are reported, not run)."""
 

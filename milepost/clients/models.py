@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from milepost.domain.demographics import ADMINISTRATIVE_SEX, SUBSCRIBER_RELATIONSHIP
@@ -17,6 +18,31 @@ class ClientStatus(models.TextChoices):
     WAITLIST = "waitlist", "Waitlist"
     ON_HOLD = "on_hold", "On hold"
     DISCHARGED = "discharged", "Discharged"
+
+
+class Programme(models.Model):
+    """A service line the practice defines, e.g. "Adult anxiety clinic" (decision 1010).
+
+    A name, not client data: the outcomes dashboard groups by it. A client is in one or none.
+    """
+
+    public_id = PublicIdField()
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="programmes"
+    )
+    name = models.CharField(max_length=80)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("name"), name="unique_programme_name_per_practice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Client(models.Model):
@@ -51,6 +77,14 @@ class Client(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="client_record",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clients",
+        help_text="The practice's programme the client is in, if any.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

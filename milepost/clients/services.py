@@ -20,6 +20,7 @@ from milepost.clients.models import (
     ClientStatus,
     Coverage,
     EmergencyAccess,
+    Programme,
 )
 from milepost.domain import demographics
 from milepost.lib.concurrency import check_unchanged
@@ -340,6 +341,68 @@ def client_portal_link(*, actor: User | None, client: Client, portal_user: User)
         client=client,
         object_type="user",
         object_id=portal_user.public_id,
+    )
+    return client
+
+
+PROGRAMME_NAME_MAX = 80
+
+
+@transaction.atomic
+def programme_create(*, actor: User, name: object) -> Programme:
+    """A new programme of the actor's practice, e.g. "Couples service" (decision 1010).
+
+    Supervisors and practice admins define them; the name must be new to the practice
+    (letter case aside).
+    """
+    membership = require_membership(actor, Role.SUPERVISOR, Role.ADMIN)
+    errors: dict[str, str] = {}
+    text = " ".join(clean_text(errors, "name", name, max_length=PROGRAMME_NAME_MAX).split())
+    if not errors and not text:
+        errors["name"] = "Name the programme, e.g. Adult anxiety clinic."
+    if (
+        not errors
+        and Programme.objects.filter(
+            organization=membership.organization, name__iexact=text
+        ).exists()
+    ):
+        errors["name"] = "The practice already has a programme with this name."
+    raise_errors(errors)
+    programme = Programme.objects.create(organization=membership.organization, name=text)
+    audit_record(
+        action="programme.create",
+        actor=actor,
+        organization=membership.organization,
+        object_type="programme",
+        object_id=programme.public_id,
+    )
+    return programme
+
+
+@transaction.atomic
+def client_programme_set(*, actor: User, client: Client, programme: Programme | None) -> Client:
+    """Put the client in one of the practice's programmes, or in none (``None``).
+
+    By someone who may edit the client (their care team or a supervisor of it); audited
+    with the programme's public id, before and after.
+    """
+    _clinical_actor(actor, client)
+    if programme is not None and programme.organization_id != client.organization_id:
+        raise ValidationError({"programme": "Choose one of this practice's programmes."})
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    before = client.programme.public_id if client.programme_id else ""  # type: ignore[union-attr]
+    after = programme.public_id if programme is not None else ""
+    if before != after:
+        client.programme = programme
+        client.updated_at = timezone.now()
+        client.save(update_fields=["programme", "updated_at"])
+    audit_record(
+        action="client.programme",
+        actor=actor,
+        client=client,
+        object_type="client",
+        object_id=client.public_id,
+        detail={"from": before, "to": after},
     )
     return client
 

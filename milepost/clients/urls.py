@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:client_id>/", views.client_detail, name="detail"),
     path("<str:client_id>/edit/", views.client_edit, name="edit"),
     path("<str:client_id>/coverage/", views.coverage_edit, name="coverage"),
+    path("<str:client_id>/programme/", views.client_programme, name="programme"),
     path("<str:client_id>/care-team/add/", views.care_team_add, name="care_team_add"),
     path("<str:client_id>/care-team/remove/", views.care_team_remove, name="care_team_remove"),
 ]

@@ -19,13 +19,16 @@ from milepost.clients.access import (
     emergency_accesses_for_admin,
     emergency_accesses_for_clinician,
     emergency_client_lookup,
+    programmes_of,
 )
 from milepost.clients.forms import (
     CareTeamAddForm,
     CareTeamRemoveForm,
     ClientForm,
+    ClientProgrammeForm,
     CoverageForm,
     EmergencyAccessForm,
+    ProgrammeCreateForm,
 )
 from milepost.lib.concurrency import SEEN, token
 from milepost.lib.forms import add_service_errors
@@ -62,7 +65,55 @@ def client_detail(request: SignedInRequest, client_id: str) -> HttpResponseBase:
             "team": team,
             "add_form": add_form,
             "coverage": coverage_of(client),
+            "programme_form": ClientProgrammeForm(
+                programmes=programmes_of(user),
+                initial={"programme": client.programme.public_id if client.programme else ""},
+            ),
         },
+    )
+
+
+@require_POST
+@policy(Policy.CLINICAL)
+def client_programme(request: SignedInRequest, client_id: str) -> HttpResponseBase:
+    """Put the client in one of the practice's programmes, or in none (decision 1010)."""
+    user = request.user
+    client = client_get_for_user(user, client_id, purpose="edit")
+    form = ClientProgrammeForm(request.POST, programmes=programmes_of(user))
+    if form.is_valid():
+        try:
+            services.client_programme_set(
+                actor=user, client=client, programme=form.cleaned_data["programme"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.errors:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, f"Programme: {message}")
+    else:
+        messages.success(request, "Saved the programme.")
+    return redirect("clients:detail", client_id=client.public_id)
+
+
+@policy(Policy.OVERSIGHT)
+def programmes(request: SignedInRequest) -> HttpResponseBase:
+    """The practice's programmes, and a form to add one (supervisors and admins)."""
+    form = ProgrammeCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Added the programme {programme.name}.")
+            return redirect("clients_practice:programmes")
+    return render(
+        request,
+        "clients/programmes.html",
+        {"form": form, "programmes": list(programmes_of(request.user))},
     )
 
 

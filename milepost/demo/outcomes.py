@@ -6,8 +6,11 @@ outcomes cover recovery, reliable improvement without recovery, no change and on
 deterioration, so every column of the dashboard has a figure. Nine more of Alice's past
 clients were measured on the GAD-7 only (worry), so her track record in worry reaches the
 15 cases intake matching needs (16: 13 recovered) while Bob's (5) stays under it
-(docs/directory.md). Sam (supervisor) and Erin (admin) hold the dashboard's permission; the
-outcome facts are rebuilt at the end.
+(docs/directory.md). Sam (supervisor) defines the practice's programmes and each client's
+clinician puts them in one (six past clients in the adult anxiety clinic and five in the
+depression pathway, so both show figures; Lena alone in the couples service, a group too small
+to show). Sam (supervisor) and Erin (admin) hold the dashboard's permission; the outcome facts
+are rebuilt at the end.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils import timezone
 
 from milepost.accounts.models import Organization, User
 from milepost.clients import services as clients
+from milepost.clients.access import programmes_of
 from milepost.clients.models import Client, ClientStatus
 from milepost.demo.history import answers_for
 from milepost.domain import instruments
@@ -53,6 +57,41 @@ WORRY_CLIENTS: tuple[tuple[str, str, tuple[int, int, int]], ...] = (
     ("Wren", "Ashcombe", (18, 13, 7)),
 )
 WEEKS_APART = 6
+ANXIETY, DEPRESSION, TRAUMA, COUPLES = (
+    "Adult anxiety clinic",
+    "Depression pathway",
+    "Trauma service",
+    "Couples service",
+)
+#: Each client's programme by given name: the past clients above and the demo's own.
+PROGRAMME_OF = {
+    **dict.fromkeys(("Ana", "Ben", "Cleo", "Esme", "Finn", "Jude"), ANXIETY),
+    **dict.fromkeys(("Dev", "Gia", "Hugo", "Isla", "Kai"), DEPRESSION),
+    "Lena": COUPLES,
+    "Dana": DEPRESSION,
+    "Marcus": ANXIETY,
+    "Tom": ANXIETY,
+    "Priya": TRAUMA,
+}
+
+
+def load_programmes(organization: Organization, staff: dict[str, User]) -> bool:
+    """The practice's programmes and who is in each; True when anything changed."""
+    changed = False
+    existing = {p.name: p for p in programmes_of(staff["sam"])}
+    for name in (ANXIETY, DEPRESSION, TRAUMA, COUPLES):
+        if name not in existing:
+            existing[name] = clients.programme_create(actor=staff["sam"], name=name)
+            changed = True
+    for client in Client.objects.filter(
+        organization=organization, given_name__in=PROGRAMME_OF, programme__isnull=True
+    ):
+        clinician = client.care_team.get(is_primary=True).clinician
+        clients.client_programme_set(
+            actor=clinician, client=client, programme=existing[PROGRAMME_OF[client.given_name]]
+        )
+        changed = True
+    return changed
 
 
 def _past_client(
@@ -109,6 +148,7 @@ def load_outcomes(organization: Organization, staff: dict[str, User]) -> None:
         changed = True
         finished = today - dt.timedelta(days=60 + 14 * index)
         _scores(staff["alice"], client, "gad7", gad7, finished)
+    changed = load_programmes(organization, staff) or changed
     for key in ("sam", "erin"):
         if not staff[key].has_perm("outcomes.view_practice_outcomes"):
             outcomes_permission_grant(actor=None, user=staff[key])

@@ -2,8 +2,8 @@
 
 Derived data, rebuilt by services.outcomes_refresh (SQL INSERT … SELECT with window functions,
 decision 1001) and read only through access.py. Each row keeps what aggregates group by (the
-clinician, the instrument, the diagnosis group, the period) and the flags they count; never
-clinical text.
+clinician, the instrument, the diagnosis group, the programme, the period) and the flags they
+count; never clinical text.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ class _Fact(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     diagnosis_group = models.CharField(max_length=3, blank=True)
+    programme = models.ForeignKey(
+        "clients.Programme", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     period = models.DateField(help_text="The first day of the quarter the fact falls in.")
 
     class Meta:

@@ -28,7 +28,15 @@ from milepost.domain.outcomes import outcome_rules
 from milepost.measures.models import Administration
 from milepost.notes.models import SessionNote
 from milepost.outcomes.models import Case, ClientFacts, GroupCount, ReviewDue, TargetDue
-from milepost.plans.models import Diagnosis, Goal, Objective, Review, Target, TreatmentPlan
+from milepost.plans.models import (
+    Diagnosis,
+    Goal,
+    Objective,
+    Observation,
+    Review,
+    Target,
+    TreatmentPlan,
+)
 
 T = {
     "adm": Administration._meta.db_table,
@@ -40,6 +48,7 @@ T = {
     "objective": Objective._meta.db_table,
     "target": Target._meta.db_table,
     "review": Review._meta.db_table,
+    "observation": Observation._meta.db_table,
     "note": SessionNote._meta.db_table,
     "case": Case._meta.db_table,
     "target_due": TargetDue._meta.db_table,
@@ -117,9 +126,9 @@ def _cases_sql() -> tuple[str, list[Any]]:
         "(CASE WHEN r.hiw THEN p.first_total - p.last_total ELSE p.last_total - p.first_total END)"
     )
     sql = f"""
-    INSERT INTO {T["case"]} (organization_id, client_id, clinician_id, diagnosis_group, period,
-        instrument_code, scores, first_total, last_total, at_caseness_start, recovered,
-        improved, deteriorated)
+    INSERT INTO {T["case"]} (organization_id, client_id, clinician_id, diagnosis_group,
+        programme_id, period, instrument_code, scores, first_total, last_total,
+        at_caseness_start, recovered, improved, deteriorated)
     WITH {rules}, {_who()},
     scored AS (
         SELECT a.client_id, a.instrument_code, a.total, a.administered_at,
@@ -139,14 +148,15 @@ def _cases_sql() -> tuple[str, list[Any]]:
         FROM scored WHERE first_rank = 1 OR last_rank = 1
         GROUP BY client_id, instrument_code
     )
-    SELECT %s, p.client_id, clin.clinician_id, COALESCE(dg.grp, ''), {quarter("p.last_at")},
-           p.instrument_code, p.scores, p.first_total, p.last_total,
+    SELECT %s, p.client_id, clin.clinician_id, COALESCE(dg.grp, ''), cl.programme_id,
+           {quarter("p.last_at")}, p.instrument_code, p.scores, p.first_total, p.last_total,
            {start_case},
            ({start_case}) AND NOT ({end_case}),
            {gain} >= r.rc,
            -{gain} >= r.rc
     FROM pairs p
     JOIN rules r ON r.code = p.instrument_code
+    JOIN {T["client"]} cl ON cl.id = p.client_id
     LEFT JOIN clin ON clin.client_id = p.client_id
     LEFT JOIN dg ON dg.client_id = p.client_id
     WHERE p.scores >= 2
@@ -154,31 +164,45 @@ def _cases_sql() -> tuple[str, list[Any]]:
     return sql, rule_params
 
 
+def _meets(value: str) -> str:
+    """SQL: ``value`` meets the target ``t``'s comparator and value."""
+    return f"""CASE t.comparator WHEN '<=' THEN {value} <= t.target_value
+                              WHEN '<' THEN {value} < t.target_value
+                              WHEN '>=' THEN {value} >= t.target_value
+                              WHEN '>' THEN {value} > t.target_value
+                              ELSE {value} = t.target_value END"""
+
+
 def _targets_sql() -> str:
-    met = """CASE t.comparator WHEN '<=' THEN a.total <= t.target_value
-                              WHEN '<' THEN a.total < t.target_value
-                              WHEN '>=' THEN a.total >= t.target_value
-                              WHEN '>' THEN a.total > t.target_value
-                              ELSE a.total = t.target_value END"""
+    """Every target of each client's latest signed version whose due date has passed: an
+    instrument's, met by a score on or before the due date; a self-monitoring metric's, met
+    by a value for a day, week or month that began on or before it (decision 1011)."""
+    by_score = f"""EXISTS (SELECT 1 FROM {T["adm"]} a
+                   WHERE a.client_id = t.client_id AND a.instrument_code = t.instrument_code
+                     AND a.total IS NOT NULL AND a.entered_in_error_at IS NULL
+                     AND {day("a.administered_at")} <= t.due_date AND ({_meets("a.total")}))"""
+    by_value = f"""EXISTS (SELECT 1 FROM {T["observation"]} ob
+                   WHERE ob.client_id = t.client_id AND ob.metric_id = t.metric_id
+                     AND ob.entered_in_error_at IS NULL AND ob.period_start <= t.due_date
+                     AND ({_meets("ob.value")}))"""
     return f"""
     INSERT INTO {T["target_due"]} (organization_id, client_id, clinician_id, diagnosis_group,
-        period, instrument_code, met)
+        programme_id, period, instrument_code, met)
     WITH {_who()},
     due AS (
-        SELECT lp.client_id, t.instrument_code, t.comparator, t.target_value, t.due_date
+        SELECT lp.client_id, t.instrument_code, t.metric_id, t.comparator, t.target_value,
+               t.due_date
         FROM {T["target"]} t
         LEFT JOIN {T["objective"]} o ON o.id = t.objective_id
         JOIN {T["goal"]} g ON g.id = COALESCE(t.goal_id, o.goal_id)
         JOIN lp ON lp.plan_id = g.plan_id
-        WHERE t.instrument_code <> '' AND t.due_date <= %s
+        WHERE t.due_date <= %s
     )
-    SELECT %s, t.client_id, clin.clinician_id, COALESCE(dg.grp, ''), {quarter("t.due_date")},
-           t.instrument_code,
-           EXISTS (SELECT 1 FROM {T["adm"]} a
-                   WHERE a.client_id = t.client_id AND a.instrument_code = t.instrument_code
-                     AND a.total IS NOT NULL AND a.entered_in_error_at IS NULL
-                     AND {day("a.administered_at")} <= t.due_date AND ({met}))
+    SELECT %s, t.client_id, clin.clinician_id, COALESCE(dg.grp, ''), cl.programme_id,
+           {quarter("t.due_date")}, t.instrument_code,
+           CASE WHEN t.metric_id IS NULL THEN {by_score} ELSE {by_value} END
     FROM due t
+    JOIN {T["client"]} cl ON cl.id = t.client_id
     LEFT JOIN clin ON clin.client_id = t.client_id
     LEFT JOIN dg ON dg.client_id = t.client_id
     """  # nosec B608: table names from the models' _meta, values as parameters
@@ -189,11 +213,12 @@ def _reviews_sql() -> str:
                                WHERE r.plan_id = p.id AND r.held_on <= p.review_due_on)"""  # nosec B608
     return f"""
     INSERT INTO {T["review_due"]} (organization_id, client_id, clinician_id, diagnosis_group,
-        period, on_time)
+        programme_id, period, on_time)
     WITH {_who()}
-    SELECT %s, p.client_id, clin.clinician_id, COALESCE(dg.grp, ''),
+    SELECT %s, p.client_id, clin.clinician_id, COALESCE(dg.grp, ''), cl.programme_id,
            {quarter("p.review_due_on")}, {held_on_time}
     FROM {T["plan"]} p
+    JOIN {T["client"]} cl ON cl.id = p.client_id
     LEFT JOIN clin ON clin.client_id = p.client_id
     LEFT JOIN dg ON dg.client_id = p.client_id
     WHERE p.organization_id = %s AND p.review_due_on <= %s
@@ -207,7 +232,7 @@ def _clients_sql() -> str:
     to_first = days_between("adm.first_at", "c.created_at")
     return f"""
     INSERT INTO {T["client_facts"]} (organization_id, client_id, clinician_id, diagnosis_group,
-        period, days_to_first_measure, administrations, sessions)
+        programme_id, period, days_to_first_measure, administrations, sessions)
     WITH {_who()},
     adm AS (
         SELECT client_id, COUNT(*) AS n, MIN(administered_at) AS first_at FROM {T["adm"]}
@@ -217,7 +242,8 @@ def _clients_sql() -> str:
         SELECT client_id, COUNT(*) AS n FROM {T["note"]}
         WHERE organization_id = %s AND entered_in_error_at IS NULL GROUP BY client_id
     )
-    SELECT %s, c.id, clin.clinician_id, COALESCE(dg.grp, ''), {quarter("c.created_at")},
+    SELECT %s, c.id, clin.clinician_id, COALESCE(dg.grp, ''), c.programme_id,
+           {quarter("c.created_at")},
            CASE WHEN adm.first_at IS NULL THEN NULL
                 WHEN {to_first} < 0 THEN 0 ELSE {to_first} END,
            COALESCE(adm.n, 0), COALESCE(ses.n, 0)
@@ -267,6 +293,7 @@ _KEYS = {
     "clinician": "COALESCE(CAST(clinician_id AS text), '')",
     "instrument": "instrument_code",
     "diagnosis": "diagnosis_group",
+    "programme": "COALESCE(CAST(programme_id AS text), '')",
     "period": "CAST(period AS text)",
 }
 

@@ -1,8 +1,9 @@
 """Send the outcome reports' reads to a read replica when one is configured.
 
 With `REPLICA_DATABASE_URL` set, settings.py adds a `replica` database alias and this router:
-reads of the outcome fact tables (the dashboard, its CSV and chart) go to the replica, so the
-heaviest reads leave the primary alone; every write, and every other read, stays on `default`.
+reads of the outcome fact tables and their group counts (the dashboard, its CSV and chart)
+go to the replica, so the heaviest reads leave the primary alone; every write, and every
+other read, stays on `default`.
 A replica lags its primary by a moment, which a report rebuilt in the background can afford;
 the drill-down, which checks who may see which client, reads the primary
 (selectors.cases_in_group). Without a replica the router answers None and Django's default
@@ -16,7 +17,9 @@ from typing import Any
 from django.conf import settings
 
 REPLICA = "replica"
-REPORT_MODELS = frozenset({"case", "targetdue", "reviewdue", "clientfacts", "refresh"})
+REPORT_MODELS = frozenset(
+    {"case", "targetdue", "reviewdue", "clientfacts", "groupcount", "refresh"}
+)
 
 
 class ReportReplicaRouter:

@@ -28,13 +28,23 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from milepost.accounts.models import Membership, Organization, Role, Supervision, User
-from milepost.clients.models import CareTeamMember, Client
+from milepost.clients.models import CareTeamMember, Client, Programme
 from milepost.domain import instruments
 from milepost.domain.instruments import Instrument
 from milepost.lib.public_id import new_public_id
 from milepost.measures.models import Administration, Source
 from milepost.notes.models import SessionNote
-from milepost.plans.models import Diagnosis, Goal, PlanStatus, Review, Target, TreatmentPlan
+from milepost.plans.models import (
+    Diagnosis,
+    Goal,
+    Metric,
+    MetricPeriod,
+    Observation,
+    PlanStatus,
+    Review,
+    Target,
+    TreatmentPlan,
+)
 
 #: Published rates (see the module docstring) and the one assumption.
 NOT_AT_CASENESS = 2957 / 48111
@@ -45,6 +55,13 @@ RELIABLE_DETERIORATION = 0.05  # ASSUMPTION: not in the reference
 REVIEW_ON_TIME, REVIEW_LATE = 0.7, 0.2
 
 DIAGNOSES = ("F32.1", "F33.1", "F41.1", "F41.0", "F43.1", "F40.1", "F34.1")
+#: The practice's programmes (decision 1010) and the share of clients in none (ASSUMPTION).
+PROGRAMMES = ("Adult anxiety clinic", "Depression pathway", "Couples service", "Trauma service")
+NO_PROGRAMME = 0.15
+#: Goals tracked by a self-monitoring metric instead of a questionnaire, and the share of
+#: those met by their due date (ASSUMPTIONS: no published rate found).
+METRIC_TARGETS, METRIC_MET = 0.25, 0.5
+METRIC_VALUES = 4  # weekly values, the last in the week of the due date
 HASH = "0" * 64
 BATCH = 5000
 
@@ -191,6 +208,13 @@ def generate(
         )
         progress(f"{len(users)} clinicians")
 
+        programmes = [
+            Programme(organization=organization, public_id=new_public_id(), name=name)
+            for name in PROGRAMMES
+        ]
+        Programme.objects.bulk_create(programmes)
+        programmes = list(Programme.objects.filter(organization=organization).order_by("id"))
+
         start = today - dt.timedelta(days=730)
         clients = [
             Client(
@@ -202,6 +226,7 @@ def generate(
                 created_at=dt.datetime.combine(
                     start + dt.timedelta(days=rng.randrange(700)), dt.time(9), tzinfo=dt.UTC
                 ),
+                programme=None if rng.random() < NO_PROGRAMME else rng.choice(programmes),
             )
             for i in range(size.clients)
         ]
@@ -352,13 +377,38 @@ def generate(
         ]
         _batches(iter(goals), Goal)
         signed_on = {p.pk: p.signed_at for p in plans}
+        client_of = {p.pk: p.client_id for p in plans}
+        metric = Metric.objects.create(
+            organization=organization,
+            name="Pleasurable activities",
+            unit="activities",
+            period=MetricPeriod.WEEK,
+            created_by=users[0],
+        )
+        # (client, due date, met by then) of each metric target, for its weekly values.
+        tracked: list[tuple[int, dt.date, bool]] = []
 
         def targets() -> Iterator[Target]:
             for goal_id, plan_id in Goal.objects.filter(
                 plan__organization=organization
             ).values_list("id", "plan_id"):
-                instrument = phq9 if rng.random() < 0.6 else gad7
                 signed = signed_on[plan_id]
+                due = (signed or now).date() + dt.timedelta(days=56 + rng.randrange(112))
+                if rng.random() < METRIC_TARGETS:
+                    tracked.append((client_of[plan_id], due, rng.random() < METRIC_MET))
+                    yield Target(
+                        goal_id=goal_id,
+                        public_id=new_public_id(),
+                        metric=metric,
+                        baseline=1,
+                        comparator=">=",
+                        target_value=3,
+                        direction="increase",
+                        due_date=due,
+                        confirmed=True,
+                    )
+                    continue
+                instrument = phq9 if rng.random() < 0.6 else gad7
                 yield Target(
                     goal_id=goal_id,
                     public_id=new_public_id(),
@@ -366,12 +416,37 @@ def generate(
                     comparator="<=",
                     target_value=(instrument.caseness_cutoff or 1) - 1,
                     direction="decrease",
-                    due_date=(signed or now).date() + dt.timedelta(days=56 + rng.randrange(112)),
+                    due_date=due,
                     confirmed=True,
                 )
 
         made_goals = _batches(targets(), Target)
         progress(f"{made_goals} goals with targets")
+
+        def observations() -> Iterator[Observation]:
+            # Weekly values up to the week of the due date: rising to 3 or more when met,
+            # staying at 2 or fewer when not; none after today.
+            for client_id, due, met in tracked:
+                monday = due - dt.timedelta(days=due.weekday())
+                for k in range(METRIC_VALUES):
+                    week = monday - dt.timedelta(days=7 * (METRIC_VALUES - 1 - k))
+                    if week > today:
+                        break
+                    last = k == METRIC_VALUES - 1
+                    value = rng.randint(3, 5) if met and last else rng.randint(0, 2)
+                    yield Observation(
+                        organization=organization,
+                        client_id=client_id,
+                        public_id=new_public_id(),
+                        metric=metric,
+                        value=value,
+                        period_start=week,
+                        entered_by=users[0],
+                        created_at=now,
+                    )
+
+        made_observations = _batches(observations(), Observation)
+        progress(f"{made_observations} self-monitoring values")
     return Made(
         organization=organization,
         clients=len(clients),

@@ -100,6 +100,24 @@ class DemoDataTests:
             assert alice.reliable_deterioration is not None
             assert b"Brightwater" not in response.content
 
+    def test_sam_and_erin_see_the_outcomes_by_programme(self, client):
+        from milepost.clients.models import Programme
+
+        data.load()
+        data.load()
+        assert Programme.objects.count() == 4  # loading twice adds none
+        for key in ("sam", "erin"):
+            client.force_login(User.objects.get(email=f"{key}@{data.DOMAIN}"))
+            response = client.get(reverse("outcomes:dashboard"), {"group_by": "programme"})
+            rows = {r.label: r for r in response.context["report"].rows}
+            for name in ("Adult anxiety clinic", "Depression pathway"):
+                assert rows[name].cases >= 10
+                assert rows[name].recovery is not None
+            assert rows["Couples service"].cases is None  # one past client: too few to show
+        dana = Client.objects.get(given_name="Dana", family_name="Whitfield")
+        assert dana.programme is not None
+        assert dana.programme.name == "Depression pathway"
+
     def test_the_cli_loads_it_and_prints_the_logins(self, capsys):
         assert main(["demo"]) == 0
         out = capsys.readouterr().out

@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from milepost.audit.models import AuditEvent
+from milepost.clients.models import Client
 from milepost.domain import instruments
 from milepost.domain.outcomes import case_outcome
 from milepost.domain.progress import meets
@@ -20,7 +21,7 @@ from milepost.notes.models import SessionNote
 from milepost.outcomes.models import Case, ClientFacts, Refresh, ReviewDue, TargetDue
 from milepost.outcomes.services import outcomes_refresh
 from milepost.outcomes.synthetic import RECOVERY, RELIABLE_IMPROVEMENT, Size, generate
-from milepost.plans.models import Review, Target, TreatmentPlan
+from milepost.plans.models import Observation, Review, Target, TreatmentPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -90,26 +91,104 @@ def test_the_edges_left_out_are_left_out(practice):
             assert case is None
 
 
-def test_targets_due_are_met_only_by_a_score_on_or_before_the_due_date(practice):
+def _met_by_due_date(target: Target, client_id: int) -> bool:
+    """Independently of the SQL: a score (instrument) or a value (metric) on or before the
+    due date that meets the target."""
+    comparator: Any = target.comparator
+    values: list[float | None]
+    if target.metric_id is None:
+        values = list(
+            Administration.objects.filter(
+                client=client_id,
+                instrument_code=target.instrument_code,
+                administered_at__date__lte=target.due_date,
+                total__isnull=False,
+                entered_in_error_at__isnull=True,
+            ).values_list("total", flat=True)
+        )
+    else:
+        values = list(
+            Observation.objects.filter(
+                client=client_id,
+                metric=target.metric_id,
+                period_start__lte=target.due_date,
+                entered_in_error_at__isnull=True,
+            ).values_list("value", flat=True)
+        )
+    return any(meets(v or 0, comparator, target.target_value) for v in values)
+
+
+def test_every_target_due_counts_met_only_by_its_due_date(practice):
     today = timezone.localdate()
     facts = list(TargetDue.objects.all())
     due = Target.objects.filter(
         goal__plan__organization=practice.organization, due_date__lte=today
     ).select_related("goal__plan", "objective__goal__plan")
     assert len(facts) == due.count() > 0
-    met = 0
+    met = {"instrument": 0, "metric": 0}
+    counted = {"instrument": 0, "metric": 0}
     for target in due:
-        scores = Administration.objects.filter(
-            client=(target.goal or target.objective.goal).plan.client_id,  # type: ignore[union-attr]
-            instrument_code=target.instrument_code,
-            administered_at__date__lte=target.due_date,
-            total__isnull=False,
-            entered_in_error_at__isnull=True,
-        ).values_list("total", flat=True)
-        comparator: Any = target.comparator
-        met += any(meets(s or 0, comparator, target.target_value) for s in scores)
-    assert sum(f.met for f in facts) == met
-    assert 0 < met < len(facts)
+        kind = "metric" if target.metric_id else "instrument"
+        counted[kind] += 1
+        met[kind] += _met_by_due_date(target, (target.goal or target.objective.goal).plan.client_id)  # type: ignore[union-attr]
+    # Self-monitoring targets count as well as questionnaire ones, each with its own rule.
+    by_kind = {
+        "instrument": [f for f in facts if f.instrument_code],
+        "metric": [f for f in facts if not f.instrument_code],
+    }
+    for kind in ("instrument", "metric"):
+        assert len(by_kind[kind]) == counted[kind] > 0
+        assert sum(f.met for f in by_kind[kind]) == met[kind]
+        assert 0 < met[kind] < counted[kind]
+
+
+def test_a_metric_value_after_the_due_date_or_in_error_does_not_meet_it(practice):
+    # A client with one self-monitoring target due, not met: the values added below can
+    # meet no other target of theirs.
+    metric_facts = TargetDue.objects.filter(instrument_code="")
+    fact = next(
+        f
+        for f in metric_facts.filter(met=False)
+        if metric_facts.filter(client=f.client_id).count() == 1
+    )
+    target = Target.objects.filter(
+        goal__plan__client=fact.client_id, metric__isnull=False, due_date__lte=timezone.localdate()
+    ).first()
+    assert target is not None
+    unmet = TargetDue.objects.filter(client=fact.client_id, instrument_code="", met=False).count()
+    value = Observation.objects.filter(client=fact.client_id, metric=target.metric_id).first()
+    assert value is not None
+    assert target.metric_id is not None
+    # A value that meets it, but for the week after the due date; then one in error.
+    for period_start, in_error in (
+        (target.due_date + dt.timedelta(days=1), None),
+        (target.due_date, timezone.now()),
+    ):
+        Observation.objects.create(
+            organization=practice.organization,
+            client_id=fact.client_id,
+            metric_id=target.metric_id,
+            value=target.target_value + 5,
+            period_start=period_start,
+            entered_by=value.entered_by,
+            entered_in_error_at=in_error,
+        )
+    outcomes_refresh(organization=practice.organization)
+    assert (
+        TargetDue.objects.filter(client=fact.client_id, instrument_code="", met=False).count()
+        == unmet
+    )
+
+
+def test_facts_carry_the_clients_programme(practice):
+    programme_of = dict(
+        Client.objects.filter(organization=practice.organization).values_list("id", "programme")
+    )
+    assert len(set(programme_of.values())) > 2  # several programmes and none
+    for model in (Case, TargetDue, ReviewDue, ClientFacts):
+        rows = list(model.objects.values_list("client_id", "programme_id"))
+        assert rows
+        assert all(programme_of[client] == programme for client, programme in rows)
 
 
 def test_reviews_on_time_late_and_missing(practice):
@@ -172,7 +251,12 @@ def test_the_generator_draws_near_the_published_rates():
 
 @pytest.mark.parametrize(
     ("group_by", "instrument", "since"),
-    [("clinician", "", None), ("diagnosis", "phq9", None), ("period", "gad7", "recent")],
+    [
+        ("clinician", "", None),
+        ("diagnosis", "phq9", None),
+        ("programme", "", None),
+        ("period", "gad7", "recent"),
+    ],
 )
 def test_the_report_sums_the_facts_exactly(practice, group_by, instrument, since):
     from milepost.outcomes.selectors import GROUP_FIELDS, Filters, practice_report
@@ -199,3 +283,35 @@ def test_the_report_sums_the_facts_exactly(practice, group_by, instrument, since
     assert shown == {c[0] for c in expected.values()}
     improved = sum(c[1] for c in expected.values())
     assert report.total.reliable_improvement == pytest.approx(100 * improved / cases.count())
+    # The other families' totals, from their own facts.
+    period = {"period__gte": start} if start else {}
+    org = {"organization": practice.organization, **period}
+    targets = TargetDue.objects.filter(**org)
+    if instrument:
+        targets = targets.filter(instrument_code=instrument)
+    assert report.total.targets_due == targets.count()
+    assert report.total.goal_attainment == pytest.approx(
+        100 * targets.filter(met=True).count() / targets.count()
+    )
+    reviews = ReviewDue.objects.filter(**org)
+    assert report.total.reviews_due == reviews.count()
+    assert report.total.review_timeliness == pytest.approx(
+        100 * reviews.filter(on_time=True).count() / reviews.count()
+    )
+    assert report.total.clients == ClientFacts.objects.filter(**org).count()
+    assert report.refreshed_at == Refresh.objects.get().refreshed_at
+
+
+def test_by_instrument_self_monitoring_targets_are_a_group_of_their_own(practice):
+    from milepost.outcomes.selectors import METRICS_LABEL, Filters, practice_report
+
+    with override_settings(OUTCOMES_MINIMUM_CELL=1):
+        report = practice_report(practice.organization, Filters(group_by="instrument"))
+    rows = {r.label: r for r in report.rows}
+    metric_facts = TargetDue.objects.filter(instrument_code="")
+    assert rows[METRICS_LABEL].targets_due == metric_facts.count() > 0
+    assert rows[METRICS_LABEL].cases is None
+    assert report.total.targets_due == TargetDue.objects.count()
+    assert report.total.goal_attainment == pytest.approx(
+        100 * TargetDue.objects.filter(met=True).count() / TargetDue.objects.count()
+    )

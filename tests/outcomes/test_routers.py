@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from milepost.clients.models import Client
-from milepost.outcomes.models import Case, Refresh
+from milepost.outcomes.models import Case, GroupCount, Refresh
 from milepost.outcomes.routers import ReportReplicaRouter
 
 router = ReportReplicaRouter()
@@ -27,6 +27,8 @@ def replica(monkeypatch):
 def test_report_reads_go_to_the_replica(replica):
     assert router.db_for_read(Case) == "replica"
     assert router.db_for_read(Refresh) == "replica"
+    # What the dashboard sums (decision 1006): the report's heaviest read.
+    assert router.db_for_read(GroupCount) == "replica"
 
 
 def test_writes_and_other_reads_stay_on_the_primary(replica):

@@ -242,3 +242,28 @@ def test_the_permission_is_granted_to_supervisors_and_admins_only(personas):
         call_command("grant_outcomes", personas.alice.email)
     with pytest.raises(CommandError, match="email"):
         call_command("grant_outcomes", "nobody@example.org")
+
+
+def test_grouped_by_programme_with_its_drill_down(client, practice):
+    from milepost.clients import services as clients
+
+    programme = clients.programme_create(actor=practice.sam, name="Adult anxiety clinic")
+    for c in Client.objects.filter(family_name__startswith="Outcome"):
+        clients.client_programme_set(actor=practice.alice, client=c, programme=programme)
+    outcomes_refresh(organization=practice.org)
+    grant(practice.sam)
+    login(client, practice.sam)
+    report = client.get(DASHBOARD, {"group_by": "programme"}).context["report"]
+    rows = {r.label: r for r in report.rows}
+    assert rows["Adult anxiety clinic"].cases == 6
+    assert rows["No programme"].cases is None  # Frank's three: too few to show
+    assert report.total.cases == 9
+    response = client.get(CSV_URL, {"group_by": "programme"})
+    by_group = {r[0]: r for r in csv.reader(io.StringIO(response.content.decode()))}
+    assert by_group["Adult anxiety clinic"][1] == "6"
+    assert by_group["No programme"][1] == "suppressed"
+    drill = client.get(GROUP, {"group_by": "programme", "key": programme.public_id})
+    assert len(drill.context["rows"]) == 6
+    # Frank's clients, in no programme, are not Sam's to see.
+    assert client.get(GROUP, {"group_by": "programme", "key": "-"}).context["rows"] == []
+    assert client.get(GROUP, {"group_by": "programme", "key": "nope"}).status_code == 404
