@@ -296,8 +296,9 @@ def main() -> int:
     _setup()
     results, summary = run()
     print(
-        "\nEach report (selectors.practice_report: its queries, labels and rates) beside one "
-        "hand-written SQL statement summing the same group-count rows it reads:"
+        "\nEach report (selectors.practice_report: its statement, the groups' names, the rates "
+        "and small cells) beside one hand-written SQL statement summing the same group-count "
+        "rows it reads:"
     )
     print(f"\n{'benchmark':<34} {'ms':>10} {'baseline':<30} {'ms':>10} {'ratio':>7}  check")
     failed = False

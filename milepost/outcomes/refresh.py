@@ -184,7 +184,7 @@ def _targets_sql() -> str:
     by_value = f"""EXISTS (SELECT 1 FROM {T["observation"]} ob
                    WHERE ob.client_id = t.client_id AND ob.metric_id = t.metric_id
                      AND ob.entered_in_error_at IS NULL AND ob.period_start <= t.due_date
-                     AND ({_meets("ob.value")}))"""  # nosec B608: fixed fragments
+                     AND ({_meets("ob.value")}))"""  # nosec B608
     return f"""
     INSERT INTO {T["target_due"]} (organization_id, client_id, clinician_id, diagnosis_group,
         programme_id, period, instrument_code, met)
