@@ -165,7 +165,8 @@ class SearchRow(models.Model):
     state = models.CharField(max_length=2)
     # The latest expiry among the listing's licences in this state.
     expires_on = models.DateField()
-    public_id = models.CharField(max_length=LENGTH)
+    # The listing's public id, copied for the page's links; not this row's own id.
+    listing_public_id = models.CharField(max_length=LENGTH, db_column="public_id")
     display_name = models.CharField(max_length=150)
     in_person = models.BooleanField(default=False)
     telehealth = models.BooleanField(default=False)

@@ -106,6 +106,10 @@ _ROW_FIELDS = (
 )
 
 
+# A listing column the row names otherwise (its own public id it has none of).
+_ROW_NAMES = {"public_id": "listing_public_id"}
+
+
 def _search_rows(profiles: list[dict[str, Any]]) -> list[SearchRow]:
     expiry: dict[int, dict[str, dt.date]] = {}
     for row in (
@@ -119,7 +123,7 @@ def _search_rows(profiles: list[dict[str, Any]]) -> list[SearchRow]:
             profile_id=p["id"],
             state=state,
             expires_on=last,
-            **{k: v for k, v in p.items() if k != "id"},
+            **{_ROW_NAMES.get(k, k): v for k, v in p.items() if k != "id"},
         )
         for p in profiles
         for state, last in sorted(expiry.get(p["id"], {}).items())

@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('state', models.CharField(max_length=2)),
                 ('expires_on', models.DateField()),
-                ('public_id', models.CharField(max_length=16)),
+                ('listing_public_id', models.CharField(db_column='public_id', max_length=16)),
                 ('display_name', models.CharField(max_length=150)),
                 ('in_person', models.BooleanField(default=False)),
                 ('telehealth', models.BooleanField(default=False)),
