@@ -436,8 +436,24 @@ class SmartAuthorizationView(oauth_views.AuthorizationView):
 
 
 authorize = policy(Policy.CLINICAL)(SmartAuthorizationView.as_view())
-token = policy(Policy.PUBLIC)(oauth_views.TokenView.as_view())
-revoke = policy(Policy.PUBLIC)(oauth_views.RevokeTokenView.as_view())
+
+
+def _refuse_nul(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A NUL byte in any field is answered as OAuth's invalid_request (RFC 6749 5.2) before the
+    library reads the database with it: PostgreSQL refuses NUL in text and would answer 500."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        fields = [*request.POST.lists(), *request.GET.lists()]
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
+            body = {"error": "invalid_request", "error_description": "a field holds a NUL byte"}
+            return HttpResponse(json.dumps(body), status=400, content_type="application/json")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+token = policy(Policy.PUBLIC)(csrf_exempt(_refuse_nul(oauth_views.TokenView.as_view())))
+revoke = policy(Policy.PUBLIC)(csrf_exempt(_refuse_nul(oauth_views.RevokeTokenView.as_view())))
 
 
 @policy(Policy.CLINICAL)
