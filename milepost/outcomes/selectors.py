@@ -282,42 +282,33 @@ def _track_cases(organization: Organization) -> QuerySet[Case]:
     )
 
 
+def _counts_by(cases: QuerySet[Any], key: str) -> dict[Any, TrackCounts]:
+    """Cases, recovered and reliably improved, grouped by one column: one ``GROUP BY``."""
+    rows = (
+        cases.values(key)
+        .annotate(
+            n_cases=Count("pk"),
+            n_recovered=Count("pk", filter=Q(recovered=True)),
+            n_improved=Count("pk", filter=Q(improved=True)),
+        )
+        .order_by()
+    )
+    return {r[key]: TrackCounts(r["n_cases"], r["n_recovered"], r["n_improved"]) for r in rows}
+
+
 def track_counts(
     organization: Organization, instrument_code: str, clinician_ids: Iterable[int]
 ) -> dict[int, TrackCounts]:
     """Each clinician's cases on one measure and how many recovered and reliably improved:
     one ``GROUP BY clinician`` over the case facts. A clinician without cases is absent."""
-    rows = (
-        _track_cases(organization)
-        .filter(instrument_code=instrument_code, clinician_id__in=list(clinician_ids))
-        .values("clinician_id")
-        .annotate(
-            n_cases=Count("pk"),
-            n_recovered=Count("pk", filter=Q(recovered=True)),
-            n_improved=Count("pk", filter=Q(improved=True)),
-        )
-        .order_by()
+    cases = _track_cases(organization).filter(
+        instrument_code=instrument_code, clinician_id__in=list(clinician_ids)
     )
-    return {
-        row["clinician_id"]: TrackCounts(row["n_cases"], row["n_recovered"], row["n_improved"])
-        for row in rows
-    }
+    return _counts_by(cases, "clinician_id")
 
 
 def own_track_counts(organization: Organization, clinician_id: int) -> dict[str, TrackCounts]:
     """One clinician's counts per measure (instrument code): one ``GROUP BY instrument``."""
-    rows = (
-        _track_cases(organization)
-        .filter(clinician_id=clinician_id)
-        .values("instrument_code")
-        .annotate(
-            n_cases=Count("pk"),
-            n_recovered=Count("pk", filter=Q(recovered=True)),
-            n_improved=Count("pk", filter=Q(improved=True)),
-        )
-        .order_by()
+    return _counts_by(
+        _track_cases(organization).filter(clinician_id=clinician_id), "instrument_code"
     )
-    return {
-        row["instrument_code"]: TrackCounts(row["n_cases"], row["n_recovered"], row["n_improved"])
-        for row in rows
-    }
