@@ -83,7 +83,29 @@ def test_the_final_labels_differ_from_the_first_pass_only_where_the_passes_disag
         )
     }
     changed = {sid for sid in FINAL if FINAL[sid] != FIRST[sid]}
-    assert changed <= disagreed
+    assert changed <= disagreed | set(RELABELLED)
+
+
+# Round 7 (decision 0220): every statement with "stop", "quit", "abstain", "give up" or "cease"
+# was relabelled in one pass by docs/smart-rubric.md's example 17; each change is recorded.
+RELABELLED = {row["id"]: row for row in corpus._jsonl(corpus.CORPUS / "relabel-round7.jsonl")}
+_RELABEL_WORDS = re.compile(
+    r"\b(?:stop|stops|stopped|stopping|quit|quits|quitting|abstain|abstains|abstaining|cease|"
+    r"ceases|ceasing|give up|gives up|giving up)\b",
+    re.IGNORECASE,
+)
+
+
+def test_each_relabel_is_recorded_with_its_reason_and_shows_in_the_labels():
+    assert RELABELLED
+    texts = {s.id: s.text for s in STATEMENTS}
+    labels = corpus.load_labels()
+    for sid, row in RELABELLED.items():
+        assert _RELABEL_WORDS.search(texts[sid]), sid
+        assert row["note"], sid
+        assert row["before"] != row["after"], sid
+        for name, value in row["after"].items():
+            assert labels[sid][name] == value, (sid, name)
 
 
 def test_the_fresh_statements_come_from_sites_new_to_the_corpus():

@@ -22,6 +22,10 @@ _QTY = r"(?:(\d+(?:\.\d+)?)(?:\s*(?:-|to)\s*(\d+(?:\.\d+)?))?|(an?))"
 # "5 days a week" is a frequency, never a deadline.
 _NOT_FREQ = r"(?!\s*(?:a|an|per|each|every|/|in\s+a)\s*(?:day|night|week|fortnight|month|year)\b)"
 _MONTH = "(" + "|".join(sorted(lexicon.MONTHS, key=len, reverse=True)) + ")"
+# Month names written out ("in January"); "may" is left out, being mostly the verb.
+_FULL_MONTH = "|".join(
+    m for m in lexicon.MONTHS if len(m) > 4 or m in ("march", "april", "june", "july")
+)
 _BY = r"(?:by|before|on|until|till|through|no\s+later\s+than|due|target\s+date:?|deadline:?)"
 _REVIEW = "(?:" + "|".join(re.escape(p) for p in lexicon.REVIEW_POINTS) + ")"
 _NAMED = (
@@ -348,6 +352,42 @@ RULES: tuple[Rule, ...] = (
         2,
         _whole,
     ),
+    # Round 7 (0220): eat well all week / steps per day for the month / all year: the whole
+    # of one unit ("for the month of May" is the month rule's; "all week long" the same)
+    (
+        re.compile(
+            r"\b(?:all|for\s+the(?:\s+(?:whole|entire))?)\s+(week|month|year)\b"
+            r"(?!\s+(?:of|ahead|before|after)\b|'s)"
+        ),
+        2,
+        _whole,
+    ),
+    # Round 7 (0220): for the 2013-2014 school year (a school year bounds it, no day count)
+    (
+        re.compile(
+            r"\bfor\s+(?:the|this)\s+(?:\d{4}\s*-\s*\d{2,4}\s+)?(?:school|academic)\s+year\b"
+        ),
+        1,
+        _point,
+    ),
+    # Round 7 (0220): before the patient is discharged / by the time she is discharged
+    (
+        re.compile(
+            r"\b(?:before|by\s+the\s+time|until|prior\s+to\s+when)\s+(?:[a-z']+\s+){0,3}?"
+            r"(?:is|are|am|gets?|get)\s+discharged\b"
+        ),
+        1,
+        _point,
+    ),
+    # Round 7 (0220): by my 35th birthday / before her birthday (a one-off occasion)
+    (
+        re.compile(
+            r"\b(?:by|before|until|till|for|on)\s+(?:my|his|her|their|your|our)\s+"
+            r"(?:\d+(?:st|nd|rd|th)\s+|next\s+)?birthday\b"
+        ),
+        1,
+        _point,
+    ),
     # after 8 hours of nursing intervention / within 24 hours
     (
         re.compile(
@@ -451,6 +491,8 @@ RULES: tuple[Rule, ...] = (
         re.compile(
             r"\b(?:during|throughout|over|for\s+the\s+month\s+of|in\s+the\s+month\s+of)\s+"
             r"(?:the\s+month\s+of\s+)?" + _MONTH + r"(?![a-z'])(?!\s+\d)"
+            # Round 7 (0220): "in January" (full names only: "in may" is rarely the month)
+            r"|\bin\s+(?:early\s+|late\s+|mid-?)?(?:" + _FULL_MONTH + r")(?![a-z'])(?!\s+\d)"
         ),
         1,
         _point,
@@ -458,7 +500,8 @@ RULES: tuple[Rule, ...] = (
     # this month / by the end of this week
     (
         re.compile(
-            r"\b(?:(?:by|before|until)\s+(?:the\s+end\s+of\s+)?)?this\s+(week|month|year)(?:'?s)?\b"
+            r"\b(?:(?:by|before|until)\s+(?:the\s+end\s+of\s+)?)?this\s+(?:upcoming\s+|coming\s+)?"
+            r"(week|month|year)(?:'?s)?\b"
         ),
         0,
         _this_unit,

@@ -655,11 +655,30 @@ def zero_phrase(s: str) -> re.Match[str] | None:
 # Round 6 (0219): a limit after the zero cue ("will not drink more than 2 drinks").
 _LIMIT_AFTER = re.compile(r"[^,;.]{0,30}?\b(?:more|less|fewer|longer)\s+than\b")
 _EVENT_ONLY_ZERO = frozenset({"never", "free of", "free from", "no"})
-_ZERO_NEEDS = ("not", "n't", "wont", "no", "refrain", "never", "free")
+_STOP_ZERO = frozenset(
+    {"stop", "stops", "stopping", "quit", "quits", "quitting", "abstain from", "abstaining from"}
+    | {"give up", "giving up", "cease", "ceasing"}
+)
+_CLAUSE_PUNCT = re.compile(r"[,;:.!?()]")
+_ZERO_NEEDS = (
+    "not",
+    "n't",
+    "wont",
+    "no",
+    "refrain",
+    "never",
+    "free",
+    "stop",
+    "quit",
+    "abstain",
+    "give up",
+    "giving up",
+    "ceas",
+)
 # Adverbs and determiners that may stand between the cue and what it zeroes.
 _ZERO_FILLER = re.compile(
     r"\s+(?:(?:any|ever|again|even|physically|verbally|intentionally|deliberately|more|"
-    r"further|new|physical|verbal)\s+){0,2}"
+    r"further|new|physical|verbal|having|have)\s+){0,2}"
 )
 
 
@@ -689,6 +708,8 @@ def zero_criterion(s: str) -> re.Match[str] | None:
         # "never" and "free of" zero only a countable event ("never self-harm again", "free
         # of injury"); before a verb they may zero a state ("never go to bed angry").
         events_only = m.group(0) in _EVENT_ONLY_ZERO
+        if m.group(0) in _STOP_ZERO and not _stop_is_the_goal(s, m.start()):
+            continue  # "state ways to stop smoking": the stop is what is talked about
         if (
             hit is None
             and not events_only
@@ -702,6 +723,30 @@ def zero_criterion(s: str) -> re.Match[str] | None:
         if hit is not None and not in_condition(s, m.start()):
             return _span_match(s, m.start(), hit.end())
     return None
+
+
+def _stop_is_the_goal(s: str, start: int) -> bool:
+    """Round 7 (0220): "stop"/"quit" zero a behaviour only as the clause's own verb, after at
+    most a subject, a modal or an empty verb ("I want to quit smoking", "to completely abstain
+    from"), not as the topic of another action ("state ways to stop smoking")."""
+    from milepost.domain.smart.cues import patterns
+
+    # The bare patterns: a guarded one remembers the last text it saw, and the lead is not s.
+    pat = {
+        name: getattr(patterns()[name], "compiled", patterns()[name])
+        for name in ("prefix", "empty")
+    }
+    window = max(0, start - 80)  # a subject and a modal are short: look no further back
+    clause = max((c.end() for c in _CLAUSE_PUNCT.finditer(s, window, start)), default=window)
+    lead = s[clause:start]
+    prefix = pat["prefix"].match(lead)
+    lead = (lead[prefix.end() :] if prefix is not None else lead).strip()
+    while lead:
+        empty = pat["empty"].match(lead)
+        if empty is None or empty.end() == 0:
+            return False
+        lead = lead[empty.end() :].strip()
+    return True
 
 
 def _span_match(s: str, start: int, end: int) -> re.Match[str]:

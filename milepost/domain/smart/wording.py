@@ -72,6 +72,14 @@ def positive(r: Reading) -> Positive:
             cue = None  # "don't fight so much": doing it less is a reduction
             approach = True
             continue
+        if (
+            cue is not None
+            and cue.group(0) in ("stop", "stops")
+            and len(words) == 1
+            and i + 1 < len(spans)
+            and s[b : spans[i + 1][0]].strip() == "and"
+        ):
+            continue  # Round 7 (0220): "stop and think before I act" is a technique, not a stop
         if cue is not None:
             lead = body[: cue.start()].strip()
             empty = pat["empty"].match(lead) if lead else None
