@@ -80,8 +80,21 @@ def test_pages_fit_a_360_pixel_screen(live_server, personas, page: Page, email):
 @pytest.mark.parametrize(
     ("email", "paths"),
     [
-        ("alice@example.org", ["/clients/", "/clients/new/", "/clients/emergency/"]),
-        ("erin@example.org", ["/practice/users/", "/practice/audit/", "/practice/export/"]),
+        (
+            "alice@example.org",
+            [
+                "/clients/",
+                "/clients/new/",
+                "/clients/emergency/",
+                "/practice/outcomes/mine/",
+                "/account/apps/",
+            ],
+        ),
+        (
+            "erin@example.org",
+            ["/practice/users/", "/practice/audit/", "/practice/export/", "/practice/apps/"],
+        ),
+        ("sam@example.org", ["/practice/outcomes/", "/practice/outcomes/intake/"]),
         ("dana@example.org", ["/portal/"]),
     ],
 )
