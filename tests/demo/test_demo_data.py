@@ -13,10 +13,17 @@ from milepost.demo import data
 from milepost.domain import demographics
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _demo_loaded_once(module_world):
+    """The demo practice, loaded once per module and worker inside the module's transaction
+    (tests/conftest.py, module_world); each test reads it in a savepoint of its own. The
+    tests that load it again check that a second load adds nothing."""
+    data.load()
+
+
 @pytest.mark.django_db
 class DemoDataTests:
     def test_it_loads_the_practice_staff_and_four_clients(self):
-        data.load()
         organization = Organization.objects.get(name=data.ORGANIZATION_NAME)
         current = Client.objects.filter(organization=organization).exclude(status="discharged")
         assert current.count() == 4
@@ -31,7 +38,6 @@ class DemoDataTests:
         }
 
     def test_payers_find_demographics_coverage_npis_and_the_practice_details(self):
-        data.load()
         organization = Organization.objects.get(name=data.ORGANIZATION_NAME)
         assert (organization.tax_id, organization.time_zone) == ("12-3456789", "America/New_York")
         # The discharged past clients (demo/outcomes.py) are there for the outcomes only.
@@ -48,20 +54,17 @@ class DemoDataTests:
     def test_frank_is_invited_and_nobody_knows_a_password_for_him(self):
         from milepost.invites.models import StaffInvitation
 
-        data.load()
         frank = User.objects.get(email="frank@demo.milepost.test")
         assert not frank.has_usable_password()
         invitation = StaffInvitation.objects.get(user=frank)
         assert invitation.accepted_at is None
 
     def test_loading_twice_changes_nothing(self):
-        data.load()
         counts = (User.objects.count(), Client.objects.count())
         data.load()
         assert (User.objects.count(), Client.objects.count()) == counts
 
     def test_the_audit_chain_is_intact_afterwards(self):
-        data.load()
         data.load()
         result = audit_verify()
         assert result.ok
@@ -81,7 +84,6 @@ class DemoDataTests:
         assert b"Natarajan" not in response.content
 
     def test_the_supervisor_sees_every_demo_client(self, client):
-        data.load()
         sam = User.objects.get(email=f"sam@{data.DOMAIN}")
         client.force_login(sam)
         response = client.get(reverse("reports:caseload"))
@@ -89,7 +91,6 @@ class DemoDataTests:
             assert name in response.content
 
     def test_sam_and_erin_see_the_outcomes_with_alices_figures(self, client):
-        data.load()
         for key in ("sam", "erin"):
             client.force_login(User.objects.get(email=f"{key}@{data.DOMAIN}"))
             response = client.get(reverse("outcomes:dashboard"))
@@ -103,7 +104,6 @@ class DemoDataTests:
     def test_sam_and_erin_see_the_outcomes_by_programme(self, client):
         from milepost.clients.models import Programme
 
-        data.load()
         data.load()
         assert Programme.objects.count() == 4  # loading twice adds none
         for key in ("sam", "erin"):
@@ -133,7 +133,6 @@ class DemoDataTests:
 
         from milepost.accounts.custodian import self_grant_allowed
 
-        data.load()
         erin = User.objects.get(email=f"erin@{data.DOMAIN}")
         assert not erin.membership.is_custodian
         assert self_grant_allowed(erin)

@@ -6,15 +6,23 @@ import json
 
 import pytest
 
+from milepost.accounts.models import Organization
 from milepost.cli import main
 from milepost.demo import data
 from milepost.directory.models import Profile, Referral
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _demo_loaded_once(module_world):
+    """The demo practice, loaded once per module and worker inside the module's transaction
+    (tests/conftest.py, module_world); each test reads it in a savepoint of its own. The
+    tests that load it again check that a second load adds nothing."""
+    data.load()
+
+
 @pytest.mark.django_db
 class DemoDirectoryTests:
     def test_the_demo_lists_its_clinicians_across_states(self, capsys):
-        data.load()
         data.load()  # idempotent
         assert Profile.objects.filter(listed=True).count() == 3
         assert Referral.objects.count() == 1
@@ -28,7 +36,6 @@ class DemoDirectoryTests:
         assert states == {"NY", "NJ", "MA", "VT"}
 
     def test_out_of_state_only_the_licensed_appear(self, capsys):
-        data.load()
         main(
             ["directory", "search", "--state", "NJ", "--insurance", "Aetna", "--format",
              "telehealth", "--json"]
@@ -39,7 +46,6 @@ class DemoDirectoryTests:
         assert "in network with Aetna" in results[0]["reasons"]
 
     def test_in_person_near_albany(self, capsys):
-        data.load()
         main(
             ["directory", "search", "--state", "NY", "--zip", "12203", "--miles", "10",
              "--format", "in-person", "--text", "nightmares since the accident", "--json"]
@@ -55,7 +61,7 @@ class DemoDirectoryTests:
         from milepost.directory import access
         from milepost.domain.directory.track_record import Standing, method
 
-        organization = data.load()
+        organization = Organization.objects.get(name=data.ORGANIZATION_NAME)
         assert access.outcome_matching_used(organization)
         jordan = Referral.objects.get()
         client.force_login(User.objects.get(email=f"sam@{data.DOMAIN}"))
@@ -84,7 +90,6 @@ class DemoDirectoryTests:
         """Full text on PostgreSQL (tsvector) and SQLite (FTS5) alike: CI runs this on both.
         Without words alice leads (equal scores, then the name); "where it comes from" is
         in Bob's own statement ("...where it comes from"), so he leads with it."""
-        data.load()
         order = {}
         for words in ("", "where it comes from"):
             main(["directory", "search", "--state", "NY", "--text", words, "--json"])

@@ -80,7 +80,7 @@ def _counts() -> dict[str, int]:
 @pytest.fixture(scope="module", autouse=True)
 def _demo_loaded_once(module_world):
     """The demo practice, loaded once per module and worker inside the module's transaction;
-    each test's own `data.load()` then finds everything there (a second load adds nothing:
+    each test reads it in a savepoint of its own (a second load adds nothing:
     tests/demo/test_demo_plans_reload.py checks that from an empty database)."""
     data.load()
 
@@ -88,7 +88,6 @@ def _demo_loaded_once(module_world):
 @pytest.mark.django_db
 class DemoPlanTests:
     def test_each_client_has_a_first_plan_of_the_expected_shape(self):
-        data.load()
         for given_name, (goals, objectives, interventions) in SHAPES.items():
             plan = _plan(given_name)
             assert plan.status == STATUS[given_name], given_name
@@ -99,7 +98,6 @@ class DemoPlanTests:
             ), given_name
 
     def test_each_client_has_a_formulation_with_every_kind_of_factor(self):
-        data.load()
         for given_name in SHAPES:
             formulation = _client(given_name).formulation
             assert formulation.presenting_problems
@@ -109,7 +107,6 @@ class DemoPlanTests:
             assert kinds == {"predisposing", "precipitating", "perpetuating", "protective"}
 
     def test_danas_goals_link_her_maintaining_factors(self):
-        data.load()
         first, second = _plan("Dana").goals.all()
         assert set(first.factors.values_list("text", flat=True)) == {
             "Stays in bed most of the day, so has fewer rewarding experiences",
@@ -125,7 +122,6 @@ class DemoPlanTests:
     def test_goals_draw_on_strengths_and_tom_has_an_open_alert(self):
         # Issue 16: the demo shows a goal drawing on a strength (PL-05, decision 0811), a
         # signed version (read-only, 0812) and a client with an unacknowledged alert (0813).
-        data.load()
         for given_name in ("Dana", "Tom"):
             kinds = set(
                 FormulationFactor.objects.filter(goals__plan=_plan(given_name)).values_list(
@@ -137,7 +133,6 @@ class DemoPlanTests:
         assert _client("Tom").alerts.filter(acknowledged_at__isnull=True).exists()
 
     def test_danas_phq9_target_starts_from_her_intake_score(self):
-        data.load()
         dana = _client("Dana")
         intake = (
             Administration.objects.filter(client=dana, instrument_code="phq9")
@@ -154,7 +149,6 @@ class DemoPlanTests:
         assert target.due_date == timezone.localdate() + dt.timedelta(weeks=16)
 
     def test_metric_targets_carry_the_baselines_of_their_wording(self):
-        data.load()
         targets = {
             name: (baseline, comparator, value)
             for name, baseline, comparator, value in Target.objects.filter(
@@ -165,13 +159,11 @@ class DemoPlanTests:
         assert targets["Hours in bed during the day"] == (4, "<=", 1)
 
     def test_every_target_is_due_in_the_future(self):
-        data.load()
         today = timezone.localdate()
         assert Target.objects.count() > 10
         assert not Target.objects.filter(due_date__lte=today).exists()
 
     def test_metric_values_are_entered_weekly_by_the_clinician(self):
-        data.load()
         today = timezone.localdate()
         this_monday = today - dt.timedelta(days=today.weekday())
         for given_name, series in SERIES.items():
@@ -196,7 +188,6 @@ class DemoPlanTests:
                 }
 
     def test_priyas_plan_belongs_to_bob(self):
-        data.load()
         plan = _plan("Priya")
         bob = User.objects.get(email=f"bob@{data.DOMAIN}")
         assert plan.created_by == bob
@@ -208,7 +199,6 @@ class DemoPlanTests:
         assert responsible == {bob.pk}
 
     def test_marcuss_plan_is_left_incomplete_for_the_plan_checks(self):
-        data.load()
         plan = _plan("Marcus")
         assert plan.discharge_criteria == ""
         (goal,) = plan.goals.all()
@@ -217,17 +207,14 @@ class DemoPlanTests:
         assert Target.objects.filter(goal__plan=plan, confirmed=False).exists()
 
     def test_a_signed_demo_plan_is_not_replaced_by_a_new_draft(self):
-        data.load()
         TreatmentPlan.objects.filter(client__given_name="Tom").update(
             status=PlanStatus.SIGNED, signed_at=timezone.now(), content_hash="0" * 64
         )
-        data.load()
         assert list(
             TreatmentPlan.objects.filter(client__given_name="Tom").values_list("status", flat=True)
         ) == [PlanStatus.SIGNED]
 
     def test_every_goal_is_measurable_and_time_bound(self):
-        data.load()
         # Every version's goals, the copies a review made (Dana's version 2) included.
         goals = list(Goal.objects.select_related("plan__created_by"))
         assert len(goals) == sum(shape[0] for shape in SHAPES.values()) + SHAPES["Dana"][0]
@@ -244,7 +231,6 @@ def test_no_demo_plan_says_one_thing_in_words_and_another_in_its_targets():
     # Decision 0312: a statement and its bound target must not silently disagree.
     from milepost.plans.selectors import plan_checks_for
 
-    data.load()
     found = {
         (plan.client.given_name, plan.version, f.message)
         for plan in TreatmentPlan.objects.select_related("client")

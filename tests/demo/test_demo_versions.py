@@ -12,12 +12,19 @@ from milepost.plans.models import PlanStatus, Review, Signature, TreatmentPlan
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _demo_loaded_once(module_world):
+    """The demo practice, loaded once per module and worker inside the module's transaction
+    (tests/conftest.py, module_world); each test reads it in a savepoint of its own. The
+    tests that load it again check that a second load adds nothing."""
+    data.load()
+
+
 def _versions(given_name: str) -> list[TreatmentPlan]:
     return list(TreatmentPlan.objects.filter(client__given_name=given_name).order_by("version"))
 
 
 def test_dana_was_reviewed_and_her_second_version_is_in_force():
-    data.load()
     first, second = _versions("Dana")
     assert (first.status, second.status) == (PlanStatus.SUPERSEDED, PlanStatus.SIGNED)
     review = Review.objects.get(plan=first)
@@ -34,7 +41,6 @@ def test_dana_was_reviewed_and_her_second_version_is_in_force():
 
 
 def test_tom_is_overdue_for_review_and_priya_is_cosigned():
-    data.load()
     (tom,) = _versions("Tom")
     assert tom.review_due_on is not None
     assert tom.review_due_on < timezone.localdate()
@@ -45,7 +51,6 @@ def test_tom_is_overdue_for_review_and_priya_is_cosigned():
 
 
 def test_every_signed_version_still_matches_its_signatures():
-    data.load()
     for plan in TreatmentPlan.objects.exclude(status=PlanStatus.DRAFT):
         digest = versions._hash(versions._fresh(plan))
         # A superseded version kept its content: only its status moved on.
@@ -56,7 +61,6 @@ def test_every_signed_version_still_matches_its_signatures():
 
 
 def test_loading_twice_signs_nothing_again():
-    data.load()
     counts = (TreatmentPlan.objects.count(), Signature.objects.count(), Review.objects.count())
     data.load()
     assert (TreatmentPlan.objects.count(), Signature.objects.count(), Review.objects.count()) == (
