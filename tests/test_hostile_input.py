@@ -122,23 +122,26 @@ FIELDS = (
 
 HOSTILE = (
     "\x00",
-    "<script>alert(1)</script>",
-    "' OR 1=1 --",
+    # Markup, SQL and percent-encoded bytes are all just text to a field: one value carries
+    # the three (the echo check below looks for the script tag).
+    "<script>alert(1)</script>' OR 1=1 -- %00%ff",
     "9999-99-99",
     "-1",
     "\U0001d518\u00e9\u202e\ufeff " * 400,  # astral, accented, bidi override, BOM
-    "%00%ff",
     "https://evil.example/",
 )
 
-WHO = ("alice", "sam", "erin", "dana", "charlie")
+# One persona of each kind that reaches forms: a clinician, a supervisor, the admin and a
+# client. A clinician of another practice (charlie) reaches only what alice reaches on his
+# own records, and is refused the sample records: the access matrix checks that refusal.
+WHO = ("alice", "sam", "erin", "dana")
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", WHO)
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
 def test_no_route_fails_on_hostile_input(personas: Personas, value: str, name: str):
-    # One case per value and persona (forty cases of a few seconds, which the parallel
+    # One case per value and persona (twenty-four cases of a few seconds, which the parallel
     # workers share evenly), each sending every route in turn.
     for route in project_routes():
         url = _url(route, personas)
