@@ -42,7 +42,7 @@ LABEL_FIELDS = BOOLEAN_FIELDS + SLOT_FIELDS
 HELDOUT_BUCKETS = 4
 
 # Fresh rounds already scored blind once and since given to tuning (decision 0212).
-TUNED_FRESH_ROUNDS = frozenset({"fresh", "fresh-2", "fresh-3", "fresh-4", "fresh-5"})
+TUNED_FRESH_ROUNDS = frozenset({"fresh", "fresh-2", "fresh-3", "fresh-4", "fresh-5", "fresh-6"})
 # Later rounds keep their statements and their one labelling pass in files of their own.
 FRESH_ROUND_FILES = (
     "fresh2-statements.jsonl",
@@ -50,9 +50,10 @@ FRESH_ROUND_FILES = (
     "fresh4-statements.jsonl",
     "fresh5-statements.jsonl",
     "fresh6-statements.jsonl",
+    "fresh7-statements.jsonl",
 )
 # Columns the evaluation prints, in order.
-SPLITS = ("tune", "heldout", "fresh-6")
+SPLITS = ("tune", "heldout", "fresh-7")
 
 
 def split_for(site: str) -> str:

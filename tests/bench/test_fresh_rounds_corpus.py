@@ -1,4 +1,4 @@
-"""The later fresh rounds (fresh-2 to fresh-6): published statements from sites new to the
+"""The later fresh rounds (fresh-2 to fresh-7): published statements from sites new to the
 corpus (and to every earlier round), each labelled by the rubric. Read from the files alone,
 with no database and no engine."""
 
@@ -73,6 +73,16 @@ ROUNDS = {
         + read_lines("fresh4-statements.jsonl")
         + read_lines("fresh5-statements.jsonl"),
     ),
+    "fresh-7": (
+        read_lines("fresh7-statements.jsonl"),
+        read_lines("fresh7-labels.jsonl"),
+        CORPUS
+        + read_lines("fresh2-statements.jsonl")
+        + read_lines("fresh3-statements.jsonl")
+        + read_lines("fresh4-statements.jsonl")
+        + read_lines("fresh5-statements.jsonl")
+        + read_lines("fresh6-statements.jsonl"),
+    ),
 }
 round_names = pytest.mark.parametrize("name", list(ROUNDS))
 
@@ -82,7 +92,14 @@ def norm(text: str) -> str:
 
 
 # What each round kept after duplicates and related sites were dropped (the README says why).
-KEPT_AT_LEAST = {"fresh-2": 300, "fresh-3": 300, "fresh-4": 300, "fresh-5": 280, "fresh-6": 300}
+KEPT_AT_LEAST = {
+    "fresh-2": 300,
+    "fresh-3": 300,
+    "fresh-4": 300,
+    "fresh-5": 280,
+    "fresh-6": 300,
+    "fresh-7": 300,
+}
 
 
 @round_names

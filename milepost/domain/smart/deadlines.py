@@ -356,12 +356,16 @@ RULES: tuple[Rule, ...] = (
     # of one unit ("for the month of May" is the month rule's; "all week long" the same)
     (
         re.compile(
-            r"\b(?:all|for\s+the(?:\s+(?:whole|entire))?)\s+(week|month|year)\b"
+            r"\b(?:all|for\s+(?:the|this)(?:\s+(?:whole|entire))?)\s+"
+            r"(week|month|year)\b"
             r"(?!\s+(?:of|ahead|before|after)\b|'s)"
         ),
         2,
         _whole,
     ),
+    # Round 8 (0221): "throughout the year" bounds the goal; which year (a school year?) is
+    # not said, so no day count
+    (re.compile(r"\bthroughout\s+the\s+(?:whole\s+|entire\s+)?year\b"), 1, _point),
     # Round 7 (0220): for the 2013-2014 school year (a school year bounds it, no day count)
     (
         re.compile(
@@ -492,7 +496,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:during|throughout|over|for\s+the\s+month\s+of|in\s+the\s+month\s+of)\s+"
             r"(?:the\s+month\s+of\s+)?" + _MONTH + r"(?![a-z'])(?!\s+\d)"
             # Round 7 (0220): "in January" (full names only: "in may" is rarely the month)
-            r"|\bin\s+(?:early\s+|late\s+|mid-?)?(?:" + _FULL_MONTH + r")(?![a-z'])(?!\s+\d)"
+            r"|\b(?:in|for)\s+(?:early\s+|late\s+|mid-?)?(?:"
+            + _FULL_MONTH
+            + r")(?![a-z'])(?!\s+\d)"
         ),
         1,
         _point,
@@ -511,7 +517,8 @@ RULES: tuple[Rule, ...] = (
         re.compile(
             r"\b(?:(?:by|before|until|till|over|during|at|throughout|across)\s+(?:the\s+end\s+of\s+)?"
             + _SEASON
-            + r"|(?:this|next)\s+(?:semester|term|school\s+year))(?![a-z'])"
+            + r"|(?:this|next)\s+(?:semester|term|school\s+year|summer|winter|spring|fall|autumn))"
+            r"(?![a-z'])"
         ),
         1,
         _point,
@@ -710,7 +717,7 @@ RULES: tuple[Rule, ...] = (
     (
         re.compile(
             r"\b(?:by|before|no\s+later\s+than)\s+(?:" + CLOCK + r")"
-            r"(?!\s*(?:every|each|on\s+(?:week|school)|daily|nightly|most|at\s+least))"
+            r"(?!\.?\s*(?:every|each|on\s+(?:week|school|work)|daily|nightly|most|at\s+least))"
         ),
         1,
         _point,

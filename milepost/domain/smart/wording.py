@@ -65,6 +65,11 @@ def positive(r: Reading) -> Positive:
             continue  # "not drink or use drugs": the negation runs on past "or"
         if negative and negative[-1][1] == spans[i - 1][1] and joined in _PURPOSE:
             continue  # "quit smoking so that I can save up": a reason, not something instead
+        if negative and _LIST_GAP.fullmatch(s[negative[-1][1] : a]) and _lists_on(body, words):
+            # Round 8 (0221): "stop drinking and smoking", "quit drinking, smoking, porn": the
+            # next items of what stops, not something to do instead.
+            negative[-1] = (negative[-1][0], b, negative[-1][2])
+            continue
         cue = _avoidance_cue(body)
         if cue is not None and in_condition(body, cue.start()):
             cue = None  # "verbalize when thoughts are not reality-based": a condition
@@ -119,6 +124,29 @@ def positive(r: Reading) -> Positive:
     if r.structure.direction == "decrease":
         return Positive(True, "a symptom or behaviour reduction, not an avoidance goal")
     return Positive(True, "states what the client will do or reach")
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|&|and|or|,\s*(?:and|or))\s*")
+
+
+def _lists_on(body: str, words: list[str]) -> bool:
+    """Does this clause only name more of what the clause before it stops: a gerund ("and
+    smoking") or a word or two that is no verb of its own ("porn")? "and start walking",
+    "and exercise" say what to do instead."""
+    if len(words) > 4:
+        return False
+    if words[0].endswith("ing") and words[0] not in _DOING_INSTEAD:
+        return True
+    if len(words) > 2:
+        return False
+    pat = patterns()
+    return not any(pat[name].match(body) for name in ("behaviour", "approach", "increase"))
+
+
+# Gerunds that open something to do instead ("and starting a walking group").
+_DOING_INSTEAD = frozenset(
+    {"starting", "beginning", "replacing", "using", "practising", "practicing"}
+)
 
 
 def _is_content(body: str) -> bool:

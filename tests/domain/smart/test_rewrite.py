@@ -102,7 +102,9 @@ def _texts() -> list[str]:
 # blanks did not have, and a one-off task ("see if I can finish my math paper") asked for how
 # often. Round 5 (fresh-3 joined): a means clause ("by increasing my intake of vegetables")
 # gives the filled text a direction the text with its baseline blank did not have. Round 6
-# (fresh-4 joined): a state held for the day ("stay sober today") is asked how often.
+# (fresh-4 joined): a state held for the day ("stay sober today") is asked how often. Round 8
+# (fresh-6 joined): advice whose number belongs to one thing and whose "increase" to another
+# ("read for an hour a day too or increase your exercise") gets a baseline for the number.
 KNOWN_FILL_MISSES = (
     "Client will reduce emotional vulnerability by maintaining",
     "Over the next 6 weeks, I will engage in brisk walking",
@@ -111,6 +113,9 @@ KNOWN_FILL_MISSES = (
     "I’m going to see if I can finish my math paper",
     "I am going to eat 40 grams of fiber each day by increasing",
     "My goal today is to stay sober",
+    "You could aim to read for an hour a day too or increase",
+    "Another day, write “Lift 10-pound weights for 15 minutes” and increase",
+    "If you sleep 5 hours, set your bedtime window to 5‑6 hours and gradually increase",
 )
 
 
