@@ -797,11 +797,18 @@ def hold_target(s: str, deadlines: Sequence[DeadlineLike]) -> Quantity | None:
     """A period to stay sober, abstinent or stable is the target (the rubric's convention 3):
     "stay sober for at least six months" is 6 months, at least."""
     cues = _cues()
+    zero: re.Match[str] | None = None
     for d in deadlines:
         if d.rank != 2 or d.days is None:
             continue
+        if zero is None:
+            zero = zero_criterion(s)
         if not (
-            cues["hold_verb"].search(s, 0, d.start) or cues["hold_noun"].search(s, d.start, d.end)
+            cues["hold_verb"].search(s, 0, d.start)
+            or cues["hold_noun"].search(s, d.start, d.end)
+            # Round 8 (0221): "stop drinking for 30 days", "won't drink for a month": none
+            # at all for a stretch is sustained abstinence, so the stretch is the target.
+            or (zero is not None and zero.end() <= d.start)
         ):
             continue
         m = cues["hold_period"].search(s, d.start, d.end)

@@ -100,3 +100,22 @@ def test_global_states_stay_unspecific(text):
 )
 def test_half_an_hour_and_zero_targets(text, target):
     assert analysed(text).structure.target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "days"),
+    [
+        ("Stop drinking for 30 days", 30, 30),
+        ("I won't drink alcohol for a month", 1, 30),
+        ("No outbursts for 2 weeks", 2, 14),
+    ],
+)
+def test_a_stretch_of_none_at_all_is_the_target(text, target, days):
+    structure = analysed(text).structure
+    assert structure.target == target
+    assert structure.deadline is not None
+    assert structure.deadline.days == days
+
+
+def test_a_stretch_of_doing_something_is_no_target():
+    assert analysed("Walk daily for 2 weeks").structure.target is None
