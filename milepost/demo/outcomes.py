@@ -9,14 +9,17 @@ clients were measured on the GAD-7 only (worry), so her track record in worry re
 (docs/directory.md). Sam (supervisor) defines the practice's programmes and each client's
 clinician puts them in one (six past clients in the adult anxiety clinic and five in the
 depression pathway, so both show figures; Lena alone in the couples service, a group too small
-to show). Sam (supervisor) and Erin (admin) hold the dashboard's permission; the outcome facts
-are rebuilt at the end.
+to show). Each of the twelve had a signed plan with a PHQ-9 target (9 or below by the end of
+treatment, due by today) and, all but two, a review on time at week 8, so the dashboard's
+"goals met" and "reviews on time" columns have figures too. Sam (supervisor) and Erin (admin)
+hold the dashboard's permission; the outcome facts are rebuilt at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 
 from milepost.accounts.models import Organization, User
@@ -25,9 +28,13 @@ from milepost.clients.access import programmes_of
 from milepost.clients.models import Client, ClientStatus
 from milepost.demo.history import answers_for
 from milepost.domain import instruments
+from milepost.domain.plan_versions import review_due
 from milepost.measures import services as measures
 from milepost.outcomes.models import Refresh
 from milepost.outcomes.services import outcomes_permission_grant, outcomes_refresh
+from milepost.plans import services as plans
+from milepost.plans import versions
+from milepost.plans.models import Signature, TreatmentPlan
 
 # (given name, family name, clinician key, PHQ-9 first/middle/last, GAD-7 first/middle/last)
 PAST_CLIENTS: tuple[tuple[str, str, str, tuple[int, int, int], tuple[int, int, int]], ...] = (
@@ -57,6 +64,10 @@ WORRY_CLIENTS: tuple[tuple[str, str, tuple[int, int, int]], ...] = (
     ("Wren", "Ashcombe", (18, 13, 7)),
 )
 WEEKS_APART = 6
+# Past clients whose last-session review never happened: their reviews count as late.
+NOT_REVIEWED = frozenset({"Dev", "Kai"})
+REVIEW_DAYS = 60  # reviewed every 60 days, as many payers ask
+PHQ9_GOAL = 9.0  # "9 or below": under the PHQ-9's caseness cut-off of 10
 ANXIETY, DEPRESSION, TRAUMA, COUPLES = (
     "Adult anxiety clinic",
     "Depression pathway",
@@ -95,8 +106,15 @@ def load_programmes(organization: Organization, staff: dict[str, User]) -> bool:
 
 
 def _past_client(
-    organization: Organization, clinician: User, given: str, family: str, index: int
+    organization: Organization,
+    clinician: User,
+    given: str,
+    family: str,
+    index: int,
+    plan_from: tuple[int, dt.date] | None = None,
 ) -> Client:
+    """A discharged past client; with `plan_from` (first PHQ-9, last session), the signed plan
+    they had, made before the discharge."""
     client = Client.objects.filter(
         organization=organization, given_name=given, family_name=family
     ).first()
@@ -108,8 +126,61 @@ def _past_client(
             date_of_birth=dt.date(1975 + index, 1 + index % 12, 10),
             referral_reason="Finished a course of treatment last year.",
         )
+        if plan_from is not None:
+            _past_plan(clinician, client, *plan_from)
         clients.client_update(actor=clinician, client=client, status=ClientStatus.DISCHARGED)
     return client
+
+
+def _past_plan(clinician: User, client: Client, first_phq9: int, finished: dt.date) -> None:
+    """A one-goal plan signed at the first session and reviewed at week 8, before its review
+    fell due (but for NOT_REVIEWED, whose review was missed). The target is due by today: a
+    due date is never set in the past, and a signed version never changes, so its day is the
+    day the demo is loaded."""
+    plan = plans.plan_create_draft(
+        actor=clinician,
+        client=client,
+        review_interval_days=REVIEW_DAYS,
+        strengths="Came to every session; practised between them.",
+        discharge_criteria="PHQ-9 under 10 at two sessions in a row.",
+    )
+    goal = plans.goal_add(
+        actor=clinician,
+        plan=plan,
+        statement=f"Reduce PHQ-9 from {first_phq9} to 9 or below by the end of treatment",
+    )
+    plans.target_set(
+        actor=clinician,
+        owner=goal,
+        instrument_code="phq9",
+        baseline=float(first_phq9),
+        comparator="<=",
+        target_value=PHQ9_GOAL,
+        due_date=timezone.localdate(),
+        confirmed=True,
+    )
+    versions.plan_sign(
+        actor=clinician,
+        plan=plan,
+        password=settings.DEMO_PASSWORD,
+        override_reason="A short plan for a course of treatment that has ended.",
+    )
+    started = finished - dt.timedelta(weeks=2 * WEEKS_APART)
+    moment = timezone.make_aware(dt.datetime.combine(started, dt.time(10)))
+    TreatmentPlan.objects.filter(pk=plan.pk).update(  # the demo's history (demo/versions.py)
+        created_at=moment, signed_at=moment, review_due_on=review_due(started, REVIEW_DAYS)
+    )
+    Signature.objects.filter(plan=plan).update(signed_at=moment)
+    if client.given_name in NOT_REVIEWED:
+        return
+    versions.review_record(
+        actor=clinician,
+        plan=TreatmentPlan.objects.get(pk=plan.pk),
+        held_on=started + dt.timedelta(weeks=8),
+        participants=f"{client.given_name} {client.family_name} (client), the clinician",
+        summary="Scores reviewed together at week 8; the plan goes on as it is.",
+        decisions={goal.public_id: ("continue", "Improving; keep the plan.")},
+    )
 
 
 def _scores(
@@ -133,11 +204,11 @@ def load_outcomes(organization: Organization, staff: dict[str, User]) -> None:
     changed = not Refresh.objects.filter(organization=organization).exists()
     for index, (given, family, key, phq9, gad7) in enumerate(PAST_CLIENTS):
         clinician = staff[key]
-        client = _past_client(organization, clinician, given, family, index)
+        finished = today - dt.timedelta(days=60 + 14 * index)
+        client = _past_client(organization, clinician, given, family, index, (phq9[0], finished))
         if client.administrations.exists():
             continue
         changed = True
-        finished = today - dt.timedelta(days=60 + 14 * index)
         for code, totals in (("phq9", phq9), ("gad7", gad7)):
             _scores(clinician, client, code, totals, finished)
     for offset, (given, family, gad7) in enumerate(WORRY_CLIENTS):

@@ -101,6 +101,22 @@ class DemoDataTests:
             assert alice.reliable_deterioration is not None
             assert b"Brightwater" not in response.content
 
+    def test_the_past_clients_plans_give_goals_met_and_reviews_on_time(self, client):
+        """Each of the twelve past clients had a signed plan with a PHQ-9 target (9 or
+        below) and, but for Dev and Kai, a review on time (demo/outcomes.py)."""
+        client.force_login(User.objects.get(email=f"sam@{data.DOMAIN}"))
+        rows = {
+            r.label.split(",")[0]: r
+            for r in client.get(reverse("outcomes:dashboard")).context["report"].rows
+        }
+        # Last PHQ-9s of 9 or below: Ana, Ben, Cleo, Finn of Alice's seven; Hugo, Jude, Lena
+        # of Bob's five.
+        assert rows["Alice Moreno"].goal_attainment == pytest.approx(100 * 4 / 7)
+        assert rows["Bob Lindqvist"].goal_attainment == pytest.approx(60)
+        # Alice's eight reviews due: her seven past clients' and Tom's, overdue (demo/versions).
+        assert rows["Alice Moreno"].review_timeliness == pytest.approx(75)
+        assert rows["Bob Lindqvist"].review_timeliness == pytest.approx(80)
+
     def test_sam_and_erin_see_the_outcomes_by_programme(self, client):
         from milepost.clients.models import Programme
 
