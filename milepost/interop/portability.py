@@ -269,6 +269,7 @@ def reviews_json(reviews: list[Review]) -> list[dict[str, Any]]:
             "plan_id": r.plan.public_id,
             "plan_version": r.plan.version,
             "held_on": r.held_on.isoformat(),
+            "due_on": r.due_on.isoformat() if r.due_on is not None else None,
             "participants": r.participants,
             "summary": r.summary,
             "next_plan_id": r.next_plan.public_id if r.next_plan is not None else None,

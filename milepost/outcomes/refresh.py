@@ -209,22 +209,37 @@ def _targets_sql() -> str:
 
 
 def _reviews_sql() -> str:
-    held_on_time = f"""EXISTS (SELECT 1 FROM {T["review"]} r
-                               WHERE r.plan_id = p.id AND r.held_on <= p.review_due_on)"""  # nosec B608
+    """Each review that fell due (decision 1013): every review held, on time when held on or
+    before the date it answered; and each version in force whose date has passed with no
+    review for it, late. A discharged client has none due after their last score."""
     return f"""
     INSERT INTO {T["review_due"]} (organization_id, client_id, clinician_id, diagnosis_group,
         programme_id, period, on_time)
-    WITH {_who()}
-    SELECT %s, p.client_id, clin.clinician_id, COALESCE(dg.grp, ''), cl.programme_id,
-           {quarter("p.review_due_on")}, {held_on_time}
-    FROM {T["plan"]} p
-    JOIN {T["client"]} cl ON cl.id = p.client_id
-    LEFT JOIN clin ON clin.client_id = p.client_id
-    LEFT JOIN dg ON dg.client_id = p.client_id
-    WHERE p.organization_id = %s AND p.review_due_on <= %s
-      AND (p.status = 'signed'
-           OR (p.status IN ('superseded', 'closed')
-               AND EXISTS (SELECT 1 FROM {T["review"]} r WHERE r.plan_id = p.id)))
+    WITH {_who()},
+    due AS (
+        SELECT p.client_id, COALESCE(r.due_on, r.held_on) AS due_on,
+               r.held_on <= COALESCE(r.due_on, r.held_on) AS on_time
+        FROM {T["review"]} r
+        JOIN {T["plan"]} p ON p.id = r.plan_id
+        WHERE p.organization_id = %s AND COALESCE(r.due_on, r.held_on) <= %s
+        UNION ALL
+        SELECT p.client_id, p.review_due_on, FALSE
+        FROM {T["plan"]} p
+        JOIN {T["client"]} c ON c.id = p.client_id
+        WHERE p.organization_id = %s AND p.status = 'signed' AND p.review_due_on <= %s
+          AND (c.status <> 'discharged'
+               OR p.review_due_on <= (SELECT MAX({day("a.administered_at")}) FROM {T["adm"]} a
+                                      WHERE a.client_id = p.client_id
+                                        AND a.entered_in_error_at IS NULL))
+          AND NOT EXISTS (SELECT 1 FROM {T["review"]} r
+                          WHERE r.plan_id = p.id AND r.due_on = p.review_due_on)
+    )
+    SELECT %s, d.client_id, clin.clinician_id, COALESCE(dg.grp, ''), cl.programme_id,
+           {quarter("d.due_on")}, d.on_time
+    FROM due d
+    JOIN {T["client"]} cl ON cl.id = d.client_id
+    LEFT JOIN clin ON clin.client_id = d.client_id
+    LEFT JOIN dg ON dg.client_id = d.client_id
     """  # nosec B608: table names from the models' _meta, values as parameters
 
 
@@ -342,7 +357,7 @@ def rebuild(organization_id: int, today: dt.date) -> dict[str, int]:
         counts["cases"] = cursor.rowcount
         cursor.execute(_targets_sql(), [org, today, org])
         counts["targets"] = cursor.rowcount
-        cursor.execute(_reviews_sql(), [org, org, org, today])
+        cursor.execute(_reviews_sql(), [org, org, today, org, today, org])
         counts["reviews"] = cursor.rowcount
         cursor.execute(_clients_sql(), [org, org, org, org, org])
         counts["clients"] = cursor.rowcount

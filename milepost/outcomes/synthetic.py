@@ -362,6 +362,7 @@ def generate(
                     plan=plan,
                     public_id=new_public_id(),
                     held_on=min(held, today),
+                    due_on=due,
                     participants="Client and clinician",
                     created_by_id=plan.created_by_id,
                 )

@@ -451,6 +451,9 @@ class Review(models.Model):
     public_id = PublicIdField()
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField()
+    # The review date the version had when this review was held: what the review answered,
+    # so "on time" stays what it was after the next date moves on (decision 1013).
+    due_on = models.DateField(null=True, blank=True)
     participants = models.TextField(help_text="Who took part, e.g. the client and the clinician.")
     summary = models.TextField(blank=True)
     next_plan = models.OneToOneField(

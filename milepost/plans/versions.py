@@ -496,7 +496,12 @@ def review_record(
         chosen[goal.pk] = (decision, _text(errors, f"note_{goal.public_id}", note))
     _raise(errors)
     review = Review.objects.create(
-        plan=plan, held_on=held_on, participants=who, summary=words, created_by=actor
+        plan=plan,
+        held_on=held_on,
+        due_on=plan.review_due_on,
+        participants=who,
+        summary=words,
+        created_by=actor,
     )
     ReviewGoal.objects.bulk_create(
         ReviewGoal(review=review, goal_id=pk, decision=d, note=n) for pk, (d, n) in chosen.items()

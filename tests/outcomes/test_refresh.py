@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
+from django.db import models
 from django.test import override_settings
 from django.utils import timezone
 
@@ -192,17 +193,24 @@ def test_facts_carry_the_clients_programme(practice):
 
 
 def test_reviews_on_time_late_and_missing(practice):
+    """Every review held whose date has passed, judged against the date it answered, and
+    every signed version whose date passed with no review for it (decision 1013)."""
     today = timezone.localdate()
-    plans = TreatmentPlan.objects.filter(
-        organization=practice.organization, review_due_on__lte=today
-    )
+    held = Review.objects.filter(plan__organization=practice.organization, due_on__lte=today)
+    missed = [
+        p
+        for p in TreatmentPlan.objects.filter(
+            organization=practice.organization, status="signed", review_due_on__lte=today
+        )
+        if not Review.objects.filter(plan=p, due_on=p.review_due_on).exists()
+    ]
     facts = ReviewDue.objects.all()
-    assert facts.count() == plans.count() > 0
-    on_time = sum(
-        Review.objects.filter(plan=p, held_on__lte=p.review_due_on).exists() for p in plans
-    )
+    assert facts.count() == held.count() + len(missed)
+    on_time = sum(r.due_on is not None and r.held_on <= r.due_on for r in held)
     assert facts.filter(on_time=True).count() == on_time
-    assert 0 < on_time < plans.count()
+    assert 0 < on_time < facts.count()
+    assert missed
+    assert held.exclude(held_on__lte=models.F("due_on")).exists()  # late ones too
 
 
 def test_client_facts_count_scores_and_sessions(practice):
