@@ -27,14 +27,14 @@ from milepost.clients import services as clients
 from milepost.clients.access import programmes_of
 from milepost.clients.models import Client, ClientStatus
 from milepost.demo.history import answers_for
+from milepost.demo.versions import backdate
 from milepost.domain import instruments
-from milepost.domain.plan_versions import review_due
 from milepost.measures import services as measures
 from milepost.outcomes.models import Refresh
 from milepost.outcomes.services import outcomes_permission_grant, outcomes_refresh
 from milepost.plans import services as plans
 from milepost.plans import versions
-from milepost.plans.models import Signature, TreatmentPlan
+from milepost.plans.models import TreatmentPlan
 
 # (given name, family name, clinician key, PHQ-9 first/middle/last, GAD-7 first/middle/last)
 PAST_CLIENTS: tuple[tuple[str, str, str, tuple[int, int, int], tuple[int, int, int]], ...] = (
@@ -166,11 +166,7 @@ def _past_plan(clinician: User, client: Client, first_phq9: int, finished: dt.da
         override_reason="A short plan for a course of treatment that has ended.",
     )
     started = finished - dt.timedelta(weeks=2 * WEEKS_APART)
-    moment = timezone.make_aware(dt.datetime.combine(started, dt.time(10)))
-    TreatmentPlan.objects.filter(pk=plan.pk).update(  # the demo's history (demo/versions.py)
-        created_at=moment, signed_at=moment, review_due_on=review_due(started, REVIEW_DAYS)
-    )
-    Signature.objects.filter(plan=plan).update(signed_at=moment)
+    backdate(plan, (timezone.localdate() - started).days)  # the demo's history
     if client.given_name in NOT_REVIEWED:
         return
     versions.review_record(

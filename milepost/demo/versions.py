@@ -29,7 +29,7 @@ from milepost.plans.models import PlanStatus, Review, Signature, TreatmentPlan
 SIGNED_DAYS_AGO = {"Dana": 84, "Priya": 70, "Tom": 100}
 
 
-def _backdate(plan: TreatmentPlan, days_ago: int) -> None:
+def backdate(plan: TreatmentPlan, days_ago: int) -> None:
     """Move a version's signing (and its signatures) `days_ago` days into the past."""
     moment = timezone.now() - dt.timedelta(days=days_ago)
     day = timezone.localdate(moment)
@@ -74,7 +74,7 @@ def load_versions(client: Client, clinician: User, supervisor: User) -> None:
     plan = _sign(draft, clinician)
     if client.given_name != "Tom":
         _endorse(plan, clinician)
-    _backdate(plan, days_ago)
+    backdate(plan, days_ago)
     if client.given_name == "Priya":
         versions.plan_cosign(actor=supervisor, plan=plan, password=settings.DEMO_PASSWORD)
     if client.given_name == "Dana":
@@ -121,4 +121,4 @@ def _review_dana(plan: TreatmentPlan, clinician: User) -> None:
     )
     second = _sign(draft, clinician)
     _endorse(second, clinician)
-    _backdate(second, 7)
+    backdate(second, 7)

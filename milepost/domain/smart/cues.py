@@ -70,6 +70,13 @@ _OPENS_CLAUSE = frozenset(',;:.!?()[]"/-\u201c')
 _CLAUSE_PUNCT = re.compile(r"[,;:.!?()]")
 
 
+def clause_start(s: str, start: int, window: int | None = None) -> int:
+    """Where the clause holding s[start] begins: after the last clause punctuation before it,
+    looking back no more than `window` characters when given (a bound on the work)."""
+    begin = 0 if window is None else max(0, start - window)
+    return max((m.end() for m in _CLAUSE_PUNCT.finditer(s, begin, start)), default=begin)
+
+
 def in_verb_position(s: str, start: int) -> bool:
     """Is the word at s[start] in verb position: at a clause start, or after a modal, "to", a
     subject or a conjunction (lexicon.VERB_POSITION_BEFORE), with -ly adverbs between
@@ -91,14 +98,14 @@ def in_verb_position(s: str, start: int) -> bool:
 
 def in_condition(s: str, start: int) -> bool:
     """Does a trigger condition ("when you go out") open between the clause start and s[start]?"""
-    clause = max((m.end() for m in _CLAUSE_PUNCT.finditer(s, 0, start)), default=0)
+    clause = clause_start(s, start)
     return patterns()["condition"].search(s, clause, start) is not None
 
 
 def in_relative(s: str, start: int) -> bool:
     """Does a relative clause ("that were strained by", "who value") open between the clause
     start and s[start]?"""
-    clause = max((m.end() for m in _CLAUSE_PUNCT.finditer(s, 0, start)), default=0)
+    clause = clause_start(s, start)
     return patterns()["relative"].search(s, clause, start) is not None
 
 

@@ -659,7 +659,6 @@ _STOP_ZERO = frozenset(
     {"stop", "stops", "stopping", "quit", "quits", "quitting", "abstain from", "abstaining from"}
     | {"give up", "giving up", "cease", "ceasing"}
 )
-_CLAUSE_PUNCT = re.compile(r"[,;:.!?()]")
 _ZERO_NEEDS = (
     "not",
     "n't",
@@ -729,16 +728,15 @@ def _stop_is_the_goal(s: str, start: int) -> bool:
     """Round 7 (0220): "stop"/"quit" zero a behaviour only as the clause's own verb, after at
     most a subject, a modal or an empty verb ("I want to quit smoking", "to completely abstain
     from"), not as the topic of another action ("state ways to stop smoking")."""
-    from milepost.domain.smart.cues import patterns
+    from milepost.domain.smart.cues import clause_start, patterns
 
     # The bare patterns: a guarded one remembers the last text it saw, and the lead is not s.
     pat = {
         name: getattr(patterns()[name], "compiled", patterns()[name])
         for name in ("prefix", "empty")
     }
-    window = max(0, start - 80)  # a subject and a modal are short: look no further back
-    clause = max((c.end() for c in _CLAUSE_PUNCT.finditer(s, window, start)), default=window)
-    lead = s[clause:start]
+    # A subject and a modal are short: look no further back than 80 characters.
+    lead = s[clause_start(s, start, window=80) : start]
     prefix = pat["prefix"].match(lead)
     lead = (lead[prefix.end() :] if prefix is not None else lead).strip()
     while lead:

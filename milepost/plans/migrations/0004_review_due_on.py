@@ -13,13 +13,21 @@ from milepost.domain.plan_versions import review_due
 
 def backfill(apps, schema_editor):
     Review = apps.get_model("plans", "Review")
-    TreatmentPlan = apps.get_model("plans", "TreatmentPlan")
-    plans = TreatmentPlan.objects.filter(reviews__isnull=False, signed_at__isnull=False).distinct()
-    for plan in plans.iterator():
-        due = review_due(timezone.localdate(plan.signed_at), plan.review_interval_days)
-        for review in Review.objects.filter(plan=plan).order_by("held_on", "id"):
-            Review.objects.filter(pk=review.pk).update(due_on=due)
-            due = max(due, review_due(review.held_on, plan.review_interval_days))
+    reviews = (
+        Review.objects.filter(plan__signed_at__isnull=False)
+        .select_related("plan")
+        .order_by("plan_id", "held_on", "id")
+    )
+    changed, plan_id, due = [], None, None
+    for review in reviews.iterator():
+        plan = review.plan
+        if plan.pk != plan_id:  # a plan's first review answered one interval after signing
+            plan_id = plan.pk
+            due = review_due(timezone.localdate(plan.signed_at), plan.review_interval_days)
+        review.due_on = due
+        changed.append(review)
+        due = max(due, review_due(review.held_on, plan.review_interval_days))
+    Review.objects.bulk_update(changed, ["due_on"], batch_size=1000)
 
 
 class Migration(migrations.Migration):
